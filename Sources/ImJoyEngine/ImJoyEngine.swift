@@ -1,0 +1,1 @@
+// ImJoyEngine: execution, plugin hosts, cache and provenance. Filled by later issues.

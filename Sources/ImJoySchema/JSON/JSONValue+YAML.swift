@@ -1,0 +1,68 @@
+import Yams
+
+/// A YAML document that could not be read, with the position Yams reported.
+public struct YAMLSyntaxError: Error, CustomStringConvertible, Sendable {
+    public var message: String
+    public var description: String { message }
+}
+
+extension JSONValue {
+    /// Parses a YAML document (YAML 1.1 core types as Yams resolves them: `yes`/`no` stay strings,
+    /// `true`/`false` are booleans, `1.0` is a float). Mapping order is kept; non-string keys are
+    /// converted to their text; anchors and aliases are expanded.
+    public init(yamlText text: String) throws(YAMLSyntaxError) {
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: text)
+        } catch {
+            throw YAMLSyntaxError(message: "\(error)".replacingOccurrences(of: "\n", with: " "))
+        }
+        guard let node else {
+            self = .null
+            return
+        }
+        self = try JSONValue(yamlNode: node, depth: 0)
+    }
+
+    private init(yamlNode node: Node, depth: Int) throws(YAMLSyntaxError) {
+        guard depth <= JSONValue.maximumNestingDepth else {
+            throw YAMLSyntaxError(message: "nesting deeper than \(JSONValue.maximumNestingDepth) levels")
+        }
+        switch node {
+        case .scalar(let scalar):
+            self = JSONValue(yamlScalar: scalar, tag: node.tag)
+        case .sequence(let sequence):
+            var array: [JSONValue] = []
+            array.reserveCapacity(sequence.count)
+            for element in sequence { array.append(try JSONValue(yamlNode: element, depth: depth + 1)) }
+            self = .array(array)
+        case .mapping(let mapping):
+            var object = JSONObject()
+            for (key, value) in mapping {
+                let name = key.scalar?.string ?? String(describing: key)
+                object[name] = try JSONValue(yamlNode: value, depth: depth + 1)
+            }
+            self = .object(object)
+        case .alias:
+            throw YAMLSyntaxError(message: "unresolved YAML alias")
+        }
+    }
+
+    private init(yamlScalar scalar: Node.Scalar, tag: Tag) {
+        let text = scalar.string
+        if scalar.style != .plain && scalar.style != .any {
+            self = .string(text)  // quoted or block scalars are always strings
+            return
+        }
+        switch Tag.Name(rawValue: tag.rawValue) {
+        case .null: self = .null
+        case .bool: self = Bool.construct(from: scalar).map(JSONValue.bool) ?? .string(text)
+        case .int:
+            if let i = Int64(text) { self = .integer(i) } else if let i = Int.construct(from: scalar) {
+                self = .integer(Int64(i))
+            } else { self = Double.construct(from: scalar).map(JSONValue.number) ?? .string(text) }
+        case .float: self = Double.construct(from: scalar).map(JSONValue.number) ?? .string(text)
+        default: self = .string(text)
+        }
+    }
+}

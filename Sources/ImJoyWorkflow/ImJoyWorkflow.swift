@@ -1,0 +1,1 @@
+// ImJoyWorkflow: workflow files, the DAG and planning. Filled by the workflow issue.

@@ -1,0 +1,25 @@
+import Foundation
+
+/// The suites imjoy-bench knows, by name.
+enum BenchmarkSuites {
+    static let all: [String: @Sendable ([String]) throws -> Void] = [
+        "parse": ParseBenchmark.run,
+    ]
+}
+
+/// Measures `body` `iterations` times and returns the best wall time per iteration in seconds.
+func measureBest(iterations: Int, _ body: () throws -> Void) rethrows -> Double {
+    var best = Double.infinity
+    for _ in 0..<iterations {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try body()
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        best = min(best, elapsed)
+    }
+    return best
+}
+
+/// Prints one benchmark figure as `name<TAB>seconds`.
+func report(_ name: String, seconds: Double) {
+    print("\(name)\t\(seconds)")
+}

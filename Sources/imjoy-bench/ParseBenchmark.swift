@@ -1,0 +1,3 @@
+enum ParseBenchmark {
+    static func run(_ arguments: [String]) throws {}
+}

@@ -1,0 +1,24 @@
+import ArgumentParser
+
+/// The `imjoy-run` command: the root of every subcommand.
+@main
+struct ImJoyRun: AsyncParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "imjoy-run",
+        abstract: "Run ImJoy plugins headless: batch workflows on a laptop, in CI and on Slurm.",
+        discussion: """
+            Examples:
+              imjoy-run inspect samples/plugins/GaussianBlur.imjoy.html
+              imjoy-run inspect samples/plugins/Tagged.imjoy.html --tag GPU --json
+              imjoy-run inspect --plugins samples/plugins imjoy-run/samples:Threshold
+
+            Exit codes: 0 success, 1 some items or instances failed, 2 invalid input or usage.
+            """,
+        version: version,
+        subcommands: [
+            InspectCommand.self,
+        ]
+    )
+}

@@ -1,0 +1,51 @@
+import Foundation
+
+/// Locations of the shared test fixtures (Tests/Fixtures), the samples and ../shared.
+public enum Fixtures {
+    /// The package root, found from this source file's path.
+    public static let packageRoot: URL = {
+        URL(fileURLWithPath: #filePath)  // .../Tests/TestSupport/Fixtures.swift
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }()
+
+    /// Tests/Fixtures.
+    public static let directory = packageRoot.appendingPathComponent("Tests/Fixtures")
+
+    /// A file under Tests/Fixtures.
+    public static func url(_ relativePath: String) -> URL {
+        directory.appendingPathComponent(relativePath)
+    }
+
+    /// The text of a file under Tests/Fixtures.
+    public static func text(_ relativePath: String) throws -> String {
+        try String(contentsOf: url(relativePath), encoding: .utf8)
+    }
+
+    /// samples/ at the package root.
+    public static let samples = packageRoot.appendingPathComponent("samples")
+
+    /// `../shared` beside the checkout (CI has it), or `nil` when absent.
+    public static let shared: URL? = {
+        let url = packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
+        return FileManager.default.fileExists(atPath: url.path) ? url : nil
+    }()
+
+    /// A fresh temporary directory, removed by the caller (or left for inspection).
+    public static func temporaryDirectory(_ label: String = "imjoy-run-test") throws -> URL {
+        let url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("\(label)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// The built `imjoy-run` executable next to the test bundle.
+    public static var imjoyRunExecutable: URL {
+        var dir = Bundle.main.bundleURL
+        for _ in 0..<4 {
+            let candidate = dir.appendingPathComponent("imjoy-run")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        return packageRoot.appendingPathComponent(".build/debug/imjoy-run")
+    }
+}
