@@ -35,10 +35,8 @@ public struct Plugin: Sendable {
         } catch {
             throw .unreadable(file: path, reason: (error as NSError).localizedDescription)
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw .unreadable(file: path, reason: "not UTF-8 text")
-        }
-        try self.init(text: text, file: path, tag: tag)
+        // Invalid UTF-8 is replaced, as a browser decoding the file would.
+        try self.init(text: String(decoding: data, as: UTF8.self), file: path, tag: tag)
     }
 
     /// Parses plugin file text, following imjoy-core's `parsePluginCode`.

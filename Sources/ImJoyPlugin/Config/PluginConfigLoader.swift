@@ -77,7 +77,9 @@ struct PluginConfigLoader {
         }
         guard let apiVersion = fields["api_version"] else { throw .missingField(location(field: "api_version")) }
         guard apiVersion.stringValue != nil else {
-            let hint = apiVersion.isNumber ? " (in YAML, quote it: api_version: \"\(apiVersion.serialized())\")" : ""
+            let isYAML = block.attributes["lang"]?.string == "yaml"
+            let quoted = isYAML ? "api_version: \"\(apiVersion.serialized())\"" : "\"api_version\": \"\(apiVersion.serialized())\""
+            let hint = apiVersion.isNumber ? " (write it as a string: \(quoted))" : ""
             throw .invalidField(
                 location(field: "api_version"), reason: "must be a string, not \(apiVersion.typeName)\(hint)")
         }

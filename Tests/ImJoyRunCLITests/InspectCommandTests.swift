@@ -1,0 +1,74 @@
+import Foundation
+import ImJoySchema
+import Testing
+import TestSupport
+
+@Suite struct InspectCommandTests {
+    static let samplePlugins: [String] = {
+        let directory = Fixtures.samples.appendingPathComponent("plugins")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return names.filter { $0.hasSuffix(".imjoy.html") }.sorted().map { "samples/plugins/\($0)" }
+    }()
+
+    static let malformed: [(String, String)] = {
+        let expected = (try? JSONValue(jsonText: Fixtures.text("plugins/malformed/expected.json")))?.objectValue ?? [:]
+        return expected.map { ("Tests/Fixtures/plugins/malformed/\($0.key).imjoy.html", $0.value.stringValue ?? "") }
+    }()
+
+    @Test func samplesAreThere() {
+        #expect(Self.samplePlugins.count >= 6)
+        #expect(Self.malformed.count >= 20)
+    }
+
+    @Test(arguments: samplePlugins)
+    func jsonSucceedsOnEverySample(_ path: String) throws {
+        let result = try CommandRunner.imjoyRun(["inspect", path, "--json"])
+        #expect(result.status == 0, "\(result.standardError)")
+        let value = try JSONValue(jsonText: result.standardOutput)
+        let keys = Array(value.objectValue?.keys ?? [])
+        #expect(keys.prefix(4) == ["name", "type", "version", "api_version"])
+        for key in ["scripts", "attachments", "docs", "ops", "warnings", "tag", "flags", "requirements", "runnable"] {
+            #expect(keys.contains(key), "missing \(key)")
+        }
+        #expect(value["scripts"]?.arrayValue?.isEmpty == false)
+    }
+
+    @Test(arguments: malformed)
+    func malformedPluginExitsTwoWithOneLineNamingFileAndField(_ path: String, _ expected: String) throws {
+        let result = try CommandRunner.imjoyRun(["inspect", path])
+        #expect(result.status == 2)
+        let lines = result.standardError.split(separator: "\n")
+        #expect(lines.count == 1, "\(result.standardError)")
+        #expect(result.standardError.contains(path))
+        #expect(result.standardError.contains(expected), "\(result.standardError)")
+    }
+
+    @Test func taggedSampleResolvesRequestedTag() throws {
+        let result = try CommandRunner.imjoyRun(["inspect", "samples/plugins/Segment.imjoy.html@GPU", "--json"])
+        #expect(result.status == 0, "\(result.standardError)")
+        let value = try JSONValue(jsonText: result.standardOutput)
+        #expect(value["tag"] == "GPU")
+        #expect(value["requirements"] == ["numpy", "conda: cupy", "cmd: nvidia-smi"])
+        #expect(value["scripts"]?.arrayValue?.count == 3)
+    }
+
+    @Test func resolvesRepositoryReferencesThroughThePluginPath() throws {
+        let result = try CommandRunner.imjoyRun(
+            ["inspect", "imjoy-run/plugins:Normalize", "--json"], environment: ["IMJOY_PLUGIN_PATH": "samples"])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(try JSONValue(jsonText: result.standardOutput)["name"] == "Normalize")
+    }
+
+    @Test func directoryInspectsEveryPlugin() throws {
+        let result = try CommandRunner.imjoyRun(["inspect", "samples/plugins", "--json"])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(try JSONValue(jsonText: result.standardOutput).arrayValue?.count == Self.samplePlugins.count)
+    }
+
+    @Test func versionAndHelp() throws {
+        #expect(try CommandRunner.imjoyRun(["--version"]).standardOutput.contains("0."))
+        let help = try CommandRunner.imjoyRun(["--help"])
+        #expect(help.standardOutput.contains("inspect"))
+        #expect(help.standardOutput.contains("Examples"))
+    }
+}
