@@ -50,7 +50,11 @@ let package = Package(
         ),
         .target(
             name: "ImJoyPlugin",
-            dependencies: ["ImJoySchema", .product(name: "Yams", package: "Yams")]
+            dependencies: [
+                "ImJoySchema",
+                .product(name: "OrderedCollections", package: "swift-collections"),
+                .product(name: "Yams", package: "Yams"),
+            ]
         ),
         .target(
             name: "ImageIO",
@@ -58,7 +62,10 @@ let package = Package(
         ),
         .target(
             name: "ImJoyWorkflow",
-            dependencies: ["ImJoySchema", "ImJoyPlugin"]
+            dependencies: [
+                "ImJoySchema", "ImJoyPlugin",
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ]
         ),
         .target(
             name: "ImJoyEngine",

@@ -30,9 +30,19 @@ extension Plugin {
             })
         object["attachments"] = .object(JSONObject(uniqueKeysWithValues: attachments.map { ($0.key, JSONValue.string($0.value)) }))
         object["docs"] = docs.map(JSONValue.string) ?? .null
-        object["ops"] = .array([runOpSummary])
+        object["ops"] = .array([runOpSummary] + registeredOps.map(registeredOpSummary))
         object["warnings"] = .array(warnings.map(JSONValue.string))
         return .object(object)
+    }
+
+    /// An op found in an `api.register` call; its parameters when its `ui` is a literal.
+    private func registeredOpSummary(_ op: RegisteredOp) -> JSONValue {
+        let parameters = op.ui.flatMap { try? UIString.parameters(of: .string($0)) }
+        return [
+            "name": .string(op.name),
+            "parameters": parameters.map { .array($0.map(\.jsonValue)) } ?? .null,
+            "registered": true,
+        ]
     }
 
     /// The plugin's own op (its `run`) with the parameters its `ui` declares.

@@ -19,6 +19,9 @@ struct ImJoyRun: AsyncParsableCommand {
         version: version,
         subcommands: [
             InspectCommand.self,
+            ValidateCommand.self,
+            GraphCommand.self,
+            OpsCommand.self,
         ]
     )
 }

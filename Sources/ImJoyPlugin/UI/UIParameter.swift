@@ -106,6 +106,19 @@ public struct UIParameter: Sendable, Hashable {
     }
 }
 
+extension UIParameter {
+    /// Parses the widgets of a `ui` value (a string, or a list of strings and `{label: widget}`
+    /// objects) into parameters, as ImJoy's Joy.js does.
+    /// - Throws: ``PluginError/invalidUI(_:widget:reason:)`` located at `location`.
+    public static func parse(ui: JSONValue, at location: PluginLocation) throws(PluginError) -> [UIParameter] {
+        do {
+            return try UIString.parameters(of: ui)
+        } catch {
+            throw .invalidUI(location, widget: error.widget.isEmpty ? "ui" : error.widget, reason: error.reason)
+        }
+    }
+}
+
 /// Why a widget could not be parsed (turned into ``PluginError/invalidUI(_:widget:reason:)``).
 struct UIParseFailure: Error {
     var widget: String = ""

@@ -7,6 +7,12 @@ func printError(_ message: String) {
     FileHandle.standardError.write(Data(line.utf8))
 }
 
+/// Prints `message` as one line to standard error, prefixed with `imjoy-run: warning:`.
+func printWarning(_ message: String) {
+    let line = "imjoy-run: warning: " + message.replacingOccurrences(of: "\n", with: " ") + "\n"
+    FileHandle.standardError.write(Data(line.utf8))
+}
+
 /// The exit code the CLI uses for invalid input (a malformed plugin, workflow or schema) and usage.
 extension ExitCode {
     static let invalidInput = ExitCode(2)

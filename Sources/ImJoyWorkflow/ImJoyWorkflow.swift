@@ -1,1 +1,0 @@
-// ImJoyWorkflow: workflow files, the DAG and planning. Filled by the workflow issue.

@@ -1,0 +1,43 @@
+import ImJoyPlugin
+import ImJoySchema
+import OrderedCollections
+
+/// A workflow whose plugins resolved and whose ops, configs and references checked out, with
+/// its ops in an order that respects every dependency.
+public struct ValidatedWorkflow: Sendable {
+    public var workflow: Workflow
+    /// The loaded plugins by alias.
+    public var plugins: OrderedDictionary<String, Plugin>
+    /// The ops in dependency order (file order among ops that are ready together).
+    public var ops: [PlannedOp]
+    /// Things worth knowing that do not stop a run.
+    public var warnings: [String]
+
+    /// Ids of ops whose result another op uses as data.
+    public var consumedOps: Set<String> {
+        Set(ops.flatMap(\.sourceOps))
+    }
+}
+
+/// One op, ready to be expanded over the items of a batch.
+public struct PlannedOp: Sendable {
+    /// The op as written.
+    public var spec: OpSpec
+    /// What the op is (parameters, schemas, purity).
+    public var description: OpDescription
+    /// The config each call receives: the parameters' defaults with the workflow's values over them.
+    public var config: JSONObject
+    /// The op's data expression (explicit, or the previous op's result).
+    public var data: DataExpression
+    /// The ops whose results make up the data (`ctx._source_op`).
+    public var sourceOps: [String]
+    /// Every op that must finish first for the same item: `sourceOps` plus `after`.
+    public var dependencies: [String]
+    /// The plugin alias, for plugin ops.
+    public var pluginAlias: String?
+
+    public var id: String { spec.id }
+
+    /// Whether calls for different items may run at once (built-in ops and functional plugins).
+    public var isFunctional: Bool { description.isFunctional }
+}
