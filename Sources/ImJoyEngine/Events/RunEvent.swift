@@ -1,0 +1,109 @@
+import Foundation
+import ImJoySchema
+
+/// One finished task, as written to the JSON-lines event stream (`--events FILE`).
+public struct TaskEvent: Sendable {
+    public enum Status: String, Sendable {
+        case succeeded, failed, skipped
+    }
+
+    public var itemIndex: Int
+    public var itemKey: String
+    public var op: String
+    /// Seconds since the Unix epoch.
+    public var start: Double
+    public var end: Double
+    /// The worker slot (0 ..< jobs) that ran the task; `nil` for skipped tasks.
+    public var worker: Int?
+    public var status: Status
+    public var attempts: Int
+    public var error: String?
+
+    public var duration: Double { end - start }
+
+    /// The event as one JSON object (one line of the event stream).
+    public var jsonValue: JSONValue {
+        var object: JSONObject = [
+            "event": "task", "item": .string(itemKey), "item_index": .integer(Int64(itemIndex)), "op": .string(op),
+            "status": .string(status.rawValue), "start": .number(start), "end": .number(end),
+            "duration": .number(duration), "worker": worker.map { .integer(Int64($0)) } ?? .null,
+            "attempts": .integer(Int64(attempts)),
+        ]
+        if let error { object["error"] = .string(error) }
+        return .object(object)
+    }
+}
+
+/// Receives a run's progress. Called from worker threads, one call at a time.
+public protocol RunObserver: AnyObject, Sendable {
+    func runStarted(items: Int, tasks: Int, jobs: Int)
+    func taskFinished(_ event: TaskEvent, done: Int, total: Int)
+    func runFinished(_ summary: RunSummary)
+}
+
+/// Fans events out to several observers.
+public final class RunObservers: RunObserver, @unchecked Sendable {
+    private let observers: [any RunObserver]
+    public init(_ observers: [any RunObserver]) { self.observers = observers }
+    public func runStarted(items: Int, tasks: Int, jobs: Int) { for o in observers { o.runStarted(items: items, tasks: tasks, jobs: jobs) } }
+    public func taskFinished(_ event: TaskEvent, done: Int, total: Int) { for o in observers { o.taskFinished(event, done: done, total: total) } }
+    public func runFinished(_ summary: RunSummary) { for o in observers { o.runFinished(summary) } }
+}
+
+/// Writes JSON lines: `run_started`, one `task` line per task, `run_finished`.
+public final class JSONLinesEventWriter: RunObserver, @unchecked Sendable {
+    private let handle: FileHandle
+    private let workflow: String
+
+    public init(handle: FileHandle, workflow: String) {
+        self.handle = handle
+        self.workflow = workflow
+    }
+
+    private func write(_ value: JSONValue) {
+        handle.write(Data((value.serialized() + "\n").utf8))
+    }
+
+    public func runStarted(items: Int, tasks: Int, jobs: Int) {
+        write(["event": "run_started", "workflow": .string(workflow), "items": .integer(Int64(items)),
+               "tasks": .integer(Int64(tasks)), "jobs": .integer(Int64(jobs)), "time": .number(Date().timeIntervalSince1970)])
+    }
+
+    public func taskFinished(_ event: TaskEvent, done: Int, total: Int) { write(event.jsonValue) }
+
+    public func runFinished(_ summary: RunSummary) {
+        write(["event": "run_finished", "workflow": .string(workflow), "items": .integer(Int64(summary.items)),
+               "failed_items": .integer(Int64(summary.failedItems)), "succeeded_tasks": .integer(Int64(summary.succeededTasks)),
+               "failed_tasks": .integer(Int64(summary.failedTasks)), "skipped_tasks": .integer(Int64(summary.skippedTasks)),
+               "seconds": .number(summary.seconds), "time": .number(Date().timeIntervalSince1970)])
+    }
+}
+
+/// A one-line progress bar for a terminal: done, failed, rate, ETA.
+public final class ProgressBar: RunObserver, @unchecked Sendable {
+    private let handle: FileHandle
+    private var started = Date()
+    private var failed = 0
+    private var lastDraw = Date.distantPast
+
+    public init(handle: FileHandle = .standardError) { self.handle = handle }
+
+    public func runStarted(items: Int, tasks: Int, jobs: Int) { started = Date() }
+
+    public func taskFinished(_ event: TaskEvent, done: Int, total: Int) {
+        if event.status != .succeeded { failed += 1 }
+        let now = Date()
+        guard done == total || now.timeIntervalSince(lastDraw) > 0.1 else { return }
+        lastDraw = now
+        let elapsed = max(now.timeIntervalSince(started), 1e-6)
+        let rate = Double(done) / elapsed
+        let eta = rate > 0 ? Double(total - done) / rate : 0
+        let width = 30
+        let filled = total > 0 ? width * done / total : width
+        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+        let line = String(format: "\r%@ %d/%d tasks, %d failed, %.1f/s, ETA %.0f s ", bar, done, total, failed, rate, eta)
+        handle.write(Data(line.utf8))
+    }
+
+    public func runFinished(_ summary: RunSummary) { handle.write(Data("\n".utf8)) }
+}

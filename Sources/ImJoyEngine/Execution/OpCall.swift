@@ -1,0 +1,58 @@
+import ImJoySchema
+import ImJoyWorkflow
+
+/// One call of an op for one item: what the op receives, and where it sits in the run.
+public struct OpCall: Sendable {
+    /// The op being called.
+    public var op: PlannedOp
+    /// The item the call is for.
+    public var item: WorkItem
+    /// ImJoy's ctx: `config`, `data`, `_variables`, `_op`, `_source_op`, `_workflow_id`, `_transfer`.
+    public var context: JSONObject
+    /// 1 for the first attempt, 2 for the first retry, …
+    public var attempt: Int
+    /// The run's output folder (built-in writers write under it).
+    public var outputDirectory: String
+
+    public var config: JSONObject { context["config"]?.objectValue ?? [:] }
+    public var data: JSONValue { context["data"] ?? .null }
+    public var workflowID: String { context["_workflow_id"]?.stringValue ?? "" }
+
+    /// Builds ImJoy's ctx for `op` on `item`.
+    ///
+    /// Unlike ImJoy, which loses these fields unless each plugin echoes them back, the runner
+    /// sets them on every call: `_op` is the op's id, `_source_op` the id of the op whose result is
+    /// the data (a list when several, `null` when the data comes from the inputs).
+    public static func context(
+        op: PlannedOp, data: JSONValue, variables: JSONObject, workflowID: String
+    ) -> JSONObject {
+        let source: JSONValue = switch op.sourceOps.count {
+        case 0: .null
+        case 1: .string(op.sourceOps[0])
+        default: .array(op.sourceOps.map(JSONValue.string))
+        }
+        return [
+            "config": .object(op.config),
+            "data": data,
+            "_variables": .object(variables),
+            "_op": .string(op.id),
+            "_source_op": source,
+            "_workflow_id": .string(workflowID),
+            "_transfer": false,
+        ]
+    }
+}
+
+/// Runs op calls: built-in ops in process, plugin ops through their plugin host.
+public protocol OpInvoker: Sendable {
+    /// Performs `call` and returns its result. Called on a worker thread; may block.
+    func invoke(_ call: OpCall) throws -> JSONValue
+
+    /// Asks a running `call` to stop (its timeout passed). Invokers that cannot interrupt a
+    /// call let it finish; its result is then discarded.
+    func cancel(_ call: OpCall)
+}
+
+extension OpInvoker {
+    public func cancel(_ call: OpCall) {}
+}

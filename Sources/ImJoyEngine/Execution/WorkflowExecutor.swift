@@ -1,0 +1,436 @@
+import Dispatch
+import Foundation
+import ImJoySchema
+import ImJoyWorkflow
+
+/// Receives each result that no later op consumes, to write it out. Called on worker threads.
+public protocol ResultSink: Sendable {
+    /// Writes `result` of `op` for `item`; returns the files written (relative to the out dir).
+    func write(_ result: JSONValue, op: PlannedOp, item: WorkItem) throws -> [String]
+}
+
+/// Checks data against op schemas. Called on worker threads.
+public protocol DataChecker: Sendable {
+    /// A message when `data` violates the op's `inputs` schema, else `nil`.
+    func checkInputs(_ data: JSONValue, op: PlannedOp, baseDirectory: String) -> String?
+    /// A message when `result` violates the op's `outputs` schema, else `nil`.
+    func checkOutputs(_ result: JSONValue, op: PlannedOp, baseDirectory: String) -> String?
+}
+
+/// Runs a plan's items × ops on Dispatch queues.
+///
+/// Scheduling rule (docs/execution.md): a task is ready when the tasks it depends on for the
+/// same item have succeeded. Ready tasks of built-in ops and of `functional` plugins run
+/// concurrently on the worker queues; each plugin without the flag has one serial queue (a
+/// *lane*) that runs its calls strictly in item order, then op order — deadlock-free, because a
+/// task only ever depends on earlier ops of the same item. At most `jobs` tasks run at once;
+/// earlier items go first. A failed task fails its item: the item's remaining tasks are
+/// skipped and every other item goes on (or, with `failFast`, nothing new starts).
+public final class WorkflowExecutor: @unchecked Sendable {
+    private let plan: WorkflowPlan
+    private let items: [WorkItem]
+    private let invoker: any OpInvoker
+    private let options: RunOptions
+    private let sink: (any ResultSink)?
+    private let checker: (any DataChecker)?
+    private let observer: (any RunObserver)?
+
+    // Static structure, by op position in `plan.ops`.
+    private let opCount: Int
+    private let opPosition: [String: Int]
+    private let dependencyCounts: [Int32]
+    private let dependents: [[Int]]
+    private let sources: [[Int]]
+    private let consumerCounts: [Int32]
+    private let isTerminal: [Bool]
+    private let laneOfOp: [Int?]
+    private let lanes: [[Int]]
+
+    // Mutable state, guarded by `lock`.
+    private let lock = NSLock()
+    private var remaining: [Int32]
+    private var consumersLeft: [Int32]
+    private var state: [TaskState]
+    private var results: [JSONValue?]
+    private var itemFailed: [Bool]
+    private var ready = MinHeap()
+    private var lanePosition: [Int]
+    private var laneBusy: [Bool]
+    private var freeWorkers: [Int]
+    private var running = 0
+    private var finished = 0
+    private var stopped = false
+    private var succeeded = 0
+    private var failedCount = 0
+    private var skipped = 0
+    private var failures: [RunSummary.Failure] = []
+    private var outputs: [String] = []
+    private let done = DispatchSemaphore(value: 0)
+
+    /// One serial queue per worker slot. libdispatch caps a concurrent queue's threads near the
+    /// core count, but plugin calls mostly wait on other processes, so each slot gets its own
+    /// (overcommitting) serial queue and `jobs` calls really run at once.
+    private let workerQueues: [DispatchQueue]
+    private let laneQueues: [DispatchQueue]
+    private let timerQueue = DispatchQueue(label: "imjoy-run.timeouts")
+
+    private enum TaskState: UInt8 { case pending, ready, running, succeeded, failed, skipped }
+
+    /// - Parameters:
+    ///   - plan: The planned workflow.
+    ///   - items: The items to run (default: all of the plan's; a shard passes its own).
+    public init(
+        plan: WorkflowPlan, items: [WorkItem]? = nil, invoker: any OpInvoker, options: RunOptions,
+        sink: (any ResultSink)? = nil, checker: (any DataChecker)? = nil, observer: (any RunObserver)? = nil
+    ) {
+        self.plan = plan
+        self.items = items ?? plan.items
+        self.invoker = invoker
+        self.options = options
+        self.sink = sink
+        self.checker = checker
+        self.observer = observer
+
+        let ops = plan.ops
+        opCount = ops.count
+        let position = Dictionary(uniqueKeysWithValues: ops.enumerated().map { ($1.id, $0) })
+        opPosition = position
+        var dependents = [[Int]](repeating: [], count: ops.count)
+        var sources = [[Int]](repeating: [], count: ops.count)
+        var consumers = [Int32](repeating: 0, count: ops.count)
+        for (index, op) in ops.enumerated() {
+            for dependency in op.dependencies { if let d = position[dependency] { dependents[d].append(index) } }
+            for source in op.sourceOps {
+                if let s = position[source] {
+                    sources[index].append(s)
+                    consumers[s] += 1
+                }
+            }
+        }
+        self.dependents = dependents
+        self.sources = sources
+        self.consumerCounts = consumers
+        dependencyCounts = ops.map { Int32($0.dependencies.count) }
+        let consumed = plan.validated.consumedOps
+        isTerminal = ops.map { !consumed.contains($0.id) }
+
+        // One lane per non-functional plugin, holding its ops in plan order.
+        var laneOfAlias: [String: Int] = [:]
+        var lanes: [[Int]] = []
+        var laneOfOp = [Int?](repeating: nil, count: ops.count)
+        for (index, op) in ops.enumerated() where !op.isFunctional {
+            let key = op.pluginAlias ?? op.id
+            if laneOfAlias[key] == nil {
+                laneOfAlias[key] = lanes.count
+                lanes.append([])
+            }
+            lanes[laneOfAlias[key]!].append(index)
+            laneOfOp[index] = laneOfAlias[key]
+        }
+        self.lanes = lanes
+        self.laneOfOp = laneOfOp
+        laneQueues = lanes.indices.map { DispatchQueue(label: "imjoy-run.lane.\($0)") }
+        workerQueues = (0..<options.jobs).map { DispatchQueue(label: "imjoy-run.worker.\($0)") }
+
+        let taskCount = self.items.count * ops.count
+        remaining = [Int32](repeating: 0, count: taskCount)
+        consumersLeft = [Int32](repeating: 0, count: taskCount)
+        for item in 0..<self.items.count {
+            for op in 0..<ops.count {
+                remaining[item * ops.count + op] = dependencyCounts[op]
+                consumersLeft[item * ops.count + op] = consumers[op]
+            }
+        }
+        state = [TaskState](repeating: .pending, count: taskCount)
+        results = [JSONValue?](repeating: nil, count: taskCount)
+        itemFailed = [Bool](repeating: false, count: self.items.count)
+        lanePosition = [Int](repeating: 0, count: lanes.count)
+        laneBusy = [Bool](repeating: false, count: lanes.count)
+        freeWorkers = Array((0..<options.jobs).reversed())
+    }
+
+    /// Runs every task and returns when all are done (or skipped).
+    public func run() -> RunSummary {
+        let start = Date()
+        let total = state.count
+        observer?.runStarted(items: items.count, tasks: total, jobs: options.jobs)
+        if total > 0 {
+            lock.lock()
+            for item in 0..<items.count {
+                for op in 0..<opCount where dependencyCounts[op] == 0 { makeReady(item * opCount + op) }
+            }
+            pump()
+            lock.unlock()
+            done.wait()
+        }
+        lock.lock()
+        let summary = RunSummary(
+            items: items.count, tasks: total, succeededTasks: succeeded, failedTasks: failedCount, skippedTasks: skipped,
+            failures: failures.sorted { ($0.itemIndex, $0.op) < ($1.itemIndex, $1.op) },
+            outputs: outputs.sorted(), seconds: Date().timeIntervalSince(start))
+        lock.unlock()
+        observer?.runFinished(summary)
+        return summary
+    }
+
+    // MARK: - Scheduling (all under `lock`)
+
+    private func makeReady(_ task: Int) {
+        guard state[task] == .pending else { return }
+        state[task] = .ready
+        if let lane = laneOfOp[task % opCount] {
+            advance(lane: lane)
+        } else {
+            ready.push(task)
+        }
+    }
+
+    /// The task at a lane's current position (item-major, then the lane's ops in order).
+    private func laneTask(_ lane: Int, at position: Int) -> Int? {
+        let ops = lanes[lane]
+        let item = position / ops.count
+        guard item < items.count else { return nil }
+        return item * opCount + ops[position % ops.count]
+    }
+
+    /// Moves a lane past finished tasks; queues its head when it is ready and the lane is idle.
+    private func advance(lane: Int) {
+        guard !laneBusy[lane] else { return }
+        while let task = laneTask(lane, at: lanePosition[lane]) {
+            switch state[task] {
+            case .succeeded, .failed, .skipped:
+                lanePosition[lane] += 1
+            case .ready:
+                laneBusy[lane] = true
+                ready.push(task)
+                return
+            case .pending, .running:
+                return
+            }
+        }
+    }
+
+    /// Starts ready tasks while fewer than `jobs` run.
+    private func pump() {
+        while running < options.jobs, !stopped, let task = ready.pop() {
+            guard state[task] == .ready else { continue }
+            state[task] = .running
+            running += 1
+            let worker = freeWorkers.popLast() ?? 0
+            let op = task % opCount
+            let item = task / opCount
+            let data: Result<JSONValue, DataExpressionError>
+            do {
+                data = .success(try plan.ops[op].data.evaluate(inputs: items[item].inputs) { id in
+                    self.opPosition[id].flatMap { self.results[item * self.opCount + $0] }
+                })
+            } catch {
+                data = .failure(error)
+            }
+            let queue = laneOfOp[op].map { laneQueues[$0] } ?? workerQueues[worker]
+            queue.async { self.execute(task: task, data: data, worker: worker) }
+        }
+    }
+
+    // MARK: - Running one task (no lock held)
+
+    private func execute(task: Int, data: Result<JSONValue, DataExpressionError>, worker: Int) {
+        let op = plan.ops[task % opCount]
+        let item = items[task / opCount]
+        let start = Date().timeIntervalSince1970
+        var attempts = 0
+        var outcome: Result<(JSONValue, [String]), TaskFailure>
+        switch data {
+        case .failure(let error):
+            outcome = .failure(TaskFailure("data: \(error)"))
+        case .success(let data):
+            if let problem = checker?.checkInputs(data, op: op, baseDirectory: plan.workflow.baseDirectory) {
+                outcome = .failure(TaskFailure("data does not match the op's inputs schema: \(problem)"))
+            } else {
+                let context = OpCall.context(op: op, data: data, variables: plan.variables, workflowID: plan.workflowID(for: item))
+                let allowed = (op.spec.retries ?? options.retries) + 1
+                repeat {
+                    attempts += 1
+                    let call = OpCall(op: op, item: item, context: context, attempt: attempts, outputDirectory: options.outputDirectory)
+                    outcome = perform(call, isTerminal: isTerminal[task % opCount])
+                } while attempts < allowed && (try? outcome.get()) == nil
+            }
+        }
+        finish(task: task, outcome: outcome, event: TaskEvent(
+            itemIndex: item.index, itemKey: item.key, op: op.id, start: start, end: Date().timeIntervalSince1970,
+            worker: worker, status: .succeeded, attempts: attempts, error: nil), worker: worker)
+    }
+
+    /// One attempt: the call (with its timeout), the outputs check, and writing a terminal result.
+    private func perform(_ call: OpCall, isTerminal: Bool) -> Result<(JSONValue, [String]), TaskFailure> {
+        let result: JSONValue
+        do {
+            result = try invokeWithTimeout(call)
+        } catch {
+            return .failure(TaskFailure("\(error)"))
+        }
+        if let problem = checker?.checkOutputs(result, op: call.op, baseDirectory: plan.workflow.baseDirectory) {
+            return .failure(TaskFailure("result does not match the op's outputs schema: \(problem)"))
+        }
+        var files: [String] = []
+        if isTerminal, let sink {
+            do {
+                files = try sink.write(result, op: call.op, item: call.item)
+            } catch {
+                return .failure(TaskFailure("writing the result: \(error)"))
+            }
+        }
+        return .success((result, files))
+    }
+
+    private func invokeWithTimeout(_ call: OpCall) throws -> JSONValue {
+        guard let timeout = call.op.spec.timeout else { return try invoker.invoke(call) }
+        let timedOut = ManagedFlag()
+        let timer = DispatchWorkItem { [invoker] in
+            timedOut.set()
+            invoker.cancel(call)
+        }
+        timerQueue.asyncAfter(deadline: .now() + timeout, execute: timer)
+        defer { timer.cancel() }
+        let result = Result { try invoker.invoke(call) }
+        if timedOut.isSet { throw TaskFailure("timed out after \(timeout) s") }
+        return try result.get()
+    }
+
+    // MARK: - Completion (takes the lock)
+
+    private func finish(task: Int, outcome: Result<(JSONValue, [String]), TaskFailure>, event: TaskEvent, worker: Int) {
+        let opIndex = task % opCount
+        let itemIndex = task / opCount
+        var events: [TaskEvent] = []
+        lock.lock()
+        running -= 1
+        freeWorkers.append(worker)
+        var event = event
+        switch outcome {
+        case .success(let (value, files)):
+            state[task] = .succeeded
+            succeeded += 1
+            outputs += files
+            if consumerCounts[opIndex] > 0 && !itemFailed[itemIndex] { results[task] = value }
+            for dependent in dependents[opIndex] {
+                let other = itemIndex * opCount + dependent
+                remaining[other] -= 1
+                if remaining[other] == 0 && !itemFailed[itemIndex] { makeReady(other) }
+            }
+        case .failure(let failure):
+            state[task] = .failed
+            failedCount += 1
+            event.status = .failed
+            event.error = failure.message
+            failures.append(RunSummary.Failure(itemKey: items[itemIndex].key, itemIndex: itemIndex, op: plan.ops[opIndex].id, message: failure.message))
+            events += failItem(itemIndex, because: plan.ops[opIndex].id)
+            if options.failFast { events += stop() }
+        }
+        for source in sources[opIndex] {
+            let sourceTask = itemIndex * opCount + source
+            consumersLeft[sourceTask] -= 1
+            if consumersLeft[sourceTask] == 0 { results[sourceTask] = nil }
+        }
+        finished += 1 + events.count
+        events.insert(event, at: 0)
+        if let lane = laneOfOp[opIndex] {
+            laneBusy[lane] = false
+            advance(lane: lane)
+        }
+        for lane in lanes.indices { advance(lane: lane) }
+        pump()
+        let finishedNow = finished
+        let total = state.count
+        lock.unlock()
+        if let observer {
+            for (offset, event) in events.enumerated() { observer.taskFinished(event, done: finishedNow - events.count + offset + 1, total: total) }
+        }
+        if finishedNow == total { done.signal() }
+    }
+
+    /// Skips every task of a failed item that has not started; returns their events.
+    private func failItem(_ item: Int, because op: String) -> [TaskEvent] {
+        itemFailed[item] = true
+        var events: [TaskEvent] = []
+        for opIndex in 0..<opCount {
+            let task = item * opCount + opIndex
+            results[task] = nil
+            guard state[task] == .pending || state[task] == .ready else { continue }
+            state[task] = .skipped
+            skipped += 1
+            events.append(skippedEvent(task, reason: "skipped: '\(op)' failed for this item"))
+        }
+        return events
+    }
+
+    /// `--fail-fast`: skips every task that has not started.
+    private func stop() -> [TaskEvent] {
+        stopped = true
+        var events: [TaskEvent] = []
+        for task in state.indices where state[task] == .pending || state[task] == .ready {
+            state[task] = .skipped
+            skipped += 1
+            events.append(skippedEvent(task, reason: "skipped: --fail-fast stopped the run"))
+        }
+        return events
+    }
+
+    private func skippedEvent(_ task: Int, reason: String) -> TaskEvent {
+        let now = Date().timeIntervalSince1970
+        let item = items[task / opCount]
+        return TaskEvent(itemIndex: item.index, itemKey: item.key, op: plan.ops[task % opCount].id, start: now, end: now,
+                         worker: nil, status: .skipped, attempts: 0, error: reason)
+    }
+}
+
+/// Why a task failed.
+struct TaskFailure: Error, CustomStringConvertible {
+    var message: String
+    init(_ message: String) { self.message = message }
+    var description: String { message }
+}
+
+/// A flag set from one thread and read from another.
+private final class ManagedFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    func set() { lock.withLock { value = true } }
+    var isSet: Bool { lock.withLock { value } }
+}
+
+/// A binary min-heap of task indices: earlier items (and earlier ops) first.
+struct MinHeap {
+    private var storage: [Int] = []
+
+    mutating func push(_ value: Int) {
+        storage.append(value)
+        var child = storage.count - 1
+        while child > 0 {
+            let parent = (child - 1) / 2
+            if storage[parent] <= storage[child] { break }
+            storage.swapAt(parent, child)
+            child = parent
+        }
+    }
+
+    mutating func pop() -> Int? {
+        guard let first = storage.first else { return nil }
+        let last = storage.removeLast()
+        if !storage.isEmpty {
+            storage[0] = last
+            var parent = 0
+            while true {
+                let left = 2 * parent + 1
+                let right = left + 1
+                var smallest = parent
+                if left < storage.count && storage[left] < storage[smallest] { smallest = left }
+                if right < storage.count && storage[right] < storage[smallest] { smallest = right }
+                if smallest == parent { break }
+                storage.swapAt(parent, smallest)
+                parent = smallest
+            }
+        }
+        return first
+    }
+}

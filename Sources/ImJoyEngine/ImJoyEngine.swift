@@ -1,1 +1,0 @@
-// ImJoyEngine: execution, plugin hosts, cache and provenance. Filled by later issues.
