@@ -1,0 +1,38 @@
+import Foundation
+
+/// Settings for one validation run.
+public struct ValidationOptions: Sendable {
+    /// The most errors collected before validation stops (at least 1).
+    public var maximumErrors: Int
+    /// The directory that relative paths in `file` instances are resolved against
+    /// (the current directory when `nil`).
+    public var baseDirectory: URL?
+    /// The deepest nesting of subschema evaluations; deeper (e.g. a `$ref` cycle that never
+    /// consumes the instance) fails with an error instead of overflowing the stack.
+    public var maximumDepth: Int
+
+    public init(maximumErrors: Int = 100, baseDirectory: URL? = nil, maximumDepth: Int = 600) {
+        self.maximumErrors = max(1, maximumErrors)
+        self.baseDirectory = baseDirectory
+        self.maximumDepth = max(1, maximumDepth)
+    }
+
+    /// 100 errors, relative paths against the current directory.
+    public static let `default` = ValidationOptions()
+}
+
+/// Settings for compiling a schema.
+public struct CompileOptions: Sendable {
+    /// Extra schema documents that `$ref` may point to, by their URI (the schema's `$id`
+    /// when the key is empty). Nothing is ever fetched from the network.
+    public var documents: [String: JSONValue]
+    /// Whether `format` is asserted (the default, as ajv 6 does) or only an annotation.
+    public var validatesFormats: Bool
+
+    public init(documents: [String: JSONValue] = [:], validatesFormats: Bool = true) {
+        self.documents = documents
+        self.validatesFormats = validatesFormats
+    }
+
+    public static let `default` = CompileOptions()
+}
