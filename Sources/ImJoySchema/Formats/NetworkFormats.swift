@@ -31,8 +31,7 @@ enum NetworkFormats {
 
     /// RFC 1123 host name: dot-separated labels of letters, digits and inner hyphens.
     static func isHostname(_ text: String) -> Bool {
-        var name = Substring(text)
-        if name.hasSuffix(".") { name = name.dropLast() }
+        let name = Substring(text)
         guard !name.isEmpty, name.utf8.count <= 253 else { return false }
         return name.split(separator: ".", omittingEmptySubsequences: false).allSatisfy(isLabel)
     }

@@ -37,32 +37,53 @@ struct ECMARegex: @unchecked Sendable {
         return regex.firstMatch(in: text, options: [], range: NSRange(location: 0, length: utf16Count)) != nil
     }
 
-    /// Rewrites the ECMA-262 escapes whose ICU meaning differs; `nil` for a letter escape that
-    /// ECMA-262 does not define (`\a`, `\e`, `\z`, ...).
+    /// Rewrites ECMA-262 syntax whose ICU meaning differs; `nil` for syntax ECMA-262 rejects
+    /// (a letter escape it does not define such as `\a`, inline flags `(?i)`, comments `(?#...)`).
     static func translate(_ pattern: String) -> String? {
         var out = ""
         var isInClass = false
-        var iterator = pattern.makeIterator()
-        while let character = iterator.next() {
+        let characters = Array(pattern)
+        var index = 0
+        func next(_ offset: Int = 1) -> Character? {
+            index + offset < characters.count ? characters[index + offset] : nil
+        }
+        while index < characters.count {
+            let character = characters[index]
             switch character {
             case "\\":
-                guard let escaped = iterator.next() else {
-                    out.append("\\")
-                    break
-                }
+                guard let escaped = next() else { return nil }
                 guard let translated = translateEscape(escaped, isInClass: isInClass) else { return nil }
                 out += translated
+                index += 1
             case "[" where !isInClass:
-                isInClass = true
-                out.append(character)
+                if next() == "]" {  // [] matches nothing
+                    out += "(?!)"
+                    index += 1
+                } else if next() == "^" && next(2) == "]" {  // [^] matches anything
+                    out += "[\\s\\S]"
+                    index += 2
+                } else {
+                    isInClass = true
+                    out.append(character)
+                    if next() == "^" {
+                        out.append("^")
+                        index += 1
+                    }
+                }
+            case "[" where isInClass, "&" where isInClass:  // literal in ECMA-262 classes, set syntax in ICU
+                out += "\\" + String(character)
             case "]" where isInClass:
                 isInClass = false
                 out.append(character)
             case "$" where !isInClass:
                 out += "(?![\\s\\S])"
+            case "(" where !isInClass && next() == "?":
+                guard let kind = next(2), ":=!<".contains(kind) else { return nil }
+                out.append(character)
             default:
                 out.append(character)
             }
+            index += 1
         }
         return out
     }
@@ -76,6 +97,8 @@ struct ECMARegex: @unchecked Sendable {
         case "D": isInClass ? "\\D" : "[^0-9]"
         case "w": isInClass ? "a-zA-Z0-9_" : "[a-zA-Z0-9_]"
         case "W": isInClass ? "\\W" : "[^a-zA-Z0-9_]"
+        case "s": isInClass ? "\\s\\uFEFF" : "[\\s\\uFEFF]"
+        case "S": isInClass ? "\\S" : "[^\\s\\uFEFF]"
         default: "\\" + String(escaped)
         }
     }
