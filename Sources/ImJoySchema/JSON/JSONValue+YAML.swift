@@ -56,7 +56,13 @@ extension JSONValue {
         }
         switch Tag.Name(rawValue: tag.rawValue) {
         case .null: self = .null
-        case .bool: self = Bool.construct(from: scalar).map(JSONValue.bool) ?? .string(text)
+        case .bool:
+            // YAML 1.2 core booleans only: `yes`/`no`/`on`/`off` stay strings.
+            switch text {
+            case "true", "True", "TRUE": self = .bool(true)
+            case "false", "False", "FALSE": self = .bool(false)
+            default: self = .string(text)
+            }
         case .int:
             if let i = Int64(text) { self = .integer(i) } else if let i = Int.construct(from: scalar) {
                 self = .integer(Int64(i))
