@@ -24,7 +24,7 @@ struct FileKeyword: Keyword {
         case .success(let (path, name)):
             let resolved = FileKeyword.resolve(path, against: context.options.baseDirectory)
             let needsSize = minSize != nil || maxSize != nil || sizes != nil
-            guard let facts = FileTypeDetector.facts(atPath: resolved, needsSize: needsSize) else {
+            guard let facts = context.options.fileInspector.inspect(path: resolved, needsSize: needsSize) else {
                 context.report("file", at: schemaPath, "file not found: \(resolved)")
                 return false
             }

@@ -1,28 +1,57 @@
 import Foundation
 
-/// What imjoy-run knows about a file on disk: whether it exists, its size and its MIME type.
-struct FileFacts: Sendable {
-    var isDirectory: Bool
-    var size: Int64
-    /// The MIME type from magic bytes (TIFF, HDF5, PNG, JPEG, ZIP, Zarr directories), else from the
-    /// extension, else `""` (as a browser's `File.type` for an unknown file).
-    var mime: String
+/// What the `file` keyword needs to know about a file: its size and its MIME type.
+public struct FileFacts: Sendable, Equatable {
+    /// Whether the path is a directory (a Zarr store, for example).
+    public var isDirectory: Bool
+    /// The size in bytes (for a directory, the total of the regular files in it).
+    public var size: Int64
+    /// The MIME type (`""` when unknown, as a browser's `File.type`).
+    public var mime: String
+
+    public init(isDirectory: Bool, size: Int64, mime: String) {
+        self.isDirectory = isDirectory
+        self.size = size
+        self.mime = mime
+    }
+}
+
+/// Looks files up for the `file` keyword; ``DiskFileInspector`` reads the real file system, tests
+/// and the fuzzer substitute their own.
+public protocol FileInspecting: Sendable {
+    /// Facts about the file at the absolute `path`, or `nil` when nothing exists there.
+    /// `needsSize` is `false` when the schema checks no size (so directories need not be summed).
+    func inspect(path: String, needsSize: Bool) -> FileFacts?
+}
+
+/// The real file system: the MIME type comes from magic bytes (TIFF, HDF5, PNG, JPEG, ZIP),
+/// Zarr directories (`.zarray`, `.zgroup`, `zarr.json`), else the extension.
+public struct DiskFileInspector: FileInspecting {
+    /// The most directory entries summed for a directory's size.
+    public static let maximumDirectoryEntries = 100_000
+
+    public init() {}
+
+    public func inspect(path: String, needsSize: Bool) -> FileFacts? {
+        FileTypeDetector.facts(atPath: path, needsSize: needsSize)
+    }
 }
 
 /// Derives MIME types from file contents and names.
 enum FileTypeDetector {
     /// Facts about the file at `path`, or `nil` when nothing exists there.
-    static func facts(atPath path: String, needsSize: Bool) -> FileFacts? {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return nil }
-        if isDirectory.boolValue {
+    static func facts(atPath requestedPath: String, needsSize: Bool) -> FileFacts? {
+        let path = URL(fileURLWithPath: requestedPath).resolvingSymlinksInPath().path
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return nil }
+        let type = attributes[.type] as? FileAttributeType
+        if type == .typeDirectory {
             let mime = isZarrDirectory(path) ? "application/x-zarr" : "inode/directory"
             return FileFacts(isDirectory: true, size: needsSize ? directorySize(path) : 0, mime: mime)
         }
-        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-        let size = (attributes?[.size] as? NSNumber)?.int64Value ?? 0
-        let mime = mimeFromMagic(prefix(ofFileAt: path)) ?? mimeFromExtension(path) ?? ""
-        return FileFacts(isDirectory: false, size: size, mime: mime)
+        let size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
+        // Only regular files are opened: reading a FIFO or a device could block.
+        let magic = type == .typeRegular ? mimeFromMagic(prefix(ofFileAt: path)) : nil
+        return FileFacts(isDirectory: false, size: size, mime: magic ?? mimeFromExtension(path) ?? "")
     }
 
     /// The MIME type the first bytes of a file announce, or `nil`.
@@ -70,10 +99,11 @@ enum FileTypeDetector {
     private static func directorySize(_ path: String) -> Int64 {
         guard let enumerator = FileManager.default.enumerator(atPath: path) else { return 0 }
         var total: Int64 = 0
-        while let name = enumerator.nextObject() as? String {
-            let full = (path as NSString).appendingPathComponent(name)
-            if let size = (try? FileManager.default.attributesOfItem(atPath: full))?[.size] as? NSNumber,
-                (try? FileManager.default.attributesOfItem(atPath: full))?[.type] as? FileAttributeType == .typeRegular
+        var entries = 0
+        while entries < DiskFileInspector.maximumDirectoryEntries, enumerator.nextObject() != nil {
+            entries += 1
+            if let attributes = enumerator.fileAttributes, attributes[.type] as? FileAttributeType == .typeRegular,
+                let size = attributes[.size] as? NSNumber
             {
                 total += size.int64Value
             }

@@ -10,11 +10,15 @@ public struct ValidationOptions: Sendable {
     /// The deepest nesting of subschema evaluations; deeper (e.g. a `$ref` cycle that never
     /// consumes the instance) fails with an error instead of overflowing the stack.
     public var maximumDepth: Int
+    /// How `file` instances are looked up (the real file system by default).
+    public var fileInspector: any FileInspecting
 
-    public init(maximumErrors: Int = 100, baseDirectory: URL? = nil, maximumDepth: Int = 600) {
+    public init(maximumErrors: Int = 100, baseDirectory: URL? = nil, maximumDepth: Int = 600,
+                fileInspector: any FileInspecting = DiskFileInspector()) {
         self.maximumErrors = max(1, maximumErrors)
         self.baseDirectory = baseDirectory
         self.maximumDepth = max(1, maximumDepth)
+        self.fileInspector = fileInspector
     }
 
     /// 100 errors, relative paths against the current directory.

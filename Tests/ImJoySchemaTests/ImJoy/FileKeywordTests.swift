@@ -67,6 +67,34 @@ struct FileKeywordTests {
         #expect(!(try validate(["mime": "zarr"], "plain", in: folder).isValid))
     }
 
+    @Test func directorySizeIsTheTotalOfItsFiles() throws {
+        let folder = try Folder()
+        try folder.write("cells.zarr/.zarray", [UInt8](repeating: 32, count: 40))
+        try folder.write("cells.zarr/0/0.0", [UInt8](repeating: 1, count: 60))
+        #expect(try validate(["mime": "zarr", "size": 100], "cells.zarr", in: folder).isValid)
+        #expect(!(try validate(["mime": "zarr", "minSize": 101], "cells.zarr", in: folder).isValid))
+    }
+
+    @Test func symbolicLinksAreFollowed() throws {
+        let folder = try Folder()
+        let target = try folder.write("real.tif", Self.tiffMagic, padTo: 10)
+        try FileManager.default.createSymbolicLink(atPath: folder.url.appendingPathComponent("link.dat").path,
+                                                   withDestinationPath: target)
+        #expect(try validate(["mime": "tiff", "size": 10], "link.dat", in: folder).isValid)
+    }
+
+    @Test func aCustomFileInspectorReplacesTheDisk() throws {
+        struct Fake: FileInspecting {
+            func inspect(path: String, needsSize: Bool) -> FileFacts? {
+                path.hasSuffix("virtual.h5") ? FileFacts(isDirectory: false, size: 7, mime: "application/x-hdf5") : nil
+            }
+        }
+        let schema = try JSONSchema(["file": ["mime": "hdf5", "size": 7]])
+        let options = ValidationOptions(baseDirectory: URL(fileURLWithPath: "/nowhere"), fileInspector: Fake())
+        #expect(schema.isValid("virtual.h5", options: options))
+        #expect(!schema.isValid("other.h5", options: options))
+    }
+
     @Test func mimeIsAnUnanchoredRegexSearchAsInImJoy() throws {
         let folder = try Folder()
         try folder.write("a.png", Self.pngMagic)
