@@ -9,7 +9,9 @@ import Foundation
 /// the common differences disappear:
 /// - `\d`, `\D`, `\w`, `\W` are ASCII-only, as in ECMA-262 (ICU would match other scripts' digits
 ///   and letters);
-/// - `$` outside a class matches only at the very end (ICU also matches before a final line break).
+/// - `$` outside a class matches only at the very end (ICU also matches before a final line break);
+/// - `[` and `&` inside a class are literal (ICU reads them as set operations), `[]` matches nothing,
+///   `[^]` anything, and a `{` or `}` that is not part of a quantifier is literal.
 ///
 /// Remaining differences: matching works on Unicode code points (like ECMA-262's `u` flag, so
 /// `.` matches a whole emoji), `\s` follows ICU's Unicode white space, and ICU accepts a few
@@ -52,6 +54,13 @@ struct ECMARegex: @unchecked Sendable {
             switch character {
             case "\\":
                 guard let escaped = next() else { return nil }
+                if "pPu".contains(escaped), next(2) == "{" {
+                    // \p{Property} and \u{Code point}: copy the braces through (\u{...} is \x{...} in ICU).
+                    guard let close = characters[(index + 2)...].firstIndex(of: "}") else { return nil }
+                    out += (escaped == "u" ? "\\x" : "\\" + String(escaped)) + String(characters[(index + 2)...close])
+                    index = close + 1
+                    continue
+                }
                 guard let translated = translateEscape(escaped, isInClass: isInClass) else { return nil }
                 out += translated
                 index += 1
@@ -77,6 +86,10 @@ struct ECMARegex: @unchecked Sendable {
                 out.append(character)
             case "$" where !isInClass:
                 out += "(?![\\s\\S])"
+            case "{" where !isInClass && !isQuantifier(characters, from: index):
+                out += "\\{"  // a literal brace, as ECMA-262 (Annex B) allows; ICU would reject it
+            case "}" where !isInClass:
+                if out.hasSuffix("\\{") || !isInQuantifier(out) { out += "\\}" } else { out.append(character) }
             case "(" where !isInClass && next() == "?":
                 guard let kind = next(2), ":=!<".contains(kind) else { return nil }
                 out.append(character)
@@ -86,6 +99,30 @@ struct ECMARegex: @unchecked Sendable {
             index += 1
         }
         return out
+    }
+
+    /// Whether `{` at `index` starts a quantifier `{n}`, `{n,}` or `{n,m}`.
+    private static func isQuantifier(_ characters: [Character], from index: Int) -> Bool {
+        var position = index + 1
+        var digits = 0
+        while position < characters.count, characters[position].isASCII, characters[position].isNumber {
+            position += 1
+            digits += 1
+        }
+        guard digits > 0, position < characters.count else { return false }
+        if characters[position] == "," {
+            position += 1
+            while position < characters.count, characters[position].isASCII, characters[position].isNumber { position += 1 }
+        }
+        return position < characters.count && characters[position] == "}"
+    }
+
+    /// Whether the translated text ends inside an open quantifier `{n` / `{n,m`.
+    private static func isInQuantifier(_ text: String) -> Bool {
+        guard let open = text.lastIndex(of: "{") else { return false }
+        let body = text[text.index(after: open)...]
+        return !body.isEmpty && body.allSatisfy { ($0.isASCII && $0.isNumber) || $0 == "," }
+            && text[..<open].last != "\\"
     }
 
     private static let ecmaLetterEscapes = Set("dDwWsSbBnrtfvcxukpP")

@@ -36,6 +36,16 @@ struct ECMARegexTests {
         #expect(try matches("^[^]$", "\n"))
     }
 
+    @Test func bracesOutsideQuantifiersAreLiteral() throws {
+        #expect(try matches("^a{$", "a{"))
+        #expect(try matches("^{}$", "{}"))
+        #expect(try matches("^a{2}$", "aa"))
+        #expect(try matches("^a{1,2}b$", "aab"))
+        #expect(try !matches("^a{2}$", "a{2}"))
+        #expect(try matches("^\\p{Letter}+$", "école"))
+        #expect(try matches("^\\u{1F600}$", "😀"))
+    }
+
     @Test func codePointsNotUTF16Units() throws {
         #expect(try matches("^🐲*$", "🐲🐲"))
         #expect(try matches("^.$", "🐲"))
