@@ -23,6 +23,8 @@ final class SchemaCompiler {
     private var parentBases: [SchemaLocation: URIReference] = [:]
     /// Every compiled node, by location (also what keeps `$ref` targets alive).
     private(set) var nodes: [SchemaLocation: SchemaNode] = [:]
+    /// How many compilations are in progress (subschemas and `$ref` targets nest).
+    private var depth = 0
 
     init(options: CompileOptions) {
         self.options = options
@@ -109,9 +111,11 @@ final class SchemaCompiler {
     /// Compiles the schema `value` found at `location` (once; later calls return the same node).
     func compile(_ value: JSONValue, at location: SchemaLocation, parentBase: URIReference) throws(SchemaError) -> SchemaNode {
         if let node = nodes[location] { return node }
-        guard location.pointer.utf8.count < 100_000, nodes.count < 1_000_000 else {
+        guard depth < JSONValue.maximumNestingDepth, nodes.count < 1_000_000 else {
             throw SchemaError(schemaPath: schemaPath(location), message: "the schema is too large or too deeply nested")
         }
+        depth += 1
+        defer { depth -= 1 }
         let node = SchemaNode(schemaPath: schemaPath(location))
         nodes[location] = node
         switch value {

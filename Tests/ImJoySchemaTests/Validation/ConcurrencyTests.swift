@@ -59,4 +59,22 @@ struct ConcurrencyTests {
             #expect(outcome.errors == (instances.count - expectedValid) * 5)
         }
     }
+
+    @Test func theDepthLimitFitsInASmallThreadStack() throws {
+        // {"$ref": "#"} recurses until ValidationOptions.maximumDepth; that must fit in 512 KiB
+        // (a Dispatch worker's stack) even in debug builds.
+        let schema = try JSONSchema(["definitions": ["a": ["allOf": [["$ref": "#/definitions/a"]]]], "$ref": "#/definitions/a"])
+        let results = Results()
+        let done = DispatchSemaphore(value: 0)
+        let worker = Thread {
+            let result = schema.validate(["x": 1])
+            results.record(0, valid: result.isValid ? 1 : 0, errors: result.errors.count)
+            done.signal()
+        }
+        worker.stackSize = 512 * 1024
+        worker.start()
+        done.wait()
+        #expect(results.all[0]?.valid == 0)
+        #expect(results.all[0]?.errors == 1)
+    }
 }

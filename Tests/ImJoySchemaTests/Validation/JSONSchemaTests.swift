@@ -176,6 +176,13 @@ struct SchemaErrorTests {
         #expect(error.description.contains("hint:"))
     }
 
+    @Test func aProgrammaticallyDeepSchemaIsAnErrorNotAStackOverflow() throws {
+        var schema: JSONValue = true
+        for _ in 0..<5000 { schema = ["not": schema] }
+        let error = try #require(throws: SchemaError.self) { try JSONSchema(schema) }
+        #expect(error.message.contains("too deeply nested"))
+    }
+
     @Test func unknownKeywordsAreIgnored() throws {
         let schema = try JSONSchema(["x-custom": ["anything": 1], "type": "string"])
         #expect(schema.isValid("a"))
