@@ -17,6 +17,14 @@ struct JSONValueTests {
         #expect(items[0] == items[1])  // JSON Schema equality
     }
 
+    @Test func numbersBeyondDoubleAreAnErrorNotInfinity() throws {
+        let error = #expect(throws: JSONSyntaxError.self) { try JSONValue(jsonText: "[1e999]") }
+        #expect(error?.message == "number out of range")
+        #expect(error?.column == 2)
+        #expect(try JSONValue(jsonText: "1e308") == .number(1e308))
+        #expect(try JSONValue(jsonText: "1e-400") == .number(0))
+    }
+
     @Test func objectsKeepKeyOrderButCompareWithoutIt() throws {
         let a = try JSONValue(jsonText: #"{"b": 1, "a": [true, null]}"#)
         let b = try JSONValue(jsonText: #"{"a": [true, null], "b": 1.0}"#)
@@ -72,6 +80,8 @@ struct JSONValueTests {
         #expect(yaml["b"]?.typeName == "integer")
         #expect(yaml.objectValue.map { Array($0.keys) } == ["b", "a", "c", "d"])
         #expect(throws: YAMLSyntaxError.self) { try JSONValue(yamlText: "a: [1, 2") }
+        let special = try JSONValue(yamlText: "[.inf, -.inf, .nan, 1.5]")
+        #expect(special == [".inf", "-.inf", ".nan", 1.5], "\(special)")
     }
 
     @Test func bytesSerializeAsBase64AndCompareByContent() throws {
