@@ -1,42 +1,5 @@
 import Foundation
 
-/// What the `file` keyword needs to know about a file: its size and its MIME type.
-public struct FileFacts: Sendable, Equatable {
-    /// Whether the path is a directory (a Zarr store, for example).
-    public var isDirectory: Bool
-    /// The size in bytes (for a directory, the total of the regular files in it).
-    public var size: Int64
-    /// The MIME type (`""` when unknown, as a browser's `File.type`).
-    public var mime: String
-
-    public init(isDirectory: Bool, size: Int64, mime: String) {
-        self.isDirectory = isDirectory
-        self.size = size
-        self.mime = mime
-    }
-}
-
-/// Looks files up for the `file` keyword; ``DiskFileInspector`` reads the real file system, tests
-/// and the fuzzer substitute their own.
-public protocol FileInspecting: Sendable {
-    /// Facts about the file at the absolute `path`, or `nil` when nothing exists there.
-    /// `needsSize` is `false` when the schema checks no size (so directories need not be summed).
-    func inspect(path: String, needsSize: Bool) -> FileFacts?
-}
-
-/// The real file system: the MIME type comes from magic bytes (TIFF, HDF5, PNG, JPEG, ZIP),
-/// Zarr directories (`.zarray`, `.zgroup`, `zarr.json`), else the extension.
-public struct DiskFileInspector: FileInspecting {
-    /// The most directory entries summed for a directory's size.
-    public static let maximumDirectoryEntries = 100_000
-
-    public init() {}
-
-    public func inspect(path: String, needsSize: Bool) -> FileFacts? {
-        FileTypeDetector.facts(atPath: path, needsSize: needsSize)
-    }
-}
-
 /// Derives MIME types from file contents and names.
 enum FileTypeDetector {
     /// Facts about the file at `path`, or `nil` when nothing exists there.
