@@ -27,8 +27,15 @@ func fuzzOne(_ bytes: UnsafeRawBufferPointer) {
     if let normalized = try? ImJoyInputs.normalize(schemaValue) { check(normalized, instance) }
 }
 
+/// The draft-07 meta-schema: every schema that compiles (without imjoy-run's `url` type) must satisfy it.
+let metaSchema = try! JSONSchema(["$ref": "http://json-schema.org/draft-07/schema#"])
+
 func check(_ schemaValue: JSONValue, _ instance: JSONValue) {
     guard let schema = try? JSONSchema(schemaValue) else { return }
+    if !schemaValue.description.contains("url") {
+        let meta = metaSchema.validate(schemaValue)
+        precondition(meta.isValid, "compiled, but the meta-schema rejects \(schemaValue): \(meta.errors)")
+    }
     let result = schema.validate(instance, options: fuzzOptions)
     let isValid = schema.isValid(instance, options: fuzzOptions)
     precondition(result.isValid == isValid, "isValid and validate disagree for \(schemaValue) on \(instance)")

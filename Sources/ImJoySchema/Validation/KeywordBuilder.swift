@@ -19,6 +19,9 @@ struct KeywordBuilder {
         if let reference = object["$ref"] {
             // Draft-07: `$ref` makes every sibling keyword ignored.
             guard case .string(let text) = reference else { throw invalid("$ref", "must be a string") }
+            guard URIFormats.isURI(text, allowsRelative: true, allowsNonASCII: false) else {
+                throw invalid("$ref", "must be a URI reference, got \"\(text)\"")
+            }
             return [RefKeyword(target: try compiler.compileReference(text, base: base, from: location))]
         }
         try checkAnnotations()
@@ -92,6 +95,13 @@ struct KeywordBuilder {
         for keyword in ["$id", "$schema", "$comment", "title", "description"] {
             if let value = object[keyword], value.stringValue == nil { throw invalid(keyword, "must be a string") }
         }
+        // The meta-schema's formats, which ajv checks too.
+        if let id = object["$id"]?.stringValue, !URIFormats.isURI(id, allowsRelative: true, allowsNonASCII: false) {
+            throw invalid("$id", "must be a URI reference, got \"\(id)\"")
+        }
+        if let uri = object["$schema"]?.stringValue, !URIFormats.isURI(uri, allowsRelative: false, allowsNonASCII: false) {
+            throw invalid("$schema", "must be a URI, got \"\(uri)\"")
+        }
         if let value = object["definitions"], value.objectValue == nil { throw invalid("definitions", "must be an object") }
         if case .object(let definitions)? = object["definitions"] {
             for (name, definition) in definitions {
@@ -116,7 +126,9 @@ struct KeywordBuilder {
                 guard case .string(let name) = item else { throw invalid("type", "must be a type name or an array of them") }
                 return name
             }
-            guard Set(names).count == names.count else { throw invalid("type", "must not repeat a type") }
+            guard !names.isEmpty, Set(names).count == names.count else {
+                throw invalid("type", "must list at least one type, without repeats")
+            }
         default:
             throw invalid("type", "must be a type name or an array of them")
         }

@@ -75,6 +75,25 @@ struct ConformanceSuiteTests {
         for failure in tally.failures { Issue.record("\(failure)") }
     }
 
+    @Test("every schema in the suite is valid against the draft-07 meta-schema")
+    func suiteSchemasSatisfyTheMetaSchema() throws {
+        guard let directory = Self.suiteDirectory, FileManager.default.fileExists(atPath: directory.path) else {
+            print("SKIPPED: JSON Schema Test Suite not found at ../shared/conformance/json-schema-test-suite/draft7")
+            return
+        }
+        let meta = try JSONSchema(["$ref": "http://json-schema.org/draft-07/schema#"])
+        var checked = 0
+        for file in try FileManager.default.contentsOfDirectory(atPath: directory.path) where file.hasSuffix(".json") {
+            let text = try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)
+            for group in try JSONValue(jsonText: text).arrayValue ?? [] {
+                let result = meta.validate(group["schema"] ?? .null)
+                #expect(result.isValid, "\(file): \(group["description"] ?? "?"): \(result.errors)")
+                checked += 1
+            }
+        }
+        #expect(checked > 200)
+    }
+
     @Test("optional/ is reported, not required")
     func optionalFilesAreCounted() throws {
         guard let directory = Self.suiteDirectory?.appendingPathComponent("optional"),
