@@ -5,6 +5,7 @@ extension KeywordBuilder {
     mutating func addArrayKeywords() throws(SchemaError) {
         switch object["items"] {
         case .array(let schemas)?:
+            guard !schemas.isEmpty else { throw invalid("items", "must be a schema or a non-empty array of schemas") }
             var nodes: [SchemaNode] = []
             for (index, schema) in schemas.enumerated() {
                 nodes.append(try subschema(schema, at: location.appending("items").appending(index)))
