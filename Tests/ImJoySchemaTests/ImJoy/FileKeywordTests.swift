@@ -59,6 +59,21 @@ struct FileKeywordTests {
         #expect(unknown.errors.first?.message.contains("an unknown type") == true)
     }
 
+    @Test func aDeclaredMimeIsUsedOnlyWhenDetectionFindsNone() throws {
+        let folder = try Folder()
+        try folder.write("blob", [1, 2, 3])
+        try folder.write("real.png", Self.pngMagic)
+        #expect(try validate(["mime": "text/x-custom"], ["path": "blob", "mime": "text/x-custom"], in: folder).isValid)
+        #expect(!(try validate(["mime": "tiff"], ["path": "real.png", "mime": "image/tiff"], in: folder).isValid))
+    }
+
+    @Test func hugeSizeLimitsDoNotTrap() throws {
+        let folder = try Folder()
+        try folder.write("a.tif", Self.tiffMagic)
+        let result = try validate(["ext": "tif", "minSize": 1e30, "size": [1.5e300]], "a.tif", in: folder)
+        #expect(result.errors.map(\.message) == ["expected a file of at least 1e+30 bytes, got 8 (a.tif)"])
+    }
+
     @Test func zarrDirectoriesAreDetected() throws {
         let folder = try Folder()
         try folder.write("labels.zarr/.zgroup", Array("{}".utf8))

@@ -130,6 +130,13 @@ struct JSONSchemaTests {
         #expect(schema.isValid("e\u{301}"))  // two code points, one grapheme
     }
 
+    @Test func hugeLimitsDoNotOverflow() throws {
+        let schema = try JSONSchema(["minLength": .integer(Int64.max), "minItems": .integer(Int64.max), "multipleOf": 1e-300])
+        #expect(!schema.isValid("abc"))
+        #expect(!schema.isValid([1]))
+        #expect(schema.validate(1e300).errors.count <= 1)
+    }
+
     @Test func schemaFromYAMLText() throws {
         let schema = try JSONSchema(text: "type: object\nrequired: [a]\n")
         #expect(schema.isValid(["a": 1]))

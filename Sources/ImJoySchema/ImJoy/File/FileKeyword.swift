@@ -6,7 +6,8 @@ import Foundation
 /// The instance is a path string or an object `{path, name?, size?, mime?}`; relative paths are
 /// resolved against ``ValidationOptions/baseDirectory``. As in ImJoy, `mime` entries are
 /// unanchored regular-expression searches in the MIME type and `ext` entries are case-sensitive
-/// suffixes of the name (`name` when given, else the path's last component).
+/// suffixes of the name (`name` when given, else the path's last component). The MIME type is
+/// detected from the file; the object's `mime` is used only when detection finds none.
 struct FileKeyword: Keyword {
     let mimePatterns: [ECMARegex]
     let extensions: [String]
@@ -21,13 +22,14 @@ struct FileKeyword: Keyword {
         case .failure(let problem):
             context.report("file", at: schemaPath, problem.text)
             return false
-        case .success(let (path, name)):
+        case .success(let (path, name, declaredMime)):
             let resolved = FileKeyword.resolve(path, against: context.options.baseDirectory)
             let needsSize = minSize != nil || maxSize != nil || sizes != nil
-            guard let facts = context.options.fileInspector.inspect(path: resolved, needsSize: needsSize) else {
+            guard var facts = context.options.fileInspector.inspect(path: resolved, needsSize: needsSize) else {
                 context.report("file", at: schemaPath, "file not found: \(resolved)")
                 return false
             }
+            if facts.mime.isEmpty, let declaredMime { facts.mime = declaredMime }
             guard let problem = mismatch(facts, name: name) else { return true }
             context.report("file", at: schemaPath, problem)
             return false
@@ -43,29 +45,34 @@ struct FileKeyword: Keyword {
             return "expected a file name ending with \(extensions.joined(separator: " or ")), got \(name)"
         }
         let size = Double(facts.size)
-        if let minSize, size < minSize { return "expected a file of at least \(Int64(minSize)) bytes, got \(facts.size) (\(name))" }
-        if let maxSize, size > maxSize { return "expected a file of at most \(Int64(maxSize)) bytes, got \(facts.size) (\(name))" }
+        if let minSize, size < minSize { return "expected a file of at least \(bytes(minSize)) bytes, got \(facts.size) (\(name))" }
+        if let maxSize, size > maxSize { return "expected a file of at most \(bytes(maxSize)) bytes, got \(facts.size) (\(name))" }
         if let sizes, !sizes.contains(size) {
-            return "expected a file of \(sizes.map { String(Int64($0)) }.joined(separator: " or ")) bytes, got \(facts.size) (\(name))"
+            return "expected a file of \(sizes.map(bytes).joined(separator: " or ")) bytes, got \(facts.size) (\(name))"
         }
         return nil
+    }
+
+    /// A size from the schema as text (`100`, or `1e+30` when it is no integer).
+    private func bytes(_ size: Double) -> String {
+        Int64(exactly: size).map(String.init) ?? String(size)
     }
 
     struct Problem: Error {
         var text: String
     }
 
-    /// The path and the display name of a file instance.
-    private func reference(_ instance: JSONValue) -> Result<(String, String), Problem> {
+    /// The path, the display name and the declared MIME type of a file instance.
+    private func reference(_ instance: JSONValue) -> Result<(String, String, String?), Problem> {
         switch instance {
         case .string(let path) where !path.isEmpty:
-            return .success((path, FileKeyword.lastComponent(path)))
+            return .success((path, FileKeyword.lastComponent(path), nil))
         case .object(let object):
             guard case .string(let path)? = object["path"], !path.isEmpty else {
                 return .failure(Problem(text: "expected a file reference, got an object without a \"path\" string"))
             }
             let name = object["name"]?.stringValue ?? FileKeyword.lastComponent(path)
-            return .success((path, name))
+            return .success((path, name, object["mime"]?.stringValue))
         default:
             return .failure(Problem(text: "expected a file path or {path: ...}, got \(instance.typeName)"))
         }

@@ -9,7 +9,7 @@ struct StringLengthKeyword: Keyword {
         let isValid: Bool
         if isMinimum {
             // Each code point takes 1 to 4 UTF-8 bytes: decide from the byte count when possible.
-            isValid = text.utf8.count >= limit * 4 || text.unicodeScalars.count >= limit
+            isValid = text.utf8.count / 4 >= limit || text.unicodeScalars.count >= limit
         } else {
             isValid = text.utf8.count <= limit || text.unicodeScalars.count <= limit
         }
