@@ -6,10 +6,10 @@
 // system so the fuzzer never touches the disk.
 import ImJoySchema
 
-/// Pretends that paths containing "x" exist; sizes and types come from the name.
+/// Pretends that every path without "missing" exists; sizes and types come from the name.
 struct VirtualFiles: FileInspecting {
     func inspect(path: String, needsSize: Bool) -> FileFacts? {
-        guard path.contains("x") else { return nil }
+        guard !path.contains("missing") else { return nil }
         let mime = path.hasSuffix(".tif") ? "image/tiff" : (path.hasSuffix(".zarr") ? "application/x-zarr" : "")
         return FileFacts(isDirectory: path.hasSuffix(".zarr"), size: Int64(path.utf8.count), mime: mime)
     }

@@ -23,10 +23,18 @@ public struct JSONSchema: Sendable {
     ///
     /// - Throws: ``SchemaError`` when the schema is invalid.
     public init(_ schema: JSONValue, options: CompileOptions = .default) throws(SchemaError) {
+        try self.init(schema, options: options, checksMetaSchema: true)
+    }
+
+    /// Compiles `schema`; with `checksMetaSchema`, a schema that compiles must also satisfy the
+    /// draft-07 meta-schema (what ajv's `validateSchema` checks), which catches invalid keyword
+    /// values the compiler skips (beside `$ref`, for example).
+    init(_ schema: JSONValue, options: CompileOptions, checksMetaSchema: Bool) throws(SchemaError) {
         let compiler = SchemaCompiler(options: options)
         root = try compiler.compileRoot(schema)
         nodes = Array(compiler.nodes.values)
         source = schema
+        if checksMetaSchema { try MetaSchemaCheck.check(schema) }
     }
 
     /// Parses and compiles a JSON or YAML schema text.

@@ -195,6 +195,22 @@ struct SchemaErrorTests {
         #expect(error.message.contains("too deeply nested"))
     }
 
+    @Test func keywordsBesideRefAreIgnoredButMustStillBeValid() throws {
+        let schema = try JSONSchema(["definitions": ["s": ["type": "string"]], "$ref": "#/definitions/s", "minLength": 5])
+        #expect(schema.isValid("abc"))  // draft-07: siblings of $ref are ignored
+        let error = try #require(throws: SchemaError.self) { try JSONSchema(["$ref": "#", "type": 5]) }
+        #expect(error.schemaPath == "#/type")
+        #expect(error.message.contains("meta-schema"))
+    }
+
+    @Test func fairlyDeepSchemasCompile() throws {
+        var schema: JSONValue = ["type": "integer"]
+        for _ in 0..<150 { schema = ["type": "object", "properties": ["child": schema]] }
+        var instance: JSONValue = 1
+        for _ in 0..<150 { instance = ["child": instance] }
+        #expect(try JSONSchema(schema).isValid(instance))
+    }
+
     @Test func unknownKeywordsAreIgnored() throws {
         let schema = try JSONSchema(["x-custom": ["anything": 1], "type": "string"])
         #expect(schema.isValid("a"))
