@@ -16,6 +16,9 @@ import Foundation
 /// Remaining differences: matching works on Unicode code points (like ECMA-262's `u` flag, so
 /// `.` matches a whole emoji), `\s` follows ICU's Unicode white space, and ICU accepts a few
 /// constructs ECMA-262 rejects (possessive quantifiers, `\A`, `\z`, `(?i)` flags, POSIX classes).
+///
+/// swift-corelibs-foundation leaks a copy of patterns longer than 256 UTF-16 units at each
+/// compile (see Fuzz/lsan-suppressions.txt); compile long patterns once, not per validation.
 struct ECMARegex: @unchecked Sendable {
     // NSRegularExpression is immutable and documented as safe to use from several threads.
     private let regex: NSRegularExpression
