@@ -74,6 +74,10 @@ struct SchemaCommandTests {
         let run = try imjoyRun(["schema", "validate", "--schema", "broken.json", "data/ok.json"], in: folder)
         #expect(run.status == 2)
         #expect(run.stderr.contains("#/properties/a/type"))
+        let json = try imjoyRun(["schema", "validate", "--schema", "broken.json", "--json", "data/ok.json"], in: folder)
+        #expect(json.status == 2)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect((object["schemaError"] as? [String: Any])?["schemaPath"] as? String == "#/properties/a/type")
     }
 
     @Test func draft03RequiredExitsTwoWithAHint() throws {

@@ -42,7 +42,14 @@ extension SchemaCommand {
         var maxErrors = 100
 
         func run() throws {
-            let compiled = try withInputErrors { try compileSchema() }
+            let compiled: JSONSchema
+            do {
+                compiled = try compileSchema()
+            } catch {
+                if json, let schemaError = error as? SchemaError { print(InstanceReport.json(schemaError)) }
+                printError("\(schema): \(error)")
+                throw ExitCode.invalidInput
+            }
             var reports: [InstanceReport] = []
             for path in instances {
                 reports.append(validate(path, with: compiled))
@@ -113,6 +120,14 @@ struct InstanceReport {
         })
         if result.isTruncated { object["truncated"] = true }
         return .object(object)
+    }
+
+    /// The `--json` output for an invalid schema.
+    static func json(_ error: SchemaError) -> String {
+        var details: JSONObject = ["schemaPath": .string(error.schemaPath), "message": .string(error.message)]
+        if let hint = error.hint { details["hint"] = .string(hint) }
+        let document: JSONValue = ["valid": false, "schemaError": .object(details), "instances": []]
+        return document.serialized(.prettyPrinted)
     }
 
     static func json(_ reports: [InstanceReport]) -> String {
