@@ -5,7 +5,9 @@ enum BuiltInSchemas {
 
     /// The built-in document for `uri`, or `nil`.
     static func document(for uri: String) -> JSONValue? {
-        uri == draft07URI || uri == "https://json-schema.org/draft-07/schema" ? draft07MetaSchema : nil
+        // Not a ternary: `nil` would become JSONValue.null (ExpressibleByNilLiteral), not Optional.none.
+        guard uri == draft07URI || uri == "https://json-schema.org/draft-07/schema" else { return Optional.none }
+        return draft07MetaSchema
     }
 
     /// The draft-07 meta-schema (http://json-schema.org/draft-07/schema), parsed once.

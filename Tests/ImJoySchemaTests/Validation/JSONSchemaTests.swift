@@ -106,7 +106,9 @@ struct JSONSchemaTests {
         let schema = try JSONSchema(["$ref": "https://example.org/int.json"], options: options)
         #expect(schema.isValid(1))
         #expect(!schema.isValid("1"))
-        #expect(throws: SchemaError.self) { try JSONSchema(["$ref": "https://example.org/other.json"]) }
+        let unknown = try #require(throws: SchemaError.self) { try JSONSchema(["$ref": "https://example.org/other.json"]) }
+        #expect(unknown.message.hasPrefix("cannot resolve $ref"))
+        #expect(unknown.schemaPath == "#/$ref")
     }
 
     @Test func metaSchemaIsBuiltIn() throws {
