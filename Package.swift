@@ -86,6 +86,7 @@ let package = Package(
 
         // MARK: - Fuzz targets (see Fuzz/README.md; built with --sanitize fuzzer)
         .executableTarget(name: "fuzz-plugin-parser", dependencies: ["ImJoyPlugin"], path: "Fuzz/PluginParser"),
+        .executableTarget(name: "fuzz-schema", dependencies: ["ImJoySchema"], path: "Fuzz/SchemaFuzz"),
 
         // MARK: - Tests
         .target(name: "TestSupport", dependencies: ["ImJoySchema"], path: "Tests/TestSupport"),

@@ -259,6 +259,8 @@ private struct JSONParser {
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
         if isInteger, let integer = Int64(text) { return .integer(integer) }
         guard let double = Double(text) else { throw error("invalid number", at: start) }
+        // An overflow to infinity could not be written back (JSON has no infinity).
+        guard double.isFinite else { throw error("number out of range", at: start) }
         return .number(double)
     }
 

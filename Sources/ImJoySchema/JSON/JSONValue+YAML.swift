@@ -9,7 +9,7 @@ public struct YAMLSyntaxError: Error, CustomStringConvertible, Sendable {
 extension JSONValue {
     /// Parses a YAML document (YAML 1.1 core types as Yams resolves them: `yes`/`no` stay strings,
     /// `true`/`false` are booleans, `1.0` is a float). Mapping order is kept; non-string keys are
-    /// converted to their text; anchors and aliases are expanded.
+    /// converted to their text; anchors and aliases are expanded; `.inf` and `.nan` stay strings.
     public init(yamlText text: String) throws(YAMLSyntaxError) {
         let node: Node?
         do {
@@ -56,13 +56,26 @@ extension JSONValue {
         }
         switch Tag.Name(rawValue: tag.rawValue) {
         case .null: self = .null
-        case .bool: self = Bool.construct(from: scalar).map(JSONValue.bool) ?? .string(text)
+        case .bool:
+            // YAML 1.2 core booleans only: `yes`/`no`/`on`/`off` stay strings.
+            switch text {
+            case "true", "True", "TRUE": self = .bool(true)
+            case "false", "False", "FALSE": self = .bool(false)
+            default: self = .string(text)
+            }
         case .int:
             if let i = Int64(text) { self = .integer(i) } else if let i = Int.construct(from: scalar) {
                 self = .integer(Int64(i))
-            } else { self = Double.construct(from: scalar).map(JSONValue.number) ?? .string(text) }
-        case .float: self = Double.construct(from: scalar).map(JSONValue.number) ?? .string(text)
+            } else { self = JSONValue.finiteNumber(scalar) ?? .string(text) }
+        case .float:
+            self = JSONValue.finiteNumber(scalar) ?? .string(text)
         default: self = .string(text)
         }
+    }
+
+    /// A finite YAML float; `.inf` and `.nan` have no JSON form and stay strings.
+    private static func finiteNumber(_ scalar: Node.Scalar) -> JSONValue? {
+        guard let double = Double.construct(from: scalar), double.isFinite else { return nil }
+        return .number(double)
     }
 }

@@ -124,7 +124,8 @@ extension JSONValue: Equatable {
         case (.integer(let a), .number(let b)), (.number(let b), .integer(let a)):
             return Double(a) == b && Int64(exactly: b) == a
         case (.number(let a), .number(let b)): return a == b
-        case (.string(let a), .string(let b)): return a == b
+        // Code point equality: JSON Schema does not treat canonically equivalent strings as equal.
+        case (.string(let a), .string(let b)): return a.utf8.elementsEqual(b.utf8)
         case (.array(let a), .array(let b)): return a == b
         case (.object(let a), .object(let b)):
             guard a.count == b.count else { return false }
