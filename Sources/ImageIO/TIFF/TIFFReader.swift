@@ -56,6 +56,10 @@ public enum TIFFReader {
         guard pageCount <= options.maximumPageCount else {
             throw .unsupported(file: file, reason: "\(pageCount) pages exceed the limit of \(options.maximumPageCount)")
         }
+        // A broken link after the last readable directory means a truncated or damaged file.
+        guard TIFFSetDirectory(handle.tiff, tdir_t(pageCount - 1)) == 1, TIFFLastDirectory(handle.tiff) != 0 else {
+            throw .corrupt(file: file, page: pageCount, reason: handle.takeError("the directory chain is broken after page \(pageCount - 1)"))
+        }
         guard TIFFSetDirectory(handle.tiff, 0) == 1 else {
             throw .corrupt(file: file, page: 0, reason: handle.takeError("cannot read the first directory"))
         }
