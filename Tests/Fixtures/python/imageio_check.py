@@ -29,15 +29,20 @@ def make_array(spec):
             flat[0], flat[1], flat[2] = np.inf, -0.0, np.nan
         return a
     info = np.iinfo(dtype)
-    # a compressible ramp plus noise spanning the whole range
-    a = rng.integers(info.min, info.max, size=shape, dtype=dtype, endpoint=True)
-    ramp = (np.arange(int(np.prod(shape))) % 97).astype(dtype).reshape(shape)
+    native = dtype.newbyteorder("=")
+    # a compressible ramp plus noise spanning the whole range; stored in the requested byte order
+    a = rng.integers(info.min, info.max, size=shape, dtype=native, endpoint=True)
+    ramp = (np.arange(int(np.prod(shape))) % 97).astype(native).reshape(shape)
     mask = rng.random(size=shape) < 0.7
     return np.where(mask, ramp, a).astype(dtype)
 
 
 def raw_bytes(a):
     return np.ascontiguousarray(a).astype(a.dtype.newbyteorder("<"), copy=False).tobytes()
+
+
+def dtype_name(a):
+    return str(a.dtype.newbyteorder("="))
 
 
 def jsonable(v):
@@ -59,7 +64,7 @@ def main():
             a = tif.asarray()
             page = tif.pages[0]
             facts = {
-                "shape": list(a.shape), "dtype": str(a.dtype), "pages": len(tif.pages),
+                "shape": list(a.shape), "dtype": dtype_name(a), "pages": len(tif.pages),
                 "compression": page.compression.name, "bigtiff": tif.is_bigtiff,
                 "description": page.description, "imagej": tif.imagej_metadata,
                 "axes": tif.series[0].axes,
@@ -74,7 +79,7 @@ def main():
             a = d[()]
             a = np.asarray(a)
             facts = {
-                "shape": list(a.shape), "dtype": str(a.dtype), "chunks": d.chunks,
+                "shape": list(a.shape), "dtype": dtype_name(a), "chunks": d.chunks,
                 "compression": d.compression, "compression_opts": d.compression_opts,
                 "shuffle": d.shuffle, "attrs": {k: jsonable(v) for k, v in d.attrs.items()},
                 "groups": sorted(k for k in f.keys()),
@@ -87,19 +92,22 @@ def main():
         a = make_array(spec)
         tifffile.imwrite(path, a, **spec.get("kwargs", {}))
         open(raw, "wb").write(raw_bytes(a))
-        print(json.dumps({"shape": list(a.shape), "dtype": str(a.dtype)}))
+        print(json.dumps({"shape": list(a.shape), "dtype": dtype_name(a)}))
     elif cmd == "write-h5":
         import h5py
         path, raw, spec = sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
         a = make_array(spec)
         with h5py.File(path, "w") as f:
-            d = f.create_dataset(spec.get("dataset", "data"), data=a, **spec.get("kwargs", {}))
+            kwargs = dict(spec.get("kwargs", {}))
+            if isinstance(kwargs.get("chunks"), list):
+                kwargs["chunks"] = tuple(kwargs["chunks"])
+            d = f.create_dataset(spec.get("dataset", "data"), data=a, **kwargs)
             for k, v in spec.get("attrs", {}).items():
                 d.attrs[k] = np.array(v) if isinstance(v, list) else v
             for g in spec.get("groups", []):
                 f.require_group(g)
         open(raw, "wb").write(raw_bytes(a))
-        print(json.dumps({"shape": list(a.shape), "dtype": str(a.dtype)}))
+        print(json.dumps({"shape": list(a.shape), "dtype": dtype_name(a)}))
     else:
         sys.exit(f"unknown command {cmd}")
 
