@@ -19,6 +19,7 @@ struct ImJoyRun: AsyncParsableCommand {
         version: version,
         subcommands: [
             InspectCommand.self,
+            ConvertCommand.self,
         ]
     )
 }
