@@ -76,7 +76,7 @@ let package = Package(
         // Benchmark driver used by scripts/bench; never part of the unit tests.
         .executableTarget(
             name: "imjoy-bench",
-            dependencies: ["ImJoySchema", "ImJoyPlugin", "ImageIO", "ImJoyWorkflow", "ImJoyEngine"]
+            dependencies: ["ImJoySchema", "ImJoyPlugin", "ImageIO", "ImJoyWorkflow", "ImJoyEngine", "CDeflate"]
         ),
 
         // MARK: - Fuzz targets (see Fuzz/README.md; built with --sanitize fuzzer)
