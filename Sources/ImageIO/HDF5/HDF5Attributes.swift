@@ -57,7 +57,7 @@ enum HDF5Attributes {
     // MARK: - Reading
 
     /// Every attribute of `object` that ImageIO can represent, in creation order or name order.
-    static func readAll(of object: hid_t) -> [(name: String, value: HDF5AttributeValue)] {
+    static func readAll(of object: hid_t, variableLengthStrings: Bool = true) -> [(name: String, value: HDF5AttributeValue)] {
         final class Names { var list: [String] = [] }
         let names = Names()
         var index: hsize_t = 0
@@ -66,11 +66,11 @@ enum HDF5Attributes {
             Unmanaged<Names>.fromOpaque(context).takeUnretainedValue().list.append(String(cString: name))
             return names_continue
         }, Unmanaged.passUnretained(names).toOpaque())
-        return names.list.compactMap { name in read(name: name, of: object).map { (name, $0) } }
+        return names.list.compactMap { name in read(name: name, of: object, variableLengthStrings: variableLengthStrings).map { (name, $0) } }
     }
 
     /// One attribute, or `nil` when absent or of an unsupported type.
-    static func read(name: String, of object: hid_t) -> HDF5AttributeValue? {
+    static func read(name: String, of object: hid_t, variableLengthStrings: Bool = true) -> HDF5AttributeValue? {
         let attribute = H5Aopen(object, name, CHDF5_H5P_DEFAULT())
         guard attribute >= 0 else { return nil }
         defer { H5Aclose(attribute) }
@@ -82,6 +82,7 @@ enum HDF5Attributes {
         let scalar = H5Sget_simple_extent_type(space) == H5S_SCALAR
         switch H5Tget_class(type) {
         case H5T_STRING:
+            if !variableLengthStrings, H5Tis_variable_str(type) > 0 { return nil }
             guard let texts = readStrings(attribute, type: type, count: points) else { return nil }
             return scalar && texts.count == 1 ? .string(texts[0]) : .strings(texts)
         case H5T_INTEGER, H5T_ENUM:

@@ -16,6 +16,12 @@ public final class HDF5File: @unchecked Sendable {
         case group, dataset
     }
 
+    /// The number of HDF5 objects (files, groups, datasets, types, attributes) open in the process;
+    /// 0 when every ImageIO handle has been released. Fuzzing and tests use it to find id leaks.
+    public static var openObjectCount: Int {
+        HDF5Library.withLock { Int(H5Fget_obj_count(hid_t(0x1F), 0x1F)) }  // H5F_OBJ_ALL objects of H5F_OBJ_ALL files
+    }
+
     // MARK: - Opening
 
     /// Opens `url` read-only.
@@ -142,6 +148,12 @@ public final class HDF5File: @unchecked Sendable {
                 throw .tooLarge(file: filePath, path: datasetPath, byteCount: .max, limit: limit)
             }
             let shape = dims.map { Int($0) }
+            // HDF5 keeps ~200 bytes of bookkeeping per chunk while reading them in one call, so a
+            // small dataset split into millions of tiny chunks can exhaust memory.
+            let chunkCount = Self.chunkCount(dataset: dataset, shape: shape)
+            guard chunkCount <= Self.maximumChunkCount else {
+                throw .unsupported(file: filePath, path: datasetPath, reason: "\(chunkCount) chunks exceed the limit of \(Self.maximumChunkCount)")
+            }
             let array: NDArray
             do throws(NDArrayError) {
                 array = try NDArray(zeros: shape, dtype: dtype, limit: limit)
@@ -161,11 +173,37 @@ public final class HDF5File: @unchecked Sendable {
         }
     }
 
+    /// The most chunks ``readDataset(_:limit:)`` reads in one call.
+    public static let maximumChunkCount = 1 << 20
+
+    /// The number of chunks of a chunked dataset (0 when contiguous or compact; `Int.max` when
+    /// the chunk shape is invalid). Call inside the lock.
+    private static func chunkCount(dataset: hid_t, shape: [Int]) -> Int {
+        let properties = H5Dget_create_plist(dataset)
+        guard properties >= 0 else { return 0 }
+        defer { H5Pclose(properties) }
+        guard H5Pget_layout(properties) == H5D_CHUNKED else { return 0 }
+        var chunk = [hsize_t](repeating: 0, count: max(shape.count, 1))
+        guard H5Pget_chunk(properties, Int32(chunk.count), &chunk) == Int32(shape.count) else { return .max }
+        var count = 1
+        for (extent, size) in zip(shape, chunk) {
+            guard size > 0, size <= hsize_t(Int.max) else { return .max }
+            let (product, overflow) = count.multipliedReportingOverflow(by: (extent + Int(size) - 1) / Int(size))
+            guard !overflow else { return .max }
+            count = product
+        }
+        return count
+    }
+
     // MARK: - Attributes
 
     /// The attributes of the object at `objectPath` that ImageIO can represent (numbers, strings
     /// and 1-d arrays of them; multi-dimensional attributes come back flattened).
-    public func attributes(of objectPath: String = "/") throws(HDF5Error) -> [(name: String, value: HDF5AttributeValue)] {
+    ///
+    /// - Parameter variableLengthStrings: whether variable-length strings are read. They live in
+    ///   the file's global heap, which libhdf5 1.10 reads without bounds checks (a corrupted heap
+    ///   can crash it, see Fuzz/README.md); pass `false` for untrusted files.
+    public func attributes(of objectPath: String = "/", variableLengthStrings: Bool = true) throws(HDF5Error) -> [(name: String, value: HDF5AttributeValue)] {
         let filePath = path, id = file.id
         return try HDF5Library.withLock { () throws(HDF5Error) -> [(name: String, value: HDF5AttributeValue)] in
             let object = H5Oopen(id, objectPath, CHDF5_H5P_DEFAULT())
@@ -174,7 +212,7 @@ public final class HDF5File: @unchecked Sendable {
                 throw .notFound(file: filePath, path: objectPath)
             }
             defer { H5Oclose(object) }
-            let values = HDF5Attributes.readAll(of: object)
+            let values = HDF5Attributes.readAll(of: object, variableLengthStrings: variableLengthStrings)
             _ = HDF5Library.takeErrorStack("")
             return values
         }

@@ -65,8 +65,8 @@ public enum TIFFWriter {
         let pageCount = array.shape.dropLast(2).reduce(1, *)
         guard pageCount > 0 else { throw .invalidArray(file: file, reason: "empty stack of shape \(array.shape)") }
         let descriptionText = try makeDescription(options.description, array: array, pageCount: pageCount, file: file)
-        if case .lzw = options.compression {} else if case .zstd = options.compression, TIFFIsCODECConfigured(UInt16(COMPRESSION_ZSTD)) == 0 {
-            throw .invalidArray(file: file, reason: "this libtiff lacks zstd")
+        if case .lzw = options.compression, TIFFIsCODECConfigured(UInt16(COMPRESSION_LZW)) == 0 {
+            throw .invalidArray(file: file, reason: "this libtiff lacks the LZW codec")
         }
 
         let big = options.bigTIFF ?? (array.byteCount >= bigTIFFThreshold)
