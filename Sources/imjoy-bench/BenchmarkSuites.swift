@@ -5,6 +5,7 @@ enum BenchmarkSuites {
     static let all: [String: @Sendable ([String]) throws -> Void] = [
         "parse": ParseBenchmark.run,
         "schema": SchemaBenchmark.run,
+        "imageio": ImageIOBenchmark.run,
     ]
 }
 

@@ -23,6 +23,7 @@ struct ImJoyRun: AsyncParsableCommand {
             GraphCommand.self,
             OpsCommand.self,
             SchemaCommand.self,
+            ConvertCommand.self,
         ]
     )
 }
