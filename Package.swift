@@ -39,6 +39,8 @@ let package = Package(
             pkgConfig: "hdf5-serial",
             providers: [.apt(["libhdf5-dev"]), .brew(["hdf5"])]
         ),
+        .systemLibrary(name: "CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"]), .brew(["libdeflate"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]),
 
         // MARK: - Modules
         .target(
@@ -58,7 +60,7 @@ let package = Package(
         ),
         .target(
             name: "ImageIO",
-            dependencies: ["CTIFF", "CHDF5", "ImJoySchema"]
+            dependencies: ["CTIFF", "CHDF5", "CDeflate", "CZstd", "ImJoySchema"]
         ),
         .target(
             name: "ImJoyWorkflow",
@@ -86,6 +88,8 @@ let package = Package(
 
         // MARK: - Fuzz targets (see Fuzz/README.md; built with --sanitize fuzzer)
         .executableTarget(name: "fuzz-plugin-parser", dependencies: ["ImJoyPlugin"], path: "Fuzz/PluginParser"),
+        .executableTarget(name: "fuzz-tiff", dependencies: ["ImageIO"], path: "Fuzz/TIFFFuzz"),
+        .executableTarget(name: "fuzz-hdf5", dependencies: ["ImageIO"], path: "Fuzz/HDF5Fuzz"),
 
         // MARK: - Tests
         .target(name: "TestSupport", dependencies: ["ImJoySchema"], path: "Tests/TestSupport"),

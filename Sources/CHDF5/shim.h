@@ -44,4 +44,41 @@ static inline hid_t CHDF5_H5T_C_S1(void) { return H5T_C_S1; }
 static inline size_t CHDF5_H5T_VARIABLE(void) { return H5T_VARIABLE; }
 static inline hsize_t CHDF5_H5S_UNLIMITED(void) { return H5S_UNLIMITED; }
 
+static inline hid_t CHDF5_H5T_NATIVE_LLONG(void) { return H5T_NATIVE_LLONG; }
+static inline hid_t CHDF5_H5P_FILE_ACCESS_DEFAULT(void) { return H5P_FILE_ACCESS_DEFAULT; }
+
+// MARK: - Error stack capture
+
+#include <string.h>
+#include <stdio.h>
+
+typedef struct {
+    char message[512];
+    size_t length;
+    int count;
+} CHDF5_ErrorText;
+
+static herr_t CHDF5_errorWalker(unsigned n, const H5E_error2_t *e, void *client) {
+    CHDF5_ErrorText *t = (CHDF5_ErrorText *)client;
+    (void)n;
+    if (t->count++ >= 4 || e == NULL) return 0;
+    const char *desc = (e->desc != NULL && e->desc[0] != 0) ? e->desc : (e->func_name ? e->func_name : "?");
+    int w = snprintf(t->message + t->length, sizeof t->message - t->length, "%s%s", t->length ? "; " : "", desc);
+    if (w > 0) {
+        t->length += (size_t)w;
+        if (t->length >= sizeof t->message) t->length = sizeof t->message - 1;
+    }
+    return 0;
+}
+
+/// Copies the innermost messages of the current thread's error stack into `out`, then clears it.
+static inline void CHDF5_takeErrorStack(CHDF5_ErrorText *out) {
+    out->message[0] = 0; out->length = 0; out->count = 0;
+    H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, CHDF5_errorWalker, out);
+    H5Eclear2(H5E_DEFAULT);
+}
+
+/// Turns off automatic printing of the error stack (it goes to stderr otherwise).
+static inline void CHDF5_silenceErrorStack(void) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
+
 #endif

@@ -23,4 +23,95 @@ static inline int CTIFF_TIFFGetField_count_bytes(TIFF *tif, uint32_t tag, uint32
 static inline int CTIFF_TIFFGetFieldDefaulted_uint16(TIFF *tif, uint32_t tag, uint16_t *value) { return TIFFGetFieldDefaulted(tif, tag, value); }
 static inline int CTIFF_TIFFGetFieldDefaulted_uint32(TIFF *tif, uint32_t tag, uint32_t *value) { return TIFFGetFieldDefaulted(tif, tag, value); }
 
+// MARK: - Diagnostics: libtiff's per-file error/warning handlers (TIFFOpenOptions, libtiff 4.5)
+
+#include <stdio.h>
+#include <stdarg.h>
+#include <string.h>
+
+/// Collects the first error message and counts errors and warnings of one open TIFF.
+typedef struct {
+    char message[512];
+    int errorCount;
+    int warningCount;
+} CTIFF_Diagnostics;
+
+static int CTIFF_errorHandler(TIFF *tif, void *user, const char *module, const char *fmt, va_list ap) {
+    (void)tif;
+    CTIFF_Diagnostics *d = (CTIFF_Diagnostics *)user;
+    if (d == NULL) return 1;
+    if (d->errorCount++ == 0) {
+        int n = 0;
+        if (module != NULL) n = snprintf(d->message, sizeof d->message, "%s: ", module);
+        if (n < 0 || n >= (int)sizeof d->message) n = 0;
+        vsnprintf(d->message + n, sizeof d->message - (size_t)n, fmt, ap);
+    }
+    return 1; // handled: never reaches the global (stderr) handler
+}
+
+static int CTIFF_warningHandler(TIFF *tif, void *user, const char *module, const char *fmt, va_list ap) {
+    (void)tif; (void)module; (void)fmt; (void)ap;
+    CTIFF_Diagnostics *d = (CTIFF_Diagnostics *)user;
+    if (d != NULL) d->warningCount++;
+    return 1;
+}
+
+/// Removes libtiff's global handlers, which print to stderr.
+static inline void CTIFF_silenceGlobalHandlers(void) {
+    TIFFSetErrorHandler(NULL);
+    TIFFSetWarningHandler(NULL);
+    TIFFSetErrorHandlerExt(NULL);
+    TIFFSetWarningHandlerExt(NULL);
+}
+
+/// Open options routing this file's errors and warnings into `d`, with a cap on single allocations.
+static inline TIFFOpenOptions *CTIFF_makeOpenOptions(CTIFF_Diagnostics *d, tmsize_t maxSingleAlloc) {
+    TIFFOpenOptions *opts = TIFFOpenOptionsAlloc();
+    if (opts == NULL) return NULL;
+    TIFFOpenOptionsSetErrorHandlerExtR(opts, CTIFF_errorHandler, d);
+    TIFFOpenOptionsSetWarningHandlerExtR(opts, CTIFF_warningHandler, d);
+    if (maxSingleAlloc > 0) TIFFOpenOptionsSetMaxSingleMemAlloc(opts, maxSingleAlloc);
+    return opts;
+}
+
+// MARK: - Memory-backed read-only TIFF (fuzzing, in-memory decoding)
+
+typedef struct {
+    const uint8_t *data;
+    uint64_t size;
+    uint64_t position;
+} CTIFF_MemorySource;
+
+static tmsize_t CTIFF_memRead(thandle_t h, void *buf, tmsize_t size) {
+    CTIFF_MemorySource *m = (CTIFF_MemorySource *)h;
+    if (size <= 0 || m->position >= m->size) return 0;
+    uint64_t n = (uint64_t)size;
+    if (n > m->size - m->position) n = m->size - m->position;
+    memcpy(buf, m->data + m->position, (size_t)n);
+    m->position += n;
+    return (tmsize_t)n;
+}
+static tmsize_t CTIFF_memWrite(thandle_t h, void *buf, tmsize_t size) { (void)h; (void)buf; (void)size; return -1; }
+static toff_t CTIFF_memSeek(thandle_t h, toff_t off, int whence) {
+    CTIFF_MemorySource *m = (CTIFF_MemorySource *)h;
+    uint64_t base = 0;
+    if (whence == SEEK_CUR) base = m->position; else if (whence == SEEK_END) base = m->size;
+    if (off > UINT64_MAX - base) return (toff_t)-1;
+    m->position = base + off;
+    return m->position;
+}
+static int CTIFF_memClose(thandle_t h) { (void)h; return 0; }
+static toff_t CTIFF_memSize(thandle_t h) { return ((CTIFF_MemorySource *)h)->size; }
+static int CTIFF_memMap(thandle_t h, void **base, toff_t *size) {
+    CTIFF_MemorySource *m = (CTIFF_MemorySource *)h;
+    *base = (void *)m->data; *size = m->size; return 1;
+}
+static void CTIFF_memUnmap(thandle_t h, void *base, toff_t size) { (void)h; (void)base; (void)size; }
+
+/// Opens `source` (which must outlive the TIFF) for reading.
+static inline TIFF *CTIFF_openMemory(const char *name, CTIFF_MemorySource *source, TIFFOpenOptions *opts) {
+    return TIFFClientOpenExt(name, "rm", (thandle_t)source, CTIFF_memRead, CTIFF_memWrite, CTIFF_memSeek,
+                             CTIFF_memClose, CTIFF_memSize, CTIFF_memMap, CTIFF_memUnmap, opts);
+}
+
 #endif

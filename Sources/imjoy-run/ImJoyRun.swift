@@ -22,6 +22,7 @@ struct ImJoyRun: AsyncParsableCommand {
             ValidateCommand.self,
             GraphCommand.self,
             OpsCommand.self,
+            ConvertCommand.self,
         ]
     )
 }

@@ -1,0 +1,44 @@
+// fuzz-hdf5: libFuzzer target for ImageIO's HDF5 reader (open, walk groups, read every dataset
+// and its attributes). HDF5 cannot open a memory image without the hl library, so each input is
+// written to a per-process file on tmpfs (/dev/shm). Without -DFUZZING this is a replay tool.
+import Foundation
+import ImageIO
+
+private let scratchPath: String = {
+    let directory = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
+    return directory + "/fuzz-hdf5-\(getpid()).h5"
+}()
+
+/// Reads `bytes` as an HDF5 file; errors are expected, crashes and leaks are bugs.
+func fuzzHDF5(_ bytes: UnsafeRawBufferPointer) {
+    let url = URL(fileURLWithPath: scratchPath)
+    guard FileManager.default.createFile(atPath: scratchPath, contents: Data(bytes)) else { return }
+    defer { unlink(scratchPath) }
+    guard let file = try? HDF5File(contentsOf: url) else { return }
+    _ = try? file.attributes(of: "/")
+    for path in (try? file.datasetPaths()) ?? [] {
+        if let array = try? file.readDataset(path, limit: 64 << 20) {
+            _ = array.withUnsafeBytes { $0.reduce(0) { $0 &+ $1 } }
+        }
+        _ = try? file.attributes(of: path)
+    }
+}
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    fuzzHDF5(UnsafeRawBufferPointer(start: data, count: size))
+    return 0
+}
+
+#if !FUZZING
+@main
+struct HDF5FuzzReplay {
+    static func main() throws {
+        for path in CommandLine.arguments.dropFirst() {
+            let data = try Data(contentsOf: URL(fileURLWithPath: path))
+            data.withUnsafeBytes { fuzzHDF5($0) }
+            print("replayed \(path) (\(data.count) bytes)")
+        }
+    }
+}
+#endif

@@ -1,0 +1,195 @@
+import CHDF5
+import Foundation
+
+/// An HDF5 file open for reading: datasets as ``NDArray`` values, groups and attributes.
+///
+/// Every HDF5 call runs under ``HDF5Library``'s lock, so a file may be used from any thread.
+public final class HDF5File: @unchecked Sendable {
+    // MARK: - Properties
+
+    /// The file's path, used in errors.
+    public let path: String
+    private let file: HDF5Object
+
+    /// The kind of object at a path.
+    public enum ObjectKind: Sendable, Equatable {
+        case group, dataset
+    }
+
+    // MARK: - Opening
+
+    /// Opens `url` read-only.
+    ///
+    /// - Throws: ``HDF5Error/cannotOpen(file:reason:)`` for missing, empty, truncated or non-HDF5 files.
+    public init(contentsOf url: URL) throws(HDF5Error) {
+        path = url.path
+        let filePath = path
+        let result: Result<HDF5Object, HDF5Error> = HDF5Library.withLock {
+            guard FileManager.default.isReadableFile(atPath: filePath) else {
+                return .failure(.cannotOpen(file: filePath, reason: "no such readable file"))
+            }
+            guard H5Fis_hdf5(filePath) > 0 else {
+                return .failure(.cannotOpen(file: filePath, reason: HDF5Library.takeErrorStack("no HDF5 signature")))
+            }
+            guard let object = HDF5Object(H5Fopen(filePath, CHDF5_H5F_ACC_RDONLY(), HDF5Library.fileAccess.id)) else {
+                return .failure(.cannotOpen(file: filePath, reason: HDF5Library.takeErrorStack("H5Fopen failed")))
+            }
+            return .success(object)
+        }
+        file = try result.get()
+    }
+
+    // MARK: - Structure
+
+    /// The kind of object at `objectPath`, or `nil` if there is none.
+    public func kind(at objectPath: String) -> ObjectKind? {
+        HDF5Library.withLock {
+            guard objectPath == "/" || H5LTpath_valid_compat(file.id, objectPath) else { return nil }
+            let object = H5Oopen(file.id, objectPath, CHDF5_H5P_DEFAULT())
+            guard object >= 0 else {
+                _ = HDF5Library.takeErrorStack("")
+                return nil
+            }
+            defer { H5Oclose(object) }
+            switch H5Iget_type(object) {
+            case H5I_GROUP: return .group
+            case H5I_DATASET: return .dataset
+            default: return nil
+            }
+        }
+    }
+
+    /// The names of the members of the group at `groupPath`, in name order.
+    public func members(of groupPath: String = "/") throws(HDF5Error) -> [String] {
+        let filePath = path, id = file.id
+        return try HDF5Library.withLock { () throws(HDF5Error) -> [String] in
+            let group = H5Gopen2(id, groupPath, CHDF5_H5P_DEFAULT())
+            guard group >= 0 else {
+                _ = HDF5Library.takeErrorStack("")
+                throw .notFound(file: filePath, path: groupPath)
+            }
+            defer { H5Gclose(group) }
+            var info = H5G_info_t()
+            guard H5Gget_info(group, &info) >= 0 else {
+                throw .readFailed(file: filePath, path: groupPath, reason: HDF5Library.takeErrorStack("H5Gget_info failed"))
+            }
+            guard info.nlinks <= 1 << 20 else { throw .unsupported(file: filePath, path: groupPath, reason: "\(info.nlinks) members") }
+            var names: [String] = []
+            for index in 0..<info.nlinks {
+                let length = H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, index, nil, 0, CHDF5_H5P_DEFAULT())
+                guard length >= 0, length < 1 << 16 else { continue }
+                var buffer = [CChar](repeating: 0, count: Int(length) + 1)
+                _ = H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, index, &buffer, buffer.count, CHDF5_H5P_DEFAULT())
+                names.append(String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+            }
+            return names
+        }
+    }
+
+    /// The paths of every dataset below `groupPath` (depth first, name order).
+    public func datasetPaths(under groupPath: String = "/") throws(HDF5Error) -> [String] {
+        var result: [String] = []
+        var visited = 0
+        func walk(_ group: String, depth: Int) throws(HDF5Error) {
+            guard depth < 64 else { return }
+            for name in try members(of: group) {
+                visited += 1
+                guard visited < 100_000 else { return }
+                let child = group == "/" ? "/" + name : group + "/" + name
+                switch kind(at: child) {
+                case .dataset: result.append(child)
+                case .group: try walk(child, depth: depth + 1)
+                case nil: continue
+                }
+            }
+        }
+        try walk(groupPath, depth: 0)
+        return result
+    }
+
+    // MARK: - Datasets
+
+    /// Reads the dataset at `datasetPath` (contiguous, chunked, any filter the library has:
+    /// gzip, shuffle, fletcher32, …).
+    ///
+    /// - Parameter limit: the largest array to allocate (guards absurd dimensions).
+    public func readDataset(_ datasetPath: String, limit: Int = NDArray.maximumByteCount) throws(HDF5Error) -> NDArray {
+        let filePath = path, id = file.id
+        return try HDF5Library.withLock { () throws(HDF5Error) -> NDArray in
+            let dataset = H5Dopen2(id, datasetPath, CHDF5_H5P_DEFAULT())
+            guard dataset >= 0 else {
+                _ = HDF5Library.takeErrorStack("")
+                throw .notFound(file: filePath, path: datasetPath)
+            }
+            defer { H5Dclose(dataset) }
+            let type = H5Dget_type(dataset), space = H5Dget_space(dataset)
+            defer { if type >= 0 { H5Tclose(type) }; if space >= 0 { H5Sclose(space) } }
+            guard type >= 0, space >= 0 else {
+                throw .readFailed(file: filePath, path: datasetPath, reason: HDF5Library.takeErrorStack("no datatype or dataspace"))
+            }
+            let dtype: DType
+            switch HDF5DataType.dtype(of: type) {
+            case .success(let value): dtype = value
+            case .failure(let unsupported): throw .unsupported(file: filePath, path: datasetPath, reason: unsupported.reason)
+            }
+            let rank = H5Sget_simple_extent_ndims(space)
+            guard rank >= 0, rank <= 32 else {
+                throw .unsupported(file: filePath, path: datasetPath, reason: "rank \(rank)")
+            }
+            var dims = [hsize_t](repeating: 0, count: Int(rank))
+            if rank > 0 { H5Sget_simple_extent_dims(space, &dims, nil) }
+            guard dims.allSatisfy({ $0 <= hsize_t(Int.max) }) else {
+                throw .tooLarge(file: filePath, path: datasetPath, byteCount: .max, limit: limit)
+            }
+            let shape = dims.map { Int($0) }
+            let array: NDArray
+            do throws(NDArrayError) {
+                array = try NDArray(zeros: shape, dtype: dtype, limit: limit)
+            } catch .tooLarge(let n, let limit) {
+                throw .tooLarge(file: filePath, path: datasetPath, byteCount: n, limit: limit)
+            } catch {
+                throw .tooLarge(file: filePath, path: datasetPath, byteCount: .max, limit: limit)
+            }
+            guard array.count > 0 else { return array }
+            let memory = HDF5DataType.memoryType(dtype)
+            defer { H5Tclose(memory) }
+            let status = H5Dread(dataset, memory, CHDF5_H5S_ALL(), CHDF5_H5S_ALL(), CHDF5_H5P_DEFAULT(), array.storage.baseAddress)
+            guard status >= 0 else {
+                throw .readFailed(file: filePath, path: datasetPath, reason: HDF5Library.takeErrorStack("H5Dread failed"))
+            }
+            return array
+        }
+    }
+
+    // MARK: - Attributes
+
+    /// The attributes of the object at `objectPath` that ImageIO can represent (numbers, strings
+    /// and 1-d arrays of them; multi-dimensional attributes come back flattened).
+    public func attributes(of objectPath: String = "/") throws(HDF5Error) -> [(name: String, value: HDF5AttributeValue)] {
+        let filePath = path, id = file.id
+        return try HDF5Library.withLock { () throws(HDF5Error) -> [(name: String, value: HDF5AttributeValue)] in
+            let object = H5Oopen(id, objectPath, CHDF5_H5P_DEFAULT())
+            guard object >= 0 else {
+                _ = HDF5Library.takeErrorStack("")
+                throw .notFound(file: filePath, path: objectPath)
+            }
+            defer { H5Oclose(object) }
+            let values = HDF5Attributes.readAll(of: object)
+            _ = HDF5Library.takeErrorStack("")
+            return values
+        }
+    }
+}
+
+/// Whether every link on `path` exists (so H5Oopen does not fail noisily). Call inside the lock.
+private func H5LTpath_valid_compat(_ location: hid_t, _ path: String) -> Bool {
+    var prefix = ""
+    for component in path.split(separator: "/") {
+        prefix += "/" + component
+        guard H5Lexists(location, prefix, CHDF5_H5P_DEFAULT()) > 0 else {
+            _ = HDF5Library.takeErrorStack("")
+            return false
+        }
+    }
+    return true
+}

@@ -1,0 +1,224 @@
+import CHDF5
+import Foundation
+import ImJoySchema
+
+/// Writes an HDF5 file: groups, datasets (contiguous, or chunked with shuffle + gzip) and attributes.
+///
+/// One writer can hold many items (`/<item>/<op>`), or make one file per item. The file is
+/// created under a temporary sibling name; ``commit()`` closes it and renames it into place, and a
+/// writer released without committing removes the temporary file.
+///
+/// Chunked datasets are compressed in parallel outside the HDF5 lock (byte shuffle + zlib-framed
+/// deflate by libdeflate, exactly what HDF5's shuffle and deflate filters produce) and handed to
+/// `H5Dwrite_chunk` in order under the lock.
+public final class HDF5Writer {
+    // MARK: - Properties
+
+    /// The destination path, used in errors.
+    public let path: String
+    private let output: AtomicOutputFile
+    private var file: HDF5Object?
+    /// Compression workers; by default the number of active processors.
+    public var threads = ProcessInfo.processInfo.activeProcessorCount
+
+    // MARK: - Creating
+
+    /// Creates a new, empty HDF5 file that will replace `url` on ``commit()``.
+    ///
+    /// - Parameter synchronizes: whether ``commit()`` `fsync`s the file before renaming it.
+    public init(url: URL, synchronizes: Bool = false) throws(HDF5Error) {
+        path = url.path
+        output = AtomicOutputFile(destination: url, synchronizes: synchronizes)
+        let temporary = output.temporaryURL.path, filePath = path
+        let created: Result<HDF5Object, HDF5Error> = HDF5Library.withLock {
+            guard let object = HDF5Object(H5Fcreate(temporary, CHDF5_H5F_ACC_TRUNC(), CHDF5_H5P_DEFAULT(), HDF5Library.fileAccess.id)) else {
+                return .failure(.cannotOpen(file: filePath, reason: HDF5Library.takeErrorStack("H5Fcreate failed")))
+            }
+            return .success(object)
+        }
+        file = try created.get()
+    }
+
+    private func openFile(_ objectPath: String) throws(HDF5Error) -> hid_t {
+        guard let file else { throw .writeFailed(file: path, path: objectPath, reason: "the writer is already committed") }
+        return file.id
+    }
+
+    // MARK: - Groups and attributes
+
+    /// Creates the group at `groupPath` and any missing parents; existing groups are kept.
+    public func createGroup(_ groupPath: String) throws(HDF5Error) {
+        let id = try openFile(groupPath), filePath = path
+        try HDF5Library.withLock { () throws(HDF5Error) in
+            var prefix = ""
+            for component in groupPath.split(separator: "/") {
+                prefix += "/" + component
+                if H5Lexists(id, prefix, CHDF5_H5P_DEFAULT()) > 0 { continue }
+                let group = H5Gcreate2(id, prefix, CHDF5_H5P_DEFAULT(), CHDF5_H5P_DEFAULT(), CHDF5_H5P_DEFAULT())
+                guard group >= 0 else {
+                    throw .writeFailed(file: filePath, path: prefix, reason: HDF5Library.takeErrorStack("H5Gcreate2 failed"))
+                }
+                H5Gclose(group)
+            }
+            _ = HDF5Library.takeErrorStack("")
+        }
+    }
+
+    /// Sets attribute `name` on the group or dataset at `objectPath` (replacing an existing one).
+    public func setAttribute(_ name: String, to value: HDF5AttributeValue, at objectPath: String = "/") throws(HDF5Error) {
+        let id = try openFile(objectPath), filePath = path
+        try HDF5Library.withLock { () throws(HDF5Error) in
+            let object = H5Oopen(id, objectPath, CHDF5_H5P_DEFAULT())
+            guard object >= 0 else {
+                _ = HDF5Library.takeErrorStack("")
+                throw .notFound(file: filePath, path: objectPath)
+            }
+            defer { H5Oclose(object) }
+            guard HDF5Attributes.write(value, name: name, on: object) else {
+                throw .writeFailed(file: filePath, path: "\(objectPath)@\(name)", reason: HDF5Library.takeErrorStack("attribute write failed"))
+            }
+        }
+    }
+
+    /// Sets a JSON document as a string attribute (for provenance).
+    public func setJSONAttribute(_ name: String, to value: JSONValue, at objectPath: String = "/") throws(HDF5Error) {
+        try setAttribute(name, to: .string(value.serialized()), at: objectPath)
+    }
+
+    // MARK: - Datasets
+
+    /// Writes `array` as the dataset at `datasetPath`, creating parent groups.
+    ///
+    /// - Throws: ``HDF5Error`` naming the file when the layout is invalid or HDF5 fails.
+    public func writeDataset(_ datasetPath: String, _ array: NDArray, layout: HDF5Layout = .contiguous) throws(HDF5Error) {
+        let id = try openFile(datasetPath), filePath = path
+        let parent = datasetPath.split(separator: "/").dropLast().joined(separator: "/")
+        if !parent.isEmpty { try createGroup("/" + parent) }
+
+        var chunkShape: [Int]? = nil
+        var compression = Compression.none
+        var shuffle = false
+        if case .chunked(let requested, let requestedCompression, let requestedShuffle) = layout {
+            guard array.rank > 0 else { throw .unsupported(file: filePath, path: datasetPath, reason: "a scalar cannot be chunked") }
+            let chunk = requested ?? HDF5Layout.defaultChunkShape(for: array.shape, dtype: array.dtype)
+            guard chunk.count == array.rank, chunk.allSatisfy({ $0 > 0 }), chunk.reduce(array.dtype.byteSize, *) < 1 << 32 else {
+                throw .unsupported(file: filePath, path: datasetPath, reason: "chunk shape \(chunk) for shape \(array.shape)")
+            }
+            switch requestedCompression {
+            case .none, .deflate: break
+            case .lzw, .zstd: throw .unsupported(file: filePath, path: datasetPath, reason: "\(requestedCompression) (HDF5 takes none or deflate)")
+            }
+            chunkShape = chunk
+            compression = requestedCompression
+            shuffle = requestedShuffle
+        }
+
+        let dataset: HDF5Object = try HDF5Library.withLock { () throws(HDF5Error) -> HDF5Object in
+            let type = HDF5DataType.make(array.dtype)
+            defer { H5Tclose(type) }
+            var dims = array.shape.map { hsize_t($0) }
+            let space = array.rank == 0 ? H5Screate(H5S_SCALAR) : H5Screate_simple(Int32(array.rank), &dims, nil)
+            defer { H5Sclose(space) }
+            let properties = H5Pcreate(CHDF5_H5P_DATASET_CREATE())
+            defer { H5Pclose(properties) }
+            if let chunkShape {
+                var chunkDims = chunkShape.map { hsize_t($0) }
+                H5Pset_chunk(properties, Int32(chunkDims.count), &chunkDims)
+                if shuffle { H5Pset_shuffle(properties) }
+                if case .deflate(let level) = compression { H5Pset_deflate(properties, UInt32(min(max(level, 0), 9))) }
+            }
+            guard let dataset = HDF5Object(H5Dcreate2(id, datasetPath, type, space, CHDF5_H5P_DEFAULT(), properties, CHDF5_H5P_DEFAULT())) else {
+                throw .writeFailed(file: filePath, path: datasetPath, reason: HDF5Library.takeErrorStack("H5Dcreate2 failed"))
+            }
+            if chunkShape == nil, array.count > 0 {
+                let memory = HDF5DataType.memoryType(array.dtype)
+                defer { H5Tclose(memory) }
+                guard H5Dwrite(dataset.id, memory, CHDF5_H5S_ALL(), CHDF5_H5S_ALL(), CHDF5_H5P_DEFAULT(), array.storage.baseAddress) >= 0 else {
+                    throw .writeFailed(file: filePath, path: datasetPath, reason: HDF5Library.takeErrorStack("H5Dwrite failed"))
+                }
+            }
+            return dataset
+        }
+        if let chunkShape, array.count > 0 {
+            let grid = ChunkGrid(shape: array.shape, chunkShape: chunkShape, elementSize: array.dtype.byteSize)
+            try writeChunks(of: array, grid: grid, dataset: dataset.id, compression: compression, shuffle: shuffle, datasetPath: datasetPath)
+        }
+    }
+
+    /// Compresses chunks in batches on the workers and writes each batch in order under the lock.
+    private func writeChunks(of array: NDArray, grid: ChunkGrid, dataset: hid_t, compression: Compression, shuffle: Bool, datasetPath: String) throws(HDF5Error) {
+        let workers = max(1, min(threads, grid.chunkCount))
+        let compressors = (0..<workers).map { _ in BlockCompressor(compression) }
+        // Each batch holds about 64 MiB of input, and at least two chunks per worker.
+        let batchSize = max(workers * 2, (64 << 20) / max(grid.chunkBytes, 1))
+        let scratch = (0..<workers).map { _ in UnsafeMutableRawBufferPointer.allocate(byteCount: grid.chunkBytes * 2, alignment: 64) }
+        defer { scratch.forEach { $0.deallocate() } }
+        let source = UnsafeRawPointer(array.storage.baseAddress)
+        let elementSize = array.dtype.byteSize
+        let isRaw = compression == .none
+
+        for batchStart in stride(from: 0, to: grid.chunkCount, by: batchSize) {
+            let count = min(batchSize, grid.chunkCount - batchStart)
+            let results = UnsafeMutableBufferPointer<[UInt8]>.allocate(capacity: count)
+            results.initialize(repeating: [])
+            defer {
+                _ = results.deinitialize()
+                results.deallocate()
+            }
+            runWorkers(workers) { worker in
+                let gathered = scratch[worker].baseAddress!, shuffled = gathered + grid.chunkBytes
+                for slot in stride(from: worker, to: count, by: workers) {
+                    grid.gather(origin: grid.origin(ofChunk: batchStart + slot), from: source, into: gathered)
+                    var input = UnsafeRawBufferPointer(start: gathered, count: grid.chunkBytes)
+                    if shuffle, elementSize > 1 {
+                        shuffleBytes(input, elementSize: elementSize, into: UnsafeMutableRawBufferPointer(start: shuffled, count: grid.chunkBytes))
+                        input = UnsafeRawBufferPointer(start: shuffled, count: grid.chunkBytes)
+                    }
+                    results[slot] = isRaw ? Array(input) : compressors[worker].compress(input)
+                }
+            }
+            let filePath = path
+            try HDF5Library.withLock { () throws(HDF5Error) in
+                for slot in 0..<count {
+                    var offset = grid.origin(ofChunk: batchStart + slot).map { hsize_t($0) }
+                    let bytes = results[slot]
+                    guard !bytes.isEmpty else { throw .writeFailed(file: filePath, path: datasetPath, reason: "compressing chunk \(batchStart + slot) failed") }
+                    let status = bytes.withUnsafeBytes { raw in
+                        H5Dwrite_chunk(dataset, CHDF5_H5P_DEFAULT(), 0, &offset, raw.count, raw.baseAddress)
+                    }
+                    guard status >= 0 else {
+                        throw .writeFailed(file: filePath, path: datasetPath, reason: HDF5Library.takeErrorStack("H5Dwrite_chunk failed"))
+                    }
+                }
+            }
+        }
+    }
+
+    // MARK: - Finishing
+
+    /// Closes the file and renames it into place.
+    public func commit() throws(HDF5Error) {
+        guard let file else { return }
+        let filePath = path
+        let closed = HDF5Library.withLock { () -> Bool in
+            let ok = H5Fflush(file.id, H5F_SCOPE_GLOBAL) >= 0
+            if !ok { _ = HDF5Library.takeErrorStack("") }
+            return ok
+        }
+        self.file = nil  // releasing the last reference closes the file
+        guard closed else {
+            output.discard()
+            throw .writeFailed(file: filePath, path: "/", reason: "flush failed")
+        }
+        do {
+            try output.commit()
+        } catch {
+            throw .writeFailed(file: filePath, path: "/", reason: error.reason)
+        }
+    }
+
+    deinit {
+        file = nil
+        output.discard()
+    }
+}

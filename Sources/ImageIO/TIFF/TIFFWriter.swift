@@ -1,0 +1,245 @@
+import CTIFF
+import Dispatch
+import Foundation
+import ImJoySchema
+
+/// Writes arrays as multi-page TIFF stacks through libtiff.
+///
+/// The last two dimensions are a page's height and width; all leading dimensions are flattened into
+/// pages (C order). Deflate and zstd strips are compressed in parallel on Dispatch workers
+/// (libdeflate / libzstd directly) and written in order with `TIFFWriteRawStrip`; LZW uses
+/// libtiff's own encoder serially. Files go to a temporary sibling and are renamed into place.
+public enum TIFFWriter {
+    /// What the first page's ImageDescription holds.
+    public enum Description: Sendable {
+        /// No description.
+        case none
+        /// ImageJ hyperstack metadata derived from the array's shape (see ``ImageJMetadata/init(shape:)``).
+        case imageJ
+        /// Explicit ImageJ metadata (its `images` must equal the page count).
+        case imageJMetadata(ImageJMetadata)
+        /// A JSON document, for provenance.
+        case json(JSONValue)
+        /// Free text.
+        case text(String)
+    }
+
+    /// Options for writing.
+    public struct Options: Sendable {
+        /// The strip compression.
+        public var compression: Compression = .none
+        /// `true` forces BigTIFF, `false` forbids it, `nil` uses it past 4 GiB.
+        public var bigTIFF: Bool? = nil
+        /// The ImageDescription of the first page.
+        public var description: Description = .none
+        /// Whether the file is `fsync`ed before it is renamed into place.
+        public var synchronizes = false
+        /// Rows per strip; by default ~256 KiB strips when compressing, whole pages otherwise.
+        public var rowsPerStrip: Int? = nil
+        /// Compression workers; by default the number of active processors.
+        public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+        public init(compression: Compression = .none, bigTIFF: Bool? = nil, description: Description = .none) {
+            self.compression = compression
+            self.bigTIFF = bigTIFF
+            self.description = description
+        }
+    }
+
+    /// The size past which ``Options/bigTIFF`` `nil` switches to BigTIFF (4 GiB less room for tags).
+    public static let bigTIFFThreshold = (1 << 32) - (64 << 20)
+
+    // MARK: - Writing
+
+    /// Writes `array` to `url` atomically.
+    ///
+    /// - Throws: ``TIFFError`` naming the file when the array cannot be stored or libtiff fails.
+    public static func write(_ array: NDArray, to url: URL, options: Options = Options()) throws(TIFFError) {
+        let file = url.path
+        guard array.rank >= 2 else { throw .invalidArray(file: file, reason: "a TIFF page needs 2 dimensions, got shape \(array.shape)") }
+        guard array.dtype != .bool else { throw .invalidArray(file: file, reason: "bool arrays are not stored in TIFF; convert to uint8") }
+        let height = array.shape[array.rank - 2], width = array.shape[array.rank - 1]
+        guard height > 0, width > 0, height <= Int(UInt32.max), width <= Int(UInt32.max) else {
+            throw .invalidArray(file: file, reason: "page size \(height)x\(width)")
+        }
+        let pageCount = array.shape.dropLast(2).reduce(1, *)
+        guard pageCount > 0 else { throw .invalidArray(file: file, reason: "empty stack of shape \(array.shape)") }
+        let descriptionText = try makeDescription(options.description, array: array, pageCount: pageCount, file: file)
+        if case .lzw = options.compression {} else if case .zstd = options.compression, TIFFIsCODECConfigured(UInt16(COMPRESSION_ZSTD)) == 0 {
+            throw .invalidArray(file: file, reason: "this libtiff lacks zstd")
+        }
+
+        let big = options.bigTIFF ?? (array.byteCount >= bigTIFFThreshold)
+        if !big, array.byteCount >= bigTIFFThreshold, options.compression == .none {
+            throw .invalidArray(file: file, reason: "\(array.byteCount) bytes do not fit a classic TIFF; allow BigTIFF")
+        }
+        let output = AtomicOutputFile(destination: url, synchronizes: options.synchronizes)
+        let handle = try TIFFHandle.open(path: output.temporaryURL.path, mode: big ? "w8" : "w")
+        let layout = PageWriter(array: array, width: width, height: height, options: options, file: file)
+        do {
+            for page in 0..<pageCount {
+                try layout.writePage(page, handle: handle, description: page == 0 ? descriptionText : nil)
+            }
+        } catch {
+            handle.close()
+            output.discard()
+            throw error
+        }
+        let flushed = handle.close(flush: true)
+        guard flushed, !handle.hasError else {
+            output.discard()
+            throw .writeFailed(file: file, reason: handle.takeError("flush failed"))
+        }
+        do {
+            try output.commit()
+        } catch {
+            throw .writeFailed(file: file, reason: error.reason)
+        }
+    }
+
+    private static func makeDescription(_ description: Description, array: NDArray, pageCount: Int, file: String) throws(TIFFError) -> String? {
+        switch description {
+        case .none: return nil
+        case .text(let text): return text
+        case .json(let value): return value.serialized()
+        case .imageJ, .imageJMetadata:
+            guard [.uint8, .uint16, .int16, .float32].contains(array.dtype) else {
+                throw .invalidArray(file: file, reason: "ImageJ stores uint8, uint16, int16 or float32, not \(array.dtype)")
+            }
+            let metadata: ImageJMetadata
+            if case .imageJMetadata(let given) = description {
+                metadata = given
+            } else {
+                guard let derived = ImageJMetadata(shape: array.shape) else {
+                    throw .invalidArray(file: file, reason: "ImageJ hyperstacks have 2 to 5 dimensions (TZCYX), got \(array.shape)")
+                }
+                metadata = derived
+            }
+            guard metadata.images == pageCount else {
+                throw .invalidArray(file: file, reason: "ImageJ images=\(metadata.images) but the array has \(pageCount) pages")
+            }
+            return metadata.descriptionText
+        }
+    }
+}
+
+// MARK: - Page writer
+
+/// Writes the pages of one array: tags, then strips (compressed in parallel where possible).
+private struct PageWriter {
+    let array: NDArray
+    let width: Int
+    let height: Int
+    let options: TIFFWriter.Options
+    let file: String
+    let rowBytes: Int
+    let rowsPerStrip: Int
+    let compressors: [BlockCompressor]
+
+    init(array: NDArray, width: Int, height: Int, options: TIFFWriter.Options, file: String) {
+        self.array = array
+        self.width = width
+        self.height = height
+        self.options = options
+        self.file = file
+        rowBytes = width * array.dtype.byteSize
+        let target = options.compression == .none ? 64 << 20 : 256 << 10
+        rowsPerStrip = min(max(options.rowsPerStrip ?? (target / max(rowBytes, 1)), 1), height)
+        switch options.compression {
+        case .deflate, .zstd: compressors = (0..<max(options.threads, 1)).map { _ in BlockCompressor(options.compression) }
+        case .none, .lzw: compressors = []
+        }
+    }
+
+    private var compressionTag: UInt16 {
+        switch options.compression {
+        case .none: UInt16(COMPRESSION_NONE)
+        case .deflate: UInt16(COMPRESSION_ADOBE_DEFLATE)
+        case .lzw: UInt16(COMPRESSION_LZW)
+        case .zstd: UInt16(COMPRESSION_ZSTD)
+        }
+    }
+
+    private var sampleFormat: UInt16 {
+        let dtype = array.dtype
+        if dtype.isFloatingPoint { return UInt16(SAMPLEFORMAT_IEEEFP) }
+        return dtype.isSignedInteger ? UInt16(SAMPLEFORMAT_INT) : UInt16(SAMPLEFORMAT_UINT)
+    }
+
+    func writePage(_ page: Int, handle: TIFFHandle, description: String?) throws(TIFFError) {
+        let tiff = handle.tiff
+        var ok = true
+        ok = ok && CTIFF_TIFFSetField_uint32(tiff, UInt32(TIFFTAG_IMAGEWIDTH), UInt32(width)) == 1
+        ok = ok && CTIFF_TIFFSetField_uint32(tiff, UInt32(TIFFTAG_IMAGELENGTH), UInt32(height)) == 1
+        ok = ok && CTIFF_TIFFSetField_uint16(tiff, UInt32(TIFFTAG_BITSPERSAMPLE), UInt16(array.dtype.byteSize * 8)) == 1
+        ok = ok && CTIFF_TIFFSetField_uint16(tiff, UInt32(TIFFTAG_SAMPLESPERPIXEL), 1) == 1
+        ok = ok && CTIFF_TIFFSetField_uint16(tiff, UInt32(TIFFTAG_SAMPLEFORMAT), sampleFormat) == 1
+        ok = ok && CTIFF_TIFFSetField_uint16(tiff, UInt32(TIFFTAG_PHOTOMETRIC), UInt16(PHOTOMETRIC_MINISBLACK)) == 1
+        ok = ok && CTIFF_TIFFSetField_uint16(tiff, UInt32(TIFFTAG_PLANARCONFIG), UInt16(PLANARCONFIG_CONTIG)) == 1
+        ok = ok && CTIFF_TIFFSetField_uint16(tiff, UInt32(TIFFTAG_COMPRESSION), compressionTag) == 1
+        ok = ok && CTIFF_TIFFSetField_uint32(tiff, UInt32(TIFFTAG_ROWSPERSTRIP), UInt32(rowsPerStrip)) == 1
+        ok = ok && CTIFF_TIFFSetField_string(tiff, UInt32(TIFFTAG_SOFTWARE), "imjoy-run") == 1
+        if let description {
+            ok = ok && CTIFF_TIFFSetField_string(tiff, UInt32(TIFFTAG_IMAGEDESCRIPTION), description) == 1
+        }
+        guard ok else { throw .writeFailed(file: file, reason: handle.takeError("cannot set the tags of page \(page)")) }
+
+        let pageBytes = rowBytes * height
+        let pageStart = UnsafeRawPointer(array.storage.baseAddress) + page * pageBytes
+        let stripCount = (height + rowsPerStrip - 1) / rowsPerStrip
+        func stripRange(_ strip: Int) -> (UnsafeRawPointer, Int) {
+            let first = strip * rowsPerStrip
+            return (pageStart + first * rowBytes, min(rowsPerStrip, height - first) * rowBytes)
+        }
+
+        switch options.compression {
+        case .none:
+            for strip in 0..<stripCount {
+                let (start, size) = stripRange(strip)
+                guard TIFFWriteRawStrip(tiff, UInt32(strip), UnsafeMutableRawPointer(mutating: start), tmsize_t(size)) == size else {
+                    throw .writeFailed(file: file, reason: handle.takeError("strip \(strip) of page \(page)"))
+                }
+            }
+        case .lzw:
+            // libtiff's encoder modifies nothing for predictor none, but takes a mutable pointer.
+            for strip in 0..<stripCount {
+                let (start, size) = stripRange(strip)
+                guard TIFFWriteEncodedStrip(tiff, UInt32(strip), UnsafeMutableRawPointer(mutating: start), tmsize_t(size)) >= 0 else {
+                    throw .writeFailed(file: file, reason: handle.takeError("strip \(strip) of page \(page)"))
+                }
+            }
+        case .deflate, .zstd:
+            let encoded = compressStrips(count: stripCount, range: stripRange)
+            for (strip, bytes) in encoded.enumerated() {
+                guard !bytes.isEmpty else { throw .writeFailed(file: file, reason: "compressing strip \(strip) of page \(page) failed") }
+                let written = bytes.withUnsafeBytes { raw in
+                    TIFFWriteRawStrip(tiff, UInt32(strip), UnsafeMutableRawPointer(mutating: raw.baseAddress), tmsize_t(raw.count))
+                }
+                guard written == bytes.count else {
+                    throw .writeFailed(file: file, reason: handle.takeError("strip \(strip) of page \(page)"))
+                }
+            }
+        }
+        guard TIFFWriteDirectory(tiff) == 1 else {
+            throw .writeFailed(file: file, reason: handle.takeError("cannot write the directory of page \(page)"))
+        }
+    }
+
+    /// Compresses `count` strips on the worker compressors, striding strips across workers.
+    private func compressStrips(count: Int, range: (Int) -> (UnsafeRawPointer, Int)) -> [[UInt8]] {
+        let results = UnsafeMutableBufferPointer<[UInt8]>.allocate(capacity: count)
+        results.initialize(repeating: [])
+        defer { results.deallocate() }
+        let workers = min(compressors.count, count)
+        runWorkers(workers) { worker in
+            let compressor = compressors[worker]
+            for strip in stride(from: worker, to: count, by: workers) {
+                let (start, size) = range(strip)
+                results[strip] = compressor.compress(UnsafeRawBufferPointer(start: start, count: size))
+            }
+        }
+        let output = Array(results)
+        _ = results.deinitialize()
+        return output
+    }
+}
