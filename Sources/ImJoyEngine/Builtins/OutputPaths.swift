@@ -18,10 +18,16 @@ public enum OutputPaths {
                 text.contains("/") || text.contains(".")
             else { continue }
             let stem = ((text as NSString).lastPathComponent as NSString).deletingPathExtension
-            let sanitized = String(stem.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "_" || $0 == "-") ? $0 : "_" })
+            let sanitized = sanitized(stem)
             if !sanitized.isEmpty { return sanitized }
         }
         return item.key
+    }
+
+    /// `text` safe as a file name part: letters, digits, `.`, `_`, `-`; anything else becomes `_`.
+    public static func sanitized(_ text: String) -> String {
+        let result = String(text.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "_" || $0 == "-") ? $0 : "_" })
+        return result == "." || result == ".." ? result.replacingOccurrences(of: ".", with: "_") : result
     }
 
     /// Whether `template` names a different file for each item (it uses `{item}` or `{stem}`).
