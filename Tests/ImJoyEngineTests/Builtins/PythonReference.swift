@@ -11,9 +11,10 @@ struct PythonReference {
 
     struct Failure: Error, CustomStringConvertible { var description: String }
 
-    /// Runs `body` (Python, after `from kernel_ref import *`) with `inputs` available to `load(name)`.
+    /// Runs `body` (Python, after `from kernel_ref import *`) with `inputs` available to `load(name)`;
+    /// `arguments` follow the directory (`sys.argv[2...]`).
     /// The directory is kept for the caller to put more files in (`directory`).
-    init(_ body: String, inputs: [String: NDArray] = [:], directory: URL? = nil) throws {
+    init(_ body: String, inputs: [String: NDArray] = [:], directory: URL? = nil, arguments: [String] = []) throws {
         let directory = try directory ?? Fixtures.temporaryDirectory("kernel-ref")
         self.directory = directory
         var inputMeta = JSONObject()
@@ -23,7 +24,7 @@ struct PythonReference {
         }
         try JSONValue.object(inputMeta).serialized().write(to: directory.appendingPathComponent("in.json"), atomically: true, encoding: .utf8)
         let prelude = "import sys; sys.path.insert(0, \(Self.quoted(Fixtures.url("python").path))); from kernel_ref import *\n"
-        let result = try CommandRunner.python(prelude + body, [directory.path])
+        let result = try CommandRunner.python(prelude + body, [directory.path] + arguments)
         guard result.status == 0 else { throw Failure(description: "python failed (\(result.status)): \(result.standardError)") }
         let text = try String(contentsOf: directory.appendingPathComponent("meta.json"), encoding: .utf8)
         meta = try JSONValue(jsonText: text).objectValue ?? [:]
