@@ -40,7 +40,7 @@ enum ConvertKernel {
                                 destination[i] = D(converting: value)
                             }
                         } else if toBool {
-                            for i in range { destination[i] = source[i].doubleValue != 0 || source[i].isNaNValue ? 1 as UInt8 as! D : D(converting: 0) }
+                            for i in range { destination[i] = D(converting: source[i].doubleValue != 0 || source[i].isNaNValue ? 1 : 0) }
                         } else if sourceIsInteger && targetIsInteger {
                             for i in range { destination[i] = D(scalar: source[i].scalar) }
                         } else {
