@@ -42,7 +42,7 @@ enum ConvertKernel {
                         } else if toBool {
                             for i in range { destination[i] = D(converting: source[i].doubleValue != 0 || source[i].isNaNValue ? 1 : 0) }
                         } else if sourceIsInteger && targetIsInteger {
-                            for i in range { destination[i] = D(scalar: source[i].scalar) }
+                            for i in range { destination[i] = D(truncatingWideBits: source[i].wideBits) }
                         } else {
                             for i in range { destination[i] = D(converting: source[i].doubleValue) }
                         }

@@ -15,6 +15,10 @@ protocol KernelElement: NDArrayElement, Comparable {
     /// numpy `astype` from a `Double` for floats; for integers the value is already in range and
     /// truncated towards zero by the caller's rules.
     init(converting value: Double)
+    /// Integers: the value sign-extended to 64 bits; floats: unused (0).
+    var wideBits: UInt64 { get }
+    /// Integers: the low bits of `bits` (numpy's wrapping integer `astype`); floats: unused.
+    init(truncatingWideBits bits: UInt64)
 }
 
 extension KernelElement where Self: BinaryInteger {
@@ -24,6 +28,8 @@ extension KernelElement where Self: BinaryInteger {
 }
 
 extension KernelElement where Self: FixedWidthInteger {
+    var wideBits: UInt64 { UInt64(truncatingIfNeeded: self) }
+    init(truncatingWideBits bits: UInt64) { self.init(truncatingIfNeeded: bits) }
     static var lowestValue: Double { Double(Self.min) }
     static var highestValue: Double { Double(Self.max) }
     /// Clamps to the type's range (NaN becomes 0) and truncates towards zero.
@@ -51,6 +57,8 @@ extension Int32: KernelElement {}
 extension Int64: KernelElement {}
 
 extension Float: KernelElement {
+    var wideBits: UInt64 { 0 }
+    init(truncatingWideBits bits: UInt64) { self = 0 }
     var doubleValue: Double { Double(self) }
     var floatValue: Float { self }
     var isNaNValue: Bool { isNaN }
@@ -60,6 +68,8 @@ extension Float: KernelElement {
 }
 
 extension Double: KernelElement {
+    var wideBits: UInt64 { 0 }
+    init(truncatingWideBits bits: UInt64) { self = 0 }
     var doubleValue: Double { self }
     var floatValue: Float { Float(self) }
     var isNaNValue: Bool { isNaN }
@@ -70,6 +80,8 @@ extension Double: KernelElement {
 
 #if !((os(macOS) || targetEnvironment(macCatalyst)) && arch(x86_64))
 extension Float16: KernelElement {
+    var wideBits: UInt64 { 0 }
+    init(truncatingWideBits bits: UInt64) { self = 0 }
     var doubleValue: Double { Double(self) }
     var floatValue: Float { Float(self) }
     var isNaNValue: Bool { isNaN }
