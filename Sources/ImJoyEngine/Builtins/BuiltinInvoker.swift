@@ -33,10 +33,19 @@ public struct BuiltinInvoker: OpInvoker {
         case .plugin: throw BuiltinOpError.pluginOp(call.op.spec.target.description)
         case .builtin(let builtin): name = builtin
         }
+        return try run(name, data: call.data, config: call.config, item: call.item, opID: call.op.id, outputDirectory: call.outputDirectory)
+    }
+
+    /// Runs built-in op `name` outside a workflow run: `config` as the op would receive it
+    /// (missing keys take the catalog defaults), `item` and `opID` for output templates.
+    public func run(
+        _ name: String, data: JSONValue, config: JSONObject, item: WorkItem, opID: String, outputDirectory: String
+    ) throws -> JSONValue {
         guard Self.names.contains(name) else { throw BuiltinOpError.unknownOp(name) }
-        let config = Config(op: name, values: call.config)
+        let config = Config(op: name, values: config)
+        let context = Context(item: item, opID: opID, outputDirectory: outputDirectory)
         do {
-            return try run(name, data: call.data, config: config, call: call)
+            return try run(name, data: data, config: config, call: context)
         } catch let error as BuiltinOpError {
             throw error
         } catch let error as KernelError {
@@ -48,7 +57,14 @@ public struct BuiltinInvoker: OpInvoker {
         }
     }
 
-    private func run(_ name: String, data: JSONValue, config: Config, call: OpCall) throws -> JSONValue {
+    /// What the writers need to know about the call.
+    private struct Context {
+        var item: WorkItem
+        var opID: String
+        var outputDirectory: String
+    }
+
+    private func run(_ name: String, data: JSONValue, config: Config, call: Context) throws -> JSONValue {
         switch name {
         case "read-tiff":
             return try FileOps.readTIFF(inputURL(data, op: name)).rpcValue
@@ -56,7 +72,7 @@ public struct BuiltinInvoker: OpInvoker {
             return try FileOps.readHDF5(inputURL(data, op: name), dataset: config.string("dataset", default: "data")).rpcValue
         case "write-tiff":
             let array = try Self.array(from: data, op: name)
-            let relative = try OutputPaths.relativePath(config.string("path", default: "{item}/{op}.tif"), item: call.item, op: call.op.id)
+            let relative = try OutputPaths.relativePath(config.string("path", default: "{item}/{op}.tif"), item: call.item, op: call.opID)
             let compression = try FileOps.tiffCompression(
                 config.choice("compression", ["deflate", "none", "lzw", "zstd"], default: "deflate"),
                 level: config.integer("level", default: 6, range: 1...22))
@@ -67,8 +83,8 @@ public struct BuiltinInvoker: OpInvoker {
         case "write-hdf5":
             let array = try Self.array(from: data, op: name)
             let template = config.string("path", default: "{item}.h5")
-            let relative = try OutputPaths.relativePath(template, item: call.item, op: call.op.id)
-            var dataset = try OutputPaths.expand(config.string("dataset", default: "{op}"), item: call.item, op: call.op.id)
+            let relative = try OutputPaths.relativePath(template, item: call.item, op: call.opID)
+            var dataset = try OutputPaths.expand(config.string("dataset", default: "{op}"), item: call.item, op: call.opID)
             if !OutputPaths.isPerItem(template) { dataset = call.item.key + "/" + dataset }
             dataset = try OutputPaths.checkedDatasetPath(dataset)
             let layout = try FileOps.hdf5Layout(
