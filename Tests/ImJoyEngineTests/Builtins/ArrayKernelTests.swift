@@ -98,6 +98,26 @@ let allDTypes = ["bool", "uint8", "uint16", "uint32", "uint64", "int8", "int16",
         }
     }
 
+    @Test func quickselectAgreesWithSorting() {
+        var generator = SystemRandomNumberGenerator()
+        for trial in 0..<50 {
+            let count = Int.random(in: 1...3000, using: &generator)
+            let spread = trial % 3 == 0 ? 5.0 : 1e6  // many duplicates in every third trial
+            let values = (0..<count).map { _ in (Double.random(in: 0..<spread, using: &generator)).rounded() }
+            let sorted = values.sorted()
+            for k in [0, count / 3, count / 2, count - 1] {
+                var copy = values
+                #expect(NormalizeKernel.select(&copy, k) == sorted[k])
+                #expect(copy[(k + 1)...].allSatisfy { $0 >= sorted[k] } && copy[..<k].allSatisfy { $0 <= sorted[k] })
+            }
+        }
+    }
+
+    @Test func nanGivesNaNPercentiles() throws {
+        let input = try NDArray(shape: [3], elements: [Float(1), .nan, 3])
+        #expect(try NormalizeKernel.percentiles(input, [50]).allSatisfy(\.isNaN))
+    }
+
     @Test func constantImageUsesTheEpsilon() throws {
         let input = try NDArray(shape: [4], elements: [Float](repeating: 3, count: 4))
         #expect(try NormalizeKernel.normalize(input, low: 1, high: 99, clip: false).elements(as: Float.self) == [0, 0, 0, 0])
