@@ -13,7 +13,7 @@ import ImJoyWorkflow
 ///   (HDF5: one file `{item}/{op}.h5` with dataset `<dataset>/<key>`), the rest to
 ///   `{item}/{op}.json` with each array replaced by `{"path": …}` (and `"dataset"` for HDF5);
 /// - results of `write-tiff` / `write-hdf5` are files already: their paths are returned, nothing
-///   is written.
+///   is written; a `null` result writes nothing.
 ///
 /// An `output.path` template (op, else workflow) replaces `{item}/{op}.<ext>`; its extension is
 /// adjusted to what is written. Paths must stay inside the out dir. Every file is written to a
@@ -49,6 +49,8 @@ public struct OutputWriter: ResultSink {
         if case .builtin(let name) = op.spec.target, name == "write-tiff" || name == "write-hdf5" {
             return result["path"]?.stringValue.map { [$0] } ?? []
         }
+        // An op that returns nothing (ImJoy ops often do) leaves no file.
+        if result.isNull { return [] }
         let format = try resolvedFormat(op)
         let template = op.spec.output?.path ?? defaults.path
         let dataset = op.spec.output?.dataset ?? defaults.dataset ?? op.id

@@ -118,6 +118,8 @@ import TestSupport
         let (save, item) = try op(#"{"id": "save", "builtin": "write-tiff"}"#, "save")
         let files = try OutputWriter(options: RunOptions(outputDirectory: out.path)).write(["path": "a1/save.tif"], op: save, item: item)
         #expect(files == ["a1/save.tif"])
+        let (stats, _) = try op(#"{"id": "stats", "builtin": "stats"}"#, "stats")
+        #expect(try OutputWriter(options: RunOptions(outputDirectory: out.path)).write(.null, op: stats, item: item) == [])
         #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).isEmpty)
     }
 
