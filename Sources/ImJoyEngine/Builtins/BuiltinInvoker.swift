@@ -85,13 +85,14 @@ public struct BuiltinInvoker: OpInvoker {
             let template = config.string("path", default: "{item}.h5")
             let relative = try OutputPaths.relativePath(template, item: call.item, op: call.opID)
             var dataset = try OutputPaths.expand(config.string("dataset", default: "{op}"), item: call.item, op: call.opID)
-            if !OutputPaths.isPerItem(template) { dataset = call.item.key + "/" + dataset }
+            let shared = !OutputPaths.isPerItem(template)
+            if shared { dataset = call.item.key + "/" + dataset }
             dataset = try OutputPaths.checkedDatasetPath(dataset)
             let layout = try FileOps.hdf5Layout(
                 config.choice("compression", ["gzip", "none"], default: "gzip"),
                 level: config.integer("level", default: 4, range: 1...9))
             let url = try OutputPaths.prepareFile(relative, in: call.outputDirectory)
-            try hdf5Files.add([(dataset, array)], to: url, layout: layout)
+            try hdf5Files.add([(dataset, array)], to: url, layout: layout, shared: shared)
             return ["path": .string(relative), "dataset": .string(dataset)]
         case "gaussian":
             let array = try Self.array(from: data, op: name)

@@ -75,7 +75,7 @@ public struct OutputWriter: ResultSink {
             case .hdf5:
                 let relative = try path(.hdf5)
                 try hdf5Files.add([(try datasetPath(OutputPaths.expand(dataset, item: item, op: op.id)), array)],
-                                  to: OutputPaths.prepareFile(relative, in: outputDirectory), layout: Self.hdf5Layout)
+                                  to: OutputPaths.prepareFile(relative, in: outputDirectory), layout: Self.hdf5Layout, shared: !perItem)
                 return [relative]
             }
         }
@@ -110,7 +110,7 @@ public struct OutputWriter: ResultSink {
             }
         }
         if let hdf5File {
-            try hdf5Files.add(datasets, to: OutputPaths.prepareFile(hdf5File, in: outputDirectory), layout: Self.hdf5Layout)
+            try hdf5Files.add(datasets, to: OutputPaths.prepareFile(hdf5File, in: outputDirectory), layout: Self.hdf5Layout, shared: !perItem)
             files.append(hdf5File)
         }
         let jsonFile = try path(.json)

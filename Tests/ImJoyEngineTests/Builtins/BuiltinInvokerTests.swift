@@ -137,6 +137,14 @@ func builtinCall(_ op: String, inputs: String = #"["/data/cell_01.tif", "/data/c
             let result = try invoker.invoke(builtinCall(op, item: item, data: (item == 0 ? a : b).rpcValue, out: out))
             #expect(result["dataset"] == .string("/cell_0\(item + 1)/smooth"))
         }
+        // The shared file appears, complete, when the run finishes.
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("results/all.h5").path))
+        #expect(try invoker.hdf5Files.finish() == [out.appendingPathComponent("results/all.h5").standardizedFileURL.path])
+        // Writing the same dataset twice in one shared file is an error, not a silent overwrite.
+        let again = #"{"id": "all", "builtin": "write-hdf5", "config": {"path": "again.h5", "dataset": "x"}}"#
+        _ = try invoker.invoke(builtinCall(again, data: a.rpcValue, out: out))
+        #expect(throws: BuiltinOpError.self) { try invoker.invoke(builtinCall(again, data: a.rpcValue, out: out)) }
+        try invoker.hdf5Files.finish()
         let check = try PythonReference("""
             import h5py
             with h5py.File(sys.argv[2] + '/cell_01.h5') as f:

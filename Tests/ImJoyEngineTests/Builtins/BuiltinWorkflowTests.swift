@@ -53,6 +53,7 @@ import TestSupport
             plan: plan, invoker: BuiltinInvoker(baseDirectory: workflow.baseDirectory, hdf5Files: files), options: options,
             sink: OutputWriter(options: options, defaults: workflow.output, hdf5Files: files))
         let summary = executor.run()
+        #expect(try files.finish().map { ($0 as NSString).lastPathComponent } == ["all.h5"])
         #expect(summary.failures.isEmpty, "\(summary.failures)")
         #expect(summary.exitCode == 0)
         let stems = ["nucleus_0", "nucleus_1", "nucleus_2"]

@@ -90,6 +90,7 @@ import TestSupport
             let (stats, _) = try op(ops, "stats", item: index)
             #expect(try writer.write(["n": 1], op: stats, item: item) == ["tables/\(item.key).json"])
         }
+        try writer.hdf5Files.finish()
         let check = try PythonReference("""
             import h5py
             with h5py.File(sys.argv[2] + '/all.h5') as f:
