@@ -179,6 +179,26 @@ func builtinCall(_ op: String, inputs: String = #"["/data/cell_01.tif", "/data/c
         #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).isEmpty)
     }
 
+    @Test func everyCatalogOpHasAKernelWithTheCatalogsDefaults() throws {
+        let out = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: out) }
+        let array = try NDArray(shape: [3, 5, 7], elements: (0..<105).map { UInt16(($0 * 37) % 101) })
+        for description in BuiltinOps.all {
+            let call = try builtinCall(#"{"id": "x", "builtin": "\#(description.name)"}"#, data: array.rpcValue, out: out)
+            if description.name.hasPrefix("read-") {
+                // A path is expected: the error is about the data, not an unknown op.
+                let error = try #require(throws: BuiltinOpError.self) { try invoker.invoke(call) }
+                #expect(error != .unknownOp(description.name))
+                continue
+            }
+            if description.name.hasPrefix("write-") { continue }
+            // The catalog's defaults (merged by the planner) give the same result as the kernels' own.
+            let merged = try invoker.invoke(call)
+            let bare = try invoker.run(description.name, data: array.rpcValue, config: [:], item: call.item, opID: "x", outputDirectory: out.path)
+            #expect(merged == bare, "\(description.name) with \(call.config)")
+        }
+    }
+
     @Test func templatesExpand() throws {
         var item = try builtinCall(#"{"id": "s", "builtin": "stats"}"#, data: .null, out: URL(fileURLWithPath: "/tmp")).item
         item.key = "k1"
