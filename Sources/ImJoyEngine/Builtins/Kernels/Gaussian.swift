@@ -1,13 +1,6 @@
 import Foundation
 import ImageIO
 
-/// A failure inside a kernel; the invoker prefixes the op's name.
-struct KernelError: Error, CustomStringConvertible {
-    var message: String
-    init(_ message: String) { self.message = message }
-    var description: String { message }
-}
-
 /// How values beyond the edge of an axis are taken (scipy.ndimage's `mode`).
 enum BorderMode: String, CaseIterable, Sendable {
     /// `d c b a | a b c d | d c b a` (half-sample symmetric; scipy's default).

@@ -2,6 +2,13 @@ import Dispatch
 import Foundation
 import ImageIO
 
+/// A failure inside a kernel; the invoker prefixes the op's name.
+struct KernelError: Error, CustomStringConvertible {
+    var message: String
+    init(_ message: String) { self.message = message }
+    var description: String { message }
+}
+
 /// A numeric element type the kernels compute with: cheap conversions to `Double`/`Float` and a
 /// total order. Bool arrays are handled by the kernels through their `UInt8` bytes.
 protocol KernelElement: NDArrayElement, Comparable {
