@@ -1,0 +1,118 @@
+import Foundation
+import ImageIO
+
+/// One component of a numpy index: a slice `start:stop:step` or a single integer (drops the axis).
+enum IndexComponent: Equatable {
+    case slice(start: Int?, stop: Int?, step: Int?)
+    case index(Int)
+}
+
+enum CropKernel {
+    /// Parses numpy slice syntax: comma-separated `start:stop:step` parts (each optional, negative
+    /// counts from the end) or integers, for the leading axes. An empty text is `:`.
+    static func parse(_ text: String) throws -> [IndexComponent] {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if trimmed.isEmpty { return [] }
+        var components: [IndexComponent] = []
+        for part in trimmed.split(separator: ",", omittingEmptySubsequences: false) {
+            let piece = part.trimmingCharacters(in: .whitespaces)
+            guard !piece.isEmpty else { throw KernelError("empty index in region '\(text)'") }
+            let fields = piece.split(separator: ":", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            func number(_ field: String) throws -> Int? {
+                if field.isEmpty { return nil }
+                guard let value = Int(field) else { throw KernelError("'\(field)' in region '\(text)' is not an integer") }
+                return value
+            }
+            switch fields.count {
+            case 1:
+                guard let value = try number(fields[0]) else { throw KernelError("empty index in region '\(text)'") }
+                components.append(.index(value))
+            case 2, 3:
+                let step = fields.count == 3 ? try number(fields[2]) : nil
+                if step == 0 { throw KernelError("slice step cannot be zero in region '\(text)'") }
+                components.append(.slice(start: try number(fields[0]), stop: try number(fields[1]), step: step))
+            default:
+                throw KernelError("'\(piece)' in region '\(text)' is not a slice")
+            }
+        }
+        return components
+    }
+
+    /// The indices a slice selects on an axis of `length`, clamped like Python's `slice.indices`.
+    static func indices(start: Int?, stop: Int?, step: Int?, length: Int) -> StrideTo<Int> {
+        let step = step ?? 1
+        func adjust(_ value: Int) -> Int {
+            if value < 0 {
+                let shifted = value + length
+                return shifted < 0 ? (step < 0 ? -1 : 0) : shifted
+            }
+            return value >= length ? (step < 0 ? length - 1 : length) : value
+        }
+        let first = start.map(adjust) ?? (step < 0 ? length - 1 : 0)
+        let end = stop.map(adjust) ?? (step < 0 ? -1 : length)
+        return stride(from: first, to: end, by: step)
+    }
+
+    /// `array[region]` as a new array (numpy basic indexing on the leading axes).
+    static func crop(_ array: NDArray, region: String) throws -> NDArray {
+        let components = try parse(region)
+        guard components.count <= array.rank else {
+            throw KernelError("region '\(region)' has \(components.count) indices for an array of rank \(array.rank) (shape \(array.shape))")
+        }
+        var selections: [[Int]] = []
+        var shape: [Int] = []
+        for axis in 0..<array.rank {
+            let length = array.shape[axis]
+            switch axis < components.count ? components[axis] : .slice(start: nil, stop: nil, step: nil) {
+            case .index(let value):
+                let index = value < 0 ? value + length : value
+                guard index >= 0, index < length else {
+                    throw KernelError("index \(value) is out of bounds for axis \(axis) with size \(length)")
+                }
+                selections.append([index])
+            case .slice(let start, let stop, let step):
+                let selected = Array(indices(start: start, stop: stop, step: step, length: length))
+                selections.append(selected)
+                shape.append(selected.count)
+            }
+        }
+        let result = try NDArray(zeros: shape, dtype: array.dtype)
+        let count = selections.reduce(1) { $0 * $1.count }
+        guard count > 0 else { return result }
+        // Element strides in bytes; rows along the last axis are copied with memcpy when contiguous.
+        let size = array.dtype.byteSize
+        var strides = [Int](repeating: size, count: array.rank)
+        for axis in stride(from: array.rank - 2, through: 0, by: -1) { strides[axis] = strides[axis + 1] * array.shape[axis + 1] }
+        if array.rank == 0 {
+            result.storage.baseAddress.copyMemory(from: array.storage.baseAddress, byteCount: size)
+            return result
+        }
+        let last = selections[array.rank - 1]
+        let rowLength = last.count
+        let contiguous = zip(last, last.dropFirst()).allSatisfy { $1 == $0 + 1 }
+        let rows = count / rowLength
+        let leading = Array(selections.dropLast())
+        let box = UnsafeSendableBox(value: (array.storage.baseAddress, result.storage.baseAddress))
+        parallelRanges(rows, minimumChunk: 64) { range in
+            let (source, destination) = box.value
+            for row in range {
+                // The row's source offset from its multi-index over the leading selections.
+                var rest = row, offset = 0
+                for axis in stride(from: leading.count - 1, through: 0, by: -1) {
+                    let selection = leading[axis]
+                    offset += selection[rest % selection.count] * strides[axis]
+                    rest /= selection.count
+                }
+                let target = destination + row * rowLength * size
+                if contiguous {
+                    target.copyMemory(from: source + offset + last[0] * size, byteCount: rowLength * size)
+                } else {
+                    for (k, index) in last.enumerated() {
+                        (target + k * size).copyMemory(from: source + offset + index * size, byteCount: size)
+                    }
+                }
+            }
+        }
+        return result
+    }
+}
