@@ -48,6 +48,12 @@ let allDTypes = ["bool", "uint8", "uint16", "uint32", "uint64", "int8", "int16",
         #expect(threshold > 9 && threshold < 246)
     }
 
+    @Test func emptyAndNonFiniteImagesAreErrors() throws {
+        #expect(throws: KernelError.self) { try ThresholdKernel.otsu(try NDArray(zeros: [0], dtype: .float32)) }
+        #expect(throws: KernelError.self) { try ThresholdKernel.threshold(try NDArray(zeros: [0], dtype: .uint8), method: .mean, value: 0) }
+        #expect(throws: KernelError.self) { try ThresholdKernel.otsu(try NDArray(shape: [2], elements: [Float(1), .infinity])) }
+    }
+
     @Test func constantImageReturnsItsValue() throws {
         let input = try NDArray(shape: [3, 3], elements: [Float](repeating: 4, count: 9))
         #expect(try ThresholdKernel.otsu(input) == 4)

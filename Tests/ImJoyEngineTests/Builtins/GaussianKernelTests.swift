@@ -52,6 +52,16 @@ import Testing
         #expect(try result.elements(as: Float.self) == [1, 2, 3, 4, 5, 65535])
     }
 
+    @Test func emptyAndScalarArrays() throws {
+        let empty = try GaussianKernel.apply(try NDArray(zeros: [0, 4], dtype: .uint8), sigma: [2], truncate: 4, mode: .reflect)
+        #expect(empty.shape == [0, 4] && empty.dtype == .float32)
+        let scalar = try GaussianKernel.apply(try NDArray(shape: [], elements: [Int32(5)]), sigma: [2], truncate: 4, mode: .constant)
+        #expect(try scalar.elements(as: Float.self) == [5])
+        #expect(throws: KernelError.self) {
+            try GaussianKernel.apply(try NDArray(zeros: [2, 2], dtype: .uint8), sigma: [1, 2, 3], truncate: 4, mode: .reflect)
+        }
+    }
+
     @Test func weightsFollowScipysRadius() {
         #expect(GaussianKernel.weights(sigma: 1, truncate: 4).count == 9)
         #expect(GaussianKernel.weights(sigma: 2, truncate: 4).count == 17)
