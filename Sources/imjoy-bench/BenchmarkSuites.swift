@@ -4,6 +4,7 @@ import Foundation
 enum BenchmarkSuites {
     static let all: [String: @Sendable ([String]) throws -> Void] = [
         "parse": ParseBenchmark.run,
+        "executor": ExecutorBenchmark.run,
         "schema": SchemaBenchmark.run,
         "imageio": ImageIOBenchmark.run,
     ]

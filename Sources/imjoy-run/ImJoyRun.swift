@@ -10,6 +10,9 @@ struct ImJoyRun: AsyncParsableCommand {
         abstract: "Run ImJoy plugins headless: batch workflows on a laptop, in CI and on Slurm.",
         discussion: """
             Examples:
+              imjoy-run workflows/nuclei.json                 (same as: imjoy-run run workflows/nuclei.json)
+              imjoy-run run workflows/nuclei.json --dry-run --jobs 4
+              imjoy-run validate workflows/nuclei.json
               imjoy-run inspect samples/plugins/GaussianBlur.imjoy.html
               imjoy-run inspect samples/plugins/Tagged.imjoy.html --tag GPU --json
               imjoy-run inspect --plugins samples/plugins imjoy-run/samples:Threshold
@@ -18,12 +21,14 @@ struct ImJoyRun: AsyncParsableCommand {
             """,
         version: version,
         subcommands: [
+            RunCommand.self,
             InspectCommand.self,
             ValidateCommand.self,
             GraphCommand.self,
             OpsCommand.self,
             SchemaCommand.self,
             ConvertCommand.self,
-        ]
+        ],
+        defaultSubcommand: RunCommand.self
     )
 }

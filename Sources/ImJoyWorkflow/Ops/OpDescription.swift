@@ -18,10 +18,13 @@ public struct OpDescription: Sendable {
     public var isFunctional: Bool
     /// Whether the parameters are known (ops registered at run time with `api.register` may not be).
     public var parametersAreKnown: Bool
+    /// Whether `inputs`/`outputs` follow ImJoy's plugin convention (a bare properties map is
+    /// wrapped as an object schema with every key required) rather than being complete schemas.
+    public var schemasAreImJoyStyle: Bool
 
     public init(
         name: String, summary: String, parameters: [UIParameter], inputs: JSONValue?, outputs: JSONValue?,
-        isFunctional: Bool, parametersAreKnown: Bool = true
+        isFunctional: Bool, parametersAreKnown: Bool = true, schemasAreImJoyStyle: Bool = false
     ) {
         self.name = name
         self.summary = summary
@@ -30,13 +33,15 @@ public struct OpDescription: Sendable {
         self.outputs = outputs
         self.isFunctional = isFunctional
         self.parametersAreKnown = parametersAreKnown
+        self.schemasAreImJoyStyle = schemasAreImJoyStyle
     }
 
     /// The description of a plugin's own op (`run`): parameters from its `ui`, its schemas, its flag.
     public init(plugin: Plugin) {
         self.init(
             name: plugin.config.name, summary: plugin.config.description ?? "", parameters: plugin.config.parameters,
-            inputs: plugin.config.inputs, outputs: plugin.config.outputs, isFunctional: plugin.config.flags.isFunctional)
+            inputs: plugin.config.inputs, outputs: plugin.config.outputs, isFunctional: plugin.config.flags.isFunctional,
+            schemasAreImJoyStyle: true)
     }
 
     /// The merged config of one call: the parameters' defaults, then `given` over them.

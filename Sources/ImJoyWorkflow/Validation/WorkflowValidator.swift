@@ -53,6 +53,13 @@ public struct WorkflowValidator: Sendable {
             for (key, message) in description.configProblems(op.config) {
                 fail(op, "\(op.jsonPath).config.\(key)", message)
             }
+            let schemaPath = op.pluginAlias(in: workflow).map { "plugins.\($0)" } ?? op.jsonPath
+            do { _ = try description.compiledInputs() } catch {
+                fail(op, schemaPath, "the inputs schema of \(description.name) does not compile: \(error)")
+            }
+            do { _ = try description.compiledOutputs() } catch {
+                fail(op, schemaPath, "the outputs schema of \(description.name) does not compile: \(error)")
+            }
             let data = op.data ?? implicitData(index: index, workflow: workflow)
             let dataPath = op.data == nil ? op.jsonPath : "\(op.jsonPath).data"
             for name in data.referencedInputs where workflow.inputs[name] == nil {
@@ -139,5 +146,13 @@ public struct WorkflowValidator: Sendable {
         var members = OrderedDictionary<String, DataExpression>()
         for name in workflow.inputs.keys { members[name] = .input(name) }
         return .object(members)
+    }
+}
+
+extension OpSpec {
+    /// The plugin alias of a plugin op.
+    func pluginAlias(in workflow: Workflow) -> String? {
+        if case .plugin(let alias, _) = target { return alias }
+        return nil
     }
 }
