@@ -10,12 +10,14 @@ struct ImJoyRun: AsyncParsableCommand {
         abstract: "Run ImJoy plugins headless: batch workflows on a laptop, in CI and on Slurm.",
         discussion: """
             Examples:
-              imjoy-run workflows/nuclei.json                 (same as: imjoy-run run workflows/nuclei.json)
+              imjoy-run workflows/nuclei.json --out out      (short for: imjoy-run run ...)
               imjoy-run run workflows/nuclei.json --dry-run --jobs 4
               imjoy-run validate workflows/nuclei.json
-              imjoy-run inspect samples/plugins/GaussianBlur.imjoy.html
-              imjoy-run inspect samples/plugins/Tagged.imjoy.html --tag GPU --json
-              imjoy-run inspect --plugins samples/plugins imjoy-run/samples:Threshold
+              imjoy-run graph workflows/nuclei.json --format mermaid
+              imjoy-run inspect samples/plugins/Segment.imjoy.html@GPU --json
+              imjoy-run inspect --plugins samples anyone/plugins:Normalize
+              imjoy-run schema validate --schema schema.json data.json
+              imjoy-run convert stack.tif stack.h5 --compression deflate
 
             Exit codes: 0 success, 1 some items or instances failed, 2 invalid input or usage.
             """,
