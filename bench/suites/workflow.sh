@@ -2,8 +2,14 @@
 # BENCH_SNAKEMAKE_JOBS (default 10000) sizes Snakemake's dry run: 100 000 jobs take it minutes here.
 W="$BENCH_TMP/workflow"
 mkdir -p "$W"
-python3 -c "import snakemake" 2>/dev/null || python3 -m pip install -q --disable-pip-version-check snakemake >&2 || true
-have_snakemake=$(python3 -c "import snakemake" 2>/dev/null && echo yes || echo no)
+# Snakemake goes into its own virtual environment (.bench-venv), so it cannot disturb the
+# packages the tests use.
+venv="$BENCH_ROOT/.bench-venv"
+if [ ! -x "$venv/bin/snakemake" ]; then
+  (python3 -m venv "$venv" && "$venv/bin/pip" install -q --disable-pip-version-check snakemake) >&2 || true
+fi
+have_snakemake=$([ -x "$venv/bin/snakemake" ] && echo yes || echo no)
+snakemake="$venv/bin/snakemake"
 M="python3 bench/reference/measure.py"
 
 # 1. Planning + dry run of a 100 000-task workflow (20 000 items × 5 ops).
@@ -17,7 +23,7 @@ $M plan -- "$BENCH_BIN/imjoy-run" run "$W/plan.json" --dry-run > "$W/plan.ours"
 sm_jobs=${BENCH_SNAKEMAKE_JOBS:-10000}
 if [ "$have_snakemake" = yes ]; then
   python3 bench/reference/snakemake_jobs.py "$W/sm-dry" "$sm_jobs" dry
-  (cd "$W/sm-dry" && python3 "$BENCH_ROOT/bench/reference/measure.py" plan -- snakemake all -n -j 1 --quiet > "$W/plan.ref")
+  (cd "$W/sm-dry" && python3 "$BENCH_ROOT/bench/reference/measure.py" plan -- "$snakemake" all -n -j 1 --quiet > "$W/plan.ref")
 fi
 bench_row "plan + dry run, 100k tasks" "$(bench_value "$W/plan.ours" plan)" "$(bench_value "$W/plan.ref" plan 2>/dev/null)" s \
   "goal < 1 s; ref: snakemake -n, $sm_jobs jobs (196 s for 100k here)"
@@ -34,7 +40,7 @@ $M small -- "$BENCH_BIN/imjoy-run" run "$W/small.json" --out "$W/small-out" --jo
 if [ "$have_snakemake" = yes ]; then
   python3 bench/reference/snakemake_jobs.py "$W/sm-copy" 200 copy
   ln -sfn "$W/small" "$W/sm-copy/in"
-  (cd "$W/sm-copy" && python3 "$BENCH_ROOT/bench/reference/measure.py" small -- snakemake all -j 2 --quiet > "$W/small.ref")
+  (cd "$W/sm-copy" && python3 "$BENCH_ROOT/bench/reference/measure.py" small -- "$snakemake" all -j 2 --quiet > "$W/small.ref")
 fi
 bench_row "200 items × 1 built-in op, end to end" "$(bench_value "$W/small.ours" small)" "$(bench_value "$W/small.ref" small 2>/dev/null)" s \
   "goal < 0.5 s; ref: snakemake -j 2, 200 cp jobs"
