@@ -31,8 +31,8 @@ t_none = os.path.join(directory, "ref-none.tif")
 t_zlib = os.path.join(directory, "ref-deflate.tif")
 best("tiff_write_none", 2, lambda: tifffile.imwrite(t_none, data))
 # tifffile's default (maxworkers=None: it may compress strips on several threads) and one thread.
-best("tiff_write_deflate6", 1, lambda: tifffile.imwrite(t_zlib, data, compression=("zlib", 6)))
-best("tiff_write_deflate6_1t", 1, lambda: tifffile.imwrite(t_zlib, data, compression=("zlib", 6), maxworkers=1))
+best("tiff_write_deflate6", 1, lambda: tifffile.imwrite(t_zlib, data, compression="zlib", compressionargs={"level": 6}))
+best("tiff_write_deflate6_1t", 1, lambda: tifffile.imwrite(t_zlib, data, compression="zlib", compressionargs={"level": 6}, maxworkers=1))
 best("tiff_read_none", 2, lambda: check(tifffile.imread(t_none)))
 best("tiff_read_deflate6", 1, lambda: check(tifffile.imread(t_zlib)))
 

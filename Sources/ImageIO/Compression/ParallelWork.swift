@@ -19,3 +19,8 @@ func runWorkers(_ workers: Int, _ body: (Int) -> Void) {
         DispatchQueue.concurrentPerform(iterations: workers) { box.value.self($0) }
     }
 }
+
+/// A slot one task fills and another reads after waiting on a `DispatchGroup`.
+final class ResultBox<Value>: @unchecked Sendable {
+    var value: Value?
+}

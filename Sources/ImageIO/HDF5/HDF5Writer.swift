@@ -157,8 +157,8 @@ public final class HDF5Writer {
         let elementSize = array.dtype.byteSize
         let isRaw = compression == .none
 
-        for batchStart in stride(from: 0, to: grid.chunkCount, by: batchSize) {
-            let count = min(batchSize, grid.chunkCount - batchStart)
+        /// Gathers, shuffles and compresses chunks `first ..< first + count` on the workers.
+        func compressBatch(first: Int, count: Int) -> [[UInt8]] {
             let results = UnsafeMutableBufferPointer<[UInt8]>.allocate(capacity: count)
             results.initialize(repeating: [])
             defer {
@@ -168,7 +168,7 @@ public final class HDF5Writer {
             runWorkers(workers) { worker in
                 let gathered = scratch[worker].baseAddress!, shuffled = gathered + grid.chunkBytes
                 for slot in stride(from: worker, to: count, by: workers) {
-                    grid.gather(origin: grid.origin(ofChunk: batchStart + slot), from: source, into: gathered)
+                    grid.gather(origin: grid.origin(ofChunk: first + slot), from: source, into: gathered)
                     var input = UnsafeRawBufferPointer(start: gathered, count: grid.chunkBytes)
                     if shuffle, elementSize > 1 {
                         shuffleBytes(input, elementSize: elementSize, into: UnsafeMutableRawBufferPointer(start: shuffled, count: grid.chunkBytes))
@@ -177,11 +177,26 @@ public final class HDF5Writer {
                     results[slot] = isRaw ? Array(input) : compressors[worker].compress(input)
                 }
             }
-            let filePath = path
+            return Array(results)
+        }
+
+        // Pipeline: the workers compress batch k + 1 while this thread writes batch k under the lock.
+        let filePath = path
+        var pending = compressBatch(first: 0, count: min(batchSize, grid.chunkCount))
+        for batchStart in stride(from: 0, to: grid.chunkCount, by: batchSize) {
+            let nextStart = batchStart + batchSize
+            let upcoming = ResultBox<[[UInt8]]>()
+            let group = DispatchGroup()
+            if nextStart < grid.chunkCount {
+                let compress = UncheckedSendable(value: compressBatch)
+                let count = min(batchSize, grid.chunkCount - nextStart)
+                DispatchQueue.global().async(group: group) { upcoming.value = compress.value(nextStart, count) }
+            }
+            defer { group.wait() }
+            let batch = pending
             try HDF5Library.withLock { () throws(HDF5Error) in
-                for slot in 0..<count {
+                for (slot, bytes) in batch.enumerated() {
                     var offset = grid.origin(ofChunk: batchStart + slot).map { hsize_t($0) }
-                    let bytes = results[slot]
                     guard !bytes.isEmpty else { throw .writeFailed(file: filePath, path: datasetPath, reason: "compressing chunk \(batchStart + slot) failed") }
                     let status = bytes.withUnsafeBytes { raw in
                         H5Dwrite_chunk(dataset, CHDF5_H5P_DEFAULT(), 0, &offset, raw.count, raw.baseAddress)
@@ -191,6 +206,8 @@ public final class HDF5Writer {
                     }
                 }
             }
+            group.wait()
+            pending = upcoming.value ?? []
         }
     }
 

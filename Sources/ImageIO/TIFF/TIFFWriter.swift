@@ -77,8 +77,25 @@ public enum TIFFWriter {
         let handle = try TIFFHandle.open(path: output.temporaryURL.path, mode: big ? "w8" : "w")
         let layout = PageWriter(array: array, width: width, height: height, options: options, file: file)
         do {
-            for page in 0..<pageCount {
-                try layout.writePage(page, handle: handle, description: page == 0 ? descriptionText : nil)
+            if layout.compressesInParallel {
+                // Pipeline: the workers compress page k + 1 while this thread writes page k.
+                var pending = layout.compressPage(0)
+                for page in 0..<pageCount {
+                    let upcoming = ResultBox<[[UInt8]]>()
+                    let group = DispatchGroup()
+                    if page + 1 < pageCount {
+                        let writer = UncheckedSendable(value: layout)
+                        DispatchQueue.global().async(group: group) { upcoming.value = writer.value.compressPage(page + 1) }
+                    }
+                    defer { group.wait() }
+                    try layout.writePage(page, handle: handle, description: page == 0 ? descriptionText : nil, encoded: pending)
+                    group.wait()
+                    pending = upcoming.value ?? []
+                }
+            } else {
+                for page in 0..<pageCount {
+                    try layout.writePage(page, handle: handle, description: page == 0 ? descriptionText : nil, encoded: nil)
+                }
             }
         } catch {
             handle.close()
@@ -166,7 +183,26 @@ private struct PageWriter {
         return dtype.isSignedInteger ? UInt16(SAMPLEFORMAT_INT) : UInt16(SAMPLEFORMAT_UINT)
     }
 
-    func writePage(_ page: Int, handle: TIFFHandle, description: String?) throws(TIFFError) {
+    /// Whether strips are compressed here (deflate, zstd) rather than by libtiff.
+    var compressesInParallel: Bool { !compressors.isEmpty }
+
+    private var stripCount: Int { (height + rowsPerStrip - 1) / rowsPerStrip }
+
+    /// The bytes of strip `strip` of page `page` in the array.
+    private func stripRange(page: Int, strip: Int) -> (UnsafeRawPointer, Int) {
+        let first = strip * rowsPerStrip
+        let start = UnsafeRawPointer(array.storage.baseAddress) + page * rowBytes * height + first * rowBytes
+        return (start, min(rowsPerStrip, height - first) * rowBytes)
+    }
+
+    /// The compressed strips of `page`, made on the worker compressors.
+    func compressPage(_ page: Int) -> [[UInt8]] {
+        compressStrips(count: stripCount) { stripRange(page: page, strip: $0) }
+    }
+
+    /// Writes the tags and strips of `page`; `encoded` holds its compressed strips when
+    /// ``compressesInParallel``.
+    func writePage(_ page: Int, handle: TIFFHandle, description: String?, encoded: [[UInt8]]?) throws(TIFFError) {
         let tiff = handle.tiff
         var ok = true
         ok = ok && CTIFF_TIFFSetField_uint32(tiff, UInt32(TIFFTAG_IMAGEWIDTH), UInt32(width)) == 1
@@ -184,13 +220,7 @@ private struct PageWriter {
         }
         guard ok else { throw .writeFailed(file: file, reason: handle.takeError("cannot set the tags of page \(page)")) }
 
-        let pageBytes = rowBytes * height
-        let pageStart = UnsafeRawPointer(array.storage.baseAddress) + page * pageBytes
-        let stripCount = (height + rowsPerStrip - 1) / rowsPerStrip
-        func stripRange(_ strip: Int) -> (UnsafeRawPointer, Int) {
-            let first = strip * rowsPerStrip
-            return (pageStart + first * rowBytes, min(rowsPerStrip, height - first) * rowBytes)
-        }
+        func stripRange(_ strip: Int) -> (UnsafeRawPointer, Int) { self.stripRange(page: page, strip: strip) }
 
         switch options.compression {
         case .none:
@@ -209,7 +239,8 @@ private struct PageWriter {
                 }
             }
         case .deflate, .zstd:
-            let encoded = compressStrips(count: stripCount, range: stripRange)
+            let encoded = encoded ?? compressPage(page)
+            guard encoded.count == stripCount else { throw .writeFailed(file: file, reason: "page \(page) was not compressed") }
             for (strip, bytes) in encoded.enumerated() {
                 guard !bytes.isEmpty else { throw .writeFailed(file: file, reason: "compressing strip \(strip) of page \(page) failed") }
                 let written = bytes.withUnsafeBytes { raw in
