@@ -80,9 +80,10 @@ public struct BuiltinInvoker: OpInvoker {
         case "write-hdf5":
             let array = try Self.array(from: data, op: name)
             let template = config.string("path", default: "{item}.h5")
-            let relative = try OutputPaths.relativePath(template, item: call.item, op: call.opID)
-            var dataset = try OutputPaths.expand(config.string("dataset", default: "{op}"), item: call.item, op: call.opID)
             let shared = !OutputPaths.isPerItem(template)
+            var relative = try OutputPaths.relativePath(template, item: call.item, op: call.opID)
+            if shared { relative = hdf5Files.sharedPath(relative) }
+            var dataset = try OutputPaths.expand(config.string("dataset", default: "{op}"), item: call.item, op: call.opID)
             if shared { dataset = call.item.key + "/" + dataset }
             dataset = try OutputPaths.checkedDatasetPath(dataset)
             let layout = try FileOps.hdf5Layout(

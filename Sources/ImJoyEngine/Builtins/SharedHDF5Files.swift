@@ -28,7 +28,34 @@ public final class SharedHDF5Files: @unchecked Sendable {
         init(writer: HDF5Writer) { self.writer = writer }
     }
 
-    public init() {}
+    /// The shard this run is (`shard-0003-of-0008`), or `nil` for a whole-batch run. A shard
+    /// names each shared file `NAME.<label>.h5` (see ``sharedPath(_:)``), so the tasks of an
+    /// array never write the same file; `imjoy-run gather` links them into `NAME.h5`.
+    public let shardLabel: String?
+    private var sharedKeys: Set<String> = []
+
+    public init(shardLabel: String? = nil) {
+        self.shardLabel = shardLabel
+    }
+
+    /// The relative path a shared file (a template without `{item}`/`{stem}`) gets in this run:
+    /// unchanged, or with `.<shard label>` inserted before the extension.
+    public func sharedPath(_ relative: String) -> String {
+        guard let shardLabel else { return relative }
+        return Self.shardPath(relative, label: shardLabel)
+    }
+
+    /// `dir/NAME.ext` → `dir/NAME.<label>.ext`.
+    public static func shardPath(_ relative: String, label: String) -> String {
+        let ext = (relative as NSString).pathExtension
+        guard !ext.isEmpty else { return relative + "." + label }
+        return String(relative.dropLast(ext.count + 1)) + "." + label + "." + ext
+    }
+
+    /// Whether `url` is a shared file of this run (committed by ``finish()``).
+    public func isShared(_ url: URL) -> Bool {
+        lock.withLock { sharedKeys.contains(url.standardizedFileURL.path) }
+    }
 
     deinit { _ = try? finish() }
 
@@ -49,6 +76,7 @@ public final class SharedHDF5Files: @unchecked Sendable {
                     if let existing = open[key] { return existing }
                     let created = OpenFile(writer: try HDF5Writer(url: url))
                     open[key] = created
+                    sharedKeys.insert(key)
                     return created
                 }
                 for (path, array) in datasets {

@@ -58,7 +58,9 @@ public struct OutputWriter: ResultSink {
 
         func path(_ kind: FileKind, key: String? = nil) throws -> String {
             let base = try OutputPaths.expand(template ?? "{item}/{op}.\(kind.defaultExtension)", item: item, op: op.id)
-            return try OutputPaths.checkedRelative(Self.adjusted(base, kind: kind, key: key))
+            let relative = try OutputPaths.checkedRelative(Self.adjusted(base, kind: kind, key: key))
+            // A shard's shared HDF5 file is its own (NAME.shard-I-of-N.h5).
+            return kind == .hdf5 && !perItem ? hdf5Files.sharedPath(relative) : relative
         }
         func datasetPath(_ name: String) throws -> String {
             try OutputPaths.checkedDatasetPath(perItem ? name : item.key + "/" + name)

@@ -43,21 +43,54 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "No progress bar, even on a terminal.")
     var noProgress = false
 
+    @Option(help: ArgumentHelp("Run only shard I (0-based) of N: a contiguous, balanced block of items (docs/hpc.md). Default inside a Slurm array task: from SLURM_ARRAY_TASK_ID.", valueName: "I/N"))
+    var shard: String?
+
+    @Option(help: "Inside a Slurm array task: N = ceil(items / K) shards, this task's from SLURM_ARRAY_TASK_ID.")
+    var itemsPerTask: Int?
+
+    @Flag(inversion: .prefixedNo, help: "Skip items whose completion record matches their outputs (size and SHA-256). Default: on for shards and Slurm array tasks, off otherwise.")
+    var resume: Bool?
+
     func run() throws {
         let plan = try options.plan()
+        let selection = try withInputErrors {
+            try ShardSelection.choose(shard: shard, itemsPerTask: itemsPerTask, itemCount: plan.items.count)
+        }
+        if let note = selection.note { printNote(note) }
         if dryRun {
             print(plan.dryRunText())
+            if let chosen = selection.shard { print("shard \(chosen): items \(chosen.range(itemCount: plan.items.count))") }
             return
         }
+        let started = Date().timeIntervalSince1970
+        let shardItems = selection.shard.map { $0.items(of: plan.items) } ?? (selection.isSharded ? [] : plan.items)
+        let records = CompletionRecords(outputDirectory: outputDirectory)
+        var items = shardItems
+        var resumed = 0
+        if resume ?? selection.isSharded {
+            let split = records.resumePlan(plan: plan, items: shardItems)
+            items = split.run
+            resumed = split.complete.count
+            printNote("resume: skipped \(resumed) of \(shardItems.count) items whose outputs are complete (size and SHA-256 match their records); running \(items.count)")
+        }
+        for item in items { records.remove(item.key) }
+
         let runOptions = RunOptions(
             jobs: jobs ?? RunOptions.defaultJobs(), failFast: failFast, retries: retries,
             outputDirectory: outputDirectory, arrayFormat: format)
-        let hdf5Files = SharedHDF5Files()
+        let hdf5Files = SharedHDF5Files(shardLabel: selection.shard.flatMap { $0.count > 1 ? $0.label : nil })
         let invoker = try withInputErrors { try EngineInvoker(plan: plan, hdf5Files: hdf5Files) }
-        var observers: [any RunObserver] = []
+        let tracker = CompletionTracker(
+            sink: OutputWriter(options: runOptions, defaults: plan.workflow.output, hdf5Files: hdf5Files),
+            records: records, plan: plan, items: items, hdf5Files: hdf5Files)
+        var observers: [any RunObserver] = [tracker]
         var eventHandle: FileHandle?
-        if let events {
-            eventHandle = try withInputErrors { try openForWriting(events) }
+        let eventsPath = events ?? selection.shard.flatMap { shard in
+            shard.count > 1 ? records.stateDirectory.appendingPathComponent("events/\(shard.label).jsonl").path : nil
+        }
+        if let eventsPath {
+            eventHandle = try withInputErrors { try openForWriting(eventsPath) }
             observers.append(JSONLinesEventWriter(handle: eventHandle!, workflow: plan.workflow.name))
         }
         let stdoutIsTerminal = isatty(STDOUT_FILENO) == 1
@@ -66,21 +99,36 @@ struct RunCommand: ParsableCommand {
         for warning in plan.validated.warnings { printWarning(warning) }
 
         let executor = WorkflowExecutor(
-            plan: plan, invoker: invoker, options: runOptions,
-            sink: OutputWriter(options: runOptions, defaults: plan.workflow.output, hdf5Files: hdf5Files),
+            plan: plan, items: items, invoker: invoker, options: runOptions,
+            sink: tracker,
             checker: try withInputErrors { try SchemaDataChecker(plan: plan) },
             observer: RunObservers(observers))
         var summary = executor.run()
+        var exitCode = summary.exitCode
         do {
             summary.outputs = Set(summary.outputs + (try hdf5Files.finish())).sorted()
+            tracker.finishShared()
         } catch {
             printError("closing the shared HDF5 files: \(error)")
-            throw ExitCode.someFailed
+            exitCode = 1
         }
+        for problem in tracker.writeErrors { printWarning("completion record not written (the item will run again): \(problem)") }
         try? eventHandle?.close()
-        let text = summary.text + "\noutputs in \(outputDirectory)/"
+        if let recordShard = selection.shard, selection.isSharded {
+            let record = ShardRunRecord(
+                workflow: plan.workflow.name, shard: recordShard, items: shardItems.map(\.key), resumed: resumed, summary: summary,
+                outputs: summary.outputs.map { CompletionRecords.relative($0, to: outputDirectory) }, exitCode: exitCode, started: started,
+                events: eventsPath)
+            do { try record.write(outputDirectory: outputDirectory) } catch { printWarning("run record not written: \(error)") }
+        }
+        var text = summary.text + "\noutputs in \(outputDirectory)/"
+        if resumed > 0 { text += "\nresumed: \(resumed) items were already complete and not run again" }
         if stdoutIsTerminal { print(text) } else { FileHandle.standardError.write(Data((text + "\n").utf8)) }
-        if summary.exitCode != 0 { throw ExitCode.someFailed }
+        if exitCode != 0 { throw ExitCode.someFailed }
+    }
+
+    private func printNote(_ message: String) {
+        FileHandle.standardError.write(Data(("imjoy-run: " + message + "\n").utf8))
     }
 
     private func openForWriting(_ path: String) throws -> FileHandle {

@@ -1,0 +1,231 @@
+import Foundation
+import ImageIO
+import ImJoySchema
+import ImJoyWorkflow
+
+/// Per-item completion records: `<out>/.imjoy-run/items/<item key>.json`, written atomically
+/// after every output file of the item is in place, listing each file with its size and
+/// SHA-256, and a fingerprint of what produced them (the workflow's ops and variables, the
+/// item's inputs, and the size and modification time of its input files).
+///
+/// An item is complete when its record exists, the fingerprint matches, and every listed file
+/// has the recorded size and hash — checked by opening each file, not by a directory listing
+/// (which NFS may serve stale). A rerun skips complete items (docs/hpc.md, "Resume").
+public struct CompletionRecords: Sendable {
+    public struct File: Codable, Sendable, Equatable {
+        public var path: String
+        public var size: Int
+        public var sha256: String
+    }
+
+    public struct Record: Codable, Sendable {
+        public var item: String
+        public var index: Int
+        public var workflow: String
+        public var fingerprint: String
+        public var files: [File]
+        /// Files shared with other items (a shard's shared HDF5 file).
+        public var shared: [String]
+        public var finished: Double
+    }
+
+    public let outputDirectory: String
+
+    public init(outputDirectory: String) {
+        self.outputDirectory = outputDirectory
+    }
+
+    /// `<out>/.imjoy-run`.
+    public var stateDirectory: URL { Self.base(outputDirectory).appendingPathComponent(".imjoy-run") }
+    public var itemsDirectory: URL { stateDirectory.appendingPathComponent("items") }
+
+    static func base(_ outputDirectory: String) -> URL {
+        outputDirectory.hasPrefix("/")
+            ? URL(fileURLWithPath: outputDirectory)
+            : URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(outputDirectory)
+    }
+
+    /// `path` relative to the out dir when it lies inside it (shared HDF5 files come back absolute).
+    public static func relative(_ path: String, to outputDirectory: String) -> String {
+        guard path.hasPrefix("/") else { return path }
+        let base = base(outputDirectory).standardizedFileURL.path + "/"
+        return path.hasPrefix(base) ? String(path.dropFirst(base.count)) : path
+    }
+
+    public func recordURL(_ itemKey: String) -> URL { itemsDirectory.appendingPathComponent(itemKey + ".json") }
+
+    /// What produced an item's outputs: ops (target, config, data, output), variables, inputs,
+    /// and input files' size and mtime.
+    public static func fingerprint(plan: WorkflowPlan, item: WorkItem) -> String {
+        var parts: [String] = [plan.workflow.name]
+        for op in plan.ops {
+            parts.append("\(op.id)|\(op.spec.target)|\(JSONValue.object(op.config).serialized([.sortedKeys]))|\(op.spec.data.map { "\($0)" } ?? "")|\(op.spec.output.map { "\($0)" } ?? "")")
+        }
+        parts.append("output|\(plan.workflow.output)")
+        parts.append(JSONValue.object(plan.variables).serialized([.sortedKeys]))
+        for name in item.inputs.keys.sorted() {
+            let value = item.inputs[name]!
+            parts.append("\(name)=\(value.serialized([.sortedKeys]))")
+            if let path = value.stringValue ?? value["path"]?.stringValue,
+                let attributes = try? FileManager.default.attributesOfItem(atPath: path) {
+                let size = (attributes[.size] as? NSNumber)?.intValue ?? -1
+                let mtime = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+                parts.append("file \(path) \(size) \(mtime)")
+            }
+        }
+        return SHA256.hex(Data(parts.joined(separator: "\n").utf8))
+    }
+
+    /// The record of `itemKey`, if one can be read.
+    public func record(_ itemKey: String) -> Record? {
+        guard let data = FileManager.default.contents(atPath: recordURL(itemKey).path) else { return nil }
+        return try? JSONDecoder().decode(Record.self, from: data)
+    }
+
+    /// Why the item is not complete, or `nil` when it is.
+    public func problem(_ itemKey: String, fingerprint: String?) -> String? {
+        guard let record = record(itemKey) else { return "no completion record" }
+        if let fingerprint, record.fingerprint != fingerprint { return "the workflow or its inputs changed" }
+        return problem(record)
+    }
+
+    /// Checks each listed file's size and hash.
+    public func problem(_ record: Record) -> String? {
+        let base = Self.base(outputDirectory)
+        for file in record.files {
+            let path = base.appendingPathComponent(file.path).path
+            guard let (sha256, size) = try? SHA256.file(path) else { return "\(file.path) is missing" }
+            if size != file.size { return "\(file.path) has \(size) bytes, not \(file.size)" }
+            if sha256 != file.sha256 { return "\(file.path) changed (SHA-256 differs)" }
+        }
+        return nil
+    }
+
+    /// Hashes `files` (relative to the out dir) and writes the item's record atomically.
+    public func write(item: WorkItem, workflow: String, fingerprint: String, files: [String], shared: [String]) throws {
+        let base = Self.base(outputDirectory)
+        var entries: [File] = []
+        for path in Set(files).sorted() {
+            let (sha256, size) = try SHA256.file(base.appendingPathComponent(path).path)
+            entries.append(File(path: path, size: size, sha256: sha256))
+        }
+        let record = Record(item: item.key, index: item.index, workflow: workflow, fingerprint: fingerprint, files: entries,
+                            shared: Set(shared).sorted(), finished: Date().timeIntervalSince1970)
+        try FileManager.default.createDirectory(at: itemsDirectory, withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try Self.writeAtomically(try encoder.encode(record), to: recordURL(item.key))
+    }
+
+    /// Removes the item's record (before the item runs again).
+    public func remove(_ itemKey: String) {
+        try? FileManager.default.removeItem(at: recordURL(itemKey))
+    }
+
+    /// Writes `data` to a temporary sibling, fsyncs and renames it into place.
+    public static func writeAtomically(_ data: Data, to url: URL) throws {
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let output = AtomicOutputFile(destination: url, synchronizes: true)
+        do {
+            try data.write(to: output.temporaryURL)
+        } catch {
+            output.discard()
+            throw error
+        }
+        try output.commit()
+    }
+
+    /// Splits `items` into those to run and those already complete. When anything runs, items
+    /// whose records list a shared file run too: the shared file is rewritten from scratch and
+    /// must hold their datasets again.
+    public func resumePlan(plan: WorkflowPlan, items: [WorkItem]) -> (run: [WorkItem], complete: [WorkItem]) {
+        var run: [WorkItem] = [], complete: [WorkItem] = [], sharedComplete: Set<Int> = []
+        for item in items {
+            if problem(item.key, fingerprint: Self.fingerprint(plan: plan, item: item)) == nil {
+                complete.append(item)
+                if !(record(item.key)?.shared.isEmpty ?? true) { sharedComplete.insert(item.index) }
+            } else {
+                run.append(item)
+            }
+        }
+        if !run.isEmpty && !sharedComplete.isEmpty {
+            run = items.filter { item in run.contains { $0.index == item.index } || sharedComplete.contains(item.index) }
+            complete.removeAll { sharedComplete.contains($0.index) }
+        }
+        return (run, complete)
+    }
+}
+
+/// Wraps a run's result sink and watches its events to write each item's completion record as
+/// soon as all of its tasks succeeded; items that wrote into a shared HDF5 file get theirs
+/// from ``finishShared()``, after ``SharedHDF5Files/finish()`` committed the file.
+public final class CompletionTracker: ResultSink, RunObserver, @unchecked Sendable {
+    private let inner: any ResultSink
+    private let records: CompletionRecords
+    private let plan: WorkflowPlan
+    private let hdf5Files: SharedHDF5Files
+    private let itemsByKey: [String: WorkItem]
+    private let lock = NSLock()
+    private var files: [String: [String]] = [:]
+    private var shared: [String: Set<String>] = [:]
+    private var succeededTasks: [String: Int] = [:]
+    private var pending: [String] = []
+    private var errors: [String] = []
+
+    public init(sink: any ResultSink, records: CompletionRecords, plan: WorkflowPlan, items: [WorkItem], hdf5Files: SharedHDF5Files) {
+        self.inner = sink
+        self.records = records
+        self.plan = plan
+        self.hdf5Files = hdf5Files
+        self.itemsByKey = Dictionary(items.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// Problems writing records (a record that could not be written only means the item runs again).
+    public var writeErrors: [String] { lock.withLock { errors } }
+
+    public func write(_ result: JSONValue, op: PlannedOp, item: WorkItem) throws -> [String] {
+        let written = try inner.write(result, op: op, item: item)
+        let base = CompletionRecords.base(records.outputDirectory)
+        let sharedHere = written.filter { hdf5Files.isShared(base.appendingPathComponent($0)) }
+        lock.withLock {
+            files[item.key, default: []] += written
+            shared[item.key, default: []].formUnion(sharedHere)
+        }
+        return written
+    }
+
+    public func runStarted(items: Int, tasks: Int, jobs: Int) {}
+    public func runFinished(_ summary: RunSummary) {}
+
+    public func taskFinished(_ event: TaskEvent, done: Int, total: Int) {
+        guard event.status == .succeeded else { return }
+        let ready: Bool = lock.withLock {
+            succeededTasks[event.itemKey, default: 0] += 1
+            guard succeededTasks[event.itemKey] == plan.ops.count else { return false }
+            if !(shared[event.itemKey]?.isEmpty ?? true) {
+                pending.append(event.itemKey)
+                return false
+            }
+            return true
+        }
+        if ready { record(event.itemKey) }
+    }
+
+    /// Writes the records of the items that wrote into shared files; call after
+    /// `SharedHDF5Files.finish()` succeeded.
+    public func finishShared() {
+        let keys = lock.withLock { pending }
+        for key in keys { record(key) }
+    }
+
+    private func record(_ key: String) {
+        guard let item = itemsByKey[key] else { return }
+        let (itemFiles, itemShared) = lock.withLock { (files[key] ?? [], shared[key] ?? []) }
+        do {
+            try records.write(item: item, workflow: plan.workflow.name, fingerprint: CompletionRecords.fingerprint(plan: plan, item: item),
+                              files: itemFiles, shared: Array(itemShared))
+        } catch {
+            lock.withLock { errors.append("item \(key): \(error)") }
+        }
+    }
+}
