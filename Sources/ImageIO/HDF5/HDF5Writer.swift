@@ -39,7 +39,7 @@ public final class HDF5Writer {
         file = try created.get()
     }
 
-    private func openFile(_ objectPath: String) throws(HDF5Error) -> hid_t {
+    func openFile(_ objectPath: String) throws(HDF5Error) -> hid_t {
         guard let file else { throw .writeFailed(file: path, path: objectPath, reason: "the writer is already committed") }
         return file.id
     }
