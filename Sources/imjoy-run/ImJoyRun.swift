@@ -31,6 +31,7 @@ struct ImJoyRun: AsyncParsableCommand {
             SchemaCommand.self,
             ConvertCommand.self,
             GatherCommand.self,
+            SlurmCommand.self,
         ],
         defaultSubcommand: RunCommand.self
     )
