@@ -27,13 +27,19 @@ public struct SHA256: Sendable {
         buffer.append(contentsOf: data)
         let whole = buffer.count / 64 * 64
         if whole == 0 { return }
+        var h = state
         buffer.withUnsafeBufferPointer { bytes in
-            var offset = 0
-            while offset < whole {
-                Self.compress(&state, UnsafeBufferPointer(rebasing: bytes[offset..<offset + 64]))
-                offset += 64
+            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+                h.withUnsafeMutableBufferPointer { h in
+                    var offset = 0
+                    while offset < whole {
+                        Self.compress(h, UnsafeBufferPointer(rebasing: bytes[offset..<offset + 64]), w)
+                        offset += 64
+                    }
+                }
             }
         }
+        state = h
         buffer.removeFirst(whole)
     }
 
@@ -74,8 +80,7 @@ public struct SHA256: Sendable {
         return (hasher.finalizeHex(), size)
     }
 
-    private static func compress(_ h: inout [UInt32], _ block: UnsafeBufferPointer<UInt8>) {
-        var w = [UInt32](repeating: 0, count: 64)
+    private static func compress(_ h: UnsafeMutableBufferPointer<UInt32>, _ block: UnsafeBufferPointer<UInt8>, _ w: UnsafeMutableBufferPointer<UInt32>) {
         for i in 0..<16 {
             w[i] = UInt32(block[4 * i]) << 24 | UInt32(block[4 * i + 1]) << 16 | UInt32(block[4 * i + 2]) << 8 | UInt32(block[4 * i + 3])
         }
@@ -89,7 +94,7 @@ public struct SHA256: Sendable {
         for i in 0..<64 {
             let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
             let ch = (e & f) ^ (~e & g)
-            let t1 = hh &+ s1 &+ ch &+ k[i] &+ w[i]
+            let t1 = hh &+ s1 &+ ch &+ k.withUnsafeBufferPointer { $0[i] } &+ w[i]
             let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
             let maj = (a & b) ^ (a & c) ^ (b & c)
             let t2 = s0 &+ maj
