@@ -27,7 +27,10 @@ struct GatherCommand: ParsableCommand {
 
     func run() throws {
         let plan = try options.plan()
-        if let shards, shards < 1 { throw ValidationError("--shards must be at least 1") }
+        if let shards, shards < 1 {
+            printError("--shards must be at least 1")
+            throw ExitCode.invalidInput
+        }
         let report: ShardGather.Report
         do {
             report = try ShardGather(plan: plan, outputDirectory: outputDirectory).run(expectedShards: shards)

@@ -45,11 +45,15 @@ struct SlurmCommand: ParsableCommand {
     var submit = false
 
     func validate() throws {
-        if arraySize != nil && itemsPerTask != nil { throw ValidationError("give --array-size or --items-per-task, not both") }
-        if let arraySize, arraySize < 1 { throw ValidationError("--array-size must be at least 1") }
-        if let itemsPerTask, itemsPerTask < 1 { throw ValidationError("--items-per-task must be at least 1") }
-        if let maxParallel, maxParallel < 1 { throw ValidationError("--max-parallel must be at least 1") }
-        if let cpusPerTask, cpusPerTask < 1 { throw ValidationError("--cpus-per-task must be at least 1") }
+        func usage(_ message: String) throws -> Never {
+            printError(message)
+            throw ExitCode.invalidInput
+        }
+        if arraySize != nil && itemsPerTask != nil { try usage("give --array-size or --items-per-task, not both") }
+        if let arraySize, arraySize < 1 { try usage("--array-size must be at least 1") }
+        if let itemsPerTask, itemsPerTask < 1 { try usage("--items-per-task must be at least 1") }
+        if let maxParallel, maxParallel < 1 { try usage("--max-parallel must be at least 1") }
+        if let cpusPerTask, cpusPerTask < 1 { try usage("--cpus-per-task must be at least 1") }
     }
 
     func run() throws {
