@@ -92,7 +92,6 @@ public struct ShardGather {
         }
 
         let base = CompletionRecords.base(outputDirectory)
-        let stateDirectory = records.stateDirectory
         // Merged events, in shard order.
         var events = Data()
         for index in 0..<shards {
@@ -108,7 +107,6 @@ public struct ShardGather {
         let runsURL = base.appendingPathComponent("gathered-runs.json")
         try CompletionRecords.writeAtomically(try encoder.encode((0..<shards).compactMap { byIndex[$0] }), to: runsURL)
         report.runsFile = runsURL.path
-        _ = stateDirectory
 
         guard report.isComplete else { return report }
         // Master files: NAME.shard-I-of-N.h5 → NAME.h5.
@@ -121,7 +119,7 @@ public struct ShardGather {
             let master = base.appendingPathComponent(name)
             let writer = try HDF5Writer(url: master)
             var linked: Set<String> = []
-            for (_, file) in files.sorted(by: { $0.0 < $1.0 }) {
+            for (_, file) in files.sorted(by: { ($0.0, $0.1) < ($1.0, $1.1) }) {
                 let shardFile = try HDF5File(contentsOf: base.appendingPathComponent(file))
                 for member in try shardFile.members(of: "/") where !linked.contains(member) {
                     // The shard file beside the master: a path relative to the master's folder.
@@ -136,14 +134,15 @@ public struct ShardGather {
         return report
     }
 
-    /// `dir/NAME.shard-0003-of-0008.h5` → (`dir/NAME.h5`, 3) when the count is `shards`.
+    /// `dir/NAME.shard-0003-of-0008.h5` → (`dir/NAME.h5`, 3).
     static func shardFileParts(_ path: String, shards: Int) -> (String, Int)? {
         let ext = (path as NSString).pathExtension
         let stem = ext.isEmpty ? path : String(path.dropLast(ext.count + 1))
         guard let range = stem.range(of: ".shard-", options: .backwards) else { return nil }
         let label = stem[stem.index(range.lowerBound, offsetBy: 1)...]
         let parts = label.dropFirst("shard-".count).components(separatedBy: "-of-")
-        guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]), count == shards else { return nil }
+        // Any shard count: items resumed from an earlier array of another size keep their datasets there.
+        guard parts.count == 2, let index = Int(parts[0]), Int(parts[1]) != nil else { return nil }
         return (String(stem[..<range.lowerBound]) + (ext.isEmpty ? "" : "." + ext), index)
     }
 
