@@ -9,10 +9,10 @@ struct GatherCommand: ParsableCommand {
         commandName: "gather",
         abstract: "Combine the shards of a sharded run: check them, link shared HDF5 files, merge events.",
         discussion: """
-            Checks that every shard 0..<N left a run record without failures and that every item's
-            outputs match its completion record (size and SHA-256); writes NAME.h5 with external
-            links to each NAME.shard-I-of-N.h5 (no data copied), gathered-events.jsonl and
-            gathered-runs.json. Exit 0 when complete, 1 listing the missing shards and the failed
+            Checks that every shard 0..<N left a run record without failures and that every item's \
+            outputs match its completion record (size and SHA-256); writes NAME.h5 with external \
+            links to each NAME.shard-I-of-N.h5 (no data copied), gathered-events.jsonl and \
+            gathered-runs.json. Exit 0 when complete, 1 listing the missing shards and the failed \
             or incomplete items, 2 for an invalid workflow or usage.
             """
     )

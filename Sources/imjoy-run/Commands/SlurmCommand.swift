@@ -9,9 +9,9 @@ struct SlurmCommand: ParsableCommand {
         commandName: "slurm",
         abstract: "Write (and with --submit, submit) a Slurm job array for a workflow, and its gather job.",
         discussion: """
-            Each array task runs `imjoy-run run WORKFLOW` on its shard, taken from SLURM_ARRAY_TASK_ID;
-            a rerun (requeue, resubmit) skips items whose outputs are complete. The gather job runs
-            `imjoy-run gather` with --dependency=afterok:<array job>: it runs only when every task
+            Each array task runs `imjoy-run run WORKFLOW` on its shard, taken from SLURM_ARRAY_TASK_ID; \
+            a rerun (requeue, resubmit) skips items whose outputs are complete. The gather job runs \
+            `imjoy-run gather` with --dependency=afterok:<array job>: it runs only when every task \
             succeeded. Scripts and logs (one file per task) go to OUT/.imjoy-run/slurm/<run>/.
             """
     )
