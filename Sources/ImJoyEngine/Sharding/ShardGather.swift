@@ -116,6 +116,11 @@ public struct ShardGather {
             groups[name, default: []].append((index, file))
         }
         for (name, files) in groups.sorted(by: { $0.key < $1.key }) {
+            // Items resumed from an unsharded run keep their datasets in NAME.h5 itself: never
+            // overwrite it with links.
+            if shared.contains(name) {
+                throw Problem(description: "\(name) holds datasets of items from an unsharded run and would be replaced by the master file; rerun the shards with --no-resume")
+            }
             let master = base.appendingPathComponent(name)
             let writer = try HDF5Writer(url: master)
             var linked: Set<String> = []
