@@ -118,8 +118,12 @@ public final class HDF5File: @unchecked Sendable {
     /// Reads the dataset at `datasetPath` (contiguous, chunked, any filter the library has:
     /// gzip, shuffle, fletcher32, …).
     ///
-    /// - Parameter limit: the largest array to allocate (guards absurd dimensions).
-    public func readDataset(_ datasetPath: String, limit: Int = NDArray.maximumByteCount) throws(HDF5Error) -> NDArray {
+    /// - Parameters:
+    ///   - limit: the largest array to allocate (guards absurd dimensions).
+    ///   - maximumChunkCount: the most chunks read in one call (libhdf5 keeps bookkeeping per chunk).
+    public func readDataset(
+        _ datasetPath: String, limit: Int = NDArray.maximumByteCount, maximumChunkCount: Int = HDF5File.maximumChunkCount
+    ) throws(HDF5Error) -> NDArray {
         let filePath = path, id = file.id
         return try HDF5Library.withLock { () throws(HDF5Error) -> NDArray in
             let dataset = H5Dopen2(id, datasetPath, CHDF5_H5P_DEFAULT())
@@ -151,8 +155,8 @@ public final class HDF5File: @unchecked Sendable {
             // HDF5 keeps ~200 bytes of bookkeeping per chunk while reading them in one call, so a
             // small dataset split into millions of tiny chunks can exhaust memory.
             let chunkCount = Self.chunkCount(dataset: dataset, shape: shape)
-            guard chunkCount <= Self.maximumChunkCount else {
-                throw .unsupported(file: filePath, path: datasetPath, reason: "\(chunkCount) chunks exceed the limit of \(Self.maximumChunkCount)")
+            guard chunkCount <= maximumChunkCount else {
+                throw .unsupported(file: filePath, path: datasetPath, reason: "\(chunkCount) chunks exceed the limit of \(maximumChunkCount)")
             }
             let array: NDArray
             do throws(NDArrayError) {
@@ -188,7 +192,8 @@ public final class HDF5File: @unchecked Sendable {
         var count = 1
         for (extent, size) in zip(shape, chunk) {
             guard size > 0, size <= hsize_t(Int.max) else { return .max }
-            let (product, overflow) = count.multipliedReportingOverflow(by: (extent + Int(size) - 1) / Int(size))
+            let perDimension = extent / Int(size) + (extent % Int(size) == 0 ? 0 : 1)
+            let (product, overflow) = count.multipliedReportingOverflow(by: perDimension)
             guard !overflow else { return .max }
             count = product
         }
