@@ -65,8 +65,8 @@ public final class HDF5File: @unchecked Sendable {
         }
     }
 
-    /// The names of the members of the group at `groupPath`, in name order.
-    public func members(of groupPath: String = "/") throws(HDF5Error) -> [String] {
+    /// The names of the members of the group at `groupPath`, in name order (at most `limit`).
+    public func members(of groupPath: String = "/", limit: Int = 1 << 20) throws(HDF5Error) -> [String] {
         let filePath = path, id = file.id
         return try HDF5Library.withLock { () throws(HDF5Error) -> [String] in
             let group = H5Gopen2(id, groupPath, CHDF5_H5P_DEFAULT())
@@ -81,7 +81,7 @@ public final class HDF5File: @unchecked Sendable {
             }
             guard info.nlinks <= 1 << 20 else { throw .unsupported(file: filePath, path: groupPath, reason: "\(info.nlinks) members") }
             var names: [String] = []
-            for index in 0..<info.nlinks {
+            for index in 0..<min(info.nlinks, hsize_t(max(limit, 0))) {
                 let length = H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, index, nil, 0, CHDF5_H5P_DEFAULT())
                 guard length >= 0, length < 1 << 16 else { continue }
                 var buffer = [CChar](repeating: 0, count: Int(length) + 1)
@@ -92,15 +92,16 @@ public final class HDF5File: @unchecked Sendable {
         }
     }
 
-    /// The paths of every dataset below `groupPath` (depth first, name order).
-    public func datasetPaths(under groupPath: String = "/") throws(HDF5Error) -> [String] {
+    /// The paths of every dataset below `groupPath` (depth first, name order), visiting at most
+    /// `maximumObjectCount` links and 64 levels (damaged files can claim millions of links).
+    public func datasetPaths(under groupPath: String = "/", maximumObjectCount: Int = 100_000) throws(HDF5Error) -> [String] {
         var result: [String] = []
         var visited = 0
         func walk(_ group: String, depth: Int) throws(HDF5Error) {
             guard depth < 64 else { return }
-            for name in try members(of: group) {
+            for name in try members(of: group, limit: maximumObjectCount - visited) {
                 visited += 1
-                guard visited < 100_000 else { return }
+                guard visited <= maximumObjectCount else { return }
                 let child = group == "/" ? "/" + name : group + "/" + name
                 switch kind(at: child) {
                 case .dataset: result.append(child)
