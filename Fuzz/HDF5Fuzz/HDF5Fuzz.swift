@@ -30,8 +30,8 @@ private func readAll(_ bytes: UnsafeRawBufferPointer) {
     if ProcessInfo.processInfo.environment["FUZZ_VERBOSE"] != nil { print(opened) }
     guard case .success(let file) = opened else { return }
     _ = try? file.attributes(of: "/", variableLengthStrings: readsVariableLengthStrings)
-    for path in (try? file.datasetPaths()) ?? [] {
-        if let array = try? file.readDataset(path, limit: 64 << 20) {
+    for path in (try? file.datasetPaths(maximumObjectCount: 256)) ?? [] {
+        if let array = try? file.readDataset(path, limit: 4 << 20, maximumChunkCount: 4096) {
             _ = array.withUnsafeBytes { $0.reduce(0) { $0 &+ $1 } }
         }
         _ = try? file.attributes(of: path, variableLengthStrings: readsVariableLengthStrings)

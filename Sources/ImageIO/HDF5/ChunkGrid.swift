@@ -6,7 +6,7 @@ struct ChunkGrid {
     let elementSize: Int
 
     /// Chunks per dimension.
-    var counts: [Int] { zip(shape, chunkShape).map { ($0 + $1 - 1) / $1 } }
+    var counts: [Int] { zip(shape, chunkShape).map { $0 / $1 + ($0 % $1 == 0 ? 0 : 1) } }
     /// The number of chunks.
     var chunkCount: Int { counts.reduce(1, *) }
     /// Bytes in one (full-size) chunk.

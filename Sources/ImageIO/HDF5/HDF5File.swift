@@ -65,8 +65,8 @@ public final class HDF5File: @unchecked Sendable {
         }
     }
 
-    /// The names of the members of the group at `groupPath`, in name order.
-    public func members(of groupPath: String = "/") throws(HDF5Error) -> [String] {
+    /// The names of the members of the group at `groupPath`, in name order (at most `limit`).
+    public func members(of groupPath: String = "/", limit: Int = 1 << 20) throws(HDF5Error) -> [String] {
         let filePath = path, id = file.id
         return try HDF5Library.withLock { () throws(HDF5Error) -> [String] in
             let group = H5Gopen2(id, groupPath, CHDF5_H5P_DEFAULT())
@@ -81,7 +81,7 @@ public final class HDF5File: @unchecked Sendable {
             }
             guard info.nlinks <= 1 << 20 else { throw .unsupported(file: filePath, path: groupPath, reason: "\(info.nlinks) members") }
             var names: [String] = []
-            for index in 0..<info.nlinks {
+            for index in 0..<min(info.nlinks, hsize_t(max(limit, 0))) {
                 let length = H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, index, nil, 0, CHDF5_H5P_DEFAULT())
                 guard length >= 0, length < 1 << 16 else { continue }
                 var buffer = [CChar](repeating: 0, count: Int(length) + 1)
@@ -92,15 +92,16 @@ public final class HDF5File: @unchecked Sendable {
         }
     }
 
-    /// The paths of every dataset below `groupPath` (depth first, name order).
-    public func datasetPaths(under groupPath: String = "/") throws(HDF5Error) -> [String] {
+    /// The paths of every dataset below `groupPath` (depth first, name order), visiting at most
+    /// `maximumObjectCount` links and 64 levels (damaged files can claim millions of links).
+    public func datasetPaths(under groupPath: String = "/", maximumObjectCount: Int = 100_000) throws(HDF5Error) -> [String] {
         var result: [String] = []
         var visited = 0
         func walk(_ group: String, depth: Int) throws(HDF5Error) {
             guard depth < 64 else { return }
-            for name in try members(of: group) {
+            for name in try members(of: group, limit: maximumObjectCount - visited) {
                 visited += 1
-                guard visited < 100_000 else { return }
+                guard visited <= maximumObjectCount else { return }
                 let child = group == "/" ? "/" + name : group + "/" + name
                 switch kind(at: child) {
                 case .dataset: result.append(child)
@@ -118,8 +119,12 @@ public final class HDF5File: @unchecked Sendable {
     /// Reads the dataset at `datasetPath` (contiguous, chunked, any filter the library has:
     /// gzip, shuffle, fletcher32, …).
     ///
-    /// - Parameter limit: the largest array to allocate (guards absurd dimensions).
-    public func readDataset(_ datasetPath: String, limit: Int = NDArray.maximumByteCount) throws(HDF5Error) -> NDArray {
+    /// - Parameters:
+    ///   - limit: the largest array to allocate (guards absurd dimensions).
+    ///   - maximumChunkCount: the most chunks read in one call (libhdf5 keeps bookkeeping per chunk).
+    public func readDataset(
+        _ datasetPath: String, limit: Int = NDArray.maximumByteCount, maximumChunkCount: Int = HDF5File.maximumChunkCount
+    ) throws(HDF5Error) -> NDArray {
         let filePath = path, id = file.id
         return try HDF5Library.withLock { () throws(HDF5Error) -> NDArray in
             let dataset = H5Dopen2(id, datasetPath, CHDF5_H5P_DEFAULT())
@@ -151,8 +156,8 @@ public final class HDF5File: @unchecked Sendable {
             // HDF5 keeps ~200 bytes of bookkeeping per chunk while reading them in one call, so a
             // small dataset split into millions of tiny chunks can exhaust memory.
             let chunkCount = Self.chunkCount(dataset: dataset, shape: shape)
-            guard chunkCount <= Self.maximumChunkCount else {
-                throw .unsupported(file: filePath, path: datasetPath, reason: "\(chunkCount) chunks exceed the limit of \(Self.maximumChunkCount)")
+            guard chunkCount <= maximumChunkCount else {
+                throw .unsupported(file: filePath, path: datasetPath, reason: "\(chunkCount) chunks exceed the limit of \(maximumChunkCount)")
             }
             let array: NDArray
             do throws(NDArrayError) {
@@ -188,7 +193,8 @@ public final class HDF5File: @unchecked Sendable {
         var count = 1
         for (extent, size) in zip(shape, chunk) {
             guard size > 0, size <= hsize_t(Int.max) else { return .max }
-            let (product, overflow) = count.multipliedReportingOverflow(by: (extent + Int(size) - 1) / Int(size))
+            let perDimension = extent / Int(size) + (extent % Int(size) == 0 ? 0 : 1)
+            let (product, overflow) = count.multipliedReportingOverflow(by: perDimension)
             guard !overflow else { return .max }
             count = product
         }

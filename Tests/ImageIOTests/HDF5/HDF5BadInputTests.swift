@@ -69,6 +69,27 @@ struct HDF5BadInputTests {
         #expect(throws: HDF5Error.self) { try file.readDataset("/data", limit: 1000) }
     }
 
+    @Test("too many chunks are refused before H5Dread")
+    func chunkLimit() throws {
+        let directory = try Fixtures.temporaryDirectory("h5-bad")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("tiny-chunks.h5")
+        let array = try makeTestArray(shape: [40, 40], dtype: .int16)
+        let writer = try HDF5Writer(url: url)
+        try writer.writeDataset("/d", array, layout: .chunked(chunkShape: [1, 1], compression: .deflate(level: 1), shuffle: true))
+        try writer.commit()
+        let file = try HDF5File(contentsOf: url)
+        let error = #expect(throws: HDF5Error.self) { try file.readDataset("/d", maximumChunkCount: 1000) }
+        guard case .unsupported(_, let path, let reason) = error else {
+            Issue.record("expected unsupported, got \(String(describing: error))")
+            return
+        }
+        #expect(path == "/d")
+        #expect(reason.contains("1600 chunks"))
+        #expect(try file.readDataset("/d") == array)
+        #expect(try file.datasetPaths(maximumObjectCount: 0).isEmpty)
+    }
+
     @Test func missingFile() {
         let error = #expect(throws: HDF5Error.self) { try HDF5File(contentsOf: URL(fileURLWithPath: "/nonexistent/x.h5")) }
         #expect(error?.file == "/nonexistent/x.h5")
