@@ -66,6 +66,9 @@ public final class WorkflowExecutor: @unchecked Sendable {
     private var failures: [RunSummary.Failure] = []
     private var outputs: [String] = []
     private let done = DispatchSemaphore(value: 0)
+    /// Serialises observer calls; `notified` counts the tasks reported so far.
+    private let observerLock = NSLock()
+    private var notified = 0
 
     /// One serial queue per worker slot. libdispatch caps a concurrent queue's threads near the
     /// core count, but plugin calls mostly wait on other processes, so each slot gets its own
@@ -340,13 +343,22 @@ public final class WorkflowExecutor: @unchecked Sendable {
         }
         for lane in lanes.indices { advance(lane: lane) }
         pump()
-        let finishedNow = finished
         let total = state.count
         lock.unlock()
-        if let observer {
-            for (offset, event) in events.enumerated() { observer.taskFinished(event, done: finishedNow - events.count + offset + 1, total: total) }
+        notify(events, total: total)
+    }
+
+    /// Reports finished tasks to the observer, one call at a time, and signals the end of the
+    /// run once every task has been reported — so no event is written after `run()` returns.
+    private func notify(_ events: [TaskEvent], total: Int) {
+        observerLock.lock()
+        for event in events {
+            notified += 1
+            observer?.taskFinished(event, done: notified, total: total)
         }
-        if finishedNow == total { done.signal() }
+        let complete = notified == total
+        observerLock.unlock()
+        if complete { done.signal() }
     }
 
     /// Skips every task of a failed item that has not started; returns their events.
