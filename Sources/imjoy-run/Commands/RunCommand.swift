@@ -43,6 +43,15 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "No progress bar, even on a terminal.")
     var noProgress = false
 
+    @Option(help: "The Python interpreter for Python plugins (over prepared environments and the plugins' cmd).")
+    var python: String?
+
+    @Option(help: "The run state folder: plugin logs, api.setConfig values, WORK_DIR (default: OUT/.imjoy-run).")
+    var stateDir: String?
+
+    @Option(help: "Where `imjoy-run env` keeps prepared environments (default: ~/.cache/imjoy-run/envs).")
+    var cacheDir: String?
+
     func run() throws {
         let plan = try options.plan()
         if dryRun {
@@ -53,7 +62,12 @@ struct RunCommand: ParsableCommand {
             jobs: jobs ?? RunOptions.defaultJobs(), failFast: failFast, retries: retries,
             outputDirectory: outputDirectory, arrayFormat: format)
         let hdf5Files = SharedHDF5Files()
-        let invoker = try withInputErrors { try EngineInvoker(plan: plan, hdf5Files: hdf5Files) }
+        let pythonOptions = PythonHostOptions(
+            interpreter: python, stateDirectory: stateDir ?? outputDirectory + "/.imjoy-run",
+            environmentCache: cacheDir ?? PythonEnvironment.defaultCacheRoot(), jobs: runOptions.jobs)
+        let invoker = try withInputErrors { try EngineInvoker(plan: plan, hdf5Files: hdf5Files, python: pythonOptions) }
+        let signals = PluginProcessSignals.install()
+        defer { signals.cancel() }
         var observers: [any RunObserver] = []
         var eventHandle: FileHandle?
         if let events {
@@ -71,6 +85,7 @@ struct RunCommand: ParsableCommand {
             checker: try withInputErrors { try SchemaDataChecker(plan: plan) },
             observer: RunObservers(observers))
         var summary = executor.run()
+        invoker.shutdown()
         do {
             summary.outputs = Set(summary.outputs + (try hdf5Files.finish())).sorted()
         } catch {
@@ -90,5 +105,31 @@ struct RunCommand: ParsableCommand {
             throw ValidationError("cannot write the events file \(path)")
         }
         return try FileHandle(forWritingTo: url)
+    }
+}
+
+/// SIGINT/SIGTERM during a run: stop the plugin processes (ask, wait briefly, kill), then exit
+/// with 128 + the signal number, so that no plugin process outlives the runner.
+private struct PluginProcessSignals {
+    let sources: [DispatchSourceSignal]
+
+    static func install() -> PluginProcessSignals {
+        var sources: [DispatchSourceSignal] = []
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                FileHandle.standardError.write(Data("imjoy-run: stopping the plugin processes (signal \(number))\n".utf8))
+                PythonHosts.terminateAll(grace: 1)
+                exit(128 + number)
+            }
+            source.resume()
+            sources.append(source)
+        }
+        return PluginProcessSignals(sources: sources)
+    }
+
+    func cancel() {
+        for source in sources { source.cancel() }
     }
 }
