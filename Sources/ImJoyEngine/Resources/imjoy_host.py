@@ -226,14 +226,15 @@ class Encoder:
             return [self.encode(v, depth + 1) for v in value]
         if isinstance(value, (bytes, bytearray, memoryview)):
             return self.binary(value)
-        if _np is not None:
-            if isinstance(value, _np.ndarray):
+        numpy = _np or sys.modules.get("numpy")
+        if numpy is not None:
+            if isinstance(value, numpy.ndarray):
                 if value.dtype.kind not in "biuf" or value.dtype.byteorder == ">":
                     raise TypeError("cannot send a numpy array of dtype %s" % value.dtype)
-                array = _np.ascontiguousarray(value)
-                return {"_rtype": "ndarray", "_rvalue": self.binary(array.reshape(-1).view(_np.uint8)),
+                array = numpy.ascontiguousarray(value)
+                return {"_rtype": "ndarray", "_rvalue": self.binary(array.reshape(-1).view(numpy.uint8)),
                         "_rshape": list(array.shape), "_rdtype": str(array.dtype)}
-            if isinstance(value, _np.generic):
+            if isinstance(value, numpy.generic):
                 return self.encode(value.item(), depth + 1)
         if isinstance(value, BaseException):
             return {"_rtype": "error", "_rvalue": str(value)}
@@ -432,7 +433,7 @@ class Api:
     # -- interactive calls, answered from the op's config
     def _interactive(self, fn, hint, candidates, what):
         for key in candidates:
-            if key and key in self._call_config:
+            if key and self._call_config.get(key) not in (None, ""):
                 return Done(self._call_config[key])
         key = next(k for k in candidates if k)
         raise RuntimeError("api.%s is interactive; give the %s as config.%s in the workflow" % (fn, what, key))
@@ -564,7 +565,7 @@ class Host:
         try:
             self.start(decode(header, buffers))
         except BaseException as error:  # noqa: the runner reports it
-            send("error", message="%s: %s" % (type(error).__name__, error), traceback=traceback.format_exc())
+            send("error", message="%s: %s" % (type(error).__name__, error), traceback=plugin_traceback(error))
             return
         send("ready", pid=os.getpid(), ops=sorted(api._ops))
         while True:
@@ -583,13 +584,21 @@ class Host:
                 if isinstance(error, (KeyboardInterrupt, SystemExit)) and not isinstance(error, SystemExit):
                     raise
                 message = "%s: %s" % (type(error).__name__, error)
-                send("error", message=message, traceback=traceback.format_exc())
+                send("error", message=message, traceback=plugin_traceback(error))
                 continue
             try:
                 send("result", value=value)
             except BaseException as error:  # noqa
                 send("error", message="cannot send the result: %s: %s" % (type(error).__name__, error),
                      traceback=traceback.format_exc())
+
+
+def plugin_traceback(error):
+    """The traceback of `error` without the host's and asyncio's frames."""
+    frames = [frame for frame in traceback.extract_tb(error.__traceback__)
+              if frame.filename != __file__ and "/asyncio/" not in frame.filename]
+    lines = ["Traceback (most recent call last):\n"] + traceback.format_list(frames)
+    return "".join(lines + traceback.format_exception_only(type(error), error))
 
 
 def watch_parent():

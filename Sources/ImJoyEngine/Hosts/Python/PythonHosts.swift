@@ -83,7 +83,7 @@ public final class PythonHosts: @unchecked Sendable {
             throw PythonHostError.other("op '\(call.op.id)' is not a Python plugin op")
         }
         let op = opName == host.name ? nil : opName
-        let itemDirectory = call.outputDirectory + "/" + call.item.key
+        let itemDirectory = Self.absolute(call.outputDirectory) + "/" + call.item.key
         var windows: [JSONObject] = []
         let process = try host.acquire()
         let key = Self.key(call)
