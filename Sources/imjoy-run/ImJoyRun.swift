@@ -30,6 +30,7 @@ struct ImJoyRun: AsyncParsableCommand {
             OpsCommand.self,
             SchemaCommand.self,
             ConvertCommand.self,
+            EnvCommand.self,
         ],
         defaultSubcommand: RunCommand.self
     )

@@ -82,7 +82,14 @@ public struct PythonEnvironment: Sendable {
                 steps.append(Step(arguments: nil, shell: command, needsPermission: true))
             }
         }
-        steps.append(Step(arguments: [baseInterpreter, "-m", "venv", "--system-site-packages", directory], shell: nil, needsPermission: false))
+        let pipPackages = plugin.config.requirements.flatMap { requirement -> [String] in
+            if case .pip(let packages) = requirement { return packages }
+            return []
+        }
+        // Without pip requirements the venv needs no pip of its own (ensurepip takes seconds).
+        steps.append(Step(
+            arguments: [baseInterpreter, "-m", "venv", "--system-site-packages"] + (pipPackages.isEmpty ? ["--without-pip"] : []) + [directory],
+            shell: nil, needsPermission: false))
         var pip: [String] = []
         for requirement in plugin.config.requirements {
             switch requirement {
