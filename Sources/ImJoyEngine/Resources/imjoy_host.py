@@ -90,15 +90,38 @@ class SharedSegments:
 
     def __init__(self):
         self.maps = {}
+        self.addresses = {}
         self.out = []  # our result segments: [name, size, mmap]
         self.prefix = "imjoy-run-py-%d" % os.getpid()
         self.serial = 0
+
+    def locate(self, view):
+        """(name, offset) when `view` lies inside one of the runner's segments, else None."""
+        if not self.maps or view.nbytes < SHM_THRESHOLD:
+            return None
+        try:
+            address = np().frombuffer(view, dtype=np().uint8).__array_interface__["data"][0]
+        except (TypeError, ValueError):
+            return None
+        for name, entry in self.maps.items():
+            base = self.addresses.get(name)
+            if base is None:
+                import ctypes
+                try:
+                    base = ctypes.addressof(ctypes.c_char.from_buffer(entry))
+                except (TypeError, ValueError, BufferError):
+                    continue
+                self.addresses[name] = base
+            if base <= address and address + view.nbytes <= base + len(entry):
+                return name, address - base
+        return None
 
     def view(self, name, size):
         entry = self.maps.get(name)
         if entry is None or len(entry) < size:
             if entry is not None:
                 entry.close()
+                self.addresses.pop(name, None)
             fd = os.open("/dev/shm/" + name, os.O_RDWR)
             try:
                 entry = mmap.mmap(fd, max(size, os.fstat(fd).st_size))
@@ -109,6 +132,7 @@ class SharedSegments:
 
     def drop(self, names):
         for name in names:
+            self.addresses.pop(name, None)
             entry = self.maps.pop(name, None)
             if entry is not None:
                 try:
@@ -204,6 +228,10 @@ class Encoder:
     def binary(self, data):
         view = memoryview(data).cast("B")
         if view.nbytes >= SHM_THRESHOLD:
+            # An input array (or a contiguous part of one) goes back by reference: no copy here.
+            found = SEGMENTS.locate(view)
+            if found is not None:
+                return {"__shm__": found[0], "size": view.nbytes, "offset": found[1]}
             name, _, mm = SEGMENTS.result_slot(self.slot, view.nbytes)
             self.slot += 1
             mm[: view.nbytes] = view

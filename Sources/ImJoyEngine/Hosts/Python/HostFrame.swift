@@ -173,8 +173,15 @@ final class SharedSegments {
         return String(segment.storage.sharedMemoryPath!.dropFirst("/dev/shm/".count))
     }
 
-    /// The first `size` bytes of the host's segment `name` (mapped once, then reused).
-    func load(name: String, size: Int) throws -> UnsafeRawBufferPointer {
+    /// `size` bytes at `offset` of segment `name`: the host's (mapped once, then reused) or one
+    /// of ours (an input the host sent back unchanged).
+    func load(name: String, size: Int, offset: Int = 0) throws -> UnsafeRawBufferPointer {
+        if offset != 0 || !name.hasPrefix("imjoy-run-py-") {
+            guard offset >= 0, let segment = outgoing.first(where: { $0.storage.sharedMemoryPath == "/dev/shm/" + name }),
+                offset + size <= segment.byteCount
+            else { throw HostPipeError.malformed("shared memory reference \(name)+\(offset)") }
+            return UnsafeRawBufferPointer(start: segment.storage.baseAddress + offset, count: size)
+        }
         if let mapped = incoming[name], mapped.byteCount >= size {
             return UnsafeRawBufferPointer(start: mapped.storage.baseAddress, count: size)
         }
@@ -240,7 +247,7 @@ struct WireCodec {
         case .array(let items):
             return .array(try items.map { try decode($0, buffers: buffers) })
         case .object(let object):
-            if object.count <= 2, object["__b__"] != nil || object["__shm__"] != nil {
+            if object.count <= 3, object["__b__"] != nil || object["__shm__"] != nil {
                 return .bytes(try bytes(object, buffers: buffers))
             }
             if object["_rtype"]?.stringValue == "ndarray", let raw = object["_rvalue"]?.objectValue {
@@ -262,7 +269,7 @@ struct WireCodec {
         guard let name = reference["__shm__"]?.stringValue, let size = reference["size"]?.intValue, size >= 0 else {
             throw HostPipeError.malformed("shared memory reference \(JSONValue.object(reference))")
         }
-        let source = try segments.load(name: name, size: size)
+        let source = try segments.load(name: name, size: size, offset: reference["offset"]?.intValue ?? 0)
         let copy = try NDArray(shape: [size], dtype: .uint8, copying: source)
         return JSONBytes(storage: copy.storage, range: 0..<size)
     }
@@ -274,7 +281,7 @@ struct WireCodec {
         let shape = (object["_rshape"]?.arrayValue ?? []).compactMap(\.intValue)
         let array: NDArray
         if let name = raw["__shm__"]?.stringValue, let size = raw["size"]?.intValue {
-            let source = try segments.load(name: name, size: size)
+            let source = try segments.load(name: name, size: size, offset: raw["offset"]?.intValue ?? 0)
             array = try NDArray(shape: shape, dtype: dtype, copying: source)
         } else {
             let data = try bytes(raw, buffers: buffers)
