@@ -261,6 +261,32 @@ import TestSupport
             #expect(kill(pid_t(pid), 0) != 0, "process \(pid) outlived the runner")
         }
     }
+
+    @Test(arguments: [SIGINT, SIGTERM])
+    func noPluginProcessOutlivesAnInterruptedRun(signal: Int32) throws {
+        let directory = try Self.folder("""
+            {"name": "int", "plugins": {"f": "\(Self.plugin("Faulty"))"}, "inputs": {"what": ["hang"]},
+             "ops": [{"id": "f", "plugin": "f"}]}
+            """)
+        let process = Process()
+        process.executableURL = Fixtures.imjoyRunExecutable
+        process.arguments = ["run", "w.json", "--out", "out", "--no-progress"]
+        process.currentDirectoryURL = directory
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var pids: [Int] = []
+        for _ in 0..<200 where pids.isEmpty {
+            usleep(50_000)
+            pids = (try? Self.startedProcesses(directory, plugin: "Faulty")) ?? []
+        }
+        #expect(pids.count == 1)
+        usleep(200_000)
+        kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 128 + signal)
+        for pid in pids { #expect(kill(pid_t(pid), 0) != 0, "process \(pid) outlived the runner") }
+    }
 }
 
 /// `imjoy-run env` and how `run` picks a prepared environment up (offline: no pip requirements).

@@ -86,6 +86,10 @@ struct RunCommand: ParsableCommand {
             observer: RunObservers(observers))
         var summary = executor.run()
         invoker.shutdown()
+        if let number = PluginProcessSignals.received.value {
+            // The handler is stopping the plugins and exits with 128 + the signal; so do we.
+            throw ExitCode(128 + number)
+        }
         do {
             summary.outputs = Set(summary.outputs + (try hdf5Files.finish())).sorted()
         } catch {
@@ -112,6 +116,15 @@ struct RunCommand: ParsableCommand {
 /// with 128 + the signal number, so that no plugin process outlives the runner.
 private struct PluginProcessSignals {
     let sources: [DispatchSourceSignal]
+    /// The signal that interrupted the run, if any.
+    static let received = ReceivedSignal()
+
+    final class ReceivedSignal: @unchecked Sendable {
+        private let lock = NSLock()
+        private var number: Int32?
+        var value: Int32? { lock.withLock { number } }
+        func set(_ value: Int32) { lock.withLock { number = value } }
+    }
 
     static func install() -> PluginProcessSignals {
         var sources: [DispatchSourceSignal] = []
@@ -119,6 +132,7 @@ private struct PluginProcessSignals {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
+                received.set(number)
                 FileHandle.standardError.write(Data("imjoy-run: stopping the plugin processes (signal \(number))\n".utf8))
                 PythonHosts.terminateAll(grace: 1)
                 exit(128 + number)
