@@ -24,7 +24,15 @@ json.dump({"name": "pipeline", "plugins": {"filter": sys.argv[3]},
                    {"id": "save", "builtin": "write-hdf5", "config": {"path": "pipeline.h5", "dataset": "mask", "level": 4}}]},
           open(sys.argv[1], "w"))
 PY
-$M pipe -- "$BENCH_BIN/imjoy-run" run "$P/pipeline.json" --out "$P/pipe-out" --no-progress --python "$py" > "$P/pipe.ours"
-$M pipe -- "$py" bench/reference/pipeline.py "$P/pipe" "$P/pipe-ref.h5" > "$P/pipe.ref"
-bench_row "reference pipeline via a scipy plugin" "$(bench_value "$P/pipe.ours" pipe)" "$(bench_value "$P/pipe.ref" pipe)" s \
-  "goal ≤ 1.3x; ref: tifffile + scipy.ndimage + h5py script"
+# The machine is shared: each side runs 3 times, interleaved, and the best time counts.
+: > "$P/pipe.ours"; : > "$P/pipe1.ours"; : > "$P/pipe.ref"
+for round in 1 2 3; do
+  $M pipe -- "$BENCH_BIN/imjoy-run" run "$P/pipeline.json" --out "$P/pipe-out" --no-progress --python "$py" >> "$P/pipe.ours"
+  $M pipe -- "$BENCH_BIN/imjoy-run" run "$P/pipeline.json" --out "$P/pipe-out1" --no-progress --python "$py" --jobs 1 >> "$P/pipe1.ours"
+  $M pipe -- "$py" bench/reference/pipeline.py "$P/pipe" "$P/pipe-ref.h5" >> "$P/pipe.ref"
+done
+best() { awk -F'\t' -v n="$2" '$1 == n { print $2 }' "$1" | sort -g | head -n 1; }
+bench_row "reference pipeline via a scipy plugin" "$(best "$P/pipe.ours" pipe)" "$(best "$P/pipe.ref" pipe)" s \
+  "goal ≤ 1.3x; ref: tifffile + scipy.ndimage + h5py script (best of 3)"
+bench_row "  the same with --jobs 1 (one process)" "$(best "$P/pipe1.ours" pipe)" "$(best "$P/pipe.ref" pipe)" s \
+  "best of 3"

@@ -27,6 +27,7 @@ public struct EngineInvoker: OpInvoker {
         builtins = BuiltinInvoker(baseDirectory: plan.workflow.baseDirectory, hdf5Files: hdf5Files)
         if needsPython {
             do { python = try PythonHosts(plan: plan, options: options) } catch { throw .hostUnavailable("\(error)") }
+            python?.prestart()
         } else {
             python = nil
         }

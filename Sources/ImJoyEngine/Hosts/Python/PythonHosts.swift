@@ -69,6 +69,18 @@ public final class PythonHosts: @unchecked Sendable {
         HostRegistry.shared.add(self)
     }
 
+    /// Starts one process per plugin in the background, so that interpreter start, imports and
+    /// `setup()` overlap with the run's first built-in ops. A failure here is reported by the
+    /// first call.
+    public func prestart() {
+        var seen = Set<ObjectIdentifier>()
+        for host in hostsByAlias.values where seen.insert(ObjectIdentifier(host)).inserted {
+            DispatchQueue.global().async {
+                if let process = try? host.acquire() { host.release(process, healthy: true) }
+            }
+        }
+    }
+
     /// Whether the plan's op `alias` is served here.
     public func serves(alias: String) -> Bool { hostsByAlias[alias] != nil }
 
