@@ -128,6 +128,20 @@ import TestSupport
         #expect(leftovers.isEmpty, "shared memory left behind: \(leftovers)")
     }
 
+    @Test func bytesErrorsAndNestedValuesRoundTrip() throws {
+        let directory = try Self.folder("""
+            {"name": "kinds", "plugins": {"echo": "\(Self.plugin("Echo"))"},
+             "ops": [{"id": "kinds", "plugin": "echo", "op": "Kinds"},
+                     {"id": "pass", "plugin": "echo", "op": "Pass"},
+                     {"id": "check", "plugin": "echo", "op": "CheckKinds"}]}
+            """)
+        let result = try Self.run(directory)
+        #expect(result.status == 0, "\(result.standardError)")
+        let check = try #require(try Self.json(directory, "0/check.json").objectValue)
+        #expect(check.count == 7)
+        for (key, value) in check { #expect(value == true, "\(key)") }
+    }
+
     @Test func apiConfigPersistsInTheStateFolder() throws {
         let directory = try Self.folder("""
             {"name": "cfg", "plugins": {"st": "\(Self.plugin("Stateful"))"},

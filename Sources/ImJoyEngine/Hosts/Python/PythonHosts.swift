@@ -163,6 +163,11 @@ public final class PythonHosts: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(grace)
         while Date() < deadline, hosts.contains(where: { $0.hasLiveProcesses }) { usleep(20_000) }
         for host in hosts { host.killAll() }
+        // The calls that would have removed their shared memory never return: remove it here.
+        let prefixes = ["imjoy-run-\(getpid())-"] + hosts.flatMap { $0.processIDs.map { "imjoy-run-py-\($0)-" } }
+        if let names = try? FileManager.default.contentsOfDirectory(atPath: "/dev/shm") {
+            for name in names where prefixes.contains(where: name.hasPrefix) { unlink("/dev/shm/" + name) }
+        }
     }
 
     // MARK: - The api

@@ -130,6 +130,13 @@ final class PythonPluginHost: @unchecked Sendable {
         for process in processes where process.isAlive { _ = Glibc.kill(process.pid, signal) }
     }
 
+    /// The ids of the processes in the pool.
+    var processIDs: [pid_t] {
+        condition.lock()
+        defer { condition.unlock() }
+        return all.map(\.pid)
+    }
+
     /// Whether some process has not exited yet.
     var hasLiveProcesses: Bool {
         condition.lock()
