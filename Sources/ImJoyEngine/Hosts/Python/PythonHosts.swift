@@ -139,10 +139,8 @@ public final class PythonHosts: @unchecked Sendable {
 
     /// Stops every process (asks them to exit, then kills them after `grace` seconds).
     public func shutdown(grace: Double = 1) {
-        let hosts = Set(hostsByAlias.values.map(ObjectIdentifier.init))
         var done = Set<ObjectIdentifier>()
-        for host in hostsByAlias.values where hosts.contains(ObjectIdentifier(host)) {
-            guard done.insert(ObjectIdentifier(host)).inserted else { continue }
+        for host in hostsByAlias.values where done.insert(ObjectIdentifier(host)).inserted {
             host.shutdown(grace: grace)
         }
         HostRegistry.shared.remove(self)
