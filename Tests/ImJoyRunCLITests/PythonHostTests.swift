@@ -258,6 +258,23 @@ import TestSupport
         #expect(first["pid"] != last["pid"], "a new process after the crash")
     }
 
+    @Test func setupFailureFailsEveryItemWithoutRestartingForEach() throws {
+        let directory = try Self.folder("""
+            {"name": "broken", "plugins": {"b": "\(Self.plugin("BrokenSetup"))"}, "inputs": {"n": [1, 2, 3, 4]},
+             "ops": [{"id": "b", "plugin": "b"}]}
+            """)
+        let result = try Self.run(directory, ["--jobs", "1"])
+        #expect(result.status == 1)
+        let failed = Self.tasks(result).filter { $0["status"] == "failed" }
+        #expect(failed.count == 4)
+        for task in failed {
+            let error = task["error"]?.stringValue ?? ""
+            #expect(error.contains("the plugin failed to load or set up: RuntimeError: no model file") && error.contains("in setup"), "\(error)")
+        }
+        let log = try String(contentsOf: directory.appendingPathComponent("out/.imjoy-run/plugins/BrokenSetup/plugin.log"), encoding: .utf8)
+        #expect(!log.contains("ready"))
+    }
+
     @Test func hungCallIsKilledAtItsTimeout() throws {
         let directory = try Self.folder("""
             {"name": "hang", "plugins": {"f": "\(Self.plugin("Faulty"))"}, "inputs": {"what": ["hang", "after"]},
