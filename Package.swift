@@ -71,7 +71,8 @@ let package = Package(
         ),
         .target(
             name: "ImJoyEngine",
-            dependencies: ["ImJoySchema", "ImJoyPlugin", "ImageIO", "ImJoyWorkflow"]
+            dependencies: ["ImJoySchema", "ImJoyPlugin", "ImageIO", "ImJoyWorkflow"],
+            resources: [.copy("Resources/imjoy_host.py")]
         ),
         .executableTarget(
             name: "imjoy-run",

@@ -7,6 +7,7 @@ enum BenchmarkSuites {
         "executor": ExecutorBenchmark.run,
         "schema": SchemaBenchmark.run,
         "imageio": ImageIOBenchmark.run,
+        "python": PythonBenchmark.run,
     ]
 }
 

@@ -32,6 +32,7 @@ struct ImJoyRun: AsyncParsableCommand {
             ConvertCommand.self,
             GatherCommand.self,
             SlurmCommand.self,
+            EnvCommand.self,
         ],
         defaultSubcommand: RunCommand.self
     )

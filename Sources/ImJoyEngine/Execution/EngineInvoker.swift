@@ -3,23 +3,52 @@ import ImJoyWorkflow
 
 /// The invoker a run uses: built-in ops in process; plugin ops through their plugin host.
 ///
-/// Plugin hosts (native-python, web-python, web-worker) arrive with their own issues; until a
-/// plugin's type has a host, a workflow that calls it is refused before anything runs.
+/// native-python and web-python plugins run on the Python host (``PythonHosts``); other plugin
+/// types (web-worker, window, …) have no host yet, and a workflow that calls one is refused
+/// before anything runs.
 public struct EngineInvoker: OpInvoker {
     private let builtins: BuiltinInvoker
+    /// The Python plugin hosts, when the plan calls Python plugins.
+    public let python: PythonHosts?
 
     /// - Throws: ``EngineError/noHost(op:plugin:type:)`` when the plan calls a plugin whose type
-    ///   has no host yet.
-    public init(plan: WorkflowPlan, hdf5Files: SharedHDF5Files = SharedHDF5Files()) throws(EngineError) {
+    ///   has no host yet; ``EngineError/hostUnavailable(_:)`` when the Python host cannot be prepared.
+    public init(
+        plan: WorkflowPlan, hdf5Files: SharedHDF5Files = SharedHDF5Files(), python options: PythonHostOptions = PythonHostOptions()
+    ) throws(EngineError) {
+        var needsPython = false
         for op in plan.ops {
             guard let alias = op.pluginAlias, let plugin = plan.validated.plugins[alias] else { continue }
-            throw .noHost(op: op.id, plugin: plugin.config.name, type: plugin.config.type.rawValue)
+            guard PythonHosts.serves(plugin.config.type) else {
+                throw .noHost(op: op.id, plugin: plugin.config.name, type: plugin.config.type.rawValue)
+            }
+            needsPython = true
         }
         builtins = BuiltinInvoker(baseDirectory: plan.workflow.baseDirectory, hdf5Files: hdf5Files)
+        if needsPython {
+            do { python = try PythonHosts(plan: plan, options: options) } catch { throw .hostUnavailable("\(error)") }
+            python?.prestart()
+        } else {
+            python = nil
+        }
     }
 
     public func invoke(_ call: OpCall) throws -> JSONValue {
-        try builtins.invoke(call)
+        if case .plugin(let alias, _) = call.op.spec.target, let python, python.serves(alias: alias) {
+            return try python.invoke(call)
+        }
+        return try builtins.invoke(call)
+    }
+
+    public func cancel(_ call: OpCall) {
+        if case .plugin(let alias, _) = call.op.spec.target, let python, python.serves(alias: alias) {
+            python.cancel(call)
+        }
+    }
+
+    /// Stops the plugin processes (call once the run is over).
+    public func shutdown() {
+        python?.shutdown()
     }
 }
 
@@ -27,6 +56,7 @@ public struct EngineInvoker: OpInvoker {
 public enum EngineError: Error, CustomStringConvertible, Sendable {
     case noHost(op: String, plugin: String, type: String)
     case invalidSchema(op: String, which: String, message: String)
+    case hostUnavailable(String)
 
     public var description: String {
         switch self {
@@ -34,6 +64,8 @@ public enum EngineError: Error, CustomStringConvertible, Sendable {
             "op '\(op)': plugin \(plugin) is a \(type) plugin, and this build of imjoy-run has no \(type) host yet; built-in ops run now"
         case .invalidSchema(let op, let which, let message):
             "op '\(op)': its \(which) schema does not compile: \(message)"
+        case .hostUnavailable(let reason):
+            "the Python plugin host cannot start: \(reason)"
         }
     }
 }

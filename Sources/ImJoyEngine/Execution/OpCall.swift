@@ -14,6 +14,14 @@ public struct OpCall: Sendable {
     /// The run's output folder (built-in writers write under it).
     public var outputDirectory: String
 
+    public init(op: PlannedOp, item: WorkItem, context: JSONObject, attempt: Int = 1, outputDirectory: String) {
+        self.op = op
+        self.item = item
+        self.context = context
+        self.attempt = attempt
+        self.outputDirectory = outputDirectory
+    }
+
     public var config: JSONObject { context["config"]?.objectValue ?? [:] }
     public var data: JSONValue { context["data"] ?? .null }
     public var workflowID: String { context["_workflow_id"]?.stringValue ?? "" }

@@ -52,6 +52,15 @@ struct RunCommand: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Skip items whose completion record matches their outputs (size and SHA-256). Default: on for shards and Slurm array tasks, off otherwise.")
     var resume: Bool?
 
+    @Option(help: "The Python interpreter for Python plugins (over prepared environments and the plugins' cmd).")
+    var python: String?
+
+    @Option(help: "The run state folder: plugin logs, api.setConfig values, WORK_DIR (default: OUT/.imjoy-run).")
+    var stateDir: String?
+
+    @Option(help: "Where `imjoy-run env` keeps prepared environments (default: ~/.cache/imjoy-run/envs).")
+    var cacheDir: String?
+
     func run() throws {
         let plan = try options.plan()
         let selection = try withInputErrors {
@@ -80,7 +89,12 @@ struct RunCommand: ParsableCommand {
             jobs: jobs ?? RunOptions.defaultJobs(), failFast: failFast, retries: retries,
             outputDirectory: outputDirectory, arrayFormat: format)
         let hdf5Files = SharedHDF5Files(shardLabel: selection.shard.flatMap { $0.count > 1 ? $0.label : nil })
-        let invoker = try withInputErrors { try EngineInvoker(plan: plan, hdf5Files: hdf5Files) }
+        let pythonOptions = PythonHostOptions(
+            interpreter: python, stateDirectory: stateDir ?? outputDirectory + "/.imjoy-run",
+            environmentCache: cacheDir ?? PythonEnvironment.defaultCacheRoot(), jobs: runOptions.jobs)
+        let invoker = try withInputErrors { try EngineInvoker(plan: plan, hdf5Files: hdf5Files, python: pythonOptions) }
+        let signals = PluginProcessSignals.install()
+        defer { signals.cancel() }
         let tracker = CompletionTracker(
             sink: OutputWriter(options: runOptions, defaults: plan.workflow.output, hdf5Files: hdf5Files),
             records: records, plan: plan, items: items, hdf5Files: hdf5Files)
@@ -104,6 +118,11 @@ struct RunCommand: ParsableCommand {
             checker: try withInputErrors { try SchemaDataChecker(plan: plan) },
             observer: RunObservers(observers))
         var summary = executor.run()
+        invoker.shutdown()
+        if let number = PluginProcessSignals.received.value {
+            // The handler is stopping the plugins and exits with 128 + the signal; so do we.
+            throw ExitCode(128 + number)
+        }
         var exitCode = summary.exitCode
         do {
             summary.outputs = Set(summary.outputs + (try hdf5Files.finish())).sorted()
@@ -138,5 +157,41 @@ struct RunCommand: ParsableCommand {
             throw ValidationError("cannot write the events file \(path)")
         }
         return try FileHandle(forWritingTo: url)
+    }
+}
+
+/// SIGINT/SIGTERM during a run: stop the plugin processes (ask, wait briefly, kill), then exit
+/// with 128 + the signal number, so that no plugin process outlives the runner.
+private struct PluginProcessSignals {
+    let sources: [DispatchSourceSignal]
+    /// The signal that interrupted the run, if any.
+    static let received = ReceivedSignal()
+
+    final class ReceivedSignal: @unchecked Sendable {
+        private let lock = NSLock()
+        private var number: Int32?
+        var value: Int32? { lock.withLock { number } }
+        func set(_ value: Int32) { lock.withLock { number = value } }
+    }
+
+    static func install() -> PluginProcessSignals {
+        var sources: [DispatchSourceSignal] = []
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                received.set(number)
+                FileHandle.standardError.write(Data("imjoy-run: stopping the plugin processes (signal \(number))\n".utf8))
+                PythonHosts.terminateAll(grace: 1)
+                exit(128 + number)
+            }
+            source.resume()
+            sources.append(source)
+        }
+        return PluginProcessSignals(sources: sources)
+    }
+
+    func cancel() {
+        for source in sources { source.cancel() }
     }
 }

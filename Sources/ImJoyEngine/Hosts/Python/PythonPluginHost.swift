@@ -1,0 +1,196 @@
+import Foundation
+import ImJoyPlugin
+import ImJoySchema
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The processes of one Python plugin: a pool of up to `capacity` processes, each set up once.
+///
+/// A functional plugin gets up to `--jobs` processes; any other plugin (and every
+/// `single-instance` one) exactly one, so its calls are serialized.
+final class PythonPluginHost: @unchecked Sendable {
+    let plugin: Plugin
+    let capacity: Int
+    let launch: PythonLaunch
+    private let state: PluginStateStore
+    private let condition = NSCondition()
+    private var idle: [PythonProcess] = []
+    private var all: [PythonProcess] = []
+    private var starting = 0
+    private var setupFailure: PythonHostError?
+    private var closed = false
+
+    var name: String { plugin.config.name }
+
+    init(plugin: Plugin, capacity: Int, launch: PythonLaunch, state: PluginStateStore) {
+        self.plugin = plugin
+        self.capacity = max(1, capacity)
+        self.launch = launch
+        self.state = state
+    }
+
+    /// The process ids started so far (live or not), for tests and the log.
+    var processCount: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return all.count
+    }
+
+    // MARK: - Pool
+
+    /// An idle process, a new one while the pool is below capacity, else waits for one.
+    func acquire() throws -> PythonProcess {
+        condition.lock()
+        while true {
+            if let failure = setupFailure {
+                condition.unlock()
+                throw failure
+            }
+            if closed {
+                condition.unlock()
+                throw PythonHostError.other("the run is stopping")
+            }
+            if let process = idle.popLast() {
+                condition.unlock()
+                return process
+            }
+            if all.count + starting < capacity { break }
+            condition.wait()
+        }
+        starting += 1
+        condition.unlock()
+        do {
+            let process = try startProcess()
+            condition.lock()
+            starting -= 1
+            all.append(process)
+            let stop = closed
+            condition.unlock()
+            if stop {
+                process.stop(grace: 0)
+                throw PythonHostError.other("the run is stopping")
+            }
+            return process
+        } catch {
+            condition.lock()
+            starting -= 1
+            if let failure = error as? PythonHostError {
+                switch failure {
+                case .setup, .start: setupFailure = failure
+                default: break
+                }
+            }
+            condition.broadcast()
+            condition.unlock()
+            throw error
+        }
+    }
+
+    /// Returns `process` to the pool, or drops it (stopped) when it is no longer usable.
+    func release(_ process: PythonProcess, healthy: Bool) {
+        if !healthy || !process.isAlive {
+            process.stop(grace: 0)
+            condition.lock()
+            all.removeAll { $0 === process }
+            condition.broadcast()
+            condition.unlock()
+            return
+        }
+        condition.lock()
+        idle.append(process)
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Stops every process: idle ones are asked to exit (`grace` seconds), busy ones killed.
+    func shutdown(grace: Double) {
+        condition.lock()
+        closed = true
+        let idleProcesses = idle
+        let busy = all.filter { process in !idleProcesses.contains { $0 === process } }
+        idle.removeAll()
+        all.removeAll()
+        condition.broadcast()
+        condition.unlock()
+        for process in busy { process.kill() }
+        let group = DispatchGroup()
+        for process in idleProcesses {
+            DispatchQueue.global().async(group: group) { process.stop(grace: grace) }
+        }
+        group.wait()
+    }
+
+    /// Sends `signal` to every process.
+    func signalAll(_ signal: Int32) {
+        condition.lock()
+        let processes = all
+        condition.unlock()
+        for process in processes where process.isAlive { _ = Glibc.kill(process.pid, signal) }
+    }
+
+    /// The ids of the processes in the pool.
+    var processIDs: [pid_t] {
+        condition.lock()
+        defer { condition.unlock() }
+        return all.map(\.pid)
+    }
+
+    /// Whether some process has not exited yet.
+    var hasLiveProcesses: Bool {
+        condition.lock()
+        let processes = all
+        condition.unlock()
+        return processes.contains { $0.hasExited == false }
+    }
+
+    /// Kills every process at once (signal handlers).
+    func killAll() {
+        condition.lock()
+        let processes = all
+        condition.unlock()
+        for process in processes { process.kill() }
+    }
+
+    // MARK: - Starting a process
+
+    private func startProcess() throws -> PythonProcess {
+        let scripts = plugin.scripts.filter { $0.lang.lowercased().hasPrefix("python") }
+        var fields = plugin.config.fields
+        fields["tag"] = plugin.config.tag.map(JSONValue.string) ?? .null
+        var attachments = JSONObject()
+        for (name, text) in plugin.attachments { attachments[name] = .string(text) }
+        let message: JSONObject = [
+            "name": .string(name),
+            "tag": plugin.config.tag.map(JSONValue.string) ?? .null,
+            "workspace": "default",
+            "work_dir": .string(state.workDirectory),
+            "config": .object(fields),
+            "attachments": .object(attachments),
+            "scripts": .array(scripts.map { ["content": .string($0.content)] }),
+        ]
+        let logFD = try state.logDescriptor(of: name)
+        let process = try PythonProcess.start(
+            interpreter: launch.interpreter, hostScript: launch.hostScript, workingDirectory: state.workDirectory,
+            environment: launch.environment, logFD: logFD, initMessage: message,
+            segmentPrefix: "imjoy-run-\(getpid())", onEvent: { [weak self] in self?.logEvent($0) })
+        state.log(name, "[imjoy-run] process \(process.pid) ready (\(launch.interpreter.joined(separator: " ")))")
+        return process
+    }
+
+    /// Writes an api message (log, showStatus, …) to the plugin's log.
+    func logEvent(_ event: JSONObject) {
+        let function = event["fn"]?.stringValue ?? "log"
+        let arguments = (event["args"]?.arrayValue ?? []).map { $0.stringValue ?? $0.serialized() }
+        state.log(name, "[\(function)] " + arguments.joined(separator: " "))
+    }
+}
+
+/// How to start a plugin's Python: the interpreter (with any arguments of `cmd`), the host
+/// program, and the process environment.
+struct PythonLaunch: Sendable {
+    var interpreter: [String]
+    var hostScript: String
+    var environment: [String: String]
+}

@@ -1,0 +1,308 @@
+import Foundation
+import ImageIO
+import ImJoySchema
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One Python host process serving one plugin: started, set up once, then called many times.
+///
+/// Calls are not concurrent: a process is used by one caller at a time (``PythonPluginHost``
+/// hands processes out). ``kill()`` may be called from any thread, e.g. when a timeout passes.
+final class PythonProcess: @unchecked Sendable {
+    /// The process id.
+    let pid: pid_t
+    /// The ops the plugin registered during setup.
+    private(set) var registeredOps: [String] = []
+
+    private let pipe: HostPipe
+    private let segments: SharedSegments
+    private let codec: WireCodec
+    private let lock = NSLock()
+    private var exitStatus: Int32?
+    private var killed = false
+    private var pipesClosed = false
+
+    /// What the runner answers when the plugin calls the api during a call.
+    typealias APIHandler = (_ function: String, _ request: JSONObject) throws -> JSONValue
+
+    private init(pid: pid_t, pipe: HostPipe, segments: SharedSegments) {
+        self.pid = pid
+        self.pipe = pipe
+        self.segments = segments
+        self.codec = WireCodec(segments: segments)
+    }
+
+    // MARK: - Starting
+
+    /// Starts `interpreter hostScript`, sends `init` and waits until the plugin is set up.
+    ///
+    /// - Parameters:
+    ///   - logFD: where the process's stdout and stderr go.
+    ///   - onEvent: api messages (log, showStatus, …) that need no answer.
+    /// - Throws: ``PythonHostError`` when the process cannot start or the plugin fails its setup.
+    static func start(
+        interpreter: [String], hostScript: String, workingDirectory: String, environment: [String: String],
+        logFD: Int32, initMessage: JSONObject, segmentPrefix: String, onEvent: (JSONObject) -> Void
+    ) throws -> PythonProcess {
+        ignoreSIGPIPE
+        var toChild: [Int32] = [0, 0]
+        var fromChild: [Int32] = [0, 0]
+        guard Glibc.pipe(&toChild) == 0 else { throw PythonHostError.start("pipe: \(String(cString: strerror(errno)))") }
+        guard Glibc.pipe(&fromChild) == 0 else {
+            close(toChild[0]); close(toChild[1])
+            throw PythonHostError.start("pipe: \(String(cString: strerror(errno)))")
+        }
+        for fd in toChild + fromChild { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, toChild[0], 0)
+        posix_spawn_file_actions_adddup2(&actions, fromChild[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, logFD, 2)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGINT, SIGTERM, SIGPIPE, SIGCHLD] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        // Its own process group: a terminal's Ctrl-C reaches the runner, which stops the hosts.
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
+
+        let arguments = interpreter + ["-u", hostScript]
+        let environmentList = environment.map { "\($0.key)=\($0.value)" }
+        var pid: pid_t = 0
+        let status = withCStrings(arguments) { argv in
+            withCStrings(environmentList) { envp in
+                posix_spawn(&pid, arguments[0], &actions, &attributes, argv, envp)
+            }
+        }
+        close(toChild[0])
+        close(fromChild[1])
+        guard status == 0 else {
+            close(toChild[1]); close(fromChild[0])
+            throw PythonHostError.start("cannot run \(arguments[0]): \(String(cString: strerror(status)))")
+        }
+        let process = PythonProcess(
+            pid: pid, pipe: HostPipe(readFD: fromChild[0], writeFD: toChild[1]),
+            segments: SharedSegments(prefix: "\(segmentPrefix)-\(pid)"))
+        do {
+            var message = initMessage
+            message["t"] = "init"
+            message["cwd"] = .string(workingDirectory)
+            try process.send(message)
+            while true {
+                let frame = try process.receive()
+                switch frame.kind {
+                case "ready":
+                    process.registeredOps = (frame.header["ops"]?.arrayValue ?? []).compactMap(\.stringValue)
+                    return process
+                case "event":
+                    onEvent(frame.header.objectValue ?? [:])
+                case "error":
+                    let message = frame.header["message"]?.stringValue ?? "unknown error"
+                    let trace = frame.header["traceback"]?.stringValue ?? ""
+                    process.stop(grace: 0)
+                    throw PythonHostError.setup(message: message, traceback: trace)
+                case "api":
+                    try process.send(["t": "reply", "error": "the api is not available before setup() finished in batch runs"])
+                default:
+                    continue
+                }
+            }
+        } catch let error as PythonHostError {
+            process.stop(grace: 0)
+            throw error
+        } catch {
+            let reason = process.deathReason()
+            process.stop(grace: 0)
+            throw PythonHostError.crashed(during: "setup", reason: reason ?? "\(error)")
+        }
+    }
+
+    // MARK: - Calling
+
+    /// Calls `op` (a registered op; `nil` = `run`) or the exported `method` with `arguments`.
+    ///
+    /// - Parameters:
+    ///   - config: the op's config (answers `showFileDialog`, `prompt`, `confirm`).
+    ///   - api: answers the plugin's api requests (getConfig, setConfig, call, …).
+    ///   - onWindow: `createWindow` / `showDialog` configs.
+    /// - Throws: ``PythonHostError/python(message:traceback:)`` when the plugin raised,
+    ///   ``PythonHostError/crashed(during:reason:)`` when the process died.
+    func call(
+        op: String?, method: String?, arguments: [JSONValue], config: JSONObject, outputDirectory: String,
+        api: APIHandler, onEvent: (JSONObject) -> Void, onWindow: (JSONObject) -> Void
+    ) throws -> JSONValue {
+        do {
+            var message: JSONObject = [
+                "t": "call", "op": op.map(JSONValue.string) ?? .null, "method": method.map(JSONValue.string) ?? .null,
+                "args": .array(arguments), "config": .object(config), "out_dir": .string(outputDirectory),
+            ]
+            let dropped = segments.takeDropped()
+            if !dropped.isEmpty { message["drop"] = .array(dropped.map(JSONValue.string)) }
+            try send(message)
+            while true {
+                let frame = try receive()
+                switch frame.kind {
+                case "result":
+                    return frame.header["value"] ?? .null
+                case "error":
+                    throw PythonHostError.python(
+                        message: frame.header["message"]?.stringValue ?? "unknown error",
+                        traceback: frame.header["traceback"]?.stringValue ?? "")
+                case "event":
+                    onEvent(frame.header.objectValue ?? [:])
+                case "window":
+                    onWindow(frame.header.objectValue ?? [:])
+                case "api":
+                    let request = frame.header.objectValue ?? [:]
+                    let function = request["fn"]?.stringValue ?? ""
+                    do {
+                        let value = try api(function, request)
+                        try send(["t": "reply", "value": value])
+                    } catch let error as HostPipeError {
+                        throw error
+                    } catch {
+                        try send(["t": "reply", "error": .string("\(error)")])
+                    }
+                default:
+                    continue
+                }
+            }
+        } catch let error as HostPipeError {
+            let reason = deathReason() ?? "\(error)"
+            throw PythonHostError.crashed(during: "the call", reason: reason)
+        }
+    }
+
+    // MARK: - Stopping
+
+    /// Whether the process still runs (not killed, not exited).
+    var isAlive: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return !killed && exitStatus == nil
+    }
+
+    /// Whether the process has exited (reaps it when it has).
+    var hasExited: Bool { reap(block: false) != nil }
+
+    /// Kills the process at once (SIGKILL); a blocked ``call`` then fails.
+    func kill() {
+        lock.lock()
+        let alreadyGone = killed || exitStatus != nil
+        killed = true
+        lock.unlock()
+        if !alreadyGone { _ = Glibc.kill(pid, SIGKILL) }
+    }
+
+    /// Asks the process to exit, waits up to `grace` seconds, then kills it; removes its segments.
+    func stop(grace: Double) {
+        if isAlive && grace > 0 {
+            try? pipe.write(HostFrame(header: ["t": "exit"]))
+            let deadline = Date().addingTimeInterval(grace)
+            while Date() < deadline, reap(block: false) == nil { usleep(5_000) }
+        }
+        kill()
+        _ = reap(block: true)
+        lock.lock()
+        let open = !pipesClosed
+        pipesClosed = true
+        lock.unlock()
+        if open {
+            close(pipe.readFD)
+            close(pipe.writeFD)
+        }
+        segments.removeAll(hostPID: pid)
+    }
+
+    /// Why the process died, once it has (waits up to 1 s for it to exit).
+    func deathReason() -> String? {
+        var status: Int32?
+        for _ in 0..<200 {
+            status = reap(block: false)
+            if status != nil { break }
+            usleep(5_000)
+        }
+        lock.lock()
+        let wasKilled = killed
+        lock.unlock()
+        guard let status else { return wasKilled ? "killed by the runner" : nil }
+        if wasKilled { return "killed by the runner" }
+        if status & 0x7f == 0 { return "the plugin process exited with status \((status >> 8) & 0xff)" }
+        let signal = status & 0x7f
+        return "the plugin process was killed by signal \(signal) (\(String(cString: strsignal(signal))))"
+    }
+
+    private func reap(block: Bool) -> Int32? {
+        lock.lock()
+        if let exitStatus {
+            lock.unlock()
+            return exitStatus
+        }
+        lock.unlock()
+        var status: Int32 = 0
+        let result = waitpid(pid, &status, block ? 0 : WNOHANG)
+        guard result == pid else { return nil }
+        lock.lock()
+        exitStatus = status
+        lock.unlock()
+        return status
+    }
+
+    private func send(_ header: JSONObject) throws {
+        var buffers: [JSONBytes] = []
+        var slot = 0
+        let encoded = try codec.encode(.object(header), buffers: &buffers, slot: &slot)
+        try pipe.write(HostFrame(header: encoded, buffers: buffers))
+    }
+
+    private func receive() throws -> HostFrame {
+        let frame = try pipe.read()
+        let decoded = try codec.decode(frame.header, buffers: frame.buffers)
+        return HostFrame(header: decoded)
+    }
+}
+
+/// Why a Python plugin call failed.
+public enum PythonHostError: Error, CustomStringConvertible, Sendable {
+    /// The interpreter or the host program could not be started.
+    case start(String)
+    /// The plugin raised while its scripts ran or in `setup()`.
+    case setup(message: String, traceback: String)
+    /// The plugin raised in the call.
+    case python(message: String, traceback: String)
+    /// The process died (segfault, `os._exit`, killed).
+    case crashed(during: String, reason: String)
+    /// Anything else: an unknown plugin, a misuse of the api.
+    case other(String)
+
+    public var description: String {
+        switch self {
+        case .start(let reason): "cannot start the Python host: \(reason)"
+        case .setup(let message, let traceback):
+            "the plugin failed to load or set up: \(message)" + (traceback.isEmpty ? "" : "\n\(traceback)")
+        case .python(let message, let traceback): traceback.isEmpty ? message : "\(message)\n\(traceback)"
+        case .crashed(let during, let reason): "the plugin process died during \(during): \(reason)"
+        case .other(let message): message
+        }
+    }
+}
+
+// MARK: - Helpers
+
+private let ignoreSIGPIPE: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
+
+private func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
+    var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
+    pointers.append(nil)
+    defer { for pointer in pointers { free(pointer) } }
+    return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
+}

@@ -1,0 +1,655 @@
+# imjoy-run's Python plugin host (docs/plugin-hosts.md).
+#
+# The runner starts `python -u imjoy_host.py` with the protocol on stdin/stdout. The host moves
+# the protocol to private descriptors, points fd 0 at /dev/null and fd 1 at fd 2 (the plugin's
+# log), then serves frames:
+#
+#   frame  = u32 header length, u32 buffer count, header (UTF-8 JSON), then per buffer a u64
+#            length and the bytes (all little endian).
+#   binary values in the header are {"__b__": i} (buffer i of the frame) or
+#   {"__shm__": name, "size": n} (the first n bytes of /dev/shm/<name>, mapped and reused).
+#
+# Messages from the runner: init, call, exit. To the runner: ready, event, api (answered by a
+# reply), window, result, error.
+import asyncio
+import inspect
+import json
+import mmap
+import os
+import struct
+import sys
+import threading
+import traceback
+import types
+
+PROTO_IN = os.dup(0)
+PROTO_OUT = os.dup(1)
+_devnull = os.open(os.devnull, os.O_RDONLY)
+os.dup2(_devnull, 0)
+os.close(_devnull)
+os.dup2(2, 1)
+sys.stdin = open(os.devnull)
+
+SHM_THRESHOLD = 1 << 20
+_np = None
+
+
+def np():
+    global _np
+    if _np is None:
+        import numpy
+        _np = numpy
+    return _np
+
+
+# MARK: - Frames
+
+def _read_exact(n):
+    chunks = []
+    while n > 0:
+        chunk = os.read(PROTO_IN, min(n, 1 << 24))
+        if not chunk:
+            raise EOFError("the runner closed the pipe")
+        chunks.append(chunk)
+        n -= len(chunk)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+def read_frame():
+    header_len, count = struct.unpack("<II", _read_exact(8))
+    header = json.loads(_read_exact(header_len))
+    buffers = []
+    for _ in range(count):
+        (size,) = struct.unpack("<Q", _read_exact(8))
+        buffers.append(_read_exact(size) if size else b"")
+    return header, buffers
+
+
+_write_lock = threading.Lock()
+
+
+def write_frame(header, buffers=()):
+    data = json.dumps(header, separators=(",", ":"), allow_nan=False).encode()
+    parts = [struct.pack("<II", len(data), len(buffers)), data]
+    for buffer in buffers:
+        view = memoryview(buffer).cast("B")
+        parts.append(struct.pack("<Q", view.nbytes))
+        parts.append(view)
+    with _write_lock:
+        for part in parts:
+            view = memoryview(part)
+            while view.nbytes:
+                written = os.write(PROTO_OUT, view)
+                view = view[written:]
+
+
+# MARK: - Shared memory
+
+class SharedSegments:
+    """Mappings of /dev/shm files, cached by name: the runner's input segments and ours."""
+
+    def __init__(self):
+        self.maps = {}
+        self.addresses = {}
+        self.out = []  # our result segments: [name, size, mmap]
+        self.prefix = "imjoy-run-py-%d" % os.getpid()
+        self.serial = 0
+
+    def locate(self, view):
+        """(name, offset) when `view` lies inside one of the runner's segments, else None."""
+        if not self.maps or view.nbytes < SHM_THRESHOLD:
+            return None
+        try:
+            address = np().frombuffer(view, dtype=np().uint8).__array_interface__["data"][0]
+        except (TypeError, ValueError):
+            return None
+        for name, entry in self.maps.items():
+            base = self.addresses.get(name)
+            if base is None:
+                import ctypes
+                try:
+                    base = ctypes.addressof(ctypes.c_char.from_buffer(entry))
+                except (TypeError, ValueError, BufferError):
+                    continue
+                self.addresses[name] = base
+            if base <= address and address + view.nbytes <= base + len(entry):
+                return name, address - base
+        return None
+
+    def view(self, name, size):
+        entry = self.maps.get(name)
+        if entry is None or len(entry) < size:
+            if entry is not None:
+                entry.close()
+                self.addresses.pop(name, None)
+            fd = os.open("/dev/shm/" + name, os.O_RDWR)
+            try:
+                entry = mmap.mmap(fd, max(size, os.fstat(fd).st_size))
+            finally:
+                os.close(fd)
+            self.maps[name] = entry
+        return memoryview(entry)[:size]
+
+    def drop(self, names):
+        for name in names:
+            self.addresses.pop(name, None)
+            entry = self.maps.pop(name, None)
+            if entry is not None:
+                try:
+                    entry.close()
+                except BufferError:
+                    pass
+
+    def result_slot(self, slot, size):
+        """The slot-th result segment, grown (under a new name) when smaller than size."""
+        while len(self.out) <= slot:
+            self.out.append(None)
+        current = self.out[slot]
+        if current is None or current[1] < size:
+            if current is not None:
+                try:
+                    os.unlink("/dev/shm/" + current[0])
+                except OSError:
+                    pass
+                try:
+                    current[2].close()
+                except BufferError:
+                    pass
+            self.serial += 1
+            name = "%s-%d" % (self.prefix, self.serial)
+            fd = os.open("/dev/shm/" + name, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+            try:
+                os.ftruncate(fd, size)
+                mm = mmap.mmap(fd, size)
+            finally:
+                os.close(fd)
+            current = [name, size, mm]
+            self.out[slot] = current
+        return current
+
+    def cleanup(self):
+        for entry in self.out:
+            if entry is not None:
+                try:
+                    os.unlink("/dev/shm/" + entry[0])
+                except OSError:
+                    pass
+
+
+SEGMENTS = SharedSegments()
+
+
+# MARK: - Values
+
+class dotdict(dict):
+    """A dict with attribute access, like imjoy-rpc's dotdict (missing attributes are None)."""
+
+    __getattr__ = dict.get
+    __setattr__ = dict.__setitem__
+    __delattr__ = dict.__delitem__
+
+    def __deepcopy__(self, memo=None):
+        import copy
+        return dotdict(copy.deepcopy(dict(self), memo))
+
+
+def _binary(value, buffers):
+    if "__b__" in value:
+        return memoryview(buffers[value["__b__"]])
+    return SEGMENTS.view(value["__shm__"], value["size"])
+
+
+def decode(value, buffers):
+    if isinstance(value, dict):
+        if len(value) <= 2 and ("__b__" in value or "__shm__" in value):
+            return bytes(_binary(value, buffers)) if "__b__" in value else _binary(value, buffers).toreadonly()
+        rtype = value.get("_rtype")
+        if rtype == "ndarray":
+            raw = value.get("_rvalue")
+            view = _binary(raw, buffers) if isinstance(raw, dict) else memoryview(bytes(raw or b""))
+            array = np().frombuffer(view, dtype=value["_rdtype"]).reshape(value["_rshape"])
+            array.flags.writeable = False
+            return array
+        if rtype == "memoryview" and isinstance(value.get("_rvalue"), dict):
+            return _binary(value["_rvalue"], buffers).toreadonly()
+        if rtype == "error":
+            return Exception(value.get("_rvalue"))
+        return dotdict({k: decode(v, buffers) for k, v in value.items()})
+    if isinstance(value, list):
+        return [decode(v, buffers) for v in value]
+    return value
+
+
+class Encoder:
+    def __init__(self):
+        self.buffers = []
+        self.slot = 0
+
+    def binary(self, data):
+        view = memoryview(data).cast("B")
+        if view.nbytes >= SHM_THRESHOLD:
+            # An input array (or a contiguous part of one) goes back by reference: no copy here.
+            found = SEGMENTS.locate(view)
+            if found is not None:
+                return {"__shm__": found[0], "size": view.nbytes, "offset": found[1]}
+            name, _, mm = SEGMENTS.result_slot(self.slot, view.nbytes)
+            self.slot += 1
+            mm[: view.nbytes] = view
+            return {"__shm__": name, "size": view.nbytes}
+        self.buffers.append(view)
+        return {"__b__": len(self.buffers) - 1}
+
+    def encode(self, value, depth=0):
+        if depth > 200:
+            raise ValueError("the result nests more than 200 levels")
+        if value is None or isinstance(value, (bool, str)):
+            return value
+        if isinstance(value, int):
+            return value
+        if isinstance(value, float):
+            return value if value == value and value not in (float("inf"), float("-inf")) else None
+        if isinstance(value, dict):
+            return {str(k): self.encode(v, depth + 1) for k, v in value.items()}
+        if isinstance(value, (list, tuple, set, frozenset)):
+            return [self.encode(v, depth + 1) for v in value]
+        if isinstance(value, (bytes, bytearray, memoryview)):
+            return self.binary(value)
+        numpy = _np or sys.modules.get("numpy")
+        if numpy is not None:
+            if isinstance(value, numpy.ndarray):
+                if value.dtype.kind not in "biuf" or value.dtype.byteorder == ">":
+                    raise TypeError("cannot send a numpy array of dtype %s" % value.dtype)
+                array = numpy.ascontiguousarray(value)
+                return {"_rtype": "ndarray", "_rvalue": self.binary(array.reshape(-1).view(numpy.uint8)),
+                        "_rshape": list(array.shape), "_rdtype": str(array.dtype)}
+            if isinstance(value, numpy.generic):
+                return self.encode(value.item(), depth + 1)
+        if isinstance(value, BaseException):
+            return {"_rtype": "error", "_rvalue": str(value)}
+        if hasattr(value, "getvalue"):  # io.BytesIO / StringIO (imjoy-rpc blobs)
+            data = value.getvalue()
+            return {"_rtype": "blob", "_rvalue": self.binary(data) if isinstance(data, bytes) else data}
+        if hasattr(value, "__dict__") and not callable(value):
+            return {k: self.encode(v, depth + 1) for k, v in vars(value).items() if not k.startswith("_")}
+        return str(value)
+
+
+def send(kind, **fields):
+    encoder = Encoder()
+    header = {"t": kind}
+    for key, value in fields.items():
+        header[key] = encoder.encode(value)
+    write_frame(header, encoder.buffers)
+
+
+# MARK: - The api
+
+class Done:
+    """The value of an api call, also awaitable (plugins write `await api.getConfig(...)`)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value=None):
+        self.value = value
+
+    def __await__(self):
+        return self.value
+        yield  # noqa: makes this a generator
+
+    def result(self):
+        return self.value
+
+    def __repr__(self):
+        return "Done(%r)" % (self.value,)
+
+
+def request(fn, **fields):
+    """Asks the runner and waits for its reply (reading frames until it comes)."""
+    send("api", fn=fn, **fields)
+    while True:
+        header, buffers = read_frame()
+        if header.get("t") == "reply":
+            if header.get("error") is not None:
+                raise RuntimeError(header["error"])
+            return decode(header.get("value"), buffers)
+        raise RuntimeError("unexpected %s frame while waiting for api.%s" % (header.get("t"), fn))
+
+
+class Window:
+    """What createWindow/showDialog return in batch: every method does nothing."""
+
+    def __init__(self, config):
+        self.config = config
+        self.id = config.get("name") or config.get("type") or "window"
+        self.name = self.id
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return lambda *args, **kwargs: Done(None)
+
+
+class PluginProxy:
+    def __init__(self, name):
+        self._name = name
+        self.name = name
+
+    def __getattr__(self, method):
+        if method.startswith("__"):
+            raise AttributeError(method)
+
+        def call(*args, **kwargs):
+            if kwargs:
+                args = args + (kwargs,)
+            return Done(request("call", plugin=self._name, method=method, args=list(args)))
+
+        return call
+
+
+INTERACTIVE_KEYS = {
+    "showFileDialog": ("path", "file", "file_path", "folder", "directory", "dir"),
+    "prompt": ("answer", "value", "text"),
+    "confirm": ("confirm", "confirmed", "answer"),
+}
+
+
+def _slug(text):
+    return "".join(c if c.isalnum() else "_" for c in str(text).strip().lower()).strip("_")
+
+
+class Api:
+    def __init__(self):
+        self._exported = None
+        self._ops = {}
+        self.config = dotdict()
+        self.TAG = None
+        self.WORKSPACE = "default"
+        self.WORK_DIR = os.getcwd()
+        self.ENGINE_URL = None
+        self._attachments = {}
+        self._call_config = {}
+        self._out_dir = "."
+        self._windows = 0
+        self.utils = dotdict(kill=lambda *a: None, debounce=lambda f, *a, **k: f)
+
+    # -- export and registration
+    def export(self, obj, config=None):
+        self._exported = obj
+        return Done(None)
+
+    def register(self, *args, **kwargs):
+        spec = dict(args[0]) if args and isinstance(args[0], dict) else {}
+        spec.update(kwargs)
+        name = spec.get("name")
+        if not name:
+            raise ValueError("api.register needs a name")
+        self._ops[name] = spec
+        return Done(name)
+
+    registerService = register
+
+    def unregister(self, spec=None, **kwargs):
+        name = spec if isinstance(spec, str) else (spec or kwargs).get("name")
+        self._ops.pop(name, None)
+        return Done(None)
+
+    unregisterService = unregister
+
+    # -- messages
+    def _event(self, fn, *args, **kwargs):
+        send("event", fn=fn, args=[a if isinstance(a, (str, int, float, bool, type(None))) else str(a) for a in args]
+             + ([{k: str(v) for k, v in kwargs.items()}] if kwargs else []))
+        return Done(None)
+
+    def log(self, *args, **kwargs): return self._event("log", *args, **kwargs)
+    def error(self, *args, **kwargs): return self._event("error", *args, **kwargs)
+    def showStatus(self, *args, **kwargs): return self._event("showStatus", *args, **kwargs)
+    def showProgress(self, *args, **kwargs): return self._event("showProgress", *args, **kwargs)
+    def progress(self, *args, **kwargs): return self._event("progress", *args, **kwargs)
+    def showMessage(self, *args, **kwargs): return self._event("showMessage", *args, **kwargs)
+    def showSnackbar(self, *args, **kwargs): return self._event("showSnackbar", *args, **kwargs)
+    def alert(self, *args, **kwargs): return self._event("alert", *args, **kwargs)
+
+    def echo(self, value=None):
+        return Done(value)
+
+    # -- state
+    def getAttachment(self, name):
+        if name not in self._attachments:
+            raise KeyError("the plugin has no attachment named %r" % name)
+        return Done(self._attachments[name])
+
+    def getConfig(self, name=None):
+        return Done(request("getConfig", name=name))
+
+    def setConfig(self, name, value=None):
+        if isinstance(name, dict) and value is None:
+            for key, item in name.items():
+                request("setConfig", name=key, value=item)
+            return Done(None)
+        return Done(request("setConfig", name=name, value=value))
+
+    # -- windows and files
+    def createWindow(self, config=None, **kwargs):
+        config = dict(config or {}, **kwargs)
+        self._windows += 1
+        send("window", fn="createWindow", window=config)
+        return Done(Window(config))
+
+    def showDialog(self, config=None, **kwargs):
+        config = dict(config or {}, **kwargs)
+        send("window", fn="showDialog", window=config)
+        return Done(Window(config))
+
+    def getWindow(self, name):
+        return Done(Window({"name": name}))
+
+    def exportFile(self, file, name=None):
+        if hasattr(file, "getvalue"):
+            file = file.getvalue()
+        if isinstance(file, str) and os.path.exists(file) and name is None:
+            name = os.path.basename(file)
+            file = open(file, "rb").read()
+        name = os.path.basename(str(name or "exported_file"))
+        os.makedirs(self._out_dir, exist_ok=True)
+        path = os.path.join(self._out_dir, name)
+        with open(path, "wb") as handle:
+            handle.write(file.encode() if isinstance(file, str) else bytes(file))
+        self._event("exportFile", path)
+        return Done(path)
+
+    # -- interactive calls, answered from the op's config
+    def _interactive(self, fn, hint, candidates, what):
+        for key in candidates:
+            if key and self._call_config.get(key) not in (None, ""):
+                return Done(self._call_config[key])
+        key = next(k for k in candidates if k)
+        raise RuntimeError("api.%s is interactive; give the %s as config.%s in the workflow" % (fn, what, key))
+
+    def showFileDialog(self, options=None, **kwargs):
+        options = dict(options or {}, **kwargs)
+        keys = [options.get("key"), options.get("name")] + list(INTERACTIVE_KEYS["showFileDialog"])
+        return self._interactive("showFileDialog", options, keys, "path")
+
+    def prompt(self, text="", default=None, **kwargs):
+        keys = [kwargs.get("key"), _slug(text) if text else None] + list(INTERACTIVE_KEYS["prompt"])
+        return self._interactive("prompt", text, keys, "answer")
+
+    def confirm(self, text="", **kwargs):
+        if isinstance(text, dict):
+            text = text.get("content") or text.get("title") or ""
+        keys = [kwargs.get("key"), _slug(text) if text else None] + list(INTERACTIVE_KEYS["confirm"])
+        return self._interactive("confirm", text, keys, "answer")
+
+    # -- other plugins
+    def getPlugin(self, name):
+        if isinstance(name, dict):
+            name = name.get("name")
+        request("getPlugin", plugin=name)
+        return Done(PluginProxy(name))
+
+    def call(self, plugin, method, *args):
+        return Done(request("call", plugin=plugin, method=method, args=list(args)))
+
+    def run(self, plugin, ctx=None):
+        return Done(request("call", plugin=plugin, method="run", args=[ctx or {}]))
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+
+        def unavailable(*args, **kwargs):
+            raise NotImplementedError("api.%s is not available in batch runs (imjoy-run)" % name)
+
+        return unavailable
+
+
+api = Api()
+
+
+def install_modules():
+    for module_name in ("imjoy", "imjoy_rpc"):
+        module = types.ModuleType(module_name)
+        module.api = api
+        module.__path__ = []
+        sys.modules[module_name] = module
+
+
+# MARK: - Serving
+
+def member(obj, name):
+    if obj is None:
+        return None
+    if isinstance(obj, dict):
+        return obj.get(name)
+    return getattr(obj, name, None)
+
+
+class Host:
+    def __init__(self):
+        self.loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(self.loop)
+        self.namespace = {"__name__": "__main__", "api": api}
+
+    def settle(self, value):
+        if inspect.isawaitable(value):
+            if isinstance(value, Done):
+                return value.value
+            return self.loop.run_until_complete(value)
+        return value
+
+    def start(self, message):
+        api.TAG = message.get("tag")
+        api.WORKSPACE = message.get("workspace") or "default"
+        api.WORK_DIR = message.get("work_dir") or os.getcwd()
+        api._attachments = message.get("attachments") or {}
+        api.config = dotdict(tag=api.TAG, workspace=api.WORKSPACE, engine=None, work_dir=api.WORK_DIR,
+                             **{k: v for k, v in (message.get("config") or {}).items() if k not in ("tag", "workspace")})
+        api._out_dir = message.get("out_dir") or "."
+        os.environ["WORK_DIR"] = api.WORK_DIR
+        if message.get("cwd"):
+            os.makedirs(message["cwd"], exist_ok=True)
+            os.chdir(message["cwd"])
+        for index, script in enumerate(message.get("scripts") or []):
+            code = compile(script["content"], "<%s script %d>" % (message.get("name"), index + 1), "exec")
+            exec(code, self.namespace)
+        if api._exported is None:
+            raise RuntimeError("the plugin never called api.export(...)")
+        setup = member(api._exported, "setup")
+        if setup is not None:
+            self.settle(setup())
+
+    def function(self, op, method):
+        if method is not None:
+            fn = member(api._exported, method)
+            if fn is None or not callable(fn):
+                raise AttributeError("the plugin exports no function %r" % method)
+            return fn
+        if op is None or op not in api._ops:
+            fn = member(api._exported, "run")
+            if op is not None and op != api.config.get("name"):
+                raise KeyError("the plugin registers no op %r (it registers: %s)" % (op, ", ".join(sorted(api._ops)) or "none"))
+            if fn is None:
+                raise AttributeError("the plugin exports no run function")
+            return fn
+        spec = api._ops[op]
+        fn = spec.get("run") or member(api._exported, "run")
+        if fn is None:
+            raise AttributeError("op %r has no run function" % op)
+        return fn
+
+    def call(self, header, buffers):
+        args = decode(header.get("args") or [], buffers)
+        api._call_config = dict(header.get("config") or {})
+        api._out_dir = header.get("out_dir") or api._out_dir
+        SEGMENTS.drop(header.get("drop") or [])
+        fn = self.function(header.get("op"), header.get("method"))
+        return self.settle(fn(*args))
+
+    def serve(self):
+        header, buffers = read_frame()
+        if header.get("t") != "init":
+            raise RuntimeError("expected init, got %r" % header.get("t"))
+        try:
+            self.start(decode(header, buffers))
+        except BaseException as error:  # noqa: the runner reports it
+            send("error", message="%s: %s" % (type(error).__name__, error), traceback=plugin_traceback(error))
+            return
+        send("ready", pid=os.getpid(), ops=sorted(api._ops))
+        while True:
+            try:
+                header, buffers = read_frame()
+            except EOFError:
+                return
+            kind = header.get("t")
+            if kind == "exit":
+                return
+            if kind != "call":
+                continue
+            try:
+                value = self.call(header, buffers)
+            except BaseException as error:  # noqa: a plugin error fails only this call
+                if isinstance(error, (KeyboardInterrupt, SystemExit)) and not isinstance(error, SystemExit):
+                    raise
+                message = "%s: %s" % (type(error).__name__, error)
+                send("error", message=message, traceback=plugin_traceback(error))
+                continue
+            try:
+                send("result", value=value)
+            except BaseException as error:  # noqa
+                send("error", message="cannot send the result: %s: %s" % (type(error).__name__, error),
+                     traceback=traceback.format_exc())
+
+
+def plugin_traceback(error):
+    """The traceback of `error` without the host's and asyncio's frames."""
+    frames = [frame for frame in traceback.extract_tb(error.__traceback__)
+              if frame.filename != __file__ and "/asyncio/" not in frame.filename]
+    lines = ["Traceback (most recent call last):\n"] + traceback.format_list(frames)
+    return "".join(lines + traceback.format_exception_only(type(error), error))
+
+
+def watch_parent():
+    """Exit when the runner goes away, even while a call computes."""
+    parent = os.getppid()
+    import time
+    while True:
+        time.sleep(0.5)
+        if os.getppid() != parent:
+            SEGMENTS.cleanup()
+            os._exit(3)
+
+
+def main():
+    install_modules()
+    threading.Thread(target=watch_parent, daemon=True).start()
+    try:
+        Host().serve()
+    finally:
+        SEGMENTS.cleanup()
+        sys.stdout.flush()
+        sys.stderr.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,69 @@
+import Foundation
+import ImageIO
+import ImJoyEngine
+import ImJoyPlugin
+import ImJoySchema
+import ImJoyWorkflow
+
+/// `imjoy-bench python PLUGIN [PYTHON]`: the Python plugin host, in process.
+///
+/// PLUGIN is a native-python plugin whose `run` returns `ctx.data` unchanged. Reports `warm-call`
+/// (seconds per call of a 16×16 uint16 array, after warm-up), `roundtrip-64mib` (a 64 MiB array to
+/// Python and back, best of 7) and `memcpy2-64mib` (two memcpys of the same 64 MiB: into a reused
+/// buffer, then into fresh memory, as the host's path does; best of 7).
+enum PythonBenchmark {
+    static func run(_ arguments: [String]) throws {
+        guard let pluginPath = arguments.first else {
+            throw PythonHostError.other("usage: imjoy-bench python PLUGIN [PYTHON]")
+        }
+        let workflow = Workflow(
+            file: "bench.json", baseDirectory: ".", name: "bench", plugins: ["echo": .reference(pluginPath)],
+            ops: [OpSpec(id: "echo", target: .plugin(alias: "echo", op: nil), index: 0)])
+        let validated = try WorkflowValidator(resolver: PluginResolver(environment: [:])).validate(workflow)
+        let plan = try WorkflowPlan(validated)
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("imjoy-bench-python-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: state) }
+        let hosts = try PythonHosts(plan: plan, options: PythonHostOptions(
+            interpreter: arguments.count > 1 ? arguments[1] : nil, stateDirectory: state, jobs: 1))
+        defer { hosts.shutdown() }
+        let op = plan.ops[0]
+        let item = plan.items[0]
+
+        func call(_ data: JSONValue) throws -> JSONValue {
+            let context = OpCall.context(op: op, data: data, variables: [:], workflowID: "bench-0")
+            return try hosts.invoke(OpCall(op: op, item: item, context: context, outputDirectory: state))
+        }
+
+        // 1. Warm calls with a small array.
+        let small = try NDArray(shape: [16, 16], elements: (0..<256).map { UInt16($0) }).rpcValue
+        for _ in 0..<200 { _ = try call(small) }
+        let count = 3000
+        let start = DispatchTime.now().uptimeNanoseconds
+        for _ in 0..<count { _ = try call(small) }
+        let perCall = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(count)
+        let echoed = try call(small)
+        precondition(echoed == small)
+        report("warm-call", seconds: perCall)
+
+        // 2. 64 MiB there and back.
+        let size = 64 << 20
+        let big = try NDArray(zeros: [size], dtype: .uint8)
+        big.storage.withUnsafeMutableBytes { bytes in
+            for index in stride(from: 0, to: bytes.count, by: 4096) { bytes[index] = UInt8(truncatingIfNeeded: index >> 12) }
+        }
+        let bigValue = big.rpcValue
+        var result = JSONValue.null
+        let roundTrip = try measureBest(iterations: 7) { result = try call(bigValue) }
+        precondition(result == bigValue, "64 MiB round trip changed the bytes")
+        report("roundtrip-64mib", seconds: roundTrip)
+
+        let reused = try NDArray(zeros: [size], dtype: .uint8)
+        _ = reused.storage.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 1) }
+        let copies = try measureBest(iterations: 7) {
+            reused.storage.baseAddress.copyMemory(from: big.storage.baseAddress, byteCount: size)
+            let fresh = try NDArray(zeros: [size], dtype: .uint8)
+            fresh.storage.baseAddress.copyMemory(from: reused.storage.baseAddress, byteCount: size)
+        }
+        report("memcpy2-64mib", seconds: copies)
+    }
+}

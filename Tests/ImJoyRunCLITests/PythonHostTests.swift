@@ -1,0 +1,368 @@
+import Foundation
+import ImJoySchema
+import Testing
+import TestSupport
+
+/// End-to-end runs of Python plugins (real Python 3 with numpy) through the built binary.
+@Suite(.serialized) struct PythonHostTests {
+    static let plugins = Fixtures.url("plugins/python")
+    static let samples = Fixtures.samples.appendingPathComponent("plugins")
+
+    /// A folder holding `w.json` with `workflow`.
+    static func folder(_ workflow: String) throws -> URL {
+        let directory = try Fixtures.temporaryDirectory("imjoy-run-python")
+        try workflow.write(to: directory.appendingPathComponent("w.json"), atomically: true, encoding: .utf8)
+        return directory
+    }
+
+    static func run(_ directory: URL, _ extra: [String] = []) throws -> CommandResult {
+        try CommandRunner.imjoyRun(["run", "w.json", "--out", "out", "--no-progress"] + extra, in: directory)
+    }
+
+    static func json(_ directory: URL, _ path: String) throws -> JSONValue {
+        let data = try Data(contentsOf: directory.appendingPathComponent("out/" + path))
+        return try JSONValue(jsonBytes: [UInt8](data))
+    }
+
+    /// The `task` events of a run's stdout (not a terminal in tests).
+    static func tasks(_ result: CommandResult) -> [JSONValue] {
+        result.standardOutput.split(separator: "\n").compactMap { try? JSONValue(jsonText: String($0)) }
+            .filter { $0["event"]?.stringValue == "task" }
+    }
+
+    /// The process ids the plugin's log says were started.
+    static func startedProcesses(_ directory: URL, plugin: String) throws -> [Int] {
+        let log = try String(contentsOf: directory.appendingPathComponent("out/.imjoy-run/plugins/\(plugin)/plugin.log"), encoding: .utf8)
+        return log.split(separator: "\n").compactMap { line in
+            guard line.hasPrefix("[imjoy-run] process ") else { return nil }
+            return Int(line.dropFirst("[imjoy-run] process ".count).prefix { $0.isNumber })
+        }
+    }
+
+    static func plugin(_ name: String) -> String { plugins.appendingPathComponent("\(name).imjoy.html").path }
+
+    // MARK: - Samples
+
+    @Test func samplePythonPluginsRunInAWorkflow() throws {
+        let directory = try Self.folder("""
+            {"name": "s", "plugins": {"blur": "\(Self.samples.path)/GaussianBlur.imjoy.html",
+                                      "count": "\(Self.samples.path)/CellCounter.imjoy.html",
+                                      "morph": "\(Self.samples.path)/MorphologyTools.imjoy.html"},
+             "inputs": {"images": {"glob": "*.tif"}},
+             "ops": [{"id": "load", "builtin": "read-tiff"},
+                     {"id": "smooth", "plugin": "blur", "config": {"sigma": 1.5}, "data": {"image": "$load"}},
+                     {"id": "mask", "builtin": "threshold", "config": {"method": "otsu"}, "data": "$smooth.image"},
+                     {"id": "eroded", "plugin": "morph", "data": {"mask": "$mask"}},
+                     {"id": "dilated", "plugin": "morph", "op": "Dilate", "data": {"mask": "$mask"}},
+                     {"id": "opened", "plugin": "morph", "op": "Open", "config": {"radius": 1}, "data": {"mask": "$mask"}},
+                     {"id": "count", "plugin": "count", "data": {"mask": "$opened.mask"}}]}
+            """)
+        let script = """
+            import sys, numpy as np, tifffile
+            yy, xx = np.mgrid[0:48, 0:64]
+            for i in range(3):
+                image = 100 + 3000 * np.exp(-((yy - 12 - 8 * i) ** 2 + (xx - 20) ** 2) / 20.0) + 3000 * np.exp(-((yy - 30) ** 2 + (xx - 50) ** 2) / 20.0)
+                tifffile.imwrite(f"{sys.argv[1]}/img_{i}.tif", image.astype(np.uint16))
+            """
+        #expect(try CommandRunner.python(script, [directory.path]).status == 0)
+        let result = try Self.run(directory, ["--jobs", "2"])
+        #expect(result.status == 0, "\(result.standardError)")
+        for item in 0..<3 {
+            let count = try Self.json(directory, "img_\(item)/count.json")
+            #expect(count["count"]?.intValue == 2, "\(count)")
+            #expect(count["running_total"]?.intValue == 2 * (item + 1), "items in order: \(count)")
+            #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("out/img_\(item)/eroded.tif").path))
+            #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("out/img_\(item)/dilated.tif").path))
+        }
+        let log = try String(contentsOf: directory.appendingPathComponent("out/.imjoy-run/plugins/CellCounter/plugin.log"), encoding: .utf8)
+        #expect(log.contains("[showStatus] 2 cells in s-img_0, 2 so far"), "\(log)")
+        let saved = try JSONValue(jsonBytes: [UInt8](Data(contentsOf: directory.appendingPathComponent("out/.imjoy-run/plugins/CellCounter/config.json"))))
+        #expect(saved["running_total"]?.intValue == 6)
+    }
+
+    // MARK: - ctx and the api
+
+    @Test func ctxFieldsAsThePluginSeesThem() throws {
+        let directory = try Self.folder("""
+            {"name": "ctx", "plugins": {"echo": "\(Self.plugin("Echo"))"}, "variables": {"v": 1},
+             "inputs": {"n": [10, 20]},
+             "ops": [{"id": "first", "plugin": "echo", "config": {"scale": 3}},
+                     {"id": "second", "plugin": "echo", "data": {"x": "$first", "nested": [1, {"a": "b"}]}}]}
+            """)
+        let result = try Self.run(directory)
+        #expect(result.status == 0, "\(result.standardError)")
+        let first = try #require(try Self.json(directory, "0/second.json")["data"]?["x"])
+        #expect(first["config"] == ["scale": 3])
+        #expect(first["scale_attr"]?.intValue == 3)
+        #expect(first["data"]?.intValue == 10)
+        #expect(first["data_by_key"]?.intValue == 10)
+        #expect(first["workflow_id"] == "ctx-0")
+        #expect(first["op"] == "first")
+        #expect(first["source_op"] == .null)
+        #expect(first["variables"] == ["v": 1])
+        #expect(first["transfer"] == false)
+        #expect(first["ctx_type"] == "dotdict")
+        #expect(first["name_field"] == "Echo")
+        #expect(first["cwd"] == first["work_dir"])
+        let second = try Self.json(directory, "1/second.json")
+        #expect(second["data"]?["x"]?["data"] == 20)
+        #expect(second["data"]?["nested"] == [1, ["a": "b"]])
+        #expect(second["source_op"] == "first")
+        #expect(second["config"] == ["scale": 2], "ui defaults")
+    }
+
+    @Test func everyDTypeRoundTripsBitExactInlineAndThroughSharedMemory() throws {
+        let directory = try Self.folder("""
+            {"name": "dt", "plugins": {"echo": "\(Self.plugin("Echo"))"}, "inputs": {"seed": [5]},
+             "ops": [{"id": "make", "plugin": "echo", "op": "Make"},
+                     {"id": "same", "plugin": "echo", "op": "Same"},
+                     {"id": "check", "plugin": "echo", "op": "Check", "data": {"seed": "$inputs.seed", "arrays": "$same"}}]}
+            """)
+        let result = try Self.run(directory, ["--jobs", "2"])
+        #expect(result.status == 0, "\(result.standardError)")
+        let check = try Self.json(directory, "0/check.json")
+        let object = try #require(check.objectValue)
+        #expect(object.count == 24)
+        for (key, value) in object { #expect(value == true, "\(key)") }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: "/dev/shm").filter { $0.hasPrefix("imjoy-run-") }
+        #expect(leftovers.isEmpty, "shared memory left behind: \(leftovers)")
+    }
+
+    @Test func bytesErrorsAndNestedValuesRoundTrip() throws {
+        let directory = try Self.folder("""
+            {"name": "kinds", "plugins": {"echo": "\(Self.plugin("Echo"))"},
+             "ops": [{"id": "kinds", "plugin": "echo", "op": "Kinds"},
+                     {"id": "pass", "plugin": "echo", "op": "Pass"},
+                     {"id": "check", "plugin": "echo", "op": "CheckKinds"}]}
+            """)
+        let result = try Self.run(directory)
+        #expect(result.status == 0, "\(result.standardError)")
+        let check = try #require(try Self.json(directory, "0/check.json").objectValue)
+        #expect(check.count == 7)
+        for (key, value) in check { #expect(value == true, "\(key)") }
+    }
+
+    @Test func apiConfigPersistsInTheStateFolder() throws {
+        let directory = try Self.folder("""
+            {"name": "cfg", "plugins": {"st": "\(Self.plugin("Stateful"))"},
+             "ops": [{"id": "count", "plugin": "st", "op": "Count"}]}
+            """)
+        for expected in 1...2 {
+            let result = try Self.run(directory, ["--state-dir", "state"])
+            #expect(result.status == 0, "\(result.standardError)")
+            #expect(try Self.json(directory, "0/count.json")["runs"]?.intValue == expected)
+        }
+    }
+
+    @Test func interactiveApiIsAnsweredFromConfigOrFailsClearly() throws {
+        let directory = try Self.folder("""
+            {"name": "ask", "plugins": {"st": "\(Self.plugin("Stateful"))"},
+             "ops": [{"id": "given", "plugin": "st", "op": "Ask", "config": {"path": "/data/x.tif"}},
+                     {"id": "missing", "plugin": "st", "op": "Ask", "data": null}]}
+            """)
+        let result = try Self.run(directory)
+        #expect(result.status == 1)
+        #expect(try Self.json(directory, "0/given.json")["path"] == "/data/x.tif")
+        let missing = Self.tasks(result).first { $0["op"] == "missing" }
+        #expect(missing?["error"]?.stringValue?.contains("api.showFileDialog is interactive; give the path as config.path in the workflow") == true,
+                "\(String(describing: missing))")
+    }
+
+    @Test func unknownApiNamesTheFunction() throws {
+        let directory = try Self.folder("""
+            {"name": "unk", "plugins": {"st": "\(Self.plugin("Stateful"))"}, "ops": [{"id": "u", "plugin": "st", "op": "Unknown"}]}
+            """)
+        let result = try Self.run(directory)
+        #expect(result.status == 1)
+        #expect(result.standardError.contains("api.requestUploadUrl is not available in batch"), "\(result.standardError)")
+    }
+
+    @Test func windowsBecomeOutputsAndPluginsCallEachOther() throws {
+        let directory = try Self.folder("""
+            {"name": "win", "plugins": {"st": "\(Self.plugin("Stateful"))", "echo": "\(Self.plugin("Echo"))"},
+             "ops": [{"id": "w", "plugin": "st", "op": "Window"}, {"id": "c", "plugin": "st", "op": "CallEcho", "data": null}]}
+            """)
+        let result = try Self.run(directory)
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(try Self.json(directory, "0/w.json")["window"] == "preview")
+        #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("out/0/w.window1.tif").path))
+        #expect(try Self.json(directory, "0/w.window1.json")["type"] == "imjoy/image")
+        #expect(try String(contentsOf: directory.appendingPathComponent("out/0/note.txt"), encoding: .utf8) == "hello")
+        #expect(try Self.json(directory, "0/c.json")["echo_value"] == 7)
+    }
+
+    // MARK: - Instances
+
+    @Test func functionalPluginWithTwoJobsRunsInTwoProcesses() throws {
+        let directory = try Self.folder("""
+            {"name": "pool", "plugins": {"echo": "\(Self.plugin("Echo"))"}, "inputs": {"n": {"values": \(Array(0..<100))}},
+             "ops": [{"id": "pid", "plugin": "echo", "op": "Pid"}]}
+            """)
+        let result = try Self.run(directory, ["--jobs", "2"])
+        #expect(result.status == 0, "\(result.standardError)")
+        var pids = Set<Int>()
+        for index in 0..<100 {
+            let value = try Self.json(directory, String(format: "%02d/pid.json", index))
+            #expect(value["value"]?.intValue == index)
+            if let pid = value["pid"]?.intValue { pids.insert(pid) }
+        }
+        #expect(pids.count == 2, "\(pids)")
+    }
+
+    @Test func nonFunctionalPluginSeesItemsInOrder() throws {
+        let directory = try Self.folder("""
+            {"name": "ord", "plugins": {"st": "\(Self.plugin("Stateful"))"}, "inputs": {"n": {"values": \(Array(0..<20))}},
+             "ops": [{"id": "seen", "plugin": "st"}]}
+            """)
+        let result = try Self.run(directory, ["--jobs", "4"])
+        #expect(result.status == 0, "\(result.standardError)")
+        for index in 0..<20 {
+            let seen = try Self.json(directory, String(format: "%02d/seen.json", index))
+            #expect(seen["seen"] == .array((0...index).map { .integer(Int64($0)) }))
+        }
+    }
+
+    // MARK: - Faults
+
+    @Test func exceptionFailsTheItemWithItsTraceback() throws {
+        let directory = try Self.folder("""
+            {"name": "err", "plugins": {"f": "\(Self.plugin("Faulty"))"}, "inputs": {"what": ["raise", "fine"]},
+             "ops": [{"id": "f", "plugin": "f"}]}
+            """)
+        let result = try Self.run(directory)
+        #expect(result.status == 1)
+        let failed = Self.tasks(result).first { $0["status"] == "failed" }
+        let error = failed?["error"]?.stringValue ?? ""
+        #expect(error.contains("ValueError: boom: raise"), "\(error)")
+        #expect(error.contains("Traceback (most recent call last)") && error.contains("in explode"), "\(error)")
+        #expect(try Self.json(directory, "1/f.json")["value"] == "fine")
+        let log = try String(contentsOf: directory.appendingPathComponent("out/.imjoy-run/plugins/Faulty/plugin.log"), encoding: .utf8)
+        #expect(log.contains("stdout line for fine"))
+    }
+
+    @Test(arguments: [("segv", "signal 11"), ("exit", "exited with status 3")])
+    func crashedProcessFailsItsItemAndIsReplaced(what: String, reason: String) throws {
+        let directory = try Self.folder("""
+            {"name": "crash", "plugins": {"f": "\(Self.plugin("Faulty"))"}, "inputs": {"what": ["a", "\(what)", "b"]},
+             "ops": [{"id": "f", "plugin": "f"}]}
+            """)
+        let result = try Self.run(directory)
+        #expect(result.status == 1)
+        let failed = Self.tasks(result).filter { $0["status"] == "failed" }
+        #expect(failed.count == 1)
+        #expect(failed.first?["item_index"] == 1)
+        #expect(failed.first?["error"]?.stringValue?.contains(reason) == true, "\(failed)")
+        let first = try Self.json(directory, "0/f.json")
+        let last = try Self.json(directory, "2/f.json")
+        #expect(last["value"] == "b")
+        #expect(first["pid"] != last["pid"], "a new process after the crash")
+    }
+
+    @Test func setupFailureFailsEveryItemWithoutRestartingForEach() throws {
+        let directory = try Self.folder("""
+            {"name": "broken", "plugins": {"b": "\(Self.plugin("BrokenSetup"))"}, "inputs": {"n": [1, 2, 3, 4]},
+             "ops": [{"id": "b", "plugin": "b"}]}
+            """)
+        let result = try Self.run(directory, ["--jobs", "1"])
+        #expect(result.status == 1)
+        let failed = Self.tasks(result).filter { $0["status"] == "failed" }
+        #expect(failed.count == 4)
+        for task in failed {
+            let error = task["error"]?.stringValue ?? ""
+            #expect(error.contains("the plugin failed to load or set up: RuntimeError: no model file") && error.contains("in setup"), "\(error)")
+        }
+        let log = try String(contentsOf: directory.appendingPathComponent("out/.imjoy-run/plugins/BrokenSetup/plugin.log"), encoding: .utf8)
+        #expect(!log.contains("ready"))
+    }
+
+    @Test func hungCallIsKilledAtItsTimeout() throws {
+        let directory = try Self.folder("""
+            {"name": "hang", "plugins": {"f": "\(Self.plugin("Faulty"))"}, "inputs": {"what": ["hang", "after"]},
+             "ops": [{"id": "f", "plugin": "f", "timeout": 2}]}
+            """)
+        let start = Date()
+        let result = try Self.run(directory)
+        #expect(Date().timeIntervalSince(start) < 30)
+        #expect(result.status == 1)
+        let failed = Self.tasks(result).filter { $0["status"] == "failed" }
+        #expect(failed.first?["error"]?.stringValue?.contains("timed out") == true, "\(failed)")
+        #expect(try Self.json(directory, "1/f.json")["value"] == "after")
+        #expect(try Self.startedProcesses(directory, plugin: "Faulty").count == 2)
+        for pid in try Self.startedProcesses(directory, plugin: "Faulty") {
+            #expect(kill(pid_t(pid), 0) != 0, "process \(pid) outlived the runner")
+        }
+    }
+
+    @Test(arguments: [SIGINT, SIGTERM])
+    func noPluginProcessOutlivesAnInterruptedRun(signal: Int32) throws {
+        let directory = try Self.folder("""
+            {"name": "int", "plugins": {"f": "\(Self.plugin("Faulty"))"}, "inputs": {"what": ["hang"]},
+             "ops": [{"id": "f", "plugin": "f"}]}
+            """)
+        let process = Process()
+        process.executableURL = Fixtures.imjoyRunExecutable
+        process.arguments = ["run", "w.json", "--out", "out", "--no-progress"]
+        process.currentDirectoryURL = directory
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var pids: [Int] = []
+        for _ in 0..<200 where pids.isEmpty {
+            usleep(50_000)
+            pids = (try? Self.startedProcesses(directory, plugin: "Faulty")) ?? []
+        }
+        #expect(pids.count == 1)
+        usleep(200_000)
+        kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 128 + signal)
+        for pid in pids { #expect(kill(pid_t(pid), 0) != 0, "process \(pid) outlived the runner") }
+    }
+}
+
+/// `imjoy-run env` and how `run` picks a prepared environment up (offline: no pip requirements).
+@Suite(.serialized) struct PythonEnvironmentTests {
+    @Test func envPreparesAVenvThatRunUses() throws {
+        let directory = try PythonHostTests.folder("""
+            {"name": "env", "plugins": {"e": "\(PythonHostTests.plugin("Env"))@T1"}, "ops": [{"id": "e", "plugin": "e"}]}
+            """)
+        let cache = directory.appendingPathComponent("envs").path
+        let plugin = PythonHostTests.plugin("Env") + "@T1"
+
+        let dry = try CommandRunner.imjoyRun(["env", plugin, "--cache-dir", cache, "--dry-run"], in: directory)
+        #expect(dry.status == 0, "\(dry.standardError)")
+        #expect(dry.standardOutput.contains("would run (needs --allow-install): echo prepared > marker.txt"), "\(dry.standardOutput)")
+        #expect(!FileManager.default.fileExists(atPath: cache))
+
+        // Before `env`: the configured interpreter.
+        let before = try PythonHostTests.run(directory, ["--cache-dir", cache])
+        #expect(before.status == 0, "\(before.standardError)")
+        #expect(try PythonHostTests.json(directory, "0/e.json")["prefix"]?.stringValue?.hasPrefix(cache) == false)
+        #expect(try PythonHostTests.json(directory, "0/e.json")["variable"] == "42")
+
+        let prepared = try CommandRunner.imjoyRun(["env", plugin, "--cache-dir", cache], in: directory)
+        #expect(prepared.status == 0, "\(prepared.standardError)")
+        #expect(prepared.standardOutput.contains("would run (needs --allow-install): echo prepared > marker.txt"))
+        #expect(prepared.standardOutput.contains("environment ready: \(cache)/Env-T1-"))
+        let folder = try #require(try FileManager.default.contentsOfDirectory(atPath: cache).first)
+        #expect(!FileManager.default.fileExists(atPath: "\(cache)/\(folder)/work/marker.txt"), "cmd: ran without --allow-install")
+
+        let again = try CommandRunner.imjoyRun(["env", plugin, "--cache-dir", cache], in: directory)
+        #expect(again.standardOutput.contains("environment ready"))
+        #expect(!again.standardOutput.contains("running:"), "reused")
+
+        let after = try PythonHostTests.run(directory, ["--cache-dir", cache])
+        #expect(after.status == 0, "\(after.standardError)")
+        #expect(try PythonHostTests.json(directory, "0/e.json")["prefix"] == .string("\(cache)/\(folder)"))
+    }
+
+    @Test func allowInstallRunsCommands() throws {
+        let directory = try Fixtures.temporaryDirectory("imjoy-run-env")
+        let cache = directory.appendingPathComponent("envs").path
+        let result = try CommandRunner.imjoyRun(["env", PythonHostTests.plugin("Env") + "@T1", "--cache-dir", cache, "--allow-install"], in: directory)
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.contains("running: echo prepared > marker.txt"))
+        let folder = try #require(try FileManager.default.contentsOfDirectory(atPath: cache).first)
+        #expect(FileManager.default.fileExists(atPath: "\(cache)/\(folder)/work/marker.txt"))
+    }
+}
