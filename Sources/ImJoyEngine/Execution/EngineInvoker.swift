@@ -10,12 +10,12 @@ public struct EngineInvoker: OpInvoker {
 
     /// - Throws: ``EngineError/noHost(op:plugin:type:)`` when the plan calls a plugin whose type
     ///   has no host yet.
-    public init(plan: WorkflowPlan, hdf5Files: SharedHDF5Files = SharedHDF5Files()) throws(EngineError) {
+    public init(plan: WorkflowPlan, hdf5Files: SharedHDF5Files = SharedHDF5Files(), provenance: ProvenanceBuilder? = nil) throws(EngineError) {
         for op in plan.ops {
             guard let alias = op.pluginAlias, let plugin = plan.validated.plugins[alias] else { continue }
             throw .noHost(op: op.id, plugin: plugin.config.name, type: plugin.config.type.rawValue)
         }
-        builtins = BuiltinInvoker(baseDirectory: plan.workflow.baseDirectory, hdf5Files: hdf5Files)
+        builtins = BuiltinInvoker(baseDirectory: plan.workflow.baseDirectory, hdf5Files: hdf5Files, provenance: provenance)
     }
 
     public func invoke(_ call: OpCall) throws -> JSONValue {

@@ -52,6 +52,15 @@ struct RunCommand: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Skip items whose completion record matches their outputs (size and SHA-256). Default: on for shards and Slurm array tasks, off otherwise.")
     var resume: Bool?
 
+    @Option(help: "The result cache of functional ops (default: <out>/.imjoy-run/cache; docs/reproducibility.md).")
+    var cache: String?
+
+    @Flag(help: "Call every op; neither read nor fill the cache.")
+    var noCache = false
+
+    @Option(help: ArgumentHelp("Call this op even when the cache has its result (repeatable).", valueName: "OP"))
+    var rerun: [String] = []
+
     func run() throws {
         let plan = try options.plan()
         let selection = try withInputErrors {
@@ -80,9 +89,15 @@ struct RunCommand: ParsableCommand {
             jobs: jobs ?? RunOptions.defaultJobs(), failFast: failFast, retries: retries,
             outputDirectory: outputDirectory, arrayFormat: format)
         let hdf5Files = SharedHDF5Files(shardLabel: selection.shard.flatMap { $0.count > 1 ? $0.label : nil })
-        let invoker = try withInputErrors { try EngineInvoker(plan: plan, hdf5Files: hdf5Files) }
+        let provenance = ProvenanceBuilder(plan: plan)
+        let invoker = try withInputErrors { try EngineInvoker(plan: plan, hdf5Files: hdf5Files, provenance: provenance) }
+        var writer = OutputWriter(options: runOptions, defaults: plan.workflow.output, hdf5Files: hdf5Files)
+        writer.provenance = provenance
+        let resultCache = noCache ? nil : DiskCache(
+            directory: cache ?? CompletionRecords(outputDirectory: outputDirectory).stateDirectory.appendingPathComponent("cache").path,
+            plan: plan, rerun: Set(rerun), log: { line in FileHandle.standardError.write(Data(("imjoy-run: " + line + "\n").utf8)) })
         let tracker = CompletionTracker(
-            sink: OutputWriter(options: runOptions, defaults: plan.workflow.output, hdf5Files: hdf5Files),
+            sink: writer,
             records: records, plan: plan, items: items, hdf5Files: hdf5Files)
         var observers: [any RunObserver] = [tracker]
         var eventHandle: FileHandle?
@@ -91,7 +106,7 @@ struct RunCommand: ParsableCommand {
         }
         if let eventsPath {
             eventHandle = try withInputErrors { try openForWriting(eventsPath) }
-            observers.append(JSONLinesEventWriter(handle: eventHandle!, workflow: plan.workflow.name))
+            observers.append(JSONLinesEventWriter(handle: eventHandle!, workflow: plan.workflow.name, plan: plan))
         }
         let stdoutIsTerminal = isatty(STDOUT_FILENO) == 1
         if !stdoutIsTerminal { observers.append(JSONLinesEventWriter(handle: .standardOutput, workflow: plan.workflow.name)) }
@@ -102,7 +117,7 @@ struct RunCommand: ParsableCommand {
             plan: plan, items: items, invoker: invoker, options: runOptions,
             sink: tracker,
             checker: try withInputErrors { try SchemaDataChecker(plan: plan) },
-            observer: RunObservers(observers))
+            observer: RunObservers(observers), cache: resultCache)
         var summary = executor.run()
         var exitCode = summary.exitCode
         do {
@@ -114,6 +129,14 @@ struct RunCommand: ParsableCommand {
         }
         for problem in tracker.writeErrors { printWarning("completion record not written (the item will run again): \(problem)") }
         try? eventHandle?.close()
+        let manifest = RunManifest.build(plan: plan, items: shardItems, records: records, provenance: provenance, arrayFormat: format.rawValue)
+        let manifestURL = selection.shard.flatMap { $0.count > 1 ? RunManifest.shardURL(outputDirectory: outputDirectory, label: $0.label) : nil }
+            ?? RunManifest.url(outputDirectory: outputDirectory)
+        do { try RunManifest.write(manifest, started: started, finished: Date().timeIntervalSince1970, to: manifestURL) } catch { printWarning("manifest not written: \(error)") }
+        if let resultCache {
+            let stats = resultCache.statistics
+            printNote("cache \(resultCache.directory.path): \(stats.hits) hits, \(stats.misses) misses")
+        }
         if let recordShard = selection.shard, selection.isSharded {
             let record = ShardRunRecord(
                 workflow: plan.workflow.name, shard: recordShard, items: shardItems.map(\.key), resumed: resumed, summary: summary,
