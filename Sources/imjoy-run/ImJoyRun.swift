@@ -32,6 +32,9 @@ struct ImJoyRun: AsyncParsableCommand {
             ConvertCommand.self,
             GatherCommand.self,
             SlurmCommand.self,
+            VerifyCommand.self,
+            CacheCommand.self,
+            ReportCommand.self,
         ],
         defaultSubcommand: RunCommand.self
     )
