@@ -98,9 +98,12 @@ public final class DiskCache: ResultCache, @unchecked Sendable {
 
     // MARK: - ResultCache
 
-    public func lookup(_ call: OpCall, sourceKeys: [String: String]) -> CacheLookup {
+    public func lookup(_ call: OpCall, sourceKeys: [String: String], lazy: Bool) -> CacheLookup {
         guard let parts = components(call, sourceKeys: sourceKeys) else { return CacheLookup(key: nil, result: nil) }
         let key = parts.key
+        // Read ops are keyed (their key stands for the file's content downstream) but not stored:
+        // reading the file again costs what reading a cache entry would.
+        if Self.isReadOp(call.op) { return CacheLookup(key: key, result: nil) }
         if rerun.contains(call.op.id) {
             log("\(call.op.id) reran for item \(call.item.key): --rerun \(call.op.id)")
             lock.withLock {
@@ -108,6 +111,11 @@ public final class DiskCache: ResultCache, @unchecked Sendable {
                 pendingParts[key] = parts
             }
             return CacheLookup(key: key, result: nil)
+        }
+        if lazy, exists(key) {
+            lock.withLock { counters.hits += 1 }
+            if readIndex(call: call)?.key != key { writeIndex(parts, call: call) }
+            return CacheLookup(key: key, result: [Self.referenceKey: .string(key)])
         }
         if let result = load(key) {
             lock.withLock { counters.hits += 1 }
@@ -124,7 +132,48 @@ public final class DiskCache: ResultCache, @unchecked Sendable {
         return CacheLookup(key: key, result: nil)
     }
 
+    public static let referenceKey = "$imjoy_cache_ref"
+
+    static func isReadOp(_ op: PlannedOp) -> Bool {
+        if case .builtin(let name) = op.spec.target, name == "read-tiff" || name == "read-hdf5" { return true }
+        return false
+    }
+
+    /// Whether a complete entry for `key` is stored (and marks it used).
+    func exists(_ key: String) -> Bool {
+        let resultURL = entryURL(key).appendingPathComponent("result.json")
+        guard FileManager.default.fileExists(atPath: resultURL.path) else { return false }
+        try? FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: resultURL.path)
+        return true
+    }
+
+    public func isLazy(_ value: JSONValue) -> Bool {
+        switch value {
+        case .object(let members): members[Self.referenceKey] != nil || members.values.contains(where: isLazy)
+        case .array(let elements): elements.contains(where: isLazy)
+        default: false
+        }
+    }
+
+    public func materialize(_ value: JSONValue) throws -> JSONValue {
+        switch value {
+        case .object(let members):
+            if members.count == 1, let key = members[Self.referenceKey]?.stringValue {
+                guard let loaded = load(key) else {
+                    throw CocoaError(.fileReadNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "cache entry \(key) vanished during the run (pruned?); run again"])
+                }
+                return loaded
+            }
+            var out = JSONObject()
+            for (name, member) in members { out[name] = try materialize(member) }
+            return .object(out)
+        case .array(let elements): return .array(try elements.map(materialize))
+        default: return value
+        }
+    }
+
     public func store(_ result: JSONValue, key: String, call: OpCall) {
+        if Self.isReadOp(call.op) { return }
         guard let parts = lock.withLock({ pendingParts.removeValue(forKey: key) }) else { return }
         do {
             try save(result, key: key)

@@ -15,8 +15,14 @@ public enum RunnerInfo {
 /// The executor hands over the cache keys of the tasks whose results make up the data
 /// (`sourceKeys`, by op id) so a key can be derived without rehashing upstream arrays.
 public protocol ResultCache: Sendable {
-    /// The key of `call` (`nil`: the op is not cached) and, on a hit, the stored result.
-    func lookup(_ call: OpCall, sourceKeys: [String: String]) -> CacheLookup
+    /// The key of `call` (`nil`: the op is not cached) and, on a hit, the stored result — with
+    /// `lazy`, a reference to it that ``materialize(_:)`` loads (for results only consumed whole
+    /// by later ops, which often hit too and never need the data).
+    func lookup(_ call: OpCall, sourceKeys: [String: String], lazy: Bool) -> CacheLookup
+    /// `value` with every lazy reference replaced by the stored result.
+    func materialize(_ value: JSONValue) throws -> JSONValue
+    /// Whether `value` holds lazy references.
+    func isLazy(_ value: JSONValue) -> Bool
     /// Stores the result of a successful call under `key`.
     func store(_ result: JSONValue, key: String, call: OpCall)
 }
@@ -39,15 +45,36 @@ public final class FileHashes: @unchecked Sendable {
 
     public init() {}
 
+    /// Where hashes persist across runs (`<cache>/files`), set when a run uses a cache.
+    private var store: URL?
+
+    /// Keeps hashes in `directory` too, keyed by path and validated by size, inode, and
+    /// modification and change times in nanoseconds (as git's index does): a warm rerun does
+    /// not read its input files again just to hash them.
+    public func persist(in directory: URL) {
+        lock.withLock { store = directory }
+    }
+
     /// The hex SHA-256 of the regular file at `path`, or `nil` when there is none.
     public func sha256(_ path: String) -> String? {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-              (attributes[.type] as? FileAttributeType) == .typeRegular else { return nil }
-        let size = (attributes[.size] as? NSNumber)?.intValue ?? -1
-        let mtime = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-        if let known = lock.withLock({ memo[path] }), known.size == size, known.mtime == mtime { return known.sha256 }
+        var info = stat()
+        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        let size = Int(info.st_size)
+        let mtime = Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) * 1e-9
+        let stamp = "\(info.st_size) \(info.st_ino) \(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec) \(info.st_ctim.tv_sec).\(info.st_ctim.tv_nsec)"
+        let (known, directory) = lock.withLock { (memo[path], store) }
+        if let known, known.size == size, known.mtime == mtime { return known.sha256 }
+        let record = directory?.appendingPathComponent(SHA256.hex(Data(path.utf8)).prefix(32) + ".txt")
+        if let record, let text = try? String(contentsOf: record, encoding: .utf8) {
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            if lines.count >= 3, lines[0] == path, lines[1] == stamp, lines[2].count == 64 {
+                lock.withLock { memo[path] = (size, mtime, String(lines[2])) }
+                return String(lines[2])
+            }
+        }
         guard let (hash, _) = try? SHA256.file(path) else { return nil }
         lock.withLock { memo[path] = (size, mtime, hash) }
+        if let record { try? CompletionRecords.writeAtomicallyFast(Data("\(path)\n\(stamp)\n\(hash)\n".utf8), to: record) }
         return hash
     }
 

@@ -47,6 +47,9 @@ public final class WorkflowExecutor: @unchecked Sendable {
     private let isTerminal: [Bool]
     private let laneOfOp: [Int?]
     private let lanes: [[Int]]
+    /// Whether a cache hit of the op may stay a lazy reference: it is not terminal and every
+    /// consumer takes its whole result (`$op`, no field path).
+    private let lazyResults: [Bool]
 
     // Mutable state, guarded by `lock`.
     private let lock = NSLock()
@@ -138,6 +141,10 @@ public final class WorkflowExecutor: @unchecked Sendable {
         }
         self.lanes = lanes
         self.laneOfOp = laneOfOp
+        lazyResults = ops.map { op in
+            guard consumed.contains(op.id) else { return false }
+            return ops.allSatisfy { other in !other.sourceOps.contains(op.id) || Self.takesWhole(other.data, op.id) }
+        }
         laneQueues = lanes.indices.map { DispatchQueue(label: "imjoy-run.lane.\($0)") }
         workerQueues = (0..<options.jobs).map { DispatchQueue(label: "imjoy-run.worker.\($0)") }
 
@@ -157,6 +164,16 @@ public final class WorkflowExecutor: @unchecked Sendable {
         lanePosition = [Int](repeating: 0, count: lanes.count)
         laneBusy = [Bool](repeating: false, count: lanes.count)
         freeWorkers = Array((0..<options.jobs).reversed())
+    }
+
+    /// Whether every reference to `op` in `expression` is `$op` itself.
+    static func takesWhole(_ expression: DataExpression, _ op: String) -> Bool {
+        switch expression {
+        case .literal, .input: true
+        case .result(let id, let path): id != op || path.isEmpty
+        case .array(let elements): elements.allSatisfy { takesWhole($0, op) }
+        case .object(let members): members.values.allSatisfy { takesWhole($0, op) }
+        }
     }
 
     /// Runs every task and returns when all are done (or skipped).
@@ -260,27 +277,42 @@ public final class WorkflowExecutor: @unchecked Sendable {
         switch data {
         case .failure(let error):
             outcome = .failure(TaskFailure("data: \(error)"))
-        case .success(let data):
-            if let problem = checker?.checkInputs(data, op: op, baseDirectory: plan.workflow.baseDirectory) {
+        case .success(var data):
+            // The cache first: a hit needs neither the data (it may hold lazy references to
+            // cached results) nor the inputs check (the same data passed it when it was stored).
+            var lookup: CacheLookup?
+            var lostEntry: String?
+            if let cache {
+                let context = OpCall.context(op: op, data: data, variables: plan.variables, workflowID: plan.workflowID(for: item))
+                lookup = cache.lookup(OpCall(op: op, item: item, context: context, attempt: 1, outputDirectory: options.outputDirectory),
+                                      sourceKeys: sourceKeys, lazy: lazyResults[task % opCount])
+                cacheKey = lookup?.key
+                if lookup?.result == nil, cache.isLazy(data) {
+                    do { data = try cache.materialize(data) } catch { lostEntry = "\(error)" }
+                }
+            }
+            if let lostEntry {
+                outcome = .failure(TaskFailure(lostEntry))
+            } else if let hit = lookup?.result {
+                cached = true
+                var result: Result<JSONValue, any Error> = .success(hit)
+                if isTerminal[task % opCount], let cache, cache.isLazy(hit) { result = Result { try cache.materialize(hit) } }
+                switch result {
+                case .success(let value): outcome = writeTerminal(value, op: op, item: item, isTerminal: isTerminal[task % opCount])
+                case .failure(let error): outcome = .failure(TaskFailure("\(error)"))
+                }
+            } else if let problem = checker?.checkInputs(data, op: op, baseDirectory: plan.workflow.baseDirectory) {
                 outcome = .failure(TaskFailure("data does not match the op's inputs schema: \(problem)"))
             } else {
                 let context = OpCall.context(op: op, data: data, variables: plan.variables, workflowID: plan.workflowID(for: item))
-                let lookup = cache?.lookup(OpCall(op: op, item: item, context: context, attempt: 1, outputDirectory: options.outputDirectory),
-                                           sourceKeys: sourceKeys)
-                cacheKey = lookup?.key
-                if let hit = lookup?.result {
-                    cached = true
-                    outcome = writeTerminal(hit, op: op, item: item, isTerminal: isTerminal[task % opCount])
-                } else {
-                    let allowed = (op.spec.retries ?? options.retries) + 1
-                    repeat {
-                        attempts += 1
-                        let call = OpCall(op: op, item: item, context: context, attempt: attempts, outputDirectory: options.outputDirectory)
-                        outcome = perform(call, isTerminal: isTerminal[task % opCount])
-                    } while attempts < allowed && (try? outcome.get()) == nil
-                    if let cache, let key = cacheKey, case .success(let (result, _)) = outcome {
-                        cache.store(result, key: key, call: OpCall(op: op, item: item, context: context, attempt: attempts, outputDirectory: options.outputDirectory))
-                    }
+                let allowed = (op.spec.retries ?? options.retries) + 1
+                repeat {
+                    attempts += 1
+                    let call = OpCall(op: op, item: item, context: context, attempt: attempts, outputDirectory: options.outputDirectory)
+                    outcome = perform(call, isTerminal: isTerminal[task % opCount])
+                } while attempts < allowed && (try? outcome.get()) == nil
+                if let cache, let key = cacheKey, case .success(let (result, _)) = outcome {
+                    cache.store(result, key: key, call: OpCall(op: op, item: item, context: context, attempt: attempts, outputDirectory: options.outputDirectory))
                 }
             }
         }

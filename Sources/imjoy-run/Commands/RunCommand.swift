@@ -96,6 +96,7 @@ struct RunCommand: ParsableCommand {
         let resultCache = noCache ? nil : DiskCache(
             directory: cache ?? CompletionRecords(outputDirectory: outputDirectory).stateDirectory.appendingPathComponent("cache").path,
             plan: plan, rerun: Set(rerun), log: { line in FileHandle.standardError.write(Data(("imjoy-run: " + line + "\n").utf8)) })
+        if let resultCache { FileHashes.shared.persist(in: resultCache.directory.appendingPathComponent("files")) }
         let tracker = CompletionTracker(
             sink: writer,
             records: records, plan: plan, items: items, hdf5Files: hdf5Files)
