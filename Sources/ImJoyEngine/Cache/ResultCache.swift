@@ -56,13 +56,14 @@ public final class FileHashes: @unchecked Sendable {
     }
 
     /// The hex SHA-256 of the regular file at `path`, or `nil` when there is none.
-    public func sha256(_ path: String) -> String? {
+    /// `persist: false` keeps the hash in this process only (output files).
+    public func sha256(_ path: String, persist: Bool = true) -> String? {
         var info = stat()
         guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
         let size = Int(info.st_size)
         let mtime = Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) * 1e-9
         let stamp = "\(info.st_size) \(info.st_ino) \(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec) \(info.st_ctim.tv_sec).\(info.st_ctim.tv_nsec)"
-        let (known, directory) = lock.withLock { (memo[path], store) }
+        let (known, directory) = lock.withLock { (memo[path], persist ? store : nil) }
         if let known, known.size == size, known.mtime == mtime { return known.sha256 }
         let record = directory?.appendingPathComponent(SHA256.hex(Data(path.utf8)).prefix(32) + ".txt")
         if let record, let text = try? String(contentsOf: record, encoding: .utf8) {

@@ -108,7 +108,12 @@ public struct CompletionRecords: Sendable {
         let base = Self.base(outputDirectory)
         var entries: [File] = []
         for path in Set(files).sorted() {
-            let (sha256, size) = try SHA256.file(base.appendingPathComponent(path).path)
+            // A shared file is listed by every item: hash it once (memoised by size and mtime).
+            let full = base.appendingPathComponent(path).path
+            guard let sha256 = FileHashes.shared.sha256(full, persist: false),
+                  let size = (try? FileManager.default.attributesOfItem(atPath: full)[.size] as? NSNumber)?.intValue else {
+                throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: full])
+            }
             entries.append(File(path: path, size: size, sha256: sha256))
         }
         let record = Record(item: item.key, index: item.index, workflow: workflow, fingerprint: fingerprint, files: entries,
