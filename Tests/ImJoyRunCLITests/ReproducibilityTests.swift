@@ -12,6 +12,7 @@ import TestSupport
                  {"id": "mask", "builtin": "threshold", "config": {"method": "mean", "foreground": 255}},
                  {"id": "stats", "builtin": "stats", "data": "$gaussian"},
                  {"id": "proj", "builtin": "max-projection", "data": "$gaussian"},
+                 {"id": "keep", "builtin": "write-hdf5", "config": {"path": "{item}.h5", "dataset": "smooth"}, "data": "$gaussian"},
                  {"id": "save", "builtin": "write-tiff", "config": {"path": "{stem}_mask.tif", "imagej": "yes"}, "data": "$mask"}]}
         """
 
@@ -170,7 +171,7 @@ import TestSupport
         print("kill -9 + resume: \(resumed.standardError.split(separator: "\n").first { $0.contains("resume:") } ?? "")")
         prints["kill -9 + resume"] = try Self.fingerprint(directory.appendingPathComponent("killed"))
         let reference = prints["jobs 1"]!
-        #expect(reference.contains("manifest.json") && reference.contains("img_39_mask.tif"))
+        #expect(reference.contains("manifest.json") && reference.contains("img_39_mask.tif") && reference.contains("img_39.h5"))
         for (variant, value) in prints.sorted(by: { $0.key < $1.key }) {
             #expect(value == reference, "\(variant) differs from --jobs 1:\n\(value)\nvs\n\(reference)")
         }
