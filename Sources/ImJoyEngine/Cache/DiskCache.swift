@@ -251,8 +251,7 @@ public final class DiskCache: ResultCache, @unchecked Sendable {
             switch value {
             case .object(let members):
                 if let index = members[Self.blobKey]?.intValue, let size = members["size"]?.intValue {
-                    guard let bytes = FileManager.default.contents(atPath: entry.appendingPathComponent("blob-\(index).bin").path),
-                          bytes.count == size else { return nil }
+                    guard let bytes = Self.readBlob(entry.appendingPathComponent("blob-\(index).bin").path, size: size) else { return nil }
                     return .bytes(JSONBytes(bytes))
                 }
                 var out = JSONObject()
@@ -291,8 +290,7 @@ public final class DiskCache: ResultCache, @unchecked Sendable {
                 case .bytes(let bytes):
                     let index = blobs
                     blobs += 1
-                    let data = bytes.withUnsafeBytes { Data($0) }
-                    try data.write(to: temporary.appendingPathComponent("blob-\(index).bin"))
+                    try bytes.withUnsafeBytes { try Self.writeBlob($0, to: temporary.appendingPathComponent("blob-\(index).bin").path) }
                     return [Self.blobKey: .integer(Int64(index)), "size": .integer(Int64(bytes.count))]
                 case .array(let elements): return .array(try elements.map(strip))
                 case .object(let members):
@@ -312,6 +310,39 @@ public final class DiskCache: ResultCache, @unchecked Sendable {
         } catch {
             try? FileManager.default.removeItem(at: temporary)
             throw error
+        }
+    }
+
+    /// Reads exactly `size` bytes (no intermediate `Data`); `nil` when the file is shorter or longer.
+    static func readBlob(_ path: String, size: Int) -> [UInt8]? {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var complete = false
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            var done = 0
+            while done < size {
+                let n = read(fd, buffer.baseAddress! + done, size - done)
+                if n <= 0 { break }
+                done += n
+            }
+            var extra: UInt8 = 0
+            complete = done == size && read(fd, &extra, 1) == 0
+            count = complete ? size : 0
+        }
+        return complete ? bytes : nil
+    }
+
+    /// Writes `bytes` to a new file at `path` straight from memory.
+    static func writeBlob(_ bytes: UnsafeRawBufferPointer, to path: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
+        defer { close(fd) }
+        var done = 0
+        while done < bytes.count {
+            let n = write(fd, bytes.baseAddress! + done, bytes.count - done)
+            if n <= 0 { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
+            done += n
         }
     }
 
