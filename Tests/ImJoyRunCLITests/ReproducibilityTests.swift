@@ -53,7 +53,7 @@ import TestSupport
         try text.replacingOccurrences(of: "\"sigma\": 2", with: "\"sigma\": 3").write(to: directory.appendingPathComponent("w.json"), atomically: true, encoding: .utf8)
         let changed = try Self.run(["run", "w.json", "--out", "out"], in: directory)
         #expect(changed.standardError.contains("gaussian reran for item img_1: config.sigma changed 2 → 3"), "\(changed.standardError)")
-        #expect(changed.standardError.contains("mask reran for item img_1: its input data changed"))
+        #expect(changed.standardError.contains("mask reran for item img_1: its input from gaussian changed"))
         #expect(changed.standardError.contains("0 hits, 12 misses"), "\(changed.standardError)")
         let forced = try Self.run(["run", "w.json", "--out", "out", "--rerun", "gaussian"], in: directory)
         #expect(forced.standardError.contains("gaussian reran for item img_0: --rerun gaussian"))

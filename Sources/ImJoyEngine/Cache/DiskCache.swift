@@ -126,7 +126,7 @@ public final class DiskCache: ResultCache, @unchecked Sendable {
             counters.misses += 1
             pendingParts[key] = parts
         }
-        if let previous = readIndex(call: call), let reason = Self.explain(previous: previous, current: parts) {
+        if let previous = readIndex(call: call), let reason = Self.explain(previous: previous, current: parts, sourceOps: call.op.sourceOps) {
             log("\(call.op.id) reran for item \(call.item.key): \(reason)")
         }
         return CacheLookup(key: key, result: nil)
@@ -185,7 +185,7 @@ public final class DiskCache: ResultCache, @unchecked Sendable {
     }
 
     /// One line: what differs between the last key's components and these.
-    static func explain(previous: IndexEntry, current: Components) -> String? {
+    static func explain(previous: IndexEntry, current: Components, sourceOps: [String] = []) -> String? {
         let old = previous.components
         if previous.key == current.key { return "its cache entry is gone (pruned or never completed)" }
         var reasons: [String] = []
@@ -207,7 +207,9 @@ public final class DiskCache: ResultCache, @unchecked Sendable {
                 }
             }
         }
-        if old.inputs != current.inputs { reasons.append("its input data changed") }
+        if old.inputs != current.inputs {
+            reasons.append(sourceOps.isEmpty ? "its input data changed" : "its input from \(sourceOps.joined(separator: ", ")) changed")
+        }
         return reasons.isEmpty ? "its key changed" : reasons.joined(separator: "; ")
     }
 
