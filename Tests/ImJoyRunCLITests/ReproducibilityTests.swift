@@ -184,6 +184,21 @@ import TestSupport
         let ok = try CommandRunner.imjoyRun(["verify", "out/manifest.json"], in: directory)
         #expect(ok.status == 0, "\(ok.standardOutput)\(ok.standardError)")
         #expect(ok.standardOutput.contains("identical  img_0_mask.tif"))
+        // A tampered hash in the manifest.
+        let manifest = directory.appendingPathComponent("out/manifest.json")
+        let original = try String(contentsOf: manifest, encoding: .utf8)
+        let tamper = try CommandRunner.python("""
+            import sys, json
+            m = json.load(open(sys.argv[1]))
+            entry = next(o for o in m["outputs"] if o["path"] == "img_2/stats.json")
+            entry["sha256"] = "0" * 64
+            json.dump(m, open(sys.argv[1], "w"), indent=2, sort_keys=True)
+            """, [manifest.path])
+        #expect(tamper.status == 0)
+        let tampered = try CommandRunner.imjoyRun(["verify", "out/manifest.json"], in: directory)
+        #expect(tampered.status == 1)
+        #expect(tampered.standardOutput.contains("different  img_2/stats.json"), "\(tampered.standardOutput)")
+        try original.write(to: manifest, atomically: true, encoding: .utf8)
         // An input file changed since the run: its outputs come out different.
         let tweak = try CommandRunner.python("""
             import sys, numpy as np, tifffile

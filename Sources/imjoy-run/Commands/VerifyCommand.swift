@@ -9,8 +9,8 @@ struct VerifyCommand: ParsableCommand {
         commandName: "verify",
         abstract: "Re-execute a run recorded in manifest.json (no cache, temporary folder) and compare every output.",
         discussion: """
-            Reports each recorded output as identical, different or missing, and input files whose \
-            content changed since the run. Exit 0 when every output is identical, 1 otherwise, 2 \
+            Reports each recorded output as identical, different or missing (and outputs the rerun \
+            made that the manifest does not list), and input files whose content changed since the run. Exit 0 when every output is identical, 1 otherwise, 2 \
             for an unreadable manifest.
             """
     )
@@ -57,8 +57,10 @@ struct VerifyCommand: ParsableCommand {
             }
         }
         var identical = 0
+        var listed: Set<String> = []
         for output in recorded["outputs"]?.arrayValue ?? [] {
             guard let path = output["path"]?.stringValue, let hash = output["sha256"]?.stringValue else { continue }
+            listed.insert(path)
             switch fresh[path] {
             case nil:
                 print("missing    \(path)")
@@ -70,6 +72,11 @@ struct VerifyCommand: ParsableCommand {
                 print("different  \(path)  (recorded \(hash.prefix(12)), now \(other.prefix(12)))")
                 differences += 1
             }
+        }
+        // Outputs the rerun made that the manifest does not list: the manifest is not this run's.
+        for path in fresh.keys.sorted() where !listed.contains(path) {
+            print("unlisted   \(path)  (made by the rerun, not in the manifest)")
+            differences += 1
         }
         if keep { print("rerun kept in \(folder.path)") }
         print("\(identical) identical, \(differences) different or missing")
