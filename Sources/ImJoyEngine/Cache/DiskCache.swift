@@ -377,7 +377,13 @@ public final class DiskCache: ResultCache, @unchecked Sendable {
         let before = entries.reduce(0) { $0 + $1.size }
         var total = before
         var removed = 0
-        try fm.createDirectory(at: root.appendingPathComponent("tmp"), withIntermediateDirectories: true)
+        let tmp = root.appendingPathComponent("tmp")
+        try fm.createDirectory(at: tmp, withIntermediateDirectories: true)
+        // Leftovers of writers that died mid-entry (older than an hour: no live writer takes that long).
+        for leftover in (try? fm.contentsOfDirectory(at: tmp, includingPropertiesForKeys: nil)) ?? [] {
+            let modified = (try? fm.attributesOfItem(atPath: leftover.path)[.modificationDate] as? Date) ?? .distantPast
+            if modified < Date(timeIntervalSinceNow: -3600) { try? fm.removeItem(at: leftover) }
+        }
         for entry in entries.sorted(by: { ($0.used, $0.url.path) < ($1.used, $1.url.path) }) where total > maxBytes {
             let trash = root.appendingPathComponent("tmp/trash-\(UUID().uuidString)")
             guard rename(entry.url.path, trash.path) == 0 else { continue }

@@ -89,6 +89,10 @@ struct RunCommand: ParsableCommand {
             jobs: jobs ?? RunOptions.defaultJobs(), failFast: failFast, retries: retries,
             outputDirectory: outputDirectory, arrayFormat: format)
         let hdf5Files = SharedHDF5Files(shardLabel: selection.shard.flatMap { $0.count > 1 ? $0.label : nil })
+        for op in rerun where !plan.ops.contains(where: { $0.id == op }) {
+            printError("--rerun \(op): the workflow has no op '\(op)' (ops: \(plan.ops.map(\.id).joined(separator: ", ")))")
+            throw ExitCode.invalidInput
+        }
         let provenance = ProvenanceBuilder(plan: plan)
         let invoker = try withInputErrors { try EngineInvoker(plan: plan, hdf5Files: hdf5Files, provenance: provenance) }
         var writer = OutputWriter(options: runOptions, defaults: plan.workflow.output, hdf5Files: hdf5Files)
