@@ -54,11 +54,14 @@ public final class DiskCache: ResultCache, @unchecked Sendable {
     /// Hits, misses and stores so far.
     public var statistics: (hits: Int, misses: Int, stores: Int) { lock.withLock { counters } }
 
-    /// Whether `op`'s results are cached: functional ops, except the writers (their effect is
-    /// the file they write, not their result).
-    public static func isCacheable(_ op: PlannedOp) -> Bool {
-        guard op.isFunctional else { return false }
-        if case .builtin(let name) = op.spec.target, name == "write-tiff" || name == "write-hdf5" { return false }
+    /// Whether `op` gets a key: functional ops (built-in and flagged plugins).
+    public static func isCacheable(_ op: PlannedOp) -> Bool { op.isFunctional }
+
+    /// Whether `op`'s results are stored: keyed ops except the file ops. Writers always run
+    /// (their effect is the file); reading a file again costs what reading an entry would.
+    /// Both still get a key, which stands for their result in the keys of later ops.
+    public static func isStored(_ op: PlannedOp) -> Bool {
+        if case .builtin(let name) = op.spec.target, ["read-tiff", "read-hdf5", "write-tiff", "write-hdf5"].contains(name) { return false }
         return true
     }
 
@@ -101,9 +104,7 @@ public final class DiskCache: ResultCache, @unchecked Sendable {
     public func lookup(_ call: OpCall, sourceKeys: [String: String], lazy: Bool) -> CacheLookup {
         guard let parts = components(call, sourceKeys: sourceKeys) else { return CacheLookup(key: nil, result: nil) }
         let key = parts.key
-        // Read ops are keyed (their key stands for the file's content downstream) but not stored:
-        // reading the file again costs what reading a cache entry would.
-        if Self.isReadOp(call.op) { return CacheLookup(key: key, result: nil) }
+        if !Self.isStored(call.op) { return CacheLookup(key: key, result: nil) }
         if rerun.contains(call.op.id) {
             log("\(call.op.id) reran for item \(call.item.key): --rerun \(call.op.id)")
             lock.withLock {
@@ -133,11 +134,6 @@ public final class DiskCache: ResultCache, @unchecked Sendable {
     }
 
     public static let referenceKey = "$imjoy_cache_ref"
-
-    static func isReadOp(_ op: PlannedOp) -> Bool {
-        if case .builtin(let name) = op.spec.target, name == "read-tiff" || name == "read-hdf5" { return true }
-        return false
-    }
 
     /// Whether a complete entry for `key` is stored (and marks it used).
     func exists(_ key: String) -> Bool {
@@ -173,7 +169,7 @@ public final class DiskCache: ResultCache, @unchecked Sendable {
     }
 
     public func store(_ result: JSONValue, key: String, call: OpCall) {
-        if Self.isReadOp(call.op) { return }
+        if !Self.isStored(call.op) { return }
         guard let parts = lock.withLock({ pendingParts.removeValue(forKey: key) }) else { return }
         do {
             try save(result, key: key)
