@@ -74,7 +74,12 @@ public final class DiskCache: ResultCache, @unchecked Sendable {
         var config: String
         var inputs: String
         var format: Int
-        var key: String { SHA256.hex(Data("imjoy-run cache \(format)\n\(code)\n\(op)\n\(config)\n\(inputs)".utf8)) }
+        /// Plugin ops only: `ctx._variables`, which a plugin may read (built-ins never do).
+        var variables: String? = nil
+        var key: String {
+            let text = "imjoy-run cache \(format)\n\(code)\n\(op)\n\(config)\n\(inputs)" + (variables.map { "\nvariables \($0)" } ?? "")
+            return SHA256.hex(Data(text.utf8))
+        }
     }
 
     func components(_ call: OpCall, sourceKeys: [String: String]) -> Components? {
@@ -95,8 +100,10 @@ public final class DiskCache: ResultCache, @unchecked Sendable {
         case .builtin(let name): name
         case .plugin(_, let opName): opName ?? op.id
         }
-        return Components(code: code, op: name, config: JSONValue.object(call.config).canonicalText, inputs: inputs,
-                          format: RunnerInfo.cacheFormatVersion)
+        var parts = Components(code: code, op: name, config: JSONValue.object(call.config).canonicalText, inputs: inputs,
+                               format: RunnerInfo.cacheFormatVersion)
+        if case .plugin = op.spec.target { parts.variables = (call.context["_variables"] ?? .object([:])).canonicalText }
+        return parts
     }
 
     // MARK: - ResultCache
@@ -203,6 +210,7 @@ public final class DiskCache: ResultCache, @unchecked Sendable {
                 }
             }
         }
+        if old.variables != current.variables { reasons.append("workflow variables changed") }
         if old.inputs != current.inputs {
             reasons.append(sourceOps.isEmpty ? "its input data changed" : "its input from \(sourceOps.joined(separator: ", ")) changed")
         }
