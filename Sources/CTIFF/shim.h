@@ -12,6 +12,14 @@ static inline int CTIFF_TIFFSetField_double(TIFF *tif, uint32_t tag, double valu
 static inline int CTIFF_TIFFSetField_string(TIFF *tif, uint32_t tag, const char *value) { return TIFFSetField(tif, tag, value); }
 static inline int CTIFF_TIFFSetField_uint16_pair(TIFF *tif, uint32_t tag, uint16_t a, uint16_t b) { return TIFFSetField(tif, tag, a, b); }
 static inline int CTIFF_TIFFSetField_count_bytes(TIFF *tif, uint32_t tag, uint32_t count, const void *data) { return TIFFSetField(tif, tag, count, data); }
+/* Sets a private ASCII tag (registering it with this handle first): provenance beside ImageJ metadata. */
+static inline int CTIFF_setPrivateASCII(TIFF *tif, uint32_t tag, const char *value) {
+    if (TIFFFindField(tif, tag, TIFF_ANY) == NULL) {
+        TIFFFieldInfo info = { tag, -1, -1, TIFF_ASCII, FIELD_CUSTOM, 1, 0, (char *)"ImJoyRunProvenance" };
+        if (TIFFMergeFieldInfo(tif, &info, 1) != 0) return 0;
+    }
+    return TIFFSetField(tif, tag, value);
+}
 
 static inline int CTIFF_TIFFGetField_uint16(TIFF *tif, uint32_t tag, uint16_t *value) { return TIFFGetField(tif, tag, value); }
 static inline int CTIFF_TIFFGetField_uint32(TIFF *tif, uint32_t tag, uint32_t *value) { return TIFFGetField(tif, tag, value); }

@@ -33,6 +33,9 @@ struct ImJoyRun: AsyncParsableCommand {
             GatherCommand.self,
             SlurmCommand.self,
             EnvCommand.self,
+            VerifyCommand.self,
+            CacheCommand.self,
+            ReportCommand.self,
         ],
         defaultSubcommand: RunCommand.self
     )

@@ -329,29 +329,29 @@ import TestSupport
         let cache = directory.appendingPathComponent("envs").path
         let plugin = PythonHostTests.plugin("Env") + "@T1"
 
-        let dry = try CommandRunner.imjoyRun(["env", plugin, "--cache-dir", cache, "--dry-run"], in: directory)
+        let dry = try CommandRunner.imjoyRun(["env", plugin, "--env-dir", cache, "--dry-run"], in: directory)
         #expect(dry.status == 0, "\(dry.standardError)")
         #expect(dry.standardOutput.contains("would run (needs --allow-install): echo prepared > marker.txt"), "\(dry.standardOutput)")
         #expect(!FileManager.default.fileExists(atPath: cache))
 
         // Before `env`: the configured interpreter.
-        let before = try PythonHostTests.run(directory, ["--cache-dir", cache])
+        let before = try PythonHostTests.run(directory, ["--env-dir", cache])
         #expect(before.status == 0, "\(before.standardError)")
         #expect(try PythonHostTests.json(directory, "0/e.json")["prefix"]?.stringValue?.hasPrefix(cache) == false)
         #expect(try PythonHostTests.json(directory, "0/e.json")["variable"] == "42")
 
-        let prepared = try CommandRunner.imjoyRun(["env", plugin, "--cache-dir", cache], in: directory)
+        let prepared = try CommandRunner.imjoyRun(["env", plugin, "--env-dir", cache], in: directory)
         #expect(prepared.status == 0, "\(prepared.standardError)")
         #expect(prepared.standardOutput.contains("would run (needs --allow-install): echo prepared > marker.txt"))
         #expect(prepared.standardOutput.contains("environment ready: \(cache)/Env-T1-"))
         let folder = try #require(try FileManager.default.contentsOfDirectory(atPath: cache).first)
         #expect(!FileManager.default.fileExists(atPath: "\(cache)/\(folder)/work/marker.txt"), "cmd: ran without --allow-install")
 
-        let again = try CommandRunner.imjoyRun(["env", plugin, "--cache-dir", cache], in: directory)
+        let again = try CommandRunner.imjoyRun(["env", plugin, "--env-dir", cache], in: directory)
         #expect(again.standardOutput.contains("environment ready"))
         #expect(!again.standardOutput.contains("running:"), "reused")
 
-        let after = try PythonHostTests.run(directory, ["--cache-dir", cache])
+        let after = try PythonHostTests.run(directory, ["--env-dir", cache])
         #expect(after.status == 0, "\(after.standardError)")
         #expect(try PythonHostTests.json(directory, "0/e.json")["prefix"] == .string("\(cache)/\(folder)"))
     }
@@ -359,7 +359,7 @@ import TestSupport
     @Test func allowInstallRunsCommands() throws {
         let directory = try Fixtures.temporaryDirectory("imjoy-run-env")
         let cache = directory.appendingPathComponent("envs").path
-        let result = try CommandRunner.imjoyRun(["env", PythonHostTests.plugin("Env") + "@T1", "--cache-dir", cache, "--allow-install"], in: directory)
+        let result = try CommandRunner.imjoyRun(["env", PythonHostTests.plugin("Env") + "@T1", "--env-dir", cache, "--allow-install"], in: directory)
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.contains("running: echo prepared > marker.txt"))
         let folder = try #require(try FileManager.default.contentsOfDirectory(atPath: cache).first)

@@ -15,10 +15,13 @@ public struct BuiltinInvoker: OpInvoker {
     public let baseDirectory: String
     /// The HDF5 files this run writes (shared with the run's ``OutputWriter``).
     public let hdf5Files: SharedHDF5Files
+    /// Provenance for the files `write-tiff` / `write-hdf5` write.
+    public var provenance: ProvenanceBuilder?
 
-    public init(baseDirectory: String, hdf5Files: SharedHDF5Files = SharedHDF5Files()) {
+    public init(baseDirectory: String, hdf5Files: SharedHDF5Files = SharedHDF5Files(), provenance: ProvenanceBuilder? = nil) {
         self.baseDirectory = baseDirectory
         self.hdf5Files = hdf5Files
+        self.provenance = provenance
     }
 
     /// The names this invoker runs: the catalog in ``BuiltinOps`` (a test checks each has a kernel).
@@ -75,7 +78,7 @@ public struct BuiltinInvoker: OpInvoker {
                 level: config.integer("level", default: 6, range: 1...22))
             let imageJ = try config.yesNo("imagej", default: false)
             let url = try OutputPaths.prepareFile(relative, in: call.outputDirectory)
-            try FileOps.writeTIFF(array, to: url, compression: compression, imageJ: imageJ)
+            try FileOps.writeTIFF(array, to: url, compression: compression, imageJ: imageJ, provenance: provenance?.text(op: call.opID, item: call.item))
             return ["path": .string(relative)]
         case "write-hdf5":
             let array = try Self.array(from: data, op: name)
@@ -90,7 +93,7 @@ public struct BuiltinInvoker: OpInvoker {
                 config.choice("compression", ["gzip", "none"], default: "gzip"),
                 level: config.integer("level", default: 4, range: 1...9))
             let url = try OutputPaths.prepareFile(relative, in: call.outputDirectory)
-            try hdf5Files.add([(dataset, array)], to: url, layout: layout, shared: shared)
+            try hdf5Files.add([(dataset, array)], to: url, layout: layout, shared: shared, provenance: provenance?.text(op: call.opID, item: call.item))
             return ["path": .string(relative), "dataset": .string(dataset)]
         case "gaussian":
             let array = try Self.array(from: data, op: name)

@@ -62,7 +62,8 @@ public final class SharedHDF5Files: @unchecked Sendable {
     /// Adds `datasets` (path, array) to the HDF5 file at `url`, with `layout` for the new ones
     /// (and for the copies of earlier ones in a per-item file). `shared`: the file collects
     /// every item's datasets and is committed by ``finish()``.
-    public func add(_ datasets: [(path: String, array: NDArray)], to url: URL, layout: HDF5Layout, shared: Bool) throws {
+    public func add(_ datasets: [(path: String, array: NDArray)], to url: URL, layout: HDF5Layout, shared: Bool, provenance: String? = nil) throws {
+        let attribute = ProvenanceBuilder.hdf5Attribute
         let key = url.standardizedFileURL.path
         let fileLock: NSLock = lock.withLock {
             if let existing = fileLocks[key] { return existing }
@@ -84,23 +85,30 @@ public final class SharedHDF5Files: @unchecked Sendable {
                         throw HDF5Error.writeFailed(file: key, path: path, reason: "the dataset was already written in this run")
                     }
                     try file.writer.writeDataset(path, array, layout: array.rank == 0 ? .contiguous : layout)
+                    if let provenance { try file.writer.setAttribute(attribute, to: .string(provenance), at: path) }
                     file.datasets.insert(path)
                 }
                 return
             }
             let seenBefore = lock.withLock { written.contains(key) }
             var previous: [(String, NDArray)] = []
+            var previousProvenance: [String: String] = [:]
             if seenBefore, FileManager.default.fileExists(atPath: key) {
                 let file = try HDF5File(contentsOf: url)
                 let replaced = Set(datasets.map(\.path))
                 for path in try file.datasetPaths() where !replaced.contains(path) {
                     previous.append((path, try file.readDataset(path)))
+                    if let found = try? file.attributes(of: path).first(where: { $0.name == attribute }), case .string(let text) = found.value {
+                        previousProvenance[path] = text
+                    }
                 }
             }
             let writer = try HDF5Writer(url: url)
             for (path, array) in previous + datasets.map({ ($0.path, $0.array) }) {
                 try writer.writeDataset(path, array, layout: array.rank == 0 ? .contiguous : layout)
             }
+            for (path, text) in previousProvenance { try writer.setAttribute(attribute, to: .string(text), at: path) }
+            if let provenance { for (path, _) in datasets { try writer.setAttribute(attribute, to: .string(provenance), at: path) } }
             try writer.commit()
             lock.withLock { _ = written.insert(key) }
         }

@@ -1,5 +1,6 @@
 import Foundation
 import ImJoySchema
+import ImJoyWorkflow
 
 /// One finished task, as written to the JSON-lines event stream (`--events FILE`).
 public struct TaskEvent: Sendable {
@@ -18,6 +19,8 @@ public struct TaskEvent: Sendable {
     public var status: Status
     public var attempts: Int
     public var error: String?
+    /// Whether the result came from the cache (the op was not called).
+    public var cached = false
 
     public var duration: Double { end - start }
 
@@ -30,6 +33,7 @@ public struct TaskEvent: Sendable {
             "attempts": .integer(Int64(attempts)),
         ]
         if let error { object["error"] = .string(error) }
+        if cached { object["cached"] = true }
         return .object(object)
     }
 }
@@ -54,10 +58,13 @@ public final class RunObservers: RunObserver, @unchecked Sendable {
 public final class JSONLinesEventWriter: RunObserver, @unchecked Sendable {
     private let handle: FileHandle
     private let workflow: String
+    private let plan: WorkflowPlan?
 
-    public init(handle: FileHandle, workflow: String) {
+    /// With `plan`, a `plan` event (ops, targets, dependencies) follows `run_started`, for reports.
+    public init(handle: FileHandle, workflow: String, plan: WorkflowPlan? = nil) {
         self.handle = handle
         self.workflow = workflow
+        self.plan = plan
     }
 
     private func write(_ value: JSONValue) {
@@ -67,6 +74,12 @@ public final class JSONLinesEventWriter: RunObserver, @unchecked Sendable {
     public func runStarted(items: Int, tasks: Int, jobs: Int) {
         write(["event": "run_started", "workflow": .string(workflow), "items": .integer(Int64(items)),
                "tasks": .integer(Int64(tasks)), "jobs": .integer(Int64(jobs)), "time": .number(Date().timeIntervalSince1970)])
+        if let plan {
+            write(["event": "plan", "workflow": .string(workflow), "ops": .array(plan.ops.map { op in
+                ["id": .string(op.id), "target": .string("\(op.spec.target)"), "functional": .bool(op.isFunctional),
+                 "dependencies": .array(op.dependencies.map(JSONValue.string)), "source_ops": .array(op.sourceOps.map(JSONValue.string))]
+            })])
+        }
     }
 
     public func taskFinished(_ event: TaskEvent, done: Int, total: Int) { write(event.jsonValue) }

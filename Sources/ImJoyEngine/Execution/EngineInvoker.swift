@@ -14,7 +14,8 @@ public struct EngineInvoker: OpInvoker {
     /// - Throws: ``EngineError/noHost(op:plugin:type:)`` when the plan calls a plugin whose type
     ///   has no host yet; ``EngineError/hostUnavailable(_:)`` when the Python host cannot be prepared.
     public init(
-        plan: WorkflowPlan, hdf5Files: SharedHDF5Files = SharedHDF5Files(), python options: PythonHostOptions = PythonHostOptions()
+        plan: WorkflowPlan, hdf5Files: SharedHDF5Files = SharedHDF5Files(), python options: PythonHostOptions = PythonHostOptions(),
+        provenance: ProvenanceBuilder? = nil
     ) throws(EngineError) {
         var needsPython = false
         for op in plan.ops {
@@ -24,7 +25,7 @@ public struct EngineInvoker: OpInvoker {
             }
             needsPython = true
         }
-        builtins = BuiltinInvoker(baseDirectory: plan.workflow.baseDirectory, hdf5Files: hdf5Files)
+        builtins = BuiltinInvoker(baseDirectory: plan.workflow.baseDirectory, hdf5Files: hdf5Files, provenance: provenance)
         if needsPython {
             do { python = try PythonHosts(plan: plan, options: options) } catch { throw .hostUnavailable("\(error)") }
             python?.prestart()

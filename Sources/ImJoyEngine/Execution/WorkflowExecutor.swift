@@ -34,6 +34,8 @@ public final class WorkflowExecutor: @unchecked Sendable {
     private let sink: (any ResultSink)?
     private let checker: (any DataChecker)?
     private let observer: (any RunObserver)?
+    /// Consulted before calling a functional op, filled after a successful call (docs/reproducibility.md).
+    private let cache: (any ResultCache)?
 
     // Static structure, by op position in `plan.ops`.
     private let opCount: Int
@@ -45,6 +47,9 @@ public final class WorkflowExecutor: @unchecked Sendable {
     private let isTerminal: [Bool]
     private let laneOfOp: [Int?]
     private let lanes: [[Int]]
+    /// Whether a cache hit of the op may stay a lazy reference: it is not terminal and every
+    /// consumer takes its whole result (`$op`, no field path).
+    private let lazyResults: [Bool]
 
     // Mutable state, guarded by `lock`.
     private let lock = NSLock()
@@ -52,6 +57,8 @@ public final class WorkflowExecutor: @unchecked Sendable {
     private var consumersLeft: [Int32]
     private var state: [TaskState]
     private var results: [JSONValue?]
+    /// Each succeeded task's cache key (only with a cache), so later keys derive from it.
+    private var cacheKeys: [String?]
     private var itemFailed: [Bool]
     private var ready = MinHeap()
     private var lanePosition: [Int]
@@ -84,8 +91,10 @@ public final class WorkflowExecutor: @unchecked Sendable {
     ///   - items: The items to run (default: all of the plan's; a shard passes its own).
     public init(
         plan: WorkflowPlan, items: [WorkItem]? = nil, invoker: any OpInvoker, options: RunOptions,
-        sink: (any ResultSink)? = nil, checker: (any DataChecker)? = nil, observer: (any RunObserver)? = nil
+        sink: (any ResultSink)? = nil, checker: (any DataChecker)? = nil, observer: (any RunObserver)? = nil,
+        cache: (any ResultCache)? = nil
     ) {
+        self.cache = cache
         self.plan = plan
         self.items = items ?? plan.items
         self.invoker = invoker
@@ -132,6 +141,10 @@ public final class WorkflowExecutor: @unchecked Sendable {
         }
         self.lanes = lanes
         self.laneOfOp = laneOfOp
+        lazyResults = ops.map { op in
+            guard consumed.contains(op.id) else { return false }
+            return ops.allSatisfy { other in !other.sourceOps.contains(op.id) || Self.takesWhole(other.data, op.id) }
+        }
         laneQueues = lanes.indices.map { DispatchQueue(label: "imjoy-run.lane.\($0)") }
         workerQueues = (0..<options.jobs).map { DispatchQueue(label: "imjoy-run.worker.\($0)") }
 
@@ -146,10 +159,21 @@ public final class WorkflowExecutor: @unchecked Sendable {
         }
         state = [TaskState](repeating: .pending, count: taskCount)
         results = [JSONValue?](repeating: nil, count: taskCount)
+        cacheKeys = [String?](repeating: nil, count: cache == nil ? 0 : taskCount)
         itemFailed = [Bool](repeating: false, count: self.items.count)
         lanePosition = [Int](repeating: 0, count: lanes.count)
         laneBusy = [Bool](repeating: false, count: lanes.count)
         freeWorkers = Array((0..<options.jobs).reversed())
+    }
+
+    /// Whether every reference to `op` in `expression` is `$op` itself.
+    static func takesWhole(_ expression: DataExpression, _ op: String) -> Bool {
+        switch expression {
+        case .literal, .input: true
+        case .result(let id, let path): id != op || path.isEmpty
+        case .array(let elements): elements.allSatisfy { takesWhole($0, op) }
+        case .object(let members): members.values.allSatisfy { takesWhole($0, op) }
+        }
     }
 
     /// Runs every task and returns when all are done (or skipped).
@@ -230,24 +254,54 @@ public final class WorkflowExecutor: @unchecked Sendable {
             } catch {
                 data = .failure(error)
             }
+            var sourceKeys: [String: String] = [:]
+            if cache != nil {
+                for source in sources[op] { if let key = cacheKeys[item * opCount + source] { sourceKeys[plan.ops[source].id] = key } }
+            }
             let queue = laneOfOp[op].map { laneQueues[$0] } ?? workerQueues[worker]
-            queue.async { self.execute(task: task, data: data, worker: worker) }
+            let keys = sourceKeys
+            queue.async { self.execute(task: task, data: data, worker: worker, sourceKeys: keys) }
         }
     }
 
     // MARK: - Running one task (no lock held)
 
-    private func execute(task: Int, data: Result<JSONValue, DataExpressionError>, worker: Int) {
+    private func execute(task: Int, data: Result<JSONValue, DataExpressionError>, worker: Int, sourceKeys: [String: String]) {
         let op = plan.ops[task % opCount]
         let item = items[task / opCount]
         let start = Date().timeIntervalSince1970
         var attempts = 0
         var outcome: Result<(JSONValue, [String]), TaskFailure>
+        var cacheKey: String?
+        var cached = false
         switch data {
         case .failure(let error):
             outcome = .failure(TaskFailure("data: \(error)"))
-        case .success(let data):
-            if let problem = checker?.checkInputs(data, op: op, baseDirectory: plan.workflow.baseDirectory) {
+        case .success(var data):
+            // The cache first: a hit needs neither the data (it may hold lazy references to
+            // cached results) nor the inputs check (the same data passed it when it was stored).
+            var lookup: CacheLookup?
+            var lostEntry: String?
+            if let cache {
+                let context = OpCall.context(op: op, data: data, variables: plan.variables, workflowID: plan.workflowID(for: item))
+                lookup = cache.lookup(OpCall(op: op, item: item, context: context, attempt: 1, outputDirectory: options.outputDirectory),
+                                      sourceKeys: sourceKeys, lazy: lazyResults[task % opCount])
+                cacheKey = lookup?.key
+                if lookup?.result == nil, cache.isLazy(data) {
+                    do { data = try cache.materialize(data) } catch { lostEntry = "\(error)" }
+                }
+            }
+            if let lostEntry {
+                outcome = .failure(TaskFailure(lostEntry))
+            } else if let hit = lookup?.result {
+                cached = true
+                var result: Result<JSONValue, any Error> = .success(hit)
+                if isTerminal[task % opCount], let cache, cache.isLazy(hit) { result = Result { try cache.materialize(hit) } }
+                switch result {
+                case .success(let value): outcome = writeTerminal(value, op: op, item: item, isTerminal: isTerminal[task % opCount])
+                case .failure(let error): outcome = .failure(TaskFailure("\(error)"))
+                }
+            } else if let problem = checker?.checkInputs(data, op: op, baseDirectory: plan.workflow.baseDirectory) {
                 outcome = .failure(TaskFailure("data does not match the op's inputs schema: \(problem)"))
             } else {
                 let context = OpCall.context(op: op, data: data, variables: plan.variables, workflowID: plan.workflowID(for: item))
@@ -257,11 +311,16 @@ public final class WorkflowExecutor: @unchecked Sendable {
                     let call = OpCall(op: op, item: item, context: context, attempt: attempts, outputDirectory: options.outputDirectory)
                     outcome = perform(call, isTerminal: isTerminal[task % opCount])
                 } while attempts < allowed && (try? outcome.get()) == nil
+                if let cache, let key = cacheKey, case .success(let (result, _)) = outcome {
+                    cache.store(result, key: key, call: OpCall(op: op, item: item, context: context, attempt: attempts, outputDirectory: options.outputDirectory))
+                }
             }
         }
-        finish(task: task, outcome: outcome, event: TaskEvent(
+        var event = TaskEvent(
             itemIndex: item.index, itemKey: item.key, op: op.id, start: start, end: Date().timeIntervalSince1970,
-            worker: worker, status: .succeeded, attempts: attempts, error: nil), worker: worker)
+            worker: worker, status: .succeeded, attempts: attempts, error: nil)
+        event.cached = cached
+        finish(task: task, outcome: outcome, event: event, worker: worker, cacheKey: cacheKey)
     }
 
     /// One attempt: the call (with its timeout), the outputs check, and writing a terminal result.
@@ -275,10 +334,15 @@ public final class WorkflowExecutor: @unchecked Sendable {
         if let problem = checker?.checkOutputs(result, op: call.op, baseDirectory: plan.workflow.baseDirectory) {
             return .failure(TaskFailure("result does not match the op's outputs schema: \(problem)"))
         }
+        return writeTerminal(result, op: call.op, item: call.item, isTerminal: isTerminal)
+    }
+
+    /// Hands a terminal result to the sink.
+    private func writeTerminal(_ result: JSONValue, op: PlannedOp, item: WorkItem, isTerminal: Bool) -> Result<(JSONValue, [String]), TaskFailure> {
         var files: [String] = []
         if isTerminal, let sink {
             do {
-                files = try sink.write(result, op: call.op, item: call.item)
+                files = try sink.write(result, op: op, item: item)
             } catch {
                 return .failure(TaskFailure("writing the result: \(error)"))
             }
@@ -302,7 +366,7 @@ public final class WorkflowExecutor: @unchecked Sendable {
 
     // MARK: - Completion (takes the lock)
 
-    private func finish(task: Int, outcome: Result<(JSONValue, [String]), TaskFailure>, event: TaskEvent, worker: Int) {
+    private func finish(task: Int, outcome: Result<(JSONValue, [String]), TaskFailure>, event: TaskEvent, worker: Int, cacheKey: String? = nil) {
         let opIndex = task % opCount
         let itemIndex = task / opCount
         var events: [TaskEvent] = []
@@ -316,6 +380,7 @@ public final class WorkflowExecutor: @unchecked Sendable {
             succeeded += 1
             outputs += files
             if consumerCounts[opIndex] > 0 && !itemFailed[itemIndex] { results[task] = value }
+            if cache != nil { cacheKeys[task] = cacheKey }
             for dependent in dependents[opIndex] {
                 let other = itemIndex * opCount + dependent
                 remaining[other] -= 1

@@ -25,6 +25,8 @@ public struct OutputWriter: ResultSink {
     /// The workflow's `output` defaults (format, path, dataset).
     public let defaults: OutputSpec
     public let hdf5Files: SharedHDF5Files
+    /// Provenance embedded in every file written (TIFF description, HDF5 attribute, JSON sidecar).
+    public var provenance: ProvenanceBuilder?
 
     public init(options: RunOptions, defaults: OutputSpec = OutputSpec(), hdf5Files: SharedHDF5Files = SharedHDF5Files()) {
         self.outputDirectory = options.outputDirectory
@@ -55,6 +57,7 @@ public struct OutputWriter: ResultSink {
         let template = op.spec.output?.path ?? defaults.path
         let dataset = op.spec.output?.dataset ?? defaults.dataset ?? op.id
         let perItem = template.map(OutputPaths.isPerItem) ?? true
+        let provenanceText = provenance?.text(op: op.id, item: item)
 
         func path(_ kind: FileKind, key: String? = nil) throws -> String {
             let base = try OutputPaths.expand(template ?? "{item}/{op}.\(kind.defaultExtension)", item: item, op: op.id)
@@ -72,12 +75,12 @@ public struct OutputWriter: ResultSink {
             switch format {
             case .tiff:
                 let relative = try path(.tiff)
-                try FileOps.writeTIFF(array, to: OutputPaths.prepareFile(relative, in: outputDirectory), compression: .deflate(level: 6), imageJ: false)
+                try FileOps.writeTIFF(array, to: OutputPaths.prepareFile(relative, in: outputDirectory), compression: .deflate(level: 6), imageJ: false, provenance: provenanceText)
                 return [relative]
             case .hdf5:
                 let relative = try path(.hdf5)
                 try hdf5Files.add([(try datasetPath(OutputPaths.expand(dataset, item: item, op: op.id)), array)],
-                                  to: OutputPaths.prepareFile(relative, in: outputDirectory), layout: Self.hdf5Layout, shared: !perItem)
+                                  to: OutputPaths.prepareFile(relative, in: outputDirectory), layout: Self.hdf5Layout, shared: !perItem, provenance: provenanceText)
                 return [relative]
             }
         }
@@ -85,7 +88,7 @@ public struct OutputWriter: ResultSink {
         guard let object = result.objectValue, object.values.contains(where: BuiltinInvoker.isNDArray) else {
             let relative = try path(.json)
             try Self.writeJSON(result, to: OutputPaths.prepareFile(relative, in: outputDirectory))
-            return [relative]
+            return [relative] + (try writeSidecar(for: relative, item: item, op: op))
         }
 
         // Arrays to their own files (or datasets), the rest to JSON with references.
@@ -106,19 +109,27 @@ public struct OutputWriter: ResultSink {
                 remainder[key] = ["path": .string(hdf5File), "dataset": .string(name)]
             } else {
                 let relative = try path(.tiff, key: safeKey)
-                try FileOps.writeTIFF(array, to: OutputPaths.prepareFile(relative, in: outputDirectory), compression: .deflate(level: 6), imageJ: false)
+                try FileOps.writeTIFF(array, to: OutputPaths.prepareFile(relative, in: outputDirectory), compression: .deflate(level: 6), imageJ: false, provenance: provenanceText)
                 files.append(relative)
                 remainder[key] = ["path": .string(relative)]
             }
         }
         if let hdf5File {
-            try hdf5Files.add(datasets, to: OutputPaths.prepareFile(hdf5File, in: outputDirectory), layout: Self.hdf5Layout, shared: !perItem)
+            try hdf5Files.add(datasets, to: OutputPaths.prepareFile(hdf5File, in: outputDirectory), layout: Self.hdf5Layout, shared: !perItem, provenance: provenanceText)
             files.append(hdf5File)
         }
         let jsonFile = try path(.json)
         try Self.writeJSON(.object(remainder), to: OutputPaths.prepareFile(jsonFile, in: outputDirectory))
         files.append(jsonFile)
-        return files
+        return files + (try writeSidecar(for: jsonFile, item: item, op: op))
+    }
+
+    /// `NAME.json` → `NAME.provenance.json` beside it (JSON results keep their shape).
+    private func writeSidecar(for relative: String, item: WorkItem, op: PlannedOp) throws -> [String] {
+        guard let provenance else { return [] }
+        let sidecar = String(relative.dropLast(".json".count)) + ".provenance.json"
+        try Self.writeJSON(provenance.document(op: op.id, item: item), to: OutputPaths.prepareFile(sidecar, in: outputDirectory))
+        return [sidecar]
     }
 
     static let hdf5Layout = HDF5Layout.chunked(chunkShape: nil, compression: .deflate(level: 4), shuffle: true)

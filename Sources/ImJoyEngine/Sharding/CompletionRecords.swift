@@ -27,6 +27,8 @@ public struct CompletionRecords: Sendable {
         /// Files shared with other items (a shard's shared HDF5 file).
         public var shared: [String]
         public var finished: Double
+        /// The op that wrote each file (for manifest.json); absent in records of older runs.
+        public var ops: [String: String]?
     }
 
     public let outputDirectory: String
@@ -102,15 +104,20 @@ public struct CompletionRecords: Sendable {
     }
 
     /// Hashes `files` (relative to the out dir) and writes the item's record atomically.
-    public func write(item: WorkItem, workflow: String, fingerprint: String, files: [String], shared: [String]) throws {
+    public func write(item: WorkItem, workflow: String, fingerprint: String, files: [String], shared: [String], ops: [String: String]? = nil) throws {
         let base = Self.base(outputDirectory)
         var entries: [File] = []
         for path in Set(files).sorted() {
-            let (sha256, size) = try SHA256.file(base.appendingPathComponent(path).path)
+            // A shared file is listed by every item: hash it once (memoised by size and mtime).
+            let full = base.appendingPathComponent(path).path
+            guard let sha256 = FileHashes.shared.sha256(full, persist: false),
+                  let size = (try? FileManager.default.attributesOfItem(atPath: full)[.size] as? NSNumber)?.intValue else {
+                throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: full])
+            }
             entries.append(File(path: path, size: size, sha256: sha256))
         }
         let record = Record(item: item.key, index: item.index, workflow: workflow, fingerprint: fingerprint, files: entries,
-                            shared: Set(shared).sorted(), finished: Date().timeIntervalSince1970)
+                            shared: Set(shared).sorted(), finished: Date().timeIntervalSince1970, ops: ops)
         try FileManager.default.createDirectory(at: itemsDirectory, withIntermediateDirectories: true)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -167,6 +174,7 @@ public final class CompletionTracker: ResultSink, RunObserver, @unchecked Sendab
     private let itemsByKey: [String: WorkItem]
     private let lock = NSLock()
     private var files: [String: [String]] = [:]
+    private var fileOps: [String: [String: String]] = [:]
     private var shared: [String: Set<String>] = [:]
     private var succeededTasks: [String: Int] = [:]
     private var pending: [String] = []
@@ -189,6 +197,7 @@ public final class CompletionTracker: ResultSink, RunObserver, @unchecked Sendab
         let sharedHere = written.filter { hdf5Files.isShared(base.appendingPathComponent($0)) }
         lock.withLock {
             files[item.key, default: []] += written
+            for path in written { fileOps[item.key, default: [:]][path] = op.id }
             shared[item.key, default: []].formUnion(sharedHere)
         }
         return written
@@ -220,10 +229,10 @@ public final class CompletionTracker: ResultSink, RunObserver, @unchecked Sendab
 
     private func record(_ key: String) {
         guard let item = itemsByKey[key] else { return }
-        let (itemFiles, itemShared) = lock.withLock { (files[key] ?? [], shared[key] ?? []) }
+        let (itemFiles, itemShared, itemOps) = lock.withLock { (files[key] ?? [], shared[key] ?? [], fileOps[key] ?? [:]) }
         do {
             try records.write(item: item, workflow: plan.workflow.name, fingerprint: CompletionRecords.fingerprint(plan: plan, item: item),
-                              files: itemFiles, shared: Array(itemShared))
+                              files: itemFiles, shared: Array(itemShared), ops: itemOps)
         } catch {
             lock.withLock { errors.append("item \(key): \(error)") }
         }

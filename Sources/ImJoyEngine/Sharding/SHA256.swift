@@ -24,23 +24,45 @@ public struct SHA256: Sendable {
 
     public mutating func update(_ data: some DataProtocol) {
         length &+= UInt64(data.count)
-        buffer.append(contentsOf: data)
-        let whole = buffer.count / 64 * 64
-        if whole == 0 { return }
+        for region in data.regions {
+            region.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+                var offset = 0
+                // Top up a partial block first.
+                if !buffer.isEmpty {
+                    let take = min(64 - buffer.count, bytes.count)
+                    buffer.append(contentsOf: bytes[0..<take])
+                    offset = take
+                    if buffer.count == 64 {
+                        let block = buffer
+                        block.withUnsafeBytes { compressBlocks(UnsafeRawBufferPointer($0)) }
+                        buffer.removeAll(keepingCapacity: true)
+                    }
+                }
+                // Whole blocks straight from the input, no copy.
+                let whole = (bytes.count - offset) / 64 * 64
+                if whole > 0 {
+                    compressBlocks(UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + whole]))
+                    offset += whole
+                }
+                if offset < bytes.count { buffer.append(contentsOf: bytes[offset...]) }
+            }
+        }
+    }
+
+    private mutating func compressBlocks(_ blocks: UnsafeRawBufferPointer) {
         var h = state
-        buffer.withUnsafeBufferPointer { bytes in
-            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
-                h.withUnsafeMutableBufferPointer { h in
+        h.withUnsafeMutableBufferPointer { h in
+            Self.k.withUnsafeBufferPointer { k in
+                withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
                     var offset = 0
-                    while offset < whole {
-                        Self.compress(h, UnsafeBufferPointer(rebasing: bytes[offset..<offset + 64]), w)
+                    while offset < blocks.count {
+                        Self.compress(h, UnsafeRawBufferPointer(rebasing: blocks[offset..<offset + 64]), w, k)
                         offset += 64
                     }
                 }
             }
         }
         state = h
-        buffer.removeFirst(whole)
     }
 
     /// The digest as 64 lowercase hex digits.
@@ -80,7 +102,8 @@ public struct SHA256: Sendable {
         return (hasher.finalizeHex(), size)
     }
 
-    private static func compress(_ h: UnsafeMutableBufferPointer<UInt32>, _ block: UnsafeBufferPointer<UInt8>, _ w: UnsafeMutableBufferPointer<UInt32>) {
+    @inline(__always)
+    private static func compress(_ h: UnsafeMutableBufferPointer<UInt32>, _ block: UnsafeRawBufferPointer, _ w: UnsafeMutableBufferPointer<UInt32>, _ k: UnsafeBufferPointer<UInt32>) {
         for i in 0..<16 {
             w[i] = UInt32(block[4 * i]) << 24 | UInt32(block[4 * i + 1]) << 16 | UInt32(block[4 * i + 2]) << 8 | UInt32(block[4 * i + 3])
         }
@@ -94,7 +117,7 @@ public struct SHA256: Sendable {
         for i in 0..<64 {
             let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
             let ch = (e & f) ^ (~e & g)
-            let t1 = hh &+ s1 &+ ch &+ k.withUnsafeBufferPointer { $0[i] } &+ w[i]
+            let t1 = hh &+ s1 &+ ch &+ k[i] &+ w[i]
             let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
             let maj = (a & b) ^ (a & c) ^ (b & c)
             let t2 = s0 &+ maj

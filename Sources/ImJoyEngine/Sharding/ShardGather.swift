@@ -109,6 +109,7 @@ public struct ShardGather {
         report.runsFile = runsURL.path
 
         guard report.isComplete else { return report }
+        try RunManifest.merge(outputDirectory: outputDirectory, shardLabels: (0..<shards).compactMap { try? Shard(index: $0, count: shards).label })
         // Master files: NAME.shard-I-of-N.h5 → NAME.h5.
         var groups: [String: [(Int, String)]] = [:]
         for file in shared {

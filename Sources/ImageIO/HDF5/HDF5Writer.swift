@@ -54,7 +54,10 @@ public final class HDF5Writer {
             for component in groupPath.split(separator: "/") {
                 prefix += "/" + component
                 if H5Lexists(id, prefix, CHDF5_H5P_DEFAULT()) > 0 { continue }
-                let group = H5Gcreate2(id, prefix, CHDF5_H5P_DEFAULT(), CHDF5_H5P_DEFAULT(), CHDF5_H5P_DEFAULT())
+                let groupProperties = H5Pcreate(CHDF5_H5P_GROUP_CREATE())
+                defer { H5Pclose(groupProperties) }
+                H5Pset_obj_track_times(groupProperties, false)
+                let group = H5Gcreate2(id, prefix, CHDF5_H5P_DEFAULT(), groupProperties, CHDF5_H5P_DEFAULT())
                 guard group >= 0 else {
                     throw .writeFailed(file: filePath, path: prefix, reason: HDF5Library.takeErrorStack("H5Gcreate2 failed"))
                 }
@@ -121,6 +124,8 @@ public final class HDF5Writer {
             defer { H5Sclose(space) }
             let properties = H5Pcreate(CHDF5_H5P_DATASET_CREATE())
             defer { H5Pclose(properties) }
+            // No modification times in object headers: the same data gives the same bytes.
+            H5Pset_obj_track_times(properties, false)
             if let chunkShape {
                 var chunkDims = chunkShape.map { hsize_t($0) }
                 H5Pset_chunk(properties, Int32(chunkDims.count), &chunkDims)

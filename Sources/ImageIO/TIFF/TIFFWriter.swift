@@ -36,6 +36,8 @@ public enum TIFFWriter {
         public var synchronizes = false
         /// Rows per strip; by default ~256 KiB strips when compressing, whole pages otherwise.
         public var rowsPerStrip: Int? = nil
+        /// Private ASCII tags (number, text) on the first page, e.g. provenance beside ImageJ metadata.
+        public var privateASCIITags: [(tag: UInt32, text: String)] = []
         /// Compression workers; by default the number of active processors.
         public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
@@ -217,6 +219,7 @@ private struct PageWriter {
         ok = ok && CTIFF_TIFFSetField_string(tiff, UInt32(TIFFTAG_SOFTWARE), "imjoy-run") == 1
         if let description {
             ok = ok && CTIFF_TIFFSetField_string(tiff, UInt32(TIFFTAG_IMAGEDESCRIPTION), description) == 1
+            for (tag, text) in options.privateASCIITags { ok = ok && CTIFF_setPrivateASCII(tiff, tag, text) == 1 }
         }
         guard ok else { throw .writeFailed(file: file, reason: handle.takeError("cannot set the tags of page \(page)")) }
 

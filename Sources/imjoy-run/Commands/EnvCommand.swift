@@ -27,7 +27,7 @@ struct EnvCommand: ParsableCommand {
     var allowInstall = false
 
     @Option(help: "The environments folder (default: $XDG_CACHE_HOME/imjoy-run/envs, else ~/.cache/imjoy-run/envs).")
-    var cacheDir: String?
+    var envDir: String?
 
     @Option(help: "The base interpreter for the venv (default: the plugin's cmd on PATH).")
     var python: String?
@@ -44,7 +44,7 @@ struct EnvCommand: ParsableCommand {
             printError("\(loaded.config.name) is a \(loaded.config.type) plugin; only native-python and web-python plugins have environments")
             throw ExitCode.invalidInput
         }
-        let environment = PythonEnvironment(plugin: loaded, cacheRoot: cacheDir ?? PythonEnvironment.defaultCacheRoot())
+        let environment = PythonEnvironment(plugin: loaded, cacheRoot: envDir ?? PythonEnvironment.defaultCacheRoot())
         let command = python ?? (loaded.config.command.isEmpty ? "python" : loaded.config.command)
         let base = try withInputErrors { () throws -> [String] in
             if let resolved = try? PythonInterpreter.resolve(command) { return resolved }

@@ -59,7 +59,16 @@ struct RunCommand: ParsableCommand {
     var stateDir: String?
 
     @Option(help: "Where `imjoy-run env` keeps prepared environments (default: ~/.cache/imjoy-run/envs).")
-    var cacheDir: String?
+    var envDir: String?
+
+    @Option(help: "The result cache of functional ops (default: <out>/.imjoy-run/cache; docs/reproducibility.md).")
+    var cache: String?
+
+    @Flag(help: "Call every op; neither read nor fill the cache.")
+    var noCache = false
+
+    @Option(help: ArgumentHelp("Call this op even when the cache has its result (repeatable).", valueName: "OP"))
+    var rerun: [String] = []
 
     func run() throws {
         let plan = try options.plan()
@@ -89,14 +98,27 @@ struct RunCommand: ParsableCommand {
             jobs: jobs ?? RunOptions.defaultJobs(), failFast: failFast, retries: retries,
             outputDirectory: outputDirectory, arrayFormat: format)
         let hdf5Files = SharedHDF5Files(shardLabel: selection.shard.flatMap { $0.count > 1 ? $0.label : nil })
+        for op in rerun where !plan.ops.contains(where: { $0.id == op }) {
+            printError("--rerun \(op): the workflow has no op '\(op)' (ops: \(plan.ops.map(\.id).joined(separator: ", ")))")
+            throw ExitCode.invalidInput
+        }
+        let provenance = ProvenanceBuilder(plan: plan)
         let pythonOptions = PythonHostOptions(
             interpreter: python, stateDirectory: stateDir ?? outputDirectory + "/.imjoy-run",
-            environmentCache: cacheDir ?? PythonEnvironment.defaultCacheRoot(), jobs: runOptions.jobs)
-        let invoker = try withInputErrors { try EngineInvoker(plan: plan, hdf5Files: hdf5Files, python: pythonOptions) }
+            environmentCache: envDir ?? PythonEnvironment.defaultCacheRoot(), jobs: runOptions.jobs)
+        let invoker = try withInputErrors {
+            try EngineInvoker(plan: plan, hdf5Files: hdf5Files, python: pythonOptions, provenance: provenance)
+        }
         let signals = PluginProcessSignals.install()
         defer { signals.cancel() }
+        var writer = OutputWriter(options: runOptions, defaults: plan.workflow.output, hdf5Files: hdf5Files)
+        writer.provenance = provenance
+        let resultCache = noCache ? nil : DiskCache(
+            directory: cache ?? CompletionRecords(outputDirectory: outputDirectory).stateDirectory.appendingPathComponent("cache").path,
+            plan: plan, rerun: Set(rerun), log: { line in FileHandle.standardError.write(Data(("imjoy-run: " + line + "\n").utf8)) })
+        if let resultCache { FileHashes.shared.persist(in: resultCache.directory.appendingPathComponent("files")) }
         let tracker = CompletionTracker(
-            sink: OutputWriter(options: runOptions, defaults: plan.workflow.output, hdf5Files: hdf5Files),
+            sink: writer,
             records: records, plan: plan, items: items, hdf5Files: hdf5Files)
         var observers: [any RunObserver] = [tracker]
         var eventHandle: FileHandle?
@@ -105,7 +127,7 @@ struct RunCommand: ParsableCommand {
         }
         if let eventsPath {
             eventHandle = try withInputErrors { try openForWriting(eventsPath) }
-            observers.append(JSONLinesEventWriter(handle: eventHandle!, workflow: plan.workflow.name))
+            observers.append(JSONLinesEventWriter(handle: eventHandle!, workflow: plan.workflow.name, plan: plan))
         }
         let stdoutIsTerminal = isatty(STDOUT_FILENO) == 1
         if !stdoutIsTerminal { observers.append(JSONLinesEventWriter(handle: .standardOutput, workflow: plan.workflow.name)) }
@@ -116,7 +138,7 @@ struct RunCommand: ParsableCommand {
             plan: plan, items: items, invoker: invoker, options: runOptions,
             sink: tracker,
             checker: try withInputErrors { try SchemaDataChecker(plan: plan) },
-            observer: RunObservers(observers))
+            observer: RunObservers(observers), cache: resultCache)
         var summary = executor.run()
         invoker.shutdown()
         if let number = PluginProcessSignals.received.value {
@@ -133,6 +155,14 @@ struct RunCommand: ParsableCommand {
         }
         for problem in tracker.writeErrors { printWarning("completion record not written (the item will run again): \(problem)") }
         try? eventHandle?.close()
+        let manifest = RunManifest.build(plan: plan, items: shardItems, records: records, provenance: provenance, arrayFormat: format.rawValue)
+        let manifestURL = selection.shard.flatMap { $0.count > 1 ? RunManifest.shardURL(outputDirectory: outputDirectory, label: $0.label) : nil }
+            ?? RunManifest.url(outputDirectory: outputDirectory)
+        do { try RunManifest.write(manifest, started: started, finished: Date().timeIntervalSince1970, to: manifestURL) } catch { printWarning("manifest not written: \(error)") }
+        if let resultCache {
+            let stats = resultCache.statistics
+            printNote("cache \(resultCache.directory.path): \(stats.hits) hits, \(stats.misses) misses")
+        }
         if let recordShard = selection.shard, selection.isSharded {
             let record = ShardRunRecord(
                 workflow: plan.workflow.name, shard: recordShard, items: shardItems.map(\.key), resumed: resumed, summary: summary,

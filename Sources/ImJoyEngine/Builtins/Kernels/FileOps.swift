@@ -31,8 +31,11 @@ enum FileOps {
     }
 
     /// Writes `array` as a TIFF at `url` (atomically, through ImageIO).
-    static func writeTIFF(_ array: NDArray, to url: URL, compression: Compression, imageJ: Bool) throws {
-        var options = TIFFWriter.Options(compression: compression, description: imageJ ? .imageJ : .none)
+    /// `provenance` (JSON text) goes into the ImageDescription, or into the private tag
+    /// ``ProvenanceBuilder/tiffTag`` when ImageJ metadata occupies the description.
+    static func writeTIFF(_ array: NDArray, to url: URL, compression: Compression, imageJ: Bool, provenance: String? = nil) throws {
+        var options = TIFFWriter.Options(compression: compression, description: imageJ ? .imageJ : (provenance.map { .text($0) } ?? .none))
+        if imageJ, let provenance { options.privateASCIITags = [(ProvenanceBuilder.tiffTag, provenance)] }
         options.bigTIFF = nil
         // TIFF pages are 2-d: a 1-d array becomes one row, a 0-d array one pixel.
         let shaped = array.rank >= 2 ? array : try array.reshaped(array.rank == 1 ? [1, array.shape[0]] : [1, 1])

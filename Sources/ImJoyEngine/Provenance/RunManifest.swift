@@ -1,0 +1,108 @@
+import Foundation
+import ImJoySchema
+import ImJoyWorkflow
+
+/// `manifest.json` in the out dir: every output with its SHA-256, size, item, op and provenance;
+/// the workflow and the input files with their hashes; how to run it again. Built from the
+/// items' completion records, so items resumed from an earlier run are listed too. Keys are
+/// sorted and outputs ordered by path: the same run gives the same bytes, except the top-level
+/// `timestamps` field, which comparisons drop. A shard writes its part to
+/// `.imjoy-run/manifests/<shard>.json`; `gather` merges the parts into `manifest.json`.
+public enum RunManifest {
+    public static let formatName = "imjoy-run manifest 1"
+
+    /// The manifest of `items` (those with a completion record), without timestamps.
+    public static func build(plan: WorkflowPlan, items: [WorkItem], records: CompletionRecords, provenance: ProvenanceBuilder,
+                             arrayFormat: String) -> JSONObject {
+        var outputs: [String: JSONValue] = [:]
+        var inputs = JSONObject()
+        for item in items {
+            if let files = provenance.inputs(of: item)["files"]?.objectValue {
+                for (path, hash) in files { inputs[path] = hash }
+            }
+            guard let record = records.record(item.key) else { continue }
+            for file in record.files where outputs[file.path] == nil {
+                let op = record.ops?[file.path]
+                var entry: JSONObject = [
+                    "path": .string(file.path), "sha256": .string(file.sha256), "size": .integer(Int64(file.size)),
+                    "item": .string(item.key), "op": op.map(JSONValue.string) ?? .null,
+                ]
+                if let op { entry["provenance"] = provenance.document(op: op, item: item) }
+                outputs[file.path] = .object(entry)
+            }
+        }
+        let workflowFile = FileHashes.resolve(plan.workflow.file, base: FileManager.default.currentDirectoryPath)
+        return [
+            "format": .string(formatName),
+            "runner": ["name": .string(RunnerInfo.name), "version": .string(RunnerInfo.version)],
+            "workflow": [
+                "file": .string(workflowFile), "name": .string(plan.workflow.name),
+                "version": plan.workflow.version.map(JSONValue.string) ?? .null,
+                "sha256": .string((try? SHA256.file(workflowFile).sha256) ?? ""),
+            ],
+            "run": ["format": .string(arrayFormat), "variables": .object(plan.variables)],
+            "inputs": .object(sortedObject(inputs)),
+            "outputs": .array(outputs.keys.sorted().map { outputs[$0]! }),
+        ]
+    }
+
+    static func sortedObject(_ object: JSONObject) -> JSONObject {
+        JSONObject(uniqueKeysWithValues: object.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+    }
+
+    /// Writes `manifest` with `timestamps` (seconds since the epoch) atomically.
+    public static func write(_ manifest: JSONObject, started: Double, finished: Double, to url: URL) throws {
+        var document = manifest
+        document["timestamps"] = ["started": .number(started), "finished": .number(finished)]
+        let text = JSONValue.object(document).serialized([.prettyPrinted, .sortedKeys]) + "\n"
+        try CompletionRecords.writeAtomically(Data(text.utf8), to: url)
+    }
+
+    /// `<out>/manifest.json`.
+    public static func url(outputDirectory: String) -> URL {
+        CompletionRecords.base(outputDirectory).appendingPathComponent("manifest.json")
+    }
+
+    /// `<out>/.imjoy-run/manifests/<label>.json`, a shard's part.
+    public static func shardURL(outputDirectory: String, label: String) -> URL {
+        CompletionRecords(outputDirectory: outputDirectory).stateDirectory.appendingPathComponent("manifests/\(label).json")
+    }
+
+    /// Reads a manifest (or a part).
+    public static func read(_ url: URL) throws -> JSONObject {
+        let data = try Data(contentsOf: url)
+        guard let object = try JSONValue(jsonText: String(decoding: data, as: UTF8.self)).objectValue else {
+            throw CocoaError(.fileReadCorruptFile, userInfo: [NSFilePathErrorKey: url.path])
+        }
+        return object
+    }
+
+    /// Merges the shards' parts (`shardLabels`) into `<out>/manifest.json`; returns the count of outputs.
+    @discardableResult
+    public static func merge(outputDirectory: String, shardLabels: [String]) throws -> Int {
+        var merged: JSONObject? = nil
+        var outputs: [String: JSONValue] = [:]
+        var inputs = JSONObject()
+        var started = Double.infinity, finished = 0.0
+        for label in shardLabels {
+            let url = shardURL(outputDirectory: outputDirectory, label: label)
+            guard FileManager.default.fileExists(atPath: url.path) else { continue }
+            var part = try read(url)
+            if let times = part["timestamps"] {
+                started = min(started, times["started"]?.doubleValue ?? started)
+                finished = max(finished, times["finished"]?.doubleValue ?? finished)
+            }
+            part["timestamps"] = nil
+            for output in part["outputs"]?.arrayValue ?? [] {
+                if let path = output["path"]?.stringValue, outputs[path] == nil { outputs[path] = output }
+            }
+            for (path, hash) in part["inputs"]?.objectValue ?? [:] { inputs[path] = hash }
+            if merged == nil { merged = part }
+        }
+        guard var document = merged else { return 0 }
+        document["inputs"] = .object(sortedObject(inputs))
+        document["outputs"] = .array(outputs.keys.sorted().map { outputs[$0]! })
+        try write(document, started: started.isFinite ? started : 0, finished: finished, to: url(outputDirectory: outputDirectory))
+        return outputs.count
+    }
+}

@@ -1,0 +1,267 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The cache, provenance, manifest.json, verify and report, through the built binary
+/// (docs/reproducibility.md).
+@Suite(.serialized) struct ReproducibilityTests {
+    static let workflow = """
+        {"name": "repro", "version": "1.0", "inputs": {"images": {"glob": "*.tif"}},
+         "ops": [{"id": "load", "builtin": "read-tiff"},
+                 {"id": "gaussian", "builtin": "gaussian", "config": {"sigma": 2}},
+                 {"id": "mask", "builtin": "threshold", "config": {"method": "mean", "foreground": 255}},
+                 {"id": "stats", "builtin": "stats", "data": "$gaussian"},
+                 {"id": "proj", "builtin": "max-projection", "data": "$gaussian"},
+                 {"id": "keep", "builtin": "write-hdf5", "config": {"path": "{item}.h5", "dataset": "smooth"}, "data": "$gaussian"},
+                 {"id": "save", "builtin": "write-tiff", "config": {"path": "{stem}_mask.tif", "imagej": "yes"}, "data": "$mask"}]}
+        """
+
+    static func run(_ arguments: [String], in directory: URL) throws -> CommandResult {
+        try CommandRunner.imjoyRun(arguments + ["--no-progress"], in: directory)
+    }
+
+    /// SHA-256 of every output file (state and events left out) and of manifest.json without its timestamps.
+    static func fingerprint(_ out: URL) throws -> String {
+        let result = try CommandRunner.python("""
+            import sys, os, json, hashlib
+            root = sys.argv[1]; digest = {}
+            for folder, dirs, files in os.walk(root):
+                dirs[:] = [d for d in dirs if d != ".imjoy-run"]
+                for name in files:
+                    path = os.path.join(folder, name); rel = os.path.relpath(path, root)
+                    if rel.startswith("gathered-"): continue
+                    data = open(path, "rb").read()
+                    if rel == "manifest.json":
+                        m = json.loads(data); m.pop("timestamps")
+                        data = json.dumps(m, sort_keys=True).encode()
+                    digest[rel] = hashlib.sha256(data).hexdigest()
+            print(json.dumps(digest, sort_keys=True))
+            """, [out.path])
+        #expect(result.status == 0, "\(result.standardError)")
+        return result.standardOutput
+    }
+
+    @Test func cacheHitsMissesAndExplainsReruns() throws {
+        let directory = try RunCommandTests.makeBatch(count: 3, workflow: Self.workflow)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let cold = try Self.run(["run", "w.json", "--out", "out"], in: directory)
+        #expect(cold.status == 0, "\(cold.standardError)")
+        #expect(cold.standardError.contains("0 hits, 12 misses"), "\(cold.standardError)")
+        let warm = try Self.run(["run", "w.json", "--out", "out"], in: directory)
+        #expect(warm.standardError.contains("12 hits, 0 misses"), "\(warm.standardError)")
+        let text = try String(contentsOf: directory.appendingPathComponent("w.json"), encoding: .utf8)
+        try text.replacingOccurrences(of: "\"sigma\": 2", with: "\"sigma\": 3").write(to: directory.appendingPathComponent("w.json"), atomically: true, encoding: .utf8)
+        let changed = try Self.run(["run", "w.json", "--out", "out"], in: directory)
+        #expect(changed.standardError.contains("gaussian reran for item img_1: config.sigma changed 2 → 3"), "\(changed.standardError)")
+        #expect(changed.standardError.contains("mask reran for item img_1: its input from gaussian changed"))
+        #expect(changed.standardError.contains("0 hits, 12 misses"), "\(changed.standardError)")
+        let forced = try Self.run(["run", "w.json", "--out", "out", "--rerun", "gaussian"], in: directory)
+        #expect(forced.standardError.contains("gaussian reran for item img_0: --rerun gaussian"))
+        #expect(forced.standardError.contains("9 hits, 3 misses"), "\(forced.standardError)")
+        let none = try Self.run(["run", "w.json", "--out", "out2", "--no-cache"], in: directory)
+        #expect(!none.standardError.contains("hits"))
+        // Provenance: TIFF description (JSON), the private tag beside ImageJ metadata, the JSON sidecar.
+        let check = try CommandRunner.python("""
+            import sys, json, tifffile
+            out = sys.argv[1] + "/out"
+            page = tifffile.TiffFile(out + "/img_0_mask.tif").pages[0]
+            assert page.description.startswith("ImageJ=") and page.tags[65432].dtype == 2  # ASCII
+            p = json.loads(bytes(page.tags[65432].value).rstrip(b"\\0").decode())
+            d = json.loads(tifffile.TiffFile(out + "/img_0/proj.tif").pages[0].description)
+            assert [s["op"] for s in d["lineage"]] == ["load", "gaussian", "proj"] and d["variables"] == {}
+            assert [s["op"] for s in p["lineage"]] == ["load", "gaussian", "mask", "save"], p["lineage"]
+            assert p["workflow"]["name"] == "repro" and p["workflow_id"] == "repro-img_0" and p["lineage"][1]["config"]["sigma"] == 3
+            side = json.load(open(out + "/img_0/stats.provenance.json"))
+            assert [s["op"] for s in side["lineage"]] == ["load", "gaussian", "stats"]
+            assert list(side["inputs"]["files"].values())[0]
+            m = json.load(open(out + "/manifest.json"))
+            assert {o["path"] for o in m["outputs"]} >= {"img_0_mask.tif", "img_0/stats.json", "img_0/stats.provenance.json"}
+            print("ok")
+            """, [directory.path])
+        #expect(check.status == 0, "\(check.standardError)")
+    }
+
+    @Test func hdf5OutputsCarryProvenanceAttributes() throws {
+        let workflow = """
+            {"name": "h5", "inputs": {"images": {"glob": "*.tif"}},
+             "ops": [{"id": "load", "builtin": "read-tiff"},
+                     {"id": "smooth", "builtin": "gaussian", "config": {"sigma": 1}},
+                     {"id": "keep", "builtin": "write-hdf5", "config": {"path": "{item}.h5", "dataset": "smooth"}, "data": "$smooth"},
+                     {"id": "mask", "builtin": "threshold", "data": "$smooth"},
+                     {"id": "all", "builtin": "write-hdf5", "config": {"path": "all.h5", "dataset": "mask"}, "data": "$mask"},
+                     {"id": "proj", "builtin": "max-projection", "data": "$smooth"}]}
+            """
+        let directory = try RunCommandTests.makeBatch(count: 2, workflow: workflow)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let run = try Self.run(["run", "w.json", "--out", "out", "--format", "hdf5"], in: directory)
+        #expect(run.status == 0, "\(run.standardError)")
+        let check = try CommandRunner.python("""
+            import sys, json, h5py
+            out = sys.argv[1] + "/out"
+            def lineage(obj): return [s["op"] for s in json.loads(obj.attrs["imjoy_provenance"])["lineage"]]
+            with h5py.File(out + "/img_0.h5") as f:
+                assert lineage(f["smooth"]) == ["load", "smooth", "keep"], lineage(f["smooth"])
+            with h5py.File(out + "/all.h5") as f:
+                assert lineage(f["img_1/mask"]) == ["load", "smooth", "mask", "all"]
+            with h5py.File(out + "/img_0/proj.h5") as f:
+                assert lineage(f["proj"]) == ["load", "smooth", "proj"]
+            print("ok")
+            """, [directory.path])
+        #expect(check.status == 0, "\(check.standardError)")
+    }
+
+    @Test func concurrentWritersShareOneCache() throws {
+        let directory = try RunCommandTests.makeBatch(count: 6, workflow: Self.workflow)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let results = ManagedResults()
+        DispatchQueue.concurrentPerform(iterations: 3) { index in
+            let result = try? Self.run(["run", "w.json", "--out", "out\(index)", "--cache", "shared-cache", "--jobs", "2"], in: directory)
+            results.append(result)
+        }
+        for result in results.all { #expect(result?.status == 0, "\(result?.standardError ?? "")") }
+        let again = try Self.run(["run", "w.json", "--out", "out9", "--cache", "shared-cache"], in: directory)
+        #expect(again.standardError.contains("24 hits, 0 misses"), "\(again.standardError)")
+        let prints = try (0..<3).map { try Self.fingerprint(directory.appendingPathComponent("out\($0)")) }
+        #expect(Set(prints).count == 1)
+        let prune = try CommandRunner.imjoyRun(["cache", "prune", "--cache", "shared-cache", "--max-size", "0"], in: directory)
+        #expect(prune.status == 0 && prune.standardOutput.contains("0 bytes left"), "\(prune.standardOutput)\(prune.standardError)")
+        let cold = try Self.run(["run", "w.json", "--out", "out9", "--cache", "shared-cache"], in: directory)
+        #expect(cold.standardError.contains("0 hits"), "\(cold.standardError)")
+        #expect(cold.standardError.contains("its cache entry is gone"), "\(cold.standardError)")
+    }
+
+    /// The determinism matrix: --jobs, shard counts, cold and warm cache, kill -9 and resume.
+    @Test func sameBytesForEveryWayOfRunning() throws {
+        let count = 40
+        let directory = try RunCommandTests.makeBatch(count: count, workflow: Self.workflow)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var prints: [String: String] = [:]
+        #expect(try Self.run(["run", "w.json", "--out", "jobs1", "--jobs", "1", "--no-cache"], in: directory).status == 0)
+        prints["jobs 1"] = try Self.fingerprint(directory.appendingPathComponent("jobs1"))
+        #expect(try Self.run(["run", "w.json", "--out", "jobs4", "--jobs", "4", "--cache", "c"], in: directory).status == 0)
+        prints["jobs 4, cold cache"] = try Self.fingerprint(directory.appendingPathComponent("jobs4"))
+        let warm = try Self.run(["run", "w.json", "--out", "warm", "--jobs", "3", "--cache", "c"], in: directory)
+        #expect(warm.standardError.contains("160 hits, 0 misses"), "\(warm.standardError)")
+        prints["warm cache"] = try Self.fingerprint(directory.appendingPathComponent("warm"))
+        for shards in [2, 3] {
+            for index in 0..<shards {
+                #expect(try Self.run(["run", "w.json", "--out", "s\(shards)", "--shard", "\(index)/\(shards)"], in: directory).status == 0)
+            }
+            let gather = try CommandRunner.imjoyRun(["gather", "w.json", "--out", "s\(shards)"], in: directory)
+            #expect(gather.status == 0, "\(gather.standardError)")
+            prints["\(shards) shards"] = try Self.fingerprint(directory.appendingPathComponent("s\(shards)"))
+        }
+        // kill -9 once some items are complete, then resume.
+        let process = Process()
+        process.executableURL = Fixtures.imjoyRunExecutable
+        process.arguments = ["run", "w.json", "--out", "killed", "--jobs", "1", "--no-cache", "--no-progress"]
+        process.currentDirectoryURL = directory
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let records = directory.appendingPathComponent("killed/.imjoy-run/items")
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline, ((try? FileManager.default.contentsOfDirectory(atPath: records.path))?.count ?? 0) < 2 { usleep(2000) }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let resumed = try Self.run(["run", "w.json", "--out", "killed", "--resume", "--no-cache"], in: directory)
+        #expect(resumed.status == 0, "\(resumed.standardError)")
+        // The kill landed mid-run: some items were complete, not all.
+        #expect(resumed.standardError.contains("resume: skipped") && !resumed.standardError.contains("skipped \(count) of \(count)"), "\(resumed.standardError)")
+        print("kill -9 + resume: \(resumed.standardError.split(separator: "\n").first { $0.contains("resume:") } ?? "")")
+        prints["kill -9 + resume"] = try Self.fingerprint(directory.appendingPathComponent("killed"))
+        let reference = prints["jobs 1"]!
+        #expect(reference.contains("manifest.json") && reference.contains("img_39_mask.tif") && reference.contains("img_39.h5"))
+        for (variant, value) in prints.sorted(by: { $0.key < $1.key }) {
+            #expect(value == reference, "\(variant) differs from --jobs 1:\n\(value)\nvs\n\(reference)")
+        }
+    }
+
+    @Test func verifyPassesThenCatchesAChangedOutput() throws {
+        let directory = try RunCommandTests.makeBatch(count: 3, workflow: Self.workflow)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        #expect(try Self.run(["run", "w.json", "--out", "out"], in: directory).status == 0)
+        let ok = try CommandRunner.imjoyRun(["verify", "out/manifest.json"], in: directory)
+        #expect(ok.status == 0, "\(ok.standardOutput)\(ok.standardError)")
+        #expect(ok.standardOutput.contains("identical  img_0_mask.tif"))
+        // A tampered hash in the manifest.
+        let manifest = directory.appendingPathComponent("out/manifest.json")
+        let original = try String(contentsOf: manifest, encoding: .utf8)
+        let tamper = try CommandRunner.python("""
+            import sys, json
+            m = json.load(open(sys.argv[1]))
+            entry = next(o for o in m["outputs"] if o["path"] == "img_2/stats.json")
+            entry["sha256"] = "0" * 64
+            json.dump(m, open(sys.argv[1], "w"), indent=2, sort_keys=True)
+            """, [manifest.path])
+        #expect(tamper.status == 0)
+        let tampered = try CommandRunner.imjoyRun(["verify", "out/manifest.json"], in: directory)
+        #expect(tampered.status == 1)
+        #expect(tampered.standardOutput.contains("different  img_2/stats.json"), "\(tampered.standardOutput)")
+        try original.write(to: manifest, atomically: true, encoding: .utf8)
+        // An input file changed since the run: its outputs come out different.
+        let tweak = try CommandRunner.python("""
+            import sys, numpy as np, tifffile
+            tifffile.imwrite(sys.argv[1] + "/img_1.tif", np.full((32, 40), 7, dtype=np.uint16))
+            """, [directory.path])
+        #expect(tweak.status == 0)
+        let bad = try CommandRunner.imjoyRun(["verify", "out/manifest.json"], in: directory)
+        #expect(bad.status == 1, "\(bad.standardOutput)")
+        #expect(bad.standardOutput.contains("different  img_1/stats.json"), "\(bad.standardOutput)")
+        #expect(bad.standardOutput.contains("input changed:"))
+        #expect(bad.standardOutput.contains("identical  img_0_mask.tif"))
+    }
+
+    @Test func reportRendersATimeline() throws {
+        let directory = try RunCommandTests.makeBatch(count: 8, workflow: Self.workflow)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        #expect(try Self.run(["run", "w.json", "--out", "out", "--jobs", "3", "--events", "events.jsonl"], in: directory).status == 0)
+        let report = try CommandRunner.imjoyRun(["report", "events.jsonl", "-o", "report.html"], in: directory)
+        #expect(report.status == 0, "\(report.standardError)")
+        let html = try String(contentsOf: directory.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(html.contains("<svg id=\"timeline\"") && html.contains("<table id=\"durations\"") && html.contains("<svg id=\"dag\""))
+        #expect(!html.contains("<script") && !html.contains("src=\"http"))
+        guard let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first(where: FileManager.default.isExecutableFile) else {
+            print("SKIPPED ReproducibilityTests.reportRendersATimeline screenshot: chromium is not installed (apt-get install -y chromium)")
+            return
+        }
+        let shot = directory.appendingPathComponent("shot.png")
+        let render = try CommandRunner.run(URL(fileURLWithPath: chromium),
+            ["--headless", "--no-sandbox", "--disable-gpu", "--screenshot=\(shot.path)", "--window-size=1200,900",
+             "file://" + directory.appendingPathComponent("report.html").path], in: directory)
+        #expect(FileManager.default.fileExists(atPath: shot.path), "\(render.standardError)")
+        // The gaussian bars' colour (#f28e2b) must cover a good area of the screenshot.
+        let count = try CommandRunner.python("""
+            import sys, numpy as np, zlib, struct
+            data = open(sys.argv[1], "rb").read(); pos = 8; chunks = b""; w = h = 0
+            while pos < len(data):
+                n, kind = struct.unpack(">I4s", data[pos:pos + 8]); body = data[pos + 8:pos + 8 + n]; pos += 12 + n
+                if kind == b"IHDR": w, h, depth, ctype = struct.unpack(">IIBB", body[:10])
+                if kind == b"IDAT": chunks += body
+            bpp = 4 if ctype == 6 else 3; raw = zlib.decompress(chunks); stride = w * bpp
+            rows = []; prev = bytearray(stride)
+            for y in range(h):
+                f = raw[y * (stride + 1)]; line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+                for x in range(stride):
+                    a = line[x - bpp] if x >= bpp else 0; b = prev[x]; c = prev[x - bpp] if x >= bpp else 0
+                    if f == 1: line[x] = (line[x] + a) & 255
+                    elif f == 2: line[x] = (line[x] + b) & 255
+                    elif f == 3: line[x] = (line[x] + (a + b) // 2) & 255
+                    elif f == 4:
+                        p = a + b - c; pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                        line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+                rows.append(bytes(line)); prev = line
+            img = np.frombuffer(b"".join(rows), np.uint8).reshape(h, w, bpp)[:, :, :3].astype(int)
+            print(int((np.abs(img - [0xf2, 0x8e, 0x2b]).sum(axis=2) < 30).sum()))
+            """, [shot.path])
+        #expect(count.status == 0, "\(count.standardError)")
+        #expect((Int(count.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0) > 200, "gaussian-coloured pixels: \(count.standardOutput)")
+    }
+}
+
+private final class ManagedResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var results: [CommandResult?] = []
+    func append(_ result: CommandResult?) { lock.withLock { results.append(result) } }
+    var all: [CommandResult?] { lock.withLock { results } }
+}
