@@ -27,8 +27,8 @@ PY
 # The machine is shared: each side runs 3 times, interleaved, and the best time counts.
 : > "$P/pipe.ours"; : > "$P/pipe1.ours"; : > "$P/pipe.ref"
 for round in 1 2 3; do
-  $M pipe -- "$BENCH_BIN/imjoy-run" run "$P/pipeline.json" --out "$P/pipe-out" --no-progress --python "$py" >> "$P/pipe.ours"
-  $M pipe -- "$BENCH_BIN/imjoy-run" run "$P/pipeline.json" --out "$P/pipe-out1" --no-progress --python "$py" --jobs 1 >> "$P/pipe1.ours"
+  $M pipe -- "$BENCH_BIN/imjoy-run" run "$P/pipeline.json" --out "$P/pipe-out" --no-progress --no-cache --python "$py" >> "$P/pipe.ours"
+  $M pipe -- "$BENCH_BIN/imjoy-run" run "$P/pipeline.json" --out "$P/pipe-out1" --no-progress --no-cache --python "$py" --jobs 1 >> "$P/pipe1.ours"
   $M pipe -- "$py" bench/reference/pipeline.py "$P/pipe" "$P/pipe-ref.h5" >> "$P/pipe.ref"
 done
 best() { awk -F'\t' -v n="$2" '$1 == n { print $2 }' "$1" | sort -g | head -n 1; }
