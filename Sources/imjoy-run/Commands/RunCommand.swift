@@ -83,7 +83,8 @@ struct RunCommand: ParsableCommand {
         }
         let started = Date().timeIntervalSince1970
         let shardItems = selection.shard.map { $0.items(of: plan.items) } ?? (selection.isSharded ? [] : plan.items)
-        let records = CompletionRecords(outputDirectory: outputDirectory)
+        var records = CompletionRecords(outputDirectory: outputDirectory)
+        records.synchronizes = selection.isSharded || resume == true
         var items = shardItems
         var resumed = 0
         if resume ?? selection.isSharded {
