@@ -7,15 +7,7 @@ C="$BENCH_TMP/cache"
 mkdir -p "$C"
 M="python3 bench/reference/measure.py"
 python3 bench/reference/make_tiffs.py "$C/pipe" 32 1024
-python3 - "$C/pipeline.json" "$C/pipe" <<'PY'
-import json, sys
-json.dump({"name": "pipeline", "inputs": {"images": {"glob": sys.argv[2] + "/*.tif"}},
-           "ops": [{"id": "load", "builtin": "read-tiff"},
-                   {"id": "smooth", "builtin": "gaussian", "config": {"sigma": 2}},
-                   {"id": "mask", "builtin": "threshold", "config": {"method": "mean"}},
-                   {"id": "save", "builtin": "write-hdf5", "config": {"path": "pipeline.h5", "dataset": "mask", "level": 4}}]},
-          open(sys.argv[1], "w"))
-PY
+python3 bench/reference/make_pipeline_workflow.py "$C/pipeline.json" "$C/pipe"
 $M cold -- "$BENCH_BIN/imjoy-run" run "$C/pipeline.json" --out "$C/cold-out" --cache "$C/cache" --no-progress > "$C/cold.t"
 $M nocache -- "$BENCH_BIN/imjoy-run" run "$C/pipeline.json" --out "$C/nocache-out" --no-cache --no-progress > "$C/nocache.t"
 $M warm -- "$BENCH_BIN/imjoy-run" run "$C/pipeline.json" --out "$C/warm-out" --cache "$C/cache" --no-progress > "$C/warm.t"

@@ -54,15 +54,7 @@ bench_row "scheduling overhead per task" "$(bench_value "$W/overhead.ours" per-t
 
 # 4. The reference pipeline: 32 × 1024² uint16 TIFFs → gaussian σ=2 → threshold at the mean → one HDF5.
 python3 bench/reference/make_tiffs.py "$W/pipe" 32 1024
-python3 - "$W/pipeline.json" "$W/pipe" <<'PY'
-import json, sys
-json.dump({"name": "pipeline", "inputs": {"images": {"glob": sys.argv[2] + "/*.tif"}},
-           "ops": [{"id": "load", "builtin": "read-tiff"},
-                   {"id": "smooth", "builtin": "gaussian", "config": {"sigma": 2}},
-                   {"id": "mask", "builtin": "threshold", "config": {"method": "mean"}},
-                   {"id": "save", "builtin": "write-hdf5", "config": {"path": "pipeline.h5", "dataset": "mask", "level": 4}}]},
-          open(sys.argv[1], "w"))
-PY
+python3 bench/reference/make_pipeline_workflow.py "$W/pipeline.json" "$W/pipe"
 $M pipe -- "$BENCH_BIN/imjoy-run" run "$W/pipeline.json" --out "$W/pipe-out" --no-progress > "$W/pipe.ours"
 $M pipe -- python3 bench/reference/pipeline.py "$W/pipe" "$W/pipe-ref.h5" > "$W/pipe.ref"
 bench_row "reference pipeline, 32 × 1024² (whole process)" "$(bench_value "$W/pipe.ours" pipe)" "$(bench_value "$W/pipe.ref" pipe)" s \

@@ -2,14 +2,15 @@ import Dispatch
 
 /// Wraps a value the caller guarantees is used safely across threads (disjoint writes, or
 /// objects owned by one worker).
-struct UncheckedSendable<Value>: @unchecked Sendable {
-    let value: Value
+public struct UncheckedSendable<Value>: @unchecked Sendable {
+    public let value: Value
+    public init(value: Value) { self.value = value }
 }
 
 /// Runs `body(worker)` for `workers` workers on Dispatch's concurrent pool and waits for all.
 ///
 /// `body` may capture non-Sendable state as long as workers touch disjoint parts of it.
-func runWorkers(_ workers: Int, _ body: (Int) -> Void) {
+public func runWorkers(_ workers: Int, _ body: (Int) -> Void) {
     guard workers > 1 else {
         if workers == 1 { body(0) }
         return

@@ -135,10 +135,8 @@ extension NDArray {
     }
 }
 
-/// Wraps values (pointers into disjoint regions) handed to parallel workers.
-struct UnsafeSendableBox<Value>: @unchecked Sendable {
-    let value: Value
-}
+/// Wraps values (pointers into disjoint regions) handed to parallel workers (ImageIO's wrapper).
+typealias UnsafeSendableBox = UncheckedSendable
 
 /// `0..<count` split into contiguous ranges of at least `minimumChunk` elements, a few per core.
 func chunkRanges(_ count: Int, minimumChunk: Int = 1) -> [Range<Int>] {
@@ -152,14 +150,7 @@ func chunkRanges(_ count: Int, minimumChunk: Int = 1) -> [Range<Int>] {
 ///
 /// `body` may write through captured pointers as long as iterations touch disjoint memory.
 func parallelFor(_ iterations: Int, _ body: (Int) -> Void) {
-    guard iterations > 1 else {
-        if iterations == 1 { body(0) }
-        return
-    }
-    withoutActuallyEscaping(body) { escaping in
-        let box = UnsafeSendableBox(value: escaping)
-        DispatchQueue.concurrentPerform(iterations: iterations) { box.value($0) }
-    }
+    runWorkers(iterations, body)  // ImageIO's concurrentPerform wrapper
 }
 
 /// Runs `body` over `0..<count` split by ``chunkRanges(_:minimumChunk:)`` in parallel.
