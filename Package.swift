@@ -72,7 +72,7 @@ let package = Package(
         .target(
             name: "ImJoyEngine",
             dependencies: ["ImJoySchema", "ImJoyPlugin", "ImageIO", "ImJoyWorkflow"],
-            resources: [.copy("Resources/imjoy_host.py")]
+            resources: [.copy("Resources/imjoy_host.py"), .copy("Resources/imjoy_host.js")]
         ),
         .executableTarget(
             name: "imjoy-run",

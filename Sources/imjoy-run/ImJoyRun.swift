@@ -35,6 +35,7 @@ struct ImJoyRun: AsyncParsableCommand {
             EnvCommand.self,
             VerifyCommand.self,
             CacheCommand.self,
+            JSCacheCommand.self,
             ReportCommand.self,
         ],
         defaultSubcommand: RunCommand.self

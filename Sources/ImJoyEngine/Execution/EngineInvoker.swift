@@ -1,11 +1,12 @@
+import ImJoyPlugin
 import ImJoySchema
 import ImJoyWorkflow
 
 /// The invoker a run uses: built-in ops in process; plugin ops through their plugin host.
 ///
-/// native-python and web-python plugins run on the Python host (``PythonHosts``); other plugin
-/// types (web-worker, window, …) have no host yet, and a workflow that calls one is refused
-/// before anything runs.
+/// native-python and web-python plugins run on the Python host, web-worker plugins on the Node.js
+/// host (both ``PythonHosts``). User-interface types (window, iframe, …) cannot run in batch, and
+/// a workflow that calls one is refused before anything runs.
 public struct EngineInvoker: OpInvoker {
     private let builtins: BuiltinInvoker
     /// The Python plugin hosts, when the plan calls Python plugins.
@@ -21,6 +22,9 @@ public struct EngineInvoker: OpInvoker {
         for op in plan.ops {
             guard let alias = op.pluginAlias, let plugin = plan.validated.plugins[alias] else { continue }
             guard PythonHosts.serves(plugin.config.type) else {
+                if Self.userInterfaceTypes.contains(plugin.config.type) {
+                    throw .userInterfaceOnly(op: op.id, plugin: plugin.config.name, type: plugin.config.type.rawValue)
+                }
                 throw .noHost(op: op.id, plugin: plugin.config.name, type: plugin.config.type.rawValue)
             }
             needsPython = true
@@ -33,6 +37,9 @@ public struct EngineInvoker: OpInvoker {
             python = nil
         }
     }
+
+    /// Plugin types that exist to show a user interface.
+    static let userInterfaceTypes: Set<PluginType> = [.window, .iframe, .webPythonWindow, .rpcWindow]
 
     public func invoke(_ call: OpCall) throws -> JSONValue {
         if case .plugin(let alias, _) = call.op.spec.target, let python, python.serves(alias: alias) {
@@ -56,6 +63,7 @@ public struct EngineInvoker: OpInvoker {
 /// Why a run cannot start.
 public enum EngineError: Error, CustomStringConvertible, Sendable {
     case noHost(op: String, plugin: String, type: String)
+    case userInterfaceOnly(op: String, plugin: String, type: String)
     case invalidSchema(op: String, which: String, message: String)
     case hostUnavailable(String)
 
@@ -63,10 +71,12 @@ public enum EngineError: Error, CustomStringConvertible, Sendable {
         switch self {
         case .noHost(let op, let plugin, let type):
             "op '\(op)': plugin \(plugin) is a \(type) plugin, and this build of imjoy-run has no \(type) host yet; built-in ops run now"
+        case .userInterfaceOnly(let op, let plugin, let type):
+            "op '\(op)': plugin \(plugin) is a \(type) plugin: \(type) plugins show a user interface and cannot run in a batch run; call a web-worker or Python plugin (or a built-in op) for the computation"
         case .invalidSchema(let op, let which, let message):
             "op '\(op)': its \(which) schema does not compile: \(message)"
         case .hostUnavailable(let reason):
-            "the Python plugin host cannot start: \(reason)"
+            "the plugin host cannot start: \(reason)"
         }
     }
 }

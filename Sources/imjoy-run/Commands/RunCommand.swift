@@ -55,6 +55,12 @@ struct RunCommand: ParsableCommand {
     @Option(help: "The Python interpreter for Python plugins (over prepared environments and the plugins' cmd).")
     var python: String?
 
+    @Option(help: "The Node.js executable for web-worker plugins (default: node, then nodejs, on PATH).")
+    var node: String?
+
+    @Option(help: "Local copies of web-worker plugins' script URLs (default: ~/.cache/imjoy-run/js; `imjoy-run js-cache`).")
+    var jsCache: String?
+
     @Option(help: "The run state folder: plugin logs, api.setConfig values, WORK_DIR (default: OUT/.imjoy-run).")
     var stateDir: String?
 
@@ -106,7 +112,8 @@ struct RunCommand: ParsableCommand {
         let provenance = ProvenanceBuilder(plan: plan)
         let pythonOptions = PythonHostOptions(
             interpreter: python, stateDirectory: stateDir ?? outputDirectory + "/.imjoy-run",
-            environmentCache: envDir ?? PythonEnvironment.defaultCacheRoot(), jobs: runOptions.jobs)
+            environmentCache: envDir ?? PythonEnvironment.defaultCacheRoot(), jobs: runOptions.jobs,
+            javascript: JavaScriptHostOptions(node: node, cache: jsCache.map(JavaScriptCache.init(directory:)) ?? JavaScriptCache()))
         let invoker = try withInputErrors {
             try EngineInvoker(plan: plan, hdf5Files: hdf5Files, python: pythonOptions, provenance: provenance)
         }

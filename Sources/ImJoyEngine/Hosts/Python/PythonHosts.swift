@@ -18,19 +18,24 @@ public struct PythonHostOptions: Sendable {
     public var environmentCache: String
     /// The pool size of functional plugins (`--jobs`).
     public var jobs: Int
+    /// Node.js and the script cache, for web-worker plugins.
+    public var javascript: JavaScriptHostOptions
 
     public init(
         interpreter: String? = nil, stateDirectory: String = "out/.imjoy-run",
-        environmentCache: String = PythonEnvironment.defaultCacheRoot(), jobs: Int = RunOptions.defaultJobs()
+        environmentCache: String = PythonEnvironment.defaultCacheRoot(), jobs: Int = RunOptions.defaultJobs(),
+        javascript: JavaScriptHostOptions = JavaScriptHostOptions()
     ) {
         self.interpreter = interpreter
         self.stateDirectory = stateDirectory
         self.environmentCache = environmentCache
         self.jobs = max(1, jobs)
+        self.javascript = javascript
     }
 }
 
-/// The Python plugin hosts of one run (native-python and web-python plugins), one per plugin.
+/// The plugin hosts of one run, one per plugin: native-python and web-python plugins on CPython,
+/// web-worker plugins on Node.js (``HostRuntime``); both share pools, api, faults and state.
 ///
 /// Processes start lazily at a plugin's first call. ``shutdown()`` stops them all;
 /// ``PythonHosts/killAll()`` is for signal handlers.
@@ -43,7 +48,7 @@ public final class PythonHosts: @unchecked Sendable {
 
     /// Whether `type` runs on this host.
     public static func serves(_ type: PluginType) -> Bool {
-        type == .nativePython || type == .webPython
+        HostRuntime(serving: type) != nil
     }
 
     /// Prepares a host for every Python plugin `plan` uses (nothing starts yet).
@@ -162,7 +167,9 @@ public final class PythonHosts: @unchecked Sendable {
         while Date() < deadline, hosts.contains(where: { $0.hasLiveProcesses }) { usleep(20_000) }
         for host in hosts { host.killAll() }
         // The calls that would have removed their shared memory never return: remove it here.
-        let prefixes = ["imjoy-run-\(getpid())-"] + hosts.flatMap { $0.processIDs.map { "imjoy-run-py-\($0)-" } }
+        let prefixes = ["imjoy-run-\(getpid())-"] + hosts.flatMap { host in
+            host.processIDs.map { "\(host.launch.runtime.hostSegmentPrefix)\($0)-" }
+        }
         if let names = try? FileManager.default.contentsOfDirectory(atPath: "/dev/shm") {
             for name in names where prefixes.contains(where: name.hasPrefix) { unlink("/dev/shm/" + name) }
         }
@@ -248,6 +255,9 @@ public final class PythonHosts: @unchecked Sendable {
     /// The interpreter and environment for `plugin`: `--python`, else a prepared environment,
     /// else the plugin's `cmd` on PATH.
     static func launch(for plugin: Plugin, options: PythonHostOptions, hostScript: String) throws -> PythonLaunch {
+        if HostRuntime(serving: plugin.config.type) == .node {
+            return try JavaScriptRuntime.launch(for: plugin, options: options.javascript)
+        }
         var environment = ProcessInfo.processInfo.environment
         let interpreter: [String]
         let prepared = PythonEnvironment(plugin: plugin, cacheRoot: options.environmentCache)

@@ -51,19 +51,20 @@ public enum PythonInterpreter {
         return text.hasPrefix("/") ? text : nil
     }
 
-    /// The host program (`imjoy_host.py`): beside the executable, in its resource bundle, or
-    /// in the package's build resources.
-    public static func hostScript() throws -> String {
+    /// A host program (`imjoy_host.py`, or the Node.js host `imjoy_host.js`): beside the
+    /// executable, in its resource bundle, or in the package's build resources.
+    public static func hostScript(_ name: String = "imjoy_host.py") throws -> String {
         let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
         let folder = executable.deletingLastPathComponent().path
         let candidates = [
-            folder + "/imjoy_host.py",
-            folder + "/imjoy-run_ImJoyEngine.resources/imjoy_host.py",
-            folder + "/../share/imjoy-run/imjoy_host.py",
+            folder + "/" + name,
+            folder + "/imjoy-run_ImJoyEngine.resources/" + name,
+            folder + "/../share/imjoy-run/" + name,
         ]
         for candidate in candidates where FileManager.default.fileExists(atPath: candidate) { return candidate }
-        if let path = Bundle.module.path(forResource: "imjoy_host", ofType: "py") { return path }
-        throw PythonHostError.start("the host program imjoy_host.py is missing (looked beside \(executable.path))")
+        let file = name as NSString
+        if let path = Bundle.module.path(forResource: file.deletingPathExtension, ofType: file.pathExtension) { return path }
+        throw PythonHostError.start("the host program \(name) is missing (looked beside \(executable.path))")
     }
 }
 

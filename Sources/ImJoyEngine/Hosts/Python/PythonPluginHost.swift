@@ -6,7 +6,7 @@ import ImJoySchema
 import Glibc
 #endif
 
-/// The processes of one Python plugin: a pool of up to `capacity` processes, each set up once.
+/// The processes of one plugin (Python, or JavaScript on Node.js): a pool of up to `capacity` processes, each set up once.
 ///
 /// A functional plugin gets up to `--jobs` processes; any other plugin (and every
 /// `single-instance` one) exactly one, so its calls are serialized.
@@ -156,25 +156,29 @@ final class PythonPluginHost: @unchecked Sendable {
     // MARK: - Starting a process
 
     private func startProcess() throws -> PythonProcess {
-        let scripts = plugin.scripts.filter { $0.lang.lowercased().hasPrefix("python") }
+        let scripts = plugin.scripts.filter(launch.runtime.runs)
         var fields = plugin.config.fields
         fields["tag"] = plugin.config.tag.map(JSONValue.string) ?? .null
         var attachments = JSONObject()
         for (name, text) in plugin.attachments { attachments[name] = .string(text) }
-        let message: JSONObject = [
+        var message: JSONObject = [
             "name": .string(name),
             "tag": plugin.config.tag.map(JSONValue.string) ?? .null,
             "workspace": "default",
             "work_dir": .string(state.workDirectory),
             "config": .object(fields),
             "attachments": .object(attachments),
-            "scripts": .array(scripts.map { ["content": .string($0.content)] }),
+            "scripts": .array(scripts.map {
+                ["content": .string($0.content), "line": .integer(Int64($0.line)), "module": .bool($0.attributes["type"]?.string == "module")]
+            }),
         ]
+        message.merge(launch.initFields) { $1 }
         let logFD = try state.logDescriptor(of: name)
         let process = try PythonProcess.start(
             interpreter: launch.interpreter, hostScript: launch.hostScript, workingDirectory: state.workDirectory,
             environment: launch.environment, logFD: logFD, initMessage: message,
-            segmentPrefix: "imjoy-run-\(getpid())", onEvent: { [weak self] in self?.logEvent($0) })
+            segmentPrefix: "imjoy-run-\(getpid())", onEvent: { [weak self] in self?.logEvent($0) },
+            interpreterArguments: launch.runtime.interpreterArguments, hostSegmentPrefix: launch.runtime.hostSegmentPrefix)
         state.log(name, "[imjoy-run] process \(process.pid) ready (\(launch.interpreter.joined(separator: " ")))")
         return process
     }
@@ -187,10 +191,14 @@ final class PythonPluginHost: @unchecked Sendable {
     }
 }
 
-/// How to start a plugin's Python: the interpreter (with any arguments of `cmd`), the host
+/// How to start a plugin's host: the interpreter (with any arguments of `cmd`), the host
 /// program, and the process environment.
 struct PythonLaunch: Sendable {
     var interpreter: [String]
     var hostScript: String
     var environment: [String: String]
+    /// Python, or Node.js for web-worker plugins.
+    var runtime: HostRuntime = .python
+    /// Fields added to the `init` message (the JavaScript host's requirement files).
+    var initFields: JSONObject = [:]
 }

@@ -36,7 +36,8 @@ final class PythonProcess: @unchecked Sendable {
 
     // MARK: - Starting
 
-    /// Starts `interpreter hostScript`, sends `init` and waits until the plugin is set up.
+    /// Starts `interpreter interpreterArguments hostScript` (Python, or Node.js for web-worker
+    /// plugins), sends `init` and waits until the plugin is set up.
     ///
     /// - Parameters:
     ///   - logFD: where the process's stdout and stderr go.
@@ -44,7 +45,8 @@ final class PythonProcess: @unchecked Sendable {
     /// - Throws: ``PythonHostError`` when the process cannot start or the plugin fails its setup.
     static func start(
         interpreter: [String], hostScript: String, workingDirectory: String, environment: [String: String],
-        logFD: Int32, initMessage: JSONObject, segmentPrefix: String, onEvent: (JSONObject) -> Void
+        logFD: Int32, initMessage: JSONObject, segmentPrefix: String, onEvent: (JSONObject) -> Void,
+        interpreterArguments: [String] = ["-u"], hostSegmentPrefix: String = "imjoy-run-py-"
     ) throws -> PythonProcess {
         ignoreSIGPIPE
         var toChild: [Int32] = [0, 0]
@@ -75,7 +77,7 @@ final class PythonProcess: @unchecked Sendable {
         posix_spawnattr_setpgroup(&attributes, 0)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
 
-        let arguments = interpreter + ["-u", hostScript]
+        let arguments = interpreter + interpreterArguments + [hostScript]
         let environmentList = environment.map { "\($0.key)=\($0.value)" }
         var pid: pid_t = 0
         let status = withCStrings(arguments) { argv in
@@ -91,7 +93,7 @@ final class PythonProcess: @unchecked Sendable {
         }
         let process = PythonProcess(
             pid: pid, pipe: HostPipe(readFD: fromChild[0], writeFD: toChild[1]),
-            segments: SharedSegments(prefix: "\(segmentPrefix)-\(pid)"))
+            segments: SharedSegments(prefix: "\(segmentPrefix)-\(pid)", hostPrefix: hostSegmentPrefix))
         do {
             var message = initMessage
             message["t"] = "init"

@@ -6,7 +6,8 @@ import ImJoySchema
 import Glibc
 #endif
 
-/// One message between the runner and a Python host: a JSON header and raw binary buffers.
+/// One message between the runner and a plugin host (Python or Node.js): a JSON header and raw
+/// binary buffers.
 ///
 /// On the wire: `u32` header length, `u32` buffer count, the header (UTF-8 JSON), then per buffer
 /// a `u64` length and the bytes, all little endian. Inside the header a binary value is
@@ -142,12 +143,17 @@ final class SharedSegments {
     static let threshold = 1 << 20
 
     private let prefix: String
+    /// How the host names its own segments (`imjoy-run-py-` or `imjoy-run-js-`, then its pid).
+    private let hostPrefix: String
     private var serial = 0
     private var outgoing: [NDArray] = []
     private var incoming: [String: NDArray] = [:]
     private var droppedNames: [String] = []
 
-    init(prefix: String) { self.prefix = prefix }
+    init(prefix: String, hostPrefix: String = "imjoy-run-py-") {
+        self.prefix = prefix
+        self.hostPrefix = hostPrefix
+    }
 
     /// The names the host should unmap (segments replaced since the last call).
     func takeDropped() -> [String] {
@@ -176,7 +182,7 @@ final class SharedSegments {
     /// `size` bytes at `offset` of segment `name`: the host's (mapped once, then reused) or one
     /// of ours (an input the host sent back unchanged).
     func load(name: String, size: Int, offset: Int = 0) throws -> UnsafeRawBufferPointer {
-        if offset != 0 || !name.hasPrefix("imjoy-run-py-") {
+        if offset != 0 || !name.hasPrefix(hostPrefix) {
             guard offset >= 0, let segment = outgoing.first(where: { $0.storage.sharedMemoryPath == "/dev/shm/" + name }),
                 offset + size <= segment.byteCount
             else { throw HostPipeError.malformed("shared memory reference \(name)+\(offset)") }
@@ -185,7 +191,7 @@ final class SharedSegments {
         if let mapped = incoming[name], mapped.byteCount >= size {
             return UnsafeRawBufferPointer(start: mapped.storage.baseAddress, count: size)
         }
-        guard !name.contains("/"), name.hasPrefix("imjoy-run-py-") else {
+        guard !name.contains("/"), name.hasPrefix(hostPrefix) else {
             throw HostPipeError.malformed("shared memory name \(name)")
         }
         let mapped = try NDArray.openShared(name: name, shape: [size], dtype: .uint8)
@@ -200,9 +206,9 @@ final class SharedSegments {
         outgoing.removeAll()
         incoming.removeAll()
         guard let hostPID else { return }
-        let hostPrefix = "imjoy-run-py-\(hostPID)-"
+        let leftovers = "\(hostPrefix)\(hostPID)-"
         if let names = try? FileManager.default.contentsOfDirectory(atPath: "/dev/shm") {
-            for name in names where name.hasPrefix(hostPrefix) { unlink("/dev/shm/" + name) }
+            for name in names where name.hasPrefix(leftovers) { unlink("/dev/shm/" + name) }
         }
     }
 

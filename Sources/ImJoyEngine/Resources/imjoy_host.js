@@ -1,0 +1,645 @@
+// imjoy-run's JavaScript (web-worker) plugin host for Node.js (docs/plugin-hosts.md).
+//
+// The runner starts `node imjoy_host.js` with the protocol on stdin/stdout (the same frames as
+// imjoy_host.py) and the plugin's log on stderr. Plugin output (console.log, process.stdout)
+// goes to stderr, so fd 1 carries only frames.
+//
+//   frame  = u32 header length, u32 buffer count, header (UTF-8 JSON), then per buffer a u64
+//            length and the bytes (all little endian).
+//   binary values in the header are {"__b__": i} (buffer i of the frame) or
+//   {"__shm__": name, "size": n} (the first n bytes of /dev/shm/<name>).
+//
+// Node cannot map memory without a native addon, so large values go through /dev/shm files with
+// one positioned read or write each (cheaper than the pipe's 64 KiB round trips).
+//
+// Messages from the runner: init, call, exit. To the runner: ready, event, api (answered by a
+// reply), window, result, error.
+'use strict';
+
+const fs = require('fs');
+const net = require('net');
+const path = require('path');
+const vm = require('vm');
+const crypto = require('crypto');
+const { pathToFileURL } = require('url');
+
+const PROTO_OUT = 1;
+const SHM_THRESHOLD = 1 << 20;
+const SHM_PREFIX = `imjoy-run-js-${process.pid}`;
+
+// Plugin output must never reach fd 1: point process.stdout (and so console.log) at stderr.
+Object.defineProperty(process, 'stdout', { configurable: true, enumerable: true, get: () => process.stderr });
+globalThis.console = new console.Console({ stdout: process.stderr, stderr: process.stderr });
+
+// MARK: - Frames
+
+function writeAll(buffer) {
+  let offset = 0;
+  while (offset < buffer.length) {
+    try {
+      offset += fs.writeSync(PROTO_OUT, buffer, offset, buffer.length - offset);
+    } catch (error) {
+      if (error.code !== 'EAGAIN') throw error;
+    }
+  }
+}
+
+function writeFrame(header, buffers) {
+  const text = Buffer.from(JSON.stringify(header));
+  const head = Buffer.allocUnsafe(8);
+  head.writeUInt32LE(text.length, 0);
+  head.writeUInt32LE(buffers.length, 4);
+  const parts = [head, text];
+  for (const buffer of buffers) {
+    const size = Buffer.allocUnsafe(8);
+    size.writeBigUInt64LE(BigInt(buffer.length), 0);
+    parts.push(size, buffer);
+  }
+  writeAll(Buffer.concat(parts));
+}
+
+/** Splits the byte stream from the runner into frames. */
+class FrameReader {
+  constructor(onFrame) {
+    this.chunks = [];
+    this.length = 0;
+    this.need = 8; // bytes known to be needed before the next frame can be complete
+    this.onFrame = onFrame;
+  }
+
+  push(chunk) {
+    this.chunks.push(chunk);
+    this.length += chunk.length;
+    for (;;) {
+      const frame = this.next();
+      if (frame === null) return;
+      this.onFrame(frame.header, frame.buffers);
+    }
+  }
+
+  next() {
+    if (this.length < this.need) return null;
+    const all = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks);
+    this.chunks = [all];
+    const short = (needed) => { this.need = needed; return null; };
+    const headerLength = all.readUInt32LE(0);
+    const count = all.readUInt32LE(4);
+    let offset = 8 + headerLength;
+    if (all.length < offset) return short(offset);
+    const sizes = [];
+    for (let i = 0; i < count; i++) {
+      if (all.length < offset + 8) return short(offset + 8);
+      const size = Number(all.readBigUInt64LE(offset));
+      offset += 8;
+      if (all.length < offset + size) return short(offset + size);
+      sizes.push([offset, size]);
+      offset += size;
+    }
+    this.need = 8;
+    const header = JSON.parse(all.toString('utf8', 8, 8 + headerLength));
+    const buffers = sizes.map(([start, size]) => all.subarray(start, start + size));
+    const rest = all.subarray(offset);
+    this.chunks = rest.length ? [rest] : [];
+    this.length = rest.length;
+    return { header, buffers };
+  }
+}
+
+// MARK: - Shared memory
+
+/** The runner's input segments (read) and ours for results (written, reused per slot). */
+class SharedSegments {
+  constructor() {
+    this.inputs = new Map(); // name -> fd
+    this.out = []; // [name, capacity, fd]
+    this.serial = 0;
+  }
+
+  read(name, size) {
+    if (name.includes('/')) throw new Error(`bad shared memory name ${name}`);
+    let fd = this.inputs.get(name);
+    if (fd === undefined) {
+      fd = fs.openSync('/dev/shm/' + name, 'r');
+      this.inputs.set(name, fd);
+    }
+    const buffer = new ArrayBuffer(size);
+    const view = new Uint8Array(buffer);
+    let done = 0;
+    while (done < size) {
+      const got = fs.readSync(fd, view, done, size - done, done);
+      if (got === 0) throw new Error(`shared memory ${name} is shorter than ${size} bytes`);
+      done += got;
+    }
+    return buffer;
+  }
+
+  drop(names) {
+    for (const name of names) {
+      const fd = this.inputs.get(name);
+      if (fd !== undefined) fs.closeSync(fd);
+      this.inputs.delete(name);
+    }
+  }
+
+  /** Writes `view` into result slot `slot` (grown under a new name when too small); its name. */
+  write(slot, view) {
+    let current = this.out[slot];
+    if (!current || current[1] < view.length) {
+      if (current) {
+        fs.closeSync(current[2]);
+        try { fs.unlinkSync('/dev/shm/' + current[0]); } catch { /* already gone */ }
+      }
+      this.serial += 1;
+      const name = `${SHM_PREFIX}-${this.serial}`;
+      const capacity = view.length + Math.floor(view.length / 8);
+      const fd = fs.openSync('/dev/shm/' + name, 'wx+', 0o600);
+      fs.ftruncateSync(fd, capacity);
+      current = [name, capacity, fd];
+      this.out[slot] = current;
+    }
+    let done = 0;
+    while (done < view.length) done += fs.writeSync(current[2], view, done, view.length - done, done);
+    return current[0];
+  }
+
+  cleanup() {
+    for (const entry of this.out) {
+      if (entry) try { fs.unlinkSync('/dev/shm/' + entry[0]); } catch { /* already gone */ }
+    }
+    this.out = [];
+  }
+}
+
+const SEGMENTS = new SharedSegments();
+
+// MARK: - Values
+
+const DTYPES = {
+  Int8Array: 'int8', Uint8Array: 'uint8', Uint8ClampedArray: 'uint8', Int16Array: 'int16', Uint16Array: 'uint16',
+  Int32Array: 'int32', Uint32Array: 'uint32', Float32Array: 'float32', Float64Array: 'float64',
+  BigInt64Array: 'int64', BigUint64Array: 'uint64',
+};
+
+function binary(reference, buffers) {
+  if ('__b__' in reference) {
+    const bytes = buffers[reference.__b__];
+    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length);
+  }
+  return SEGMENTS.read(reference.__shm__, reference.size);
+}
+
+/** Frame values → JavaScript: binary values become ArrayBuffers (ndarray `_rvalue`s too). */
+function decode(value, buffers) {
+  if (Array.isArray(value)) return value.map((item) => decode(item, buffers));
+  if (value === null || typeof value !== 'object') return value;
+  if ('__b__' in value || '__shm__' in value) return binary(value, buffers);
+  if (value._rtype === 'error') return new Error(String(value._rvalue));
+  const result = {};
+  for (const key of Object.keys(value)) result[key] = decode(value[key], buffers);
+  return result;
+}
+
+function bytesOf(value) {
+  if (value instanceof ArrayBuffer) return Buffer.from(value);
+  return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+}
+
+/** JavaScript → frame values, collecting binary payloads (large ones into shared memory). */
+class Encoder {
+  constructor() {
+    this.buffers = [];
+    this.slot = 0;
+  }
+
+  binary(value) {
+    const bytes = bytesOf(value);
+    if (bytes.length >= SHM_THRESHOLD) {
+      const name = SEGMENTS.write(this.slot, bytes);
+      this.slot += 1;
+      return { __shm__: name, size: bytes.length };
+    }
+    this.buffers.push(bytes);
+    return { __b__: this.buffers.length - 1 };
+  }
+
+  encode(value, depth = 0) {
+    if (depth > 200) throw new RangeError('the result nests more than 200 levels');
+    if (value === undefined || value === null || typeof value === 'function' || typeof value === 'symbol') return null;
+    if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+    if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : String(value);
+    if (typeof value !== 'object') return value;
+    if (Array.isArray(value)) return value.map((item) => this.encode(item, depth + 1));
+    if (value instanceof ArrayBuffer || value instanceof DataView || value instanceof Uint8Array) return this.binary(value);
+    if (ArrayBuffer.isView(value)) {
+      // A typed array (other than bytes) is a 1-d ndarray of its element type.
+      const dtype = DTYPES[value.constructor.name];
+      if (!dtype) throw new TypeError(`cannot send a ${value.constructor.name}`);
+      return { _rtype: 'ndarray', _rvalue: this.binary(value), _rshape: [value.length], _rdtype: dtype };
+    }
+    if (value._rtype === 'ndarray') {
+      const raw = value._rvalue;
+      if (!(raw instanceof ArrayBuffer) && !ArrayBuffer.isView(raw)) {
+        throw new TypeError('an ndarray\'s _rvalue must be an ArrayBuffer or a typed array');
+      }
+      return { _rtype: 'ndarray', _rvalue: this.binary(raw), _rshape: this.encode(value._rshape, depth + 1), _rdtype: value._rdtype };
+    }
+    if (value instanceof Error) return { _rtype: 'error', _rvalue: `${value.name}: ${value.message}` };
+    if (value instanceof Date) return value.toISOString();
+    if (value instanceof Map) return this.encode(Object.fromEntries(value), depth);
+    if (value instanceof Set) return this.encode([...value], depth);
+    const result = {};
+    for (const key of Object.keys(value)) {
+      const item = value[key];
+      if (typeof item !== 'function') result[key] = this.encode(item, depth + 1);
+    }
+    return result;
+  }
+}
+
+function send(kind, fields = {}) {
+  const encoder = new Encoder();
+  const header = { t: kind };
+  for (const key of Object.keys(fields)) header[key] = encoder.encode(fields[key]);
+  writeFrame(header, encoder.buffers);
+}
+
+// MARK: - Requirements, importScripts and fetch
+
+const host = { files: {}, cacheDir: null, pluginDir: process.cwd() };
+
+function cachedFile(url) {
+  if (host.files[url]) return host.files[url];
+  if (host.cacheDir) {
+    const candidate = path.join(host.cacheDir, crypto.createHash('sha256').update(url).digest('hex'));
+    if (fs.existsSync(candidate)) return candidate;
+  }
+  return null;
+}
+
+/** The local file for `url`: a cached URL, a `file:` URL, or a path (relative to the plugin's folder). */
+function localFile(url, what) {
+  const text = String(url);
+  const cached = cachedFile(text);
+  if (cached) return cached;
+  if (text.startsWith('file:')) return new URL(text).pathname;
+  if (!/^[a-z][a-z0-9+.-]*:/i.test(text)) return path.resolve(host.pluginDir, text);
+  const where = host.cacheDir ? `the JS cache ${host.cacheDir}` : 'the JS cache';
+  throw new Error(`${what} ${text}: batch runs are offline and ${where} has no copy of it; ` +
+    `add one with \`imjoy-run js-cache add ${text} FILE\``);
+}
+
+function importScripts(...urls) {
+  for (const url of urls) {
+    const file = localFile(url, 'importScripts');
+    vm.runInThisContext(fs.readFileSync(file, 'utf8'), { filename: String(url) });
+  }
+}
+
+const nodeFetch = globalThis.fetch;
+
+async function localFetch(input, init) {
+  const url = typeof input === 'string' ? input : (input && input.url) || String(input);
+  const file = localFile(url, 'fetch');
+  let data;
+  try {
+    data = fs.readFileSync(file);
+  } catch (error) {
+    return new Response(null, { status: 404, statusText: `${file}: ${error.code || error.message}` });
+  }
+  void init;
+  void nodeFetch;
+  return new Response(data, { status: 200 });
+}
+
+function unavailable(name, hint) {
+  return new Error(`${name} is not available to web-worker plugins in imjoy-run's Node.js host` + (hint ? `; ${hint}` : ''));
+}
+
+function installWorkerGlobals() {
+  globalThis.self = globalThis;
+  globalThis.importScripts = importScripts;
+  globalThis.fetch = localFetch;
+  globalThis.postMessage = (message) => api.log('[postMessage]', safeText(message));
+  globalThis.addEventListener = () => {}; // no message ever arrives in a batch run
+  globalThis.removeEventListener = () => {};
+  for (const name of ['XMLHttpRequest', 'OffscreenCanvas', 'FileReaderSync', 'ImageData', 'WebSocket']) {
+    globalThis[name] = function () { throw unavailable(name, name === 'XMLHttpRequest' ? 'use fetch with a file: URL' : ''); };
+  }
+  globalThis.createImageBitmap = () => Promise.reject(unavailable('createImageBitmap'));
+  for (const name of ['indexedDB', 'caches']) {
+    globalThis[name] = new Proxy({}, { get(_, key) { if (typeof key === 'symbol') return undefined; throw unavailable(name); } });
+  }
+}
+
+function safeText(value) {
+  try { return typeof value === 'string' ? value : JSON.stringify(value); } catch { return String(value); }
+}
+
+// MARK: - The api
+
+const pending = [];
+
+/** Asks the runner; resolves with its reply. */
+function request(fn, fields) {
+  return new Promise((resolve, reject) => {
+    pending.push({ resolve, reject });
+    send('api', Object.assign({ fn }, fields));
+  });
+}
+
+function windowObject(config) {
+  const id = config.name || config.type || 'window';
+  return new Proxy({ id, name: id, config }, {
+    get(target, key) {
+      if (key in target || typeof key === 'symbol' || key === 'then') return target[key];
+      return () => Promise.resolve(undefined);
+    },
+  });
+}
+
+const INTERACTIVE_KEYS = {
+  showFileDialog: ['path', 'file', 'file_path', 'folder', 'directory', 'dir'],
+  prompt: ['answer', 'value', 'text'],
+  confirm: ['confirm', 'confirmed', 'answer'],
+};
+
+function slug(text) {
+  return String(text).trim().toLowerCase().replace(/[^\p{L}\p{N}]/gu, '_').replace(/^_+|_+$/g, '');
+}
+
+const state = { exported: null, ops: {}, callConfig: {}, outDir: '.', attachments: {} };
+
+function interactive(fn, candidates, what) {
+  for (const key of candidates) {
+    if (key && state.callConfig[key] !== undefined && state.callConfig[key] !== null && state.callConfig[key] !== '') {
+      return Promise.resolve(state.callConfig[key]);
+    }
+  }
+  const key = candidates.find((k) => k);
+  return Promise.reject(new Error(`api.${fn} is interactive; give the ${what} as config.${key} in the workflow`));
+}
+
+function event(fn, args) {
+  send('event', { fn, args: args.map((a) => (a === null || ['string', 'number', 'boolean'].includes(typeof a) ? a : safeText(a))) });
+  return Promise.resolve();
+}
+
+function pluginProxy(name) {
+  return new Proxy({ name, _name: name }, {
+    get(target, method) {
+      if (method in target || typeof method === 'symbol' || method === 'then') return target[method];
+      return (...args) => request('call', { plugin: name, method, args });
+    },
+  });
+}
+
+const baseApi = {
+  export(obj) { state.exported = obj; return Promise.resolve(); },
+  register(spec) {
+    if (!spec || !spec.name) throw new Error('api.register needs a name');
+    state.ops[spec.name] = spec;
+    return Promise.resolve(spec.name);
+  },
+  unregister(spec) { delete state.ops[typeof spec === 'string' ? spec : spec && spec.name]; return Promise.resolve(); },
+  echo(value) { return Promise.resolve(value); },
+  getAttachment(name) {
+    if (!(name in state.attachments)) return Promise.reject(new Error(`the plugin has no attachment named ${name}`));
+    return Promise.resolve(state.attachments[name]);
+  },
+  getConfig(name) { return request('getConfig', { name }); },
+  async setConfig(name, value) {
+    if (name && typeof name === 'object') {
+      for (const key of Object.keys(name)) await request('setConfig', { name: key, value: name[key] });
+      return undefined;
+    }
+    return request('setConfig', { name, value });
+  },
+  createWindow(config) { send('window', { fn: 'createWindow', window: config || {} }); return Promise.resolve(windowObject(config || {})); },
+  showDialog(config) { send('window', { fn: 'showDialog', window: config || {} }); return Promise.resolve(windowObject(config || {})); },
+  getWindow(name) { return Promise.resolve(windowObject({ name })); },
+  exportFile(file, name) {
+    const target = path.join(state.outDir, path.basename(String(name || (file && file.name) || 'exported_file')));
+    fs.mkdirSync(state.outDir, { recursive: true });
+    const data = typeof file === 'string' ? file : bytesOf(file);
+    fs.writeFileSync(target, data);
+    event('exportFile', [target]);
+    return Promise.resolve(target);
+  },
+  showFileDialog(options = {}) {
+    return interactive('showFileDialog', [options.key, options.name, ...INTERACTIVE_KEYS.showFileDialog], 'path');
+  },
+  prompt(text = '', _default, options = {}) {
+    return interactive('prompt', [options.key, text ? slug(text) : null, ...INTERACTIVE_KEYS.prompt], 'answer');
+  },
+  confirm(text = '', options = {}) {
+    const content = text && typeof text === 'object' ? text.content || text.title || '' : text;
+    return interactive('confirm', [options.key, content ? slug(content) : null, ...INTERACTIVE_KEYS.confirm], 'answer');
+  },
+  async getPlugin(name) {
+    const target = name && typeof name === 'object' ? name.name : name;
+    await request('getPlugin', { plugin: target });
+    return pluginProxy(target);
+  },
+  call(plugin, method, ...args) { return request('call', { plugin, method, args }); },
+  run(plugin, ctx) { return request('call', { plugin, method: 'run', args: [ctx || {}] }); },
+  utils: { kill() {}, debounce(fn) { return fn; } },
+  TAG: null,
+  WORKSPACE: 'default',
+  WORK_DIR: process.cwd(),
+  config: {},
+};
+baseApi.registerService = baseApi.register;
+baseApi.unregisterService = baseApi.unregister;
+for (const fn of ['log', 'error', 'showStatus', 'showProgress', 'progress', 'showMessage', 'showSnackbar', 'alert']) {
+  baseApi[fn] = (...args) => event(fn, args);
+}
+
+const api = new Proxy(baseApi, {
+  get(target, name) {
+    if (name in target || typeof name === 'symbol' || name === 'then' || name === 'toJSON') return target[name];
+    return () => { throw new Error(`api.${String(name)} is not available in batch runs (imjoy-run)`); };
+  },
+});
+globalThis.api = api;
+
+// MARK: - Serving
+
+function member(obj, name) {
+  if (obj === null || obj === undefined) return undefined;
+  return obj[name];
+}
+
+/** The function a call runs, with the object it is called on. */
+function target(op, method) {
+  const exported = state.exported;
+  if (method) {
+    const fn = member(exported, method);
+    if (typeof fn !== 'function') throw new Error(`the plugin exports no function ${method}`);
+    return [fn, exported];
+  }
+  if (op && state.ops[op]) {
+    const spec = state.ops[op];
+    if (typeof spec.run === 'function') return [spec.run, spec];
+    if (typeof member(exported, 'run') === 'function') return [exported.run, exported];
+    throw new Error(`op ${op} has no run function`);
+  }
+  if (op && op !== api.config.name) {
+    throw new Error(`the plugin registers no op ${op} (it registers: ${Object.keys(state.ops).sort().join(', ') || 'none'})`);
+  }
+  if (typeof member(exported, 'run') !== 'function') throw new Error('the plugin exports no run function');
+  return [exported.run, exported];
+}
+
+/** The stack of `error` without the host's and Node's own frames. */
+function pluginTrace(error) {
+  if (!(error instanceof Error) || !error.stack) return '';
+  return error.stack.split('\n').filter((line) => /^\s+at /.test(line))
+    .filter((line) => !line.includes(__filename) && !line.includes('node:internal')).join('\n');
+}
+
+function errorMessage(error) {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return `Uncaught ${safeText(error)}`;
+}
+
+async function loadScripts(message) {
+  for (const [index, script] of (message.scripts || []).entries()) {
+    const label = `${message.name} script ${index + 1}`;
+    if (script.module) {
+      const folder = fs.mkdtempSync(path.join(require('os').tmpdir(), 'imjoy-run-js-'));
+      const file = path.join(folder, `${label.replace(/[^\w.-]+/g, '_')}.mjs`);
+      fs.writeFileSync(file, script.content);
+      try {
+        await import(pathToFileURL(file).href);
+      } finally {
+        fs.rmSync(folder, { recursive: true, force: true });
+      }
+    } else {
+      vm.runInThisContext(script.content, { filename: label, lineOffset: (script.line || 1) - 1 });
+    }
+  }
+}
+
+async function start(message) {
+  host.files = message.files || {};
+  host.cacheDir = message.cache_dir || null;
+  host.pluginDir = message.plugin_dir || process.cwd();
+  baseApi.TAG = message.tag || null;
+  baseApi.WORKSPACE = message.workspace || 'default';
+  baseApi.WORK_DIR = message.work_dir || process.cwd();
+  baseApi.config = Object.assign({}, message.config || {}, { tag: baseApi.TAG, workspace: baseApi.WORKSPACE, work_dir: baseApi.WORK_DIR });
+  state.attachments = message.attachments || {};
+  process.env.WORK_DIR = baseApi.WORK_DIR;
+  if (message.cwd) {
+    fs.mkdirSync(message.cwd, { recursive: true });
+    process.chdir(message.cwd);
+  }
+  for (const requirement of message.requirements || []) {
+    if (requirement.kind === 'mjs') await import(pathToFileURL(localFile(requirement.url, 'requirement')).href);
+    else importScripts(requirement.url);
+  }
+  await loadScripts(message);
+  if (state.exported === null || state.exported === undefined) throw new Error('the plugin never called api.export(...)');
+  const setup = member(state.exported, 'setup');
+  if (typeof setup === 'function') await setup.call(state.exported);
+}
+
+let current = null; // the call in flight: { fail(error) }
+
+async function call(header, buffers) {
+  let failed = null;
+  const failure = new Promise((_, reject) => { failed = reject; });
+  current = { fail: failed };
+  try {
+    const args = decode(header.args || [], buffers);
+    state.callConfig = header.config || {};
+    state.outDir = header.out_dir || state.outDir;
+    SEGMENTS.drop(header.drop || []);
+    const [fn, self] = target(header.op, header.method);
+    const value = await Promise.race([Promise.resolve(fn.apply(self, args)), failure]);
+    current = null;
+    try {
+      send('result', { value });
+    } catch (error) {
+      send('error', { message: `cannot send the result: ${errorMessage(error)}`, traceback: pluginTrace(error) });
+    }
+  } catch (error) {
+    current = null;
+    send('error', { message: errorMessage(error), traceback: pluginTrace(error) });
+  }
+}
+
+// An exception thrown outside the call's promise chain (a timer callback) fails the call in
+// flight; otherwise it is logged, as a browser worker would.
+function stray(error) {
+  if (current) {
+    current.fail(error);
+  } else {
+    process.stderr.write(`[imjoy-run] uncaught: ${errorMessage(error)}\n${pluginTrace(error)}\n`);
+  }
+}
+process.on('uncaughtException', stray);
+process.on('unhandledRejection', stray);
+
+/** Exit when the runner goes away, even while a call computes (the main thread may be busy). */
+function watchParent() {
+  const { Worker } = require('worker_threads');
+  const source = `
+    const fs = require('fs');
+    const parent = ${process.ppid};
+    setInterval(() => {
+      if (process.ppid === parent) return;
+      for (const name of fs.readdirSync('/dev/shm')) {
+        if (name.startsWith(${JSON.stringify(SHM_PREFIX + '-')})) { try { fs.unlinkSync('/dev/shm/' + name); } catch {} }
+      }
+      process.kill(${process.pid}, 'SIGKILL');
+    }, 500);`;
+  new Worker(source, { eval: true }).unref();
+}
+
+function main() {
+  installWorkerGlobals();
+  let started = false;
+  let queue = Promise.resolve();
+  const reader = new FrameReader((header, buffers) => {
+    switch (header.t) {
+      case 'init':
+        if (started) return;
+        started = true;
+        queue = queue.then(async () => {
+          try {
+            await start(decode(header, buffers));
+          } catch (error) {
+            send('error', { message: errorMessage(error), traceback: pluginTrace(error) });
+            return;
+          }
+          send('ready', { pid: process.pid, ops: Object.keys(state.ops).sort() });
+        });
+        break;
+      case 'reply': {
+        const waiter = pending.shift();
+        if (!waiter) return;
+        if (header.error !== undefined && header.error !== null) waiter.reject(new Error(header.error));
+        else waiter.resolve(decode(header.value === undefined ? null : header.value, buffers));
+        break;
+      }
+      case 'call':
+        queue = queue.then(() => call(header, buffers));
+        break;
+      case 'exit':
+        SEGMENTS.cleanup();
+        process.exit(0);
+        break;
+      default:
+        break;
+    }
+  });
+  const input = new net.Socket({ fd: 0, readable: true, writable: false });
+  input.on('data', (chunk) => reader.push(chunk));
+  input.on('end', () => { SEGMENTS.cleanup(); process.exit(0); });
+  input.on('error', () => { SEGMENTS.cleanup(); process.exit(0); });
+  process.on('exit', () => SEGMENTS.cleanup());
+  watchParent();
+}
+
+main();
