@@ -144,18 +144,18 @@ import TestSupport
         let kinds = try PythonHostTests.json(directory, "0/kinds.json")
         #expect(kinds["nested"] == [1, ["a": [true, .null, "x"]]])
         #expect(kinds["nan"] == .null)
+        #expect(kinds["bytes"] == "aMOpbGxv", "an ArrayBuffer is binary (base64 of UTF-8 'héllo' in JSON outputs)")
         #expect(kinds["inf"] == .null)
         #expect(kinds["error"] == ["_rtype": "error", "_rvalue": "RangeError: bad"])
         #expect(kinds["big"] == 12_345_678_901_234)
         #expect(kinds["when"] == "1970-01-01T00:00:00.000Z")
         #expect(kinds["skipped"] == nil)
         #expect(kinds["nothing"] == .null)
-        let typed = try PythonHostTests.json(directory, "0/kinds.typed.json")
-        #expect(typed.objectValue != nil || FileManager.default.fileExists(atPath: directory.appendingPathComponent("out/0/kinds.typed.tif").path))
+        #expect(kinds["typed"]?["path"] == "0/kinds.typed.tif", "a Float32Array is a 1-d float32 array: \(kinds)")
         let check = """
             import sys, numpy as np, tifffile
             t = tifffile.imread(sys.argv[1] + "/out/0/kinds.typed.tif")
-            assert t.dtype == np.float32 and t.tolist() == [1.5, -2.25], t
+            assert t.dtype == np.float32 and t.ravel().tolist() == [1.5, -2.25], t
             """
         let checked = try CommandRunner.python(check, [directory.path])
         #expect(checked.status == 0, "\(checked.standardError)")
@@ -164,10 +164,10 @@ import TestSupport
     @Test func apiStateWindowsFilesAndCallsIntoAPythonPlugin() throws {
         let directory = try PythonHostTests.folder("""
             {"name": "api", "plugins": {"echo": "\(Self.plugin("Echo"))", "py": "\(PythonHostTests.plugin("Echo"))"},
-             "ops": [{"id": "a", "plugin": "echo", "op": "Api", "data": {"_rtype": "ndarray", "_rvalue": [1, 2], "_rshape": [2], "_rdtype": "uint8"}}]}
+             "ops": [{"id": "a", "plugin": "echo", "op": "Api"}]}
             """)
         for expected in [JSONValue.null, 1] {
-            let result = try Self.run(directory, ["--state-dir", "state"])
+            let result = try Self.run(directory, ["--state-dir", "state", "--no-cache"])
             #expect(result.status == 0, "\(result.standardError)")
             let value = try PythonHostTests.json(directory, "0/a.json")
             #expect(value["before"] == expected)

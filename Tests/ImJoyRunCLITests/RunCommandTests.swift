@@ -114,14 +114,15 @@ import TestSupport
     }
 
     @Test func pluginOpsAreRefusedUntilTheirHostExists() throws {
-        let plugin = Fixtures.samples.appendingPathComponent("plugins/Histogram.imjoy.html").path
         let directory = try Self.makeBatch(count: 1, workflow: """
-            {"name": "p", "plugins": {"blur": "\(plugin)"}, "inputs": {"images": {"glob": "*.tif"}},
-             "ops": [{"id": "load", "builtin": "read-tiff"}, {"id": "blur", "plugin": "blur"}]}
+            {"name": "p", "plugins": {"w": "Worker.imjoy.html"}, "inputs": {"images": {"glob": "*.tif"}},
+             "ops": [{"id": "load", "builtin": "read-tiff"}, {"id": "w", "plugin": "w"}]}
             """)
+        try #"<config lang="json">{"name": "W", "type": "rpc-worker", "api_version": "0.1.8"}</config><script>api.export({})</script>"#
+            .write(to: directory.appendingPathComponent("Worker.imjoy.html"), atomically: true, encoding: .utf8)
         let result = try CommandRunner.imjoyRun(["w.json"], in: directory)
         #expect(result.status == 2)
-        #expect(result.standardError.contains("web-worker"))
+        #expect(result.standardError.contains("plugin W is a rpc-worker plugin, and this build of imjoy-run has no rpc-worker host yet"), "\(result.standardError)")
     }
 }
 

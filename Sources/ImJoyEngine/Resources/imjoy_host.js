@@ -288,11 +288,12 @@ function localFile(url, what) {
     `add one with \`imjoy-run js-cache add ${text} FILE\``);
 }
 
+function runScript(url, what) {
+  vm.runInThisContext(fs.readFileSync(localFile(url, what), 'utf8'), { filename: String(url) });
+}
+
 function importScripts(...urls) {
-  for (const url of urls) {
-    const file = localFile(url, 'importScripts');
-    vm.runInThisContext(fs.readFileSync(file, 'utf8'), { filename: String(url) });
-  }
+  for (const url of urls) runScript(url, 'importScripts');
 }
 
 const nodeFetch = globalThis.fetch;
@@ -536,7 +537,7 @@ async function start(message) {
   }
   for (const requirement of message.requirements || []) {
     if (requirement.kind === 'mjs') await import(pathToFileURL(localFile(requirement.url, 'requirement')).href);
-    else importScripts(requirement.url);
+    else runScript(requirement.url, 'requirement');
   }
   await loadScripts(message);
   if (state.exported === null || state.exported === undefined) throw new Error('the plugin never called api.export(...)');

@@ -34,7 +34,7 @@ struct JSCacheCommand: ParsableCommand {
         @OptionGroup var options: CacheOption
 
         func run() throws {
-            let path = try withCacheErrors { try options.cache.add(url: url, file: file) }
+            let path = try withInputErrors { try options.cache.add(url: url, file: file) }
             print("\(url) -> \(path)")
         }
     }
@@ -62,7 +62,7 @@ struct JSCacheCommand: ParsableCommand {
             var count = 0
             for case let file as URL in walker where (try? file.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
                 let relative = String(file.standardizedFileURL.path.dropFirst(root.path.count + 1))
-                _ = try withCacheErrors { try options.cache.add(url: base + relative, file: file.path) }
+                _ = try withInputErrors { try options.cache.add(url: base + relative, file: file.path) }
                 count += 1
             }
             print("imported \(count) files as \(base)…")
@@ -78,14 +78,5 @@ struct JSCacheCommand: ParsableCommand {
             let cache = options.cache
             for (url, _) in cache.entries() { print("\(url)\t\(cache.path(for: url))") }
         }
-    }
-}
-
-private func withCacheErrors<T>(_ body: () throws -> T) throws -> T {
-    do {
-        return try body()
-    } catch let error as JavaScriptHostError {
-        printError("\(error)")
-        throw ExitCode.invalidInput
     }
 }
