@@ -8,6 +8,7 @@ enum BenchmarkSuites {
         "schema": SchemaBenchmark.run,
         "imageio": ImageIOBenchmark.run,
         "python": PythonBenchmark.run,
+        "javascript": JavaScriptBenchmark.run,
     ]
 }
 

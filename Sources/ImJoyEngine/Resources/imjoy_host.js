@@ -296,9 +296,8 @@ function importScripts(...urls) {
   for (const url of urls) runScript(url, 'importScripts');
 }
 
-const nodeFetch = globalThis.fetch;
-
-async function localFetch(input, init) {
+/** `fetch` for local files and cached URLs (a browser worker's `fetch`, offline). */
+async function localFetch(input) {
   const url = typeof input === 'string' ? input : (input && input.url) || String(input);
   const file = localFile(url, 'fetch');
   let data;
@@ -307,8 +306,6 @@ async function localFetch(input, init) {
   } catch (error) {
     return new Response(null, { status: 404, statusText: `${file}: ${error.code || error.message}` });
   }
-  void init;
-  void nodeFetch;
   return new Response(data, { status: 200 });
 }
 
