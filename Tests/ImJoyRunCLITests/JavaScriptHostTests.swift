@@ -252,35 +252,16 @@ import TestSupport
 
     @Test(arguments: [("exit", "exited with status 3"), ("abort", "signal 6")])
     func crashedProcessFailsItsItemAndIsReplaced(what: String, reason: String) throws {
-        let directory = try PythonHostTests.folder("""
-            {"name": "crash", "plugins": {"f": "\(Self.plugin("Faulty"))"}, "inputs": {"what": ["a", "\(what)", "b"]},
-             "ops": [{"id": "f", "plugin": "f"}]}
-            """)
-        let result = try Self.run(directory)
-        #expect(result.status == 1)
-        let failed = PythonHostTests.tasks(result).filter { $0["status"] == "failed" }
-        #expect(failed.count == 1)
-        #expect(failed.first?["item_index"] == 1)
-        #expect(failed.first?["error"]?.stringValue?.contains(reason) == true, "\(failed)")
-        let first = try PythonHostTests.json(directory, "0/f.json")
-        let last = try PythonHostTests.json(directory, "2/f.json")
-        #expect(last["value"] == "b")
-        #expect(first["pid"] != last["pid"], "a new process after the crash")
+        try PluginHostFaultChecks.crashFailsItsItemAndIsReplaced(plugin: Self.plugin("Faulty"), what: what, reason: reason)
     }
 
     @Test func hungCallIsKilledAtItsTimeout() throws {
-        let directory = try PythonHostTests.folder("""
-            {"name": "hang", "plugins": {"f": "\(Self.plugin("Faulty"))"}, "inputs": {"what": ["hang", "after"]},
-             "ops": [{"id": "f", "plugin": "f", "timeout": 2}]}
-            """)
-        let result = try Self.run(directory)
-        #expect(result.status == 1)
-        let failed = PythonHostTests.tasks(result).filter { $0["status"] == "failed" }
-        #expect(failed.first?["error"]?.stringValue?.contains("timed out") == true, "\(failed)")
-        #expect(try PythonHostTests.json(directory, "1/f.json")["value"] == "after")
-        let pids = try PythonHostTests.startedProcesses(directory, plugin: "JsFaulty")
-        #expect(pids.count == 2)
-        for pid in pids { #expect(kill(pid_t(pid), 0) != 0, "process \(pid) outlived the runner") }
+        try PluginHostFaultChecks.hungCallIsKilledAtItsTimeout(plugin: Self.plugin("Faulty"), name: "JsFaulty")
+    }
+
+    @Test(arguments: [SIGINT, SIGTERM])
+    func noPluginProcessOutlivesAnInterruptedRun(signal: Int32) throws {
+        try PluginHostFaultChecks.noPluginProcessOutlivesAnInterruptedRun(plugin: Self.plugin("Faulty"), name: "JsFaulty", signal: signal)
     }
 
     // MARK: - Refusals

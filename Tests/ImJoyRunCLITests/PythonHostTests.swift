@@ -242,20 +242,7 @@ import TestSupport
 
     @Test(arguments: [("segv", "signal 11"), ("exit", "exited with status 3")])
     func crashedProcessFailsItsItemAndIsReplaced(what: String, reason: String) throws {
-        let directory = try Self.folder("""
-            {"name": "crash", "plugins": {"f": "\(Self.plugin("Faulty"))"}, "inputs": {"what": ["a", "\(what)", "b"]},
-             "ops": [{"id": "f", "plugin": "f"}]}
-            """)
-        let result = try Self.run(directory)
-        #expect(result.status == 1)
-        let failed = Self.tasks(result).filter { $0["status"] == "failed" }
-        #expect(failed.count == 1)
-        #expect(failed.first?["item_index"] == 1)
-        #expect(failed.first?["error"]?.stringValue?.contains(reason) == true, "\(failed)")
-        let first = try Self.json(directory, "0/f.json")
-        let last = try Self.json(directory, "2/f.json")
-        #expect(last["value"] == "b")
-        #expect(first["pid"] != last["pid"], "a new process after the crash")
+        try PluginHostFaultChecks.crashFailsItsItemAndIsReplaced(plugin: Self.plugin("Faulty"), what: what, reason: reason)
     }
 
     @Test func setupFailureFailsEveryItemWithoutRestartingForEach() throws {
@@ -276,47 +263,12 @@ import TestSupport
     }
 
     @Test func hungCallIsKilledAtItsTimeout() throws {
-        let directory = try Self.folder("""
-            {"name": "hang", "plugins": {"f": "\(Self.plugin("Faulty"))"}, "inputs": {"what": ["hang", "after"]},
-             "ops": [{"id": "f", "plugin": "f", "timeout": 2}]}
-            """)
-        let start = Date()
-        let result = try Self.run(directory)
-        #expect(Date().timeIntervalSince(start) < 30)
-        #expect(result.status == 1)
-        let failed = Self.tasks(result).filter { $0["status"] == "failed" }
-        #expect(failed.first?["error"]?.stringValue?.contains("timed out") == true, "\(failed)")
-        #expect(try Self.json(directory, "1/f.json")["value"] == "after")
-        #expect(try Self.startedProcesses(directory, plugin: "Faulty").count == 2)
-        for pid in try Self.startedProcesses(directory, plugin: "Faulty") {
-            #expect(kill(pid_t(pid), 0) != 0, "process \(pid) outlived the runner")
-        }
+        try PluginHostFaultChecks.hungCallIsKilledAtItsTimeout(plugin: Self.plugin("Faulty"), name: "Faulty")
     }
 
     @Test(arguments: [SIGINT, SIGTERM])
     func noPluginProcessOutlivesAnInterruptedRun(signal: Int32) throws {
-        let directory = try Self.folder("""
-            {"name": "int", "plugins": {"f": "\(Self.plugin("Faulty"))"}, "inputs": {"what": ["hang"]},
-             "ops": [{"id": "f", "plugin": "f"}]}
-            """)
-        let process = Process()
-        process.executableURL = Fixtures.imjoyRunExecutable
-        process.arguments = ["run", "w.json", "--out", "out", "--no-progress"]
-        process.currentDirectoryURL = directory
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var pids: [Int] = []
-        for _ in 0..<200 where pids.isEmpty {
-            usleep(50_000)
-            pids = (try? Self.startedProcesses(directory, plugin: "Faulty")) ?? []
-        }
-        #expect(pids.count == 1)
-        usleep(200_000)
-        kill(process.processIdentifier, signal)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 128 + signal)
-        for pid in pids { #expect(kill(pid_t(pid), 0) != 0, "process \(pid) outlived the runner") }
+        try PluginHostFaultChecks.noPluginProcessOutlivesAnInterruptedRun(plugin: Self.plugin("Faulty"), name: "Faulty", signal: signal)
     }
 }
 
