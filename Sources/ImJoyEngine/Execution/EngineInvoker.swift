@@ -9,11 +9,13 @@ import ImJoyWorkflow
 /// a workflow that calls one is refused before anything runs.
 public struct EngineInvoker: OpInvoker {
     private let builtins: BuiltinInvoker
-    /// The Python plugin hosts, when the plan calls Python plugins.
+    /// The plugin hosts (Python and Node.js), when the plan calls plugins.
     public let python: PythonHosts?
 
-    /// - Throws: ``EngineError/noHost(op:plugin:type:)`` when the plan calls a plugin whose type
-    ///   has no host yet; ``EngineError/hostUnavailable(_:)`` when the Python host cannot be prepared.
+    /// - Throws: ``EngineError/userInterfaceOnly(op:plugin:type:)`` when the plan calls a window,
+    ///   iframe or other UI plugin; ``EngineError/noHost(op:plugin:type:)`` when it calls a plugin
+    ///   whose type has no host; ``EngineError/hostUnavailable(_:)`` when a host cannot be prepared
+    ///   (e.g. no Node.js for a web-worker plugin).
     public init(
         plan: WorkflowPlan, hdf5Files: SharedHDF5Files = SharedHDF5Files(), python options: PythonHostOptions = PythonHostOptions(),
         provenance: ProvenanceBuilder? = nil
