@@ -10,8 +10,9 @@ import TestSupport
     static func plugin(_ name: String) -> String { plugins.appendingPathComponent("\(name).imjoy.html").path }
 
     static func run(_ directory: URL, _ extra: [String] = []) throws -> CommandResult {
-        // An empty cache of its own: a developer's ~/.cache never changes a test's outcome.
-        try PythonHostTests.run(directory, ["--js-cache", directory.appendingPathComponent("js-cache").path] + extra)
+        // An empty cache of its own (relative: the host resolves it after changing to WORK_DIR); a
+        // developer's ~/.cache never changes a test's outcome.
+        try PythonHostTests.run(directory, ["--js-cache", "js-cache"] + extra)
     }
 
     /// Writes `count` two-channel uint16 TIFFs (`img_NN.tif`, 2×24×32, different per item).
@@ -131,7 +132,13 @@ import TestSupport
         let check = try #require(try PythonHostTests.json(directory, "0/check.json").objectValue)
         #expect(check.count == 24)
         for (key, value) in check { #expect(value == true, "\(key)") }
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: "/dev/shm").filter { $0.hasPrefix("imjoy-run-") }
+        // This run's segments: the runner's `imjoy-run-<runner>-<host pid>-N`, the host's
+        // `imjoy-run-js-<host pid>-N` (other runs may share /dev/shm meanwhile).
+        let pids = try PythonHostTests.startedProcesses(directory, plugin: "JsEcho")
+        #expect(!pids.isEmpty)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: "/dev/shm").filter { name in
+            name.hasPrefix("imjoy-run-") && pids.contains { name.contains("-\($0)-") }
+        }
         #expect(leftovers.isEmpty, "shared memory left behind: \(leftovers)")
     }
 

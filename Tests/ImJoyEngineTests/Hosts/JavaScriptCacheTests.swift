@@ -36,6 +36,11 @@ import TestSupport
         }
     }
 
+    @Test func aRelativeFolderIsMadeAbsolute() {
+        let cache = JavaScriptCache(directory: "some/cache")
+        #expect(cache.directory == FileManager.default.currentDirectoryPath + "/some/cache")
+    }
+
     @Test func defaultFolderSitsBesideThePythonEnvironments() {
         #expect(JavaScriptCache.defaultDirectory(environment: ["XDG_CACHE_HOME": "/c"]) == "/c/imjoy-run/js")
         #expect(JavaScriptCache.defaultDirectory(environment: ["HOME": "/home/u"]) == "/home/u/.cache/imjoy-run/js")

@@ -7,11 +7,11 @@ import ImJoySchema
 /// A copy of `URL` is the file `DIR/<SHA-256 of URL>`, so the Node.js host finds it without an
 /// index; `DIR/index.json` lists the URLs for people (`imjoy-run js-cache list`).
 public struct JavaScriptCache: Sendable {
-    /// The cache folder.
+    /// The cache folder (absolute: the host resolves it after changing to WORK_DIR).
     public let directory: String
 
     public init(directory: String = JavaScriptCache.defaultDirectory()) {
-        self.directory = directory
+        self.directory = URL(fileURLWithPath: directory).standardizedFileURL.path
     }
 
     /// `$XDG_CACHE_HOME/imjoy-run/js`, else `~/.cache/imjoy-run/js` (beside the Python environments).

@@ -51,7 +51,7 @@ public final class PythonHosts: @unchecked Sendable {
         HostRuntime(serving: type) != nil
     }
 
-    /// Prepares a host for every Python plugin `plan` uses (nothing starts yet).
+    /// Prepares a host for every Python and web-worker plugin `plan` uses (nothing starts yet).
     public init(plan: WorkflowPlan, options: PythonHostOptions) throws {
         state = try PluginStateStore(root: Self.absolute(options.stateDirectory))
         let hostScript = try PythonInterpreter.hostScript()

@@ -6,7 +6,8 @@ import ImJoySchema
 import Glibc
 #endif
 
-/// The processes of one plugin (Python, or JavaScript on Node.js): a pool of up to `capacity` processes, each set up once.
+/// The processes of one plugin (Python, or JavaScript on Node.js): a pool of up to `capacity`
+/// processes, each set up once.
 ///
 /// A functional plugin gets up to `--jobs` processes; any other plugin (and every
 /// `single-instance` one) exactly one, so its calls are serialized.
