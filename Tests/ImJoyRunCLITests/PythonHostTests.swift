@@ -83,32 +83,10 @@ import TestSupport
     // MARK: - ctx and the api
 
     @Test func ctxFieldsAsThePluginSeesThem() throws {
-        let directory = try Self.folder("""
-            {"name": "ctx", "plugins": {"echo": "\(Self.plugin("Echo"))"}, "variables": {"v": 1},
-             "inputs": {"n": [10, 20]},
-             "ops": [{"id": "first", "plugin": "echo", "config": {"scale": 3}},
-                     {"id": "second", "plugin": "echo", "data": {"x": "$first", "nested": [1, {"a": "b"}]}}]}
-            """)
-        let result = try Self.run(directory)
-        #expect(result.status == 0, "\(result.standardError)")
-        let first = try #require(try Self.json(directory, "0/second.json")["data"]?["x"])
-        #expect(first["config"] == ["scale": 3])
+        let first = try PluginHostChecks.ctxAsThePluginSeesIt(echo: Self.plugin("Echo"), name: "Echo")
         #expect(first["scale_attr"]?.intValue == 3)
-        #expect(first["data"]?.intValue == 10)
         #expect(first["data_by_key"]?.intValue == 10)
-        #expect(first["workflow_id"] == "ctx-0")
-        #expect(first["op"] == "first")
-        #expect(first["source_op"] == .null)
-        #expect(first["variables"] == ["v": 1])
-        #expect(first["transfer"] == false)
         #expect(first["ctx_type"] == "dotdict")
-        #expect(first["name_field"] == "Echo")
-        #expect(first["cwd"] == first["work_dir"])
-        let second = try Self.json(directory, "1/second.json")
-        #expect(second["data"]?["x"]?["data"] == 20)
-        #expect(second["data"]?["nested"] == [1, ["a": "b"]])
-        #expect(second["source_op"] == "first")
-        #expect(second["config"] == ["scale": 2], "ui defaults")
     }
 
     @Test func everyDTypeRoundTripsBitExactInlineAndThroughSharedMemory() throws {
@@ -242,7 +220,7 @@ import TestSupport
 
     @Test(arguments: [("segv", "signal 11"), ("exit", "exited with status 3")])
     func crashedProcessFailsItsItemAndIsReplaced(what: String, reason: String) throws {
-        try PluginHostFaultChecks.crashFailsItsItemAndIsReplaced(plugin: Self.plugin("Faulty"), what: what, reason: reason)
+        try PluginHostChecks.crashFailsItsItemAndIsReplaced(plugin: Self.plugin("Faulty"), what: what, reason: reason)
     }
 
     @Test func setupFailureFailsEveryItemWithoutRestartingForEach() throws {
@@ -263,12 +241,12 @@ import TestSupport
     }
 
     @Test func hungCallIsKilledAtItsTimeout() throws {
-        try PluginHostFaultChecks.hungCallIsKilledAtItsTimeout(plugin: Self.plugin("Faulty"), name: "Faulty")
+        try PluginHostChecks.hungCallIsKilledAtItsTimeout(plugin: Self.plugin("Faulty"), name: "Faulty")
     }
 
     @Test(arguments: [SIGINT, SIGTERM])
     func noPluginProcessOutlivesAnInterruptedRun(signal: Int32) throws {
-        try PluginHostFaultChecks.noPluginProcessOutlivesAnInterruptedRun(plugin: Self.plugin("Faulty"), name: "Faulty", signal: signal)
+        try PluginHostChecks.noPluginProcessOutlivesAnInterruptedRun(plugin: Self.plugin("Faulty"), name: "Faulty", signal: signal)
     }
 }
 

@@ -3,10 +3,42 @@ import ImJoySchema
 import Testing
 import TestSupport
 
-/// Fault handling every plugin host must show, checked end to end with a host's `Faulty` test
-/// plugin (`Tests/Fixtures/plugins/<language>/Faulty.imjoy.html`): its `run(ctx)` crashes as
-/// `ctx.data` says, hangs on `"hang"`, and returns `{pid, value}` otherwise.
-enum PluginHostFaultChecks {
+/// What every plugin host (Python, Node.js) must show, checked end to end with a host's test
+/// plugins in `Tests/Fixtures/plugins/<language>/`.
+enum PluginHostChecks {
+    /// Runs a two-op workflow on `Echo`, whose `run(ctx)` reports ctx as it sees it (`config`,
+    /// `data`, `workflow_id`, `op`, `source_op`, `variables`, `transfer`, `name_field`, `cwd`,
+    /// `work_dir`), checks what every host shares, and returns the first op's report of item 0.
+    static func ctxAsThePluginSeesIt(echo plugin: String, name: String, extra: [String] = []) throws -> JSONValue {
+        let directory = try PythonHostTests.folder("""
+            {"name": "ctx", "plugins": {"echo": "\(plugin)"}, "variables": {"v": 1},
+             "inputs": {"n": [10, 20]},
+             "ops": [{"id": "first", "plugin": "echo", "config": {"scale": 3}},
+                     {"id": "second", "plugin": "echo", "data": {"x": "$first", "nested": [1, {"a": "b"}]}}]}
+            """)
+        let result = try PythonHostTests.run(directory, extra)
+        #expect(result.status == 0, "\(result.standardError)")
+        let first = try #require(try PythonHostTests.json(directory, "0/second.json")["data"]?["x"])
+        #expect(first["config"] == ["scale": 3])
+        #expect(first["data"] == 10)
+        #expect(first["workflow_id"] == "ctx-0")
+        #expect(first["op"] == "first")
+        #expect(first["source_op"] == .null)
+        #expect(first["variables"] == ["v": 1])
+        #expect(first["transfer"] == false)
+        #expect(first["name_field"] == .string(name))
+        #expect(first["cwd"] == first["work_dir"])
+        let second = try PythonHostTests.json(directory, "1/second.json")
+        #expect(second["data"]?["x"]?["data"] == 20)
+        #expect(second["data"]?["nested"] == [1, ["a": "b"]])
+        #expect(second["source_op"] == "first")
+        #expect(second["config"] == ["scale": 2], "ui defaults")
+        return first
+    }
+
+    // MARK: - Faults (the `Faulty` plugin: `run(ctx)` crashes as `ctx.data` says, hangs on
+    // `"hang"`, and returns `{pid, value}` otherwise)
+
     /// The process dies during item 1 (`what`): that item fails with `reason`; item 2 runs in a new process.
     static func crashFailsItsItemAndIsReplaced(plugin: String, what: String, reason: String) throws {
         let directory = try PythonHostTests.folder("""
