@@ -156,35 +156,36 @@ final class PythonPluginHost: @unchecked Sendable {
     // MARK: - Starting a process
 
     private func startProcess() throws -> PythonProcess {
-        let scripts = plugin.scripts.filter { $0.lang.lowercased().hasPrefix("python") }
-        var fields = plugin.config.fields
-        fields["tag"] = plugin.config.tag.map(JSONValue.string) ?? .null
-        var attachments = JSONObject()
-        for (name, text) in plugin.attachments { attachments[name] = .string(text) }
-        let message: JSONObject = [
-            "name": .string(name),
-            "tag": plugin.config.tag.map(JSONValue.string) ?? .null,
-            "workspace": "default",
-            "work_dir": .string(state.workDirectory),
-            "config": .object(fields),
-            "attachments": .object(attachments),
-            "scripts": .array(scripts.map { ["content": .string($0.content)] }),
-        ]
         let logFD = try state.logDescriptor(of: name)
         let process = try PythonProcess.start(
             interpreter: launch.interpreter, hostScript: launch.hostScript, workingDirectory: state.workDirectory,
-            environment: launch.environment, logFD: logFD, initMessage: message,
+            environment: launch.environment, logFD: logFD, initMessage: Self.initMessage(plugin, workDirectory: state.workDirectory),
             segmentPrefix: "imjoy-run-\(getpid())", onEvent: { [weak self] in self?.logEvent($0) })
         state.log(name, "[imjoy-run] process \(process.pid) ready (\(launch.interpreter.joined(separator: " ")))")
         return process
     }
 
-    /// Writes an api message (log, showStatus, …) to the plugin's log.
-    func logEvent(_ event: JSONObject) {
-        let function = event["fn"]?.stringValue ?? "log"
-        let arguments = (event["args"]?.arrayValue ?? []).map { $0.stringValue ?? $0.serialized() }
-        state.log(name, "[\(function)] " + arguments.joined(separator: " "))
+    /// The `init` message that sets `plugin` up in a new process: its scripts, config, tag,
+    /// attachments and WORK_DIR.
+    static func initMessage(_ plugin: Plugin, workDirectory: String) -> JSONObject {
+        let scripts = plugin.scripts.filter { $0.lang.lowercased().hasPrefix("python") }
+        var fields = plugin.config.fields
+        fields["tag"] = plugin.config.tag.map(JSONValue.string) ?? .null
+        var attachments = JSONObject()
+        for (name, text) in plugin.attachments { attachments[name] = .string(text) }
+        return [
+            "name": .string(plugin.config.name),
+            "tag": plugin.config.tag.map(JSONValue.string) ?? .null,
+            "workspace": "default",
+            "work_dir": .string(workDirectory),
+            "config": .object(fields),
+            "attachments": .object(attachments),
+            "scripts": .array(scripts.map { ["content": .string($0.content)] }),
+        ]
     }
+
+    /// Writes an api message (log, showStatus, …) to the plugin's log.
+    func logEvent(_ event: JSONObject) { state.logEvent(name, event) }
 }
 
 /// How to start a plugin's Python: the interpreter (with any arguments of `cmd`), the host
