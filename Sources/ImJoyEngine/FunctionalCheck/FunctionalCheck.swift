@@ -37,14 +37,14 @@ public struct FunctionalCheck {
         public var keep: Bool
 
         public init(
-            pluginFile: String, tag: String? = nil, ops: [String] = [], inputFiles: [String] = [], config: JSONObject = JSONObject(),
+            pluginFile: String, tag: String? = nil, ops: [String] = [], inputFiles: [String] = [], config: JSONObject? = nil,
             dataTemplate: JSONValue? = nil, interpreter: String? = nil, watch: [String] = [], keep: Bool = false
         ) {
             self.pluginFile = pluginFile
             self.tag = tag
             self.ops = ops
             self.inputFiles = inputFiles
-            self.config = config
+            self.config = config ?? [:]
             self.dataTemplate = dataTemplate
             self.interpreter = interpreter
             self.watch = watch

@@ -42,9 +42,9 @@ struct OpCheckSession {
             skip(Self.interleaved, "no input gave the same result in two fresh processes")
         } else {
             let reversed = Array(inputs.indices.reversed())
-            try sequence(reversed, check: Self.reverse, detail: "inputs in reverse order in one process (\(reversed.map { inputs[$0].label }.joined(separator: ", ")))")
+            try sequence(reversed, check: Self.reverse, detail: "the inputs in reverse order in one process, against their fresh-process results (\(reversed.map { inputs[$0].label }.joined(separator: ", ")))")
             let twice = Array(inputs.indices) + Array(inputs.indices)
-            try sequence(twice, check: Self.interleaved, detail: "inputs in turn, twice, in one process (\(twice.map { inputs[$0].label }.joined(separator: ", ")))")
+            try sequence(twice, check: Self.interleaved, detail: "the inputs in turn, twice, in one process, against their fresh-process results (\(twice.map { inputs[$0].label }.joined(separator: ", ")))")
         }
         classifyEffects()
         return report
@@ -80,11 +80,11 @@ struct OpCheckSession {
                 violate(.hiddenState, Self.repeated, "call 2 on \(input.label) in one process differs from call 1 (\(difference))")
             }
         }
-        pass(Self.fresh, nondeterministic == 0, "the first call on each input, in two fresh processes, gave identical results")
+        pass(Self.fresh, nondeterministic == 0, "the first call on each input, in two fresh processes")
         if nondeterministic == inputs.count {
             skip(Self.repeated, "results are nondeterministic, so a difference would prove nothing")
         } else {
-            pass(Self.repeated, stateful == 0, "a second call on the same input, in the same process, gave the first call's result")
+            pass(Self.repeated, stateful == 0, "a second call on each input, in the same process as the first")
         }
     }
 
@@ -102,7 +102,7 @@ struct OpCheckSession {
             }
         }
         finish(process)
-        pass(check, found == 0, detail + " gave the fresh-process results")
+        pass(check, found == 0, detail)
     }
 
     private mutating func start() throws(FunctionalCheckError) -> CheckedProcess {
@@ -155,9 +155,9 @@ struct OpCheckSession {
                 violate(.sideEffect, Self.setConfig, "\(call) saved api.setConfig('\(effect.subject)'), state that outlives the call")
             }
         }
-        pass(Self.globals, counts[Self.globals] == 0, "no call after the first in a process changed a module global or an attribute of the exported object")
-        pass(Self.files, counts[Self.files] == 0, "no call wrote, changed or deleted a file in the watched folders")
-        pass(Self.setConfig, counts[Self.setConfig] == 0, "no call saved a value with api.setConfig")
+        pass(Self.globals, counts[Self.globals] == 0, "module globals and attributes of the exported object, after each call after the first")
+        pass(Self.files, counts[Self.files] == 0, "files in the watched folders, before and after each call")
+        pass(Self.setConfig, counts[Self.setConfig] == 0, "values saved with api.setConfig during calls")
         report.notes += notes
     }
 
