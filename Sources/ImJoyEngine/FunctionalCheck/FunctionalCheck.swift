@@ -18,8 +18,9 @@ import ImJoyWorkflow
 public struct FunctionalCheck {
     /// What to check and how.
     public struct Options: Sendable {
+        /// The plugin: a path (with `@TAG`), `DIR:NAME`, or `OWNER/REPO:NAME@TAG` (`PluginResolver`).
         public var pluginFile: String
-        /// The tag to resolve; `nil` selects the first declared tag.
+        /// The tag to resolve; `nil`: the `@TAG` suffix, else the first declared tag.
         public var tag: String?
         /// The ops to check; empty: the plugin's own op (`run`).
         public var ops: [String]
@@ -60,8 +61,8 @@ public struct FunctionalCheck {
 
     /// The folders watched by default besides WORK_DIR and TMPDIR: the plugin's folder, the
     /// input files' folders and the current directory.
-    public var defaultWatchedFolders: [String] {
-        let files = [options.pluginFile] + options.inputFiles.map { $0.components(separatedBy: ".h5:")[0] }
+    func defaultWatchedFolders(pluginFile: String) -> [String] {
+        let files = [pluginFile] + options.inputFiles.map { $0.components(separatedBy: ".h5:")[0] }
         return files.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path } + [FileManager.default.currentDirectoryPath]
     }
 
@@ -70,8 +71,8 @@ public struct FunctionalCheck {
     ///   unknown op, a setup failure, an op that fails on an input.
     public func run() throws(FunctionalCheckError) -> FunctionalCheckReport {
         let plugin: Plugin
-        do { plugin = try Plugin(contentsOf: options.pluginFile, tag: options.tag) } catch {
-            throw .plugin(file: options.pluginFile, reason: error.description)
+        do { plugin = try PluginResolver().load(options.pluginFile, tag: options.tag) } catch {
+            throw .plugin(error)
         }
         guard PythonHosts.serves(plugin.config.type) else {
             throw .unsupportedType(file: options.pluginFile, type: plugin.config.type.rawValue)
@@ -81,7 +82,7 @@ public struct FunctionalCheck {
         let environment: CheckEnvironment
         do {
             environment = try CheckEnvironment(
-                plugin: plugin, root: root, interpreter: options.interpreter, extraWatched: options.watch + defaultWatchedFolders)
+                plugin: plugin, root: root, interpreter: options.interpreter, extraWatched: options.watch + defaultWatchedFolders(pluginFile: plugin.file))
         } catch {
             throw .setup(file: options.pluginFile, reason: "\(error)")
         }
@@ -99,7 +100,7 @@ public struct FunctionalCheck {
             reports.append(try session.run())
         }
         return FunctionalCheckReport(
-            pluginFile: options.pluginFile, pluginName: plugin.config.name, tag: plugin.config.tag,
+            pluginFile: plugin.file, pluginName: plugin.config.name, tag: plugin.config.tag,
             declaresFunctional: plugin.config.flags.isFunctional, ops: reports, watchedFolders: environment.watched)
     }
 
@@ -112,7 +113,7 @@ public struct FunctionalCheck {
                 ?? OpDescription(name: op, summary: "", parameters: [], inputs: nil, outputs: nil,
                                  isFunctional: plugin.config.flags.isFunctional, parametersAreKnown: false)
         } catch {
-            throw .plugin(file: options.pluginFile, reason: error.description)
+            throw .plugin(error)
         }
     }
 }

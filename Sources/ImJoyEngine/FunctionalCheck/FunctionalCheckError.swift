@@ -1,7 +1,9 @@
+import ImJoyPlugin
+
 /// Why `check-functional` could not test a plugin (bad input, not a violation): exit code 2.
 public enum FunctionalCheckError: Error, CustomStringConvertible, Sendable {
-    /// The plugin file cannot be read or parsed.
-    case plugin(file: String, reason: String)
+    /// The plugin cannot be found, read or parsed (the error names the file).
+    case plugin(PluginError)
     /// The plugin does not run on a host the checker drives.
     case unsupportedType(file: String, type: String)
     /// An `--input` file cannot be read.
@@ -17,7 +19,7 @@ public enum FunctionalCheckError: Error, CustomStringConvertible, Sendable {
 
     public var description: String {
         switch self {
-        case .plugin(let file, let reason): "\(file): \(reason)"
+        case .plugin(let error): error.description
         case .unsupportedType(let file, let type):
             "\(file): check-functional drives Python plugins (native-python, web-python), not type '\(type)'"
         case .input(let file, let reason): "input \(file): \(reason)"

@@ -19,10 +19,10 @@ struct CheckFunctionalCommand: ParsableCommand {
             that fails).
             """)
 
-    @Argument(help: "The plugin file (*.imjoy.html), native-python or web-python.")
+    @Argument(help: "The plugin (*.imjoy.html path, with @TAG; or DIR:NAME), native-python or web-python.")
     var plugin: String
 
-    @Option(help: "The tag to resolve (default: the plugin's first tag).")
+    @Option(help: "The tag to resolve (default: the @TAG suffix, else the plugin's first tag).")
     var tag: String?
 
     @Option(help: "An op the plugin registers (repeatable; default: the plugin's own op, its run function).")
