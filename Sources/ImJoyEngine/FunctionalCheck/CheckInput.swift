@@ -24,7 +24,7 @@ public struct CheckInput: Sendable {
     /// - no files: `template` itself, or two inputs generated from the `inputs` schema.
     static func make(files: [String], template: JSONValue?, inputsSchema: JSONValue?) throws(FunctionalCheckError) -> [CheckInput] {
         if files.isEmpty {
-            if let template { return [CheckInput(label: "--data", data: template)] }
+            if let template { return [CheckInput(label: "the --data value", data: template)] }
             return (1...2).map { CheckInput(label: "generated #\($0)", data: generated(schema: inputsSchema, seed: $0)) }
         }
         var inputs: [CheckInput] = []

@@ -94,12 +94,25 @@ import TestSupport
         #expect(Self.status(templated, OpCheckSession.reverse) == .skipped)
     }
 
+    @Test func savingConfigIsASideEffectOfARegisteredOp() throws {
+        // Stateful's `Count` op counts its runs with api.getConfig/setConfig.
+        let file = Fixtures.url("plugins/python/Stateful.imjoy.html").path
+        let report = try FunctionalCheck(options: .init(pluginFile: file, ops: ["Count"], dataTemplate: 1)).run()
+        #expect(!report.declaresFunctional)
+        #expect(report.ops.map(\.op) == ["Count"] && report.ops.first?.inputs == ["the --data value"])
+        #expect(Self.violations(report, .sideEffect, check: OpCheckSession.setConfig)
+                == ["side effect: call 1 on the --data value saved api.setConfig('runs'), state that outlives the call"], "\(report.text)")
+        // Each fresh process starts with an empty store, so the count shows as hidden state.
+        #expect(Self.violations(report, .hiddenState, check: OpCheckSession.repeated).first?.hasSuffix("(runs: 1 vs 2)") == true)
+        #expect(Self.status(report, OpCheckSession.fresh) == .passed)
+    }
+
     @Test func badInputIsAnErrorNamingTheFile() throws {
         #expect { try Self.check("Pure", inputs: ["/nonexistent/a.tif"]) } throws: { error in
             "\(error)" == "input /nonexistent/a.tif: no such file"
         }
         #expect { try Self.check("Pure", data: ["other": 1]) } throws: { error in
-            "\(error)".contains("op 'Pure' failed on --data in a fresh process") && "\(error)".contains("KeyError: 'image'")
+            "\(error)".contains("op 'Pure' failed on the --data value in a fresh process") && "\(error)".contains("KeyError: 'image'")
         }
         let file = Fixtures.url("plugins/functional/Pure.imjoy.html").path
         #expect { try FunctionalCheck(options: .init(pluginFile: file, ops: ["Nope"])).run() } throws: { error in
