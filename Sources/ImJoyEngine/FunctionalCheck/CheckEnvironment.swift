@@ -15,12 +15,15 @@ final class CheckEnvironment {
     let root: String
     /// Every folder whose files are compared before and after each call.
     let watched: [String]
+    /// Seconds a call may take before its process is killed.
+    let timeout: Double
     private let launch: PythonLaunch
     private let state: PluginStateStore
 
-    init(plugin: Plugin, root: String, interpreter: String?, extraWatched: [String]) throws {
+    init(plugin: Plugin, root: String, interpreter: String?, extraWatched: [String], timeout: Double) throws {
         self.plugin = plugin
         self.root = root
+        self.timeout = timeout
         state = try PluginStateStore(root: root + "/state")
         let temporary = root + "/tmp"
         try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)

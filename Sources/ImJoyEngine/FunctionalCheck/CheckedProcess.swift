@@ -79,6 +79,10 @@ final class CheckedProcess {
             "config": .object(config), "data": input.data, "_variables": [:], "_op": .string(op ?? environment.plugin.config.name),
             "_source_op": .null, "_workflow_id": "check-functional", "_transfer": false,
         ]
+        // A hung call would stop the check: the process is killed, and the call fails.
+        let timer = DispatchWorkItem { [process] in process.kill() }
+        DispatchQueue.global().asyncAfter(deadline: .now() + environment.timeout, execute: timer)
+        defer { timer.cancel() }
         do {
             let value = try process.call(
                 op: op, method: nil, arguments: [.object(context)], config: config,
@@ -88,7 +92,11 @@ final class CheckedProcess {
             outcome = CallOutcome(value: value, error: nil, windows: windows)
         } catch PythonHostError.python(let message, _) {
             outcome = CallOutcome(value: nil, error: message, windows: windows)
+        } catch PythonHostError.crashed(_, "killed by the runner") {
+            process.stop(grace: 0)
+            throw .timedOut(file: environment.plugin.file, op: op ?? environment.plugin.config.name, input: input.label, call: calls, seconds: environment.timeout)
         } catch {
+            process.stop(grace: 0)
             throw .setup(file: environment.plugin.file, reason: "call \(calls) on \(input.label): \(error)")
         }
         for name in pendingConfigWrites {
@@ -104,6 +112,7 @@ final class CheckedProcess {
             }
             globals = now
         } catch {
+            process.stop(grace: 0)
             throw .setup(file: environment.plugin.file, reason: "after call \(calls) on \(input.label): \(error)")
         }
         let later = environment.snapshot()

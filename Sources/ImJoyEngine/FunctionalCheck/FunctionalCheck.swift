@@ -34,12 +34,14 @@ public struct FunctionalCheck {
         public var interpreter: String?
         /// More folders to watch for writes (besides WORK_DIR and TMPDIR).
         public var watch: [String]
+        /// Seconds one call may take before its process is killed (the check then fails).
+        public var timeout: Double
         /// Keep the check's temporary folder.
         public var keep: Bool
 
         public init(
             pluginFile: String, tag: String? = nil, ops: [String] = [], inputFiles: [String] = [], config: JSONObject? = nil,
-            dataTemplate: JSONValue? = nil, interpreter: String? = nil, watch: [String] = [], keep: Bool = false
+            dataTemplate: JSONValue? = nil, interpreter: String? = nil, watch: [String] = [], timeout: Double = 600, keep: Bool = false
         ) {
             self.pluginFile = pluginFile
             self.tag = tag
@@ -49,6 +51,7 @@ public struct FunctionalCheck {
             self.dataTemplate = dataTemplate
             self.interpreter = interpreter
             self.watch = watch
+            self.timeout = timeout
             self.keep = keep
         }
     }
@@ -82,7 +85,8 @@ public struct FunctionalCheck {
         let environment: CheckEnvironment
         do {
             environment = try CheckEnvironment(
-                plugin: plugin, root: root, interpreter: options.interpreter, extraWatched: options.watch + defaultWatchedFolders(pluginFile: plugin.file))
+                plugin: plugin, root: root, interpreter: options.interpreter, extraWatched: options.watch + defaultWatchedFolders(pluginFile: plugin.file),
+                timeout: options.timeout)
         } catch {
             throw .setup(file: options.pluginFile, reason: "\(error)")
         }

@@ -14,6 +14,8 @@ public enum FunctionalCheckError: Error, CustomStringConvertible, Sendable {
     case unknownOp(file: String, op: String, registered: [String])
     /// The plugin failed to start or set up.
     case setup(file: String, reason: String)
+    /// A call did not return within the timeout (its process was killed).
+    case timedOut(file: String, op: String, input: String, call: Int, seconds: Double)
     /// The op raised on an input in a fresh process, so there is nothing to compare.
     case opFailed(file: String, op: String, input: String, reason: String)
 
@@ -27,6 +29,8 @@ public enum FunctionalCheckError: Error, CustomStringConvertible, Sendable {
         case .unknownOp(let file, let op, let registered):
             "\(file): op '\(op)' is not registered (the plugin registers: \(registered.isEmpty ? "none" : registered.joined(separator: ", ")))"
         case .setup(let file, let reason): "\(file): \(reason)"
+        case .timedOut(let file, let op, let input, let call, let seconds):
+            "\(file): op '\(op)', call \(call) on \(input), did not return within \(seconds.formatted()) s (--timeout); its process was killed"
         case .opFailed(let file, let op, let input, let reason):
             "\(file): op '\(op)' failed on \(input) in a fresh process, so its results cannot be compared: \(reason)"
         }

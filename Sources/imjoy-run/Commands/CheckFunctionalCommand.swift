@@ -43,6 +43,9 @@ struct CheckFunctionalCommand: ParsableCommand {
     @Option(help: "The Python interpreter (default: the plugin's prepared environment or its cmd).")
     var python: String?
 
+    @Option(help: "Seconds one call may take; a call that takes longer is killed and the check fails (exit 2).")
+    var timeout: Double = 600
+
     @Flag(help: "Print the report as JSON.")
     var json = false
 
@@ -50,10 +53,11 @@ struct CheckFunctionalCommand: ParsableCommand {
     var keep = false
 
     func run() throws {
+        guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
         let options = try withInputErrors {
             FunctionalCheck.Options(
                 pluginFile: plugin, tag: tag, ops: op, inputFiles: input, config: try jsonObject(config, option: "--config") ?? [:],
-                dataTemplate: try jsonValue(data, option: "--data"), interpreter: python, watch: watch, keep: keep)
+                dataTemplate: try jsonValue(data, option: "--data"), interpreter: python, watch: watch, timeout: timeout, keep: keep)
         }
         let report = try withInputErrors { try FunctionalCheck(options: options).run() }
         print(json ? report.json.serialized([.prettyPrinted, .sortedKeys]) : report.text)

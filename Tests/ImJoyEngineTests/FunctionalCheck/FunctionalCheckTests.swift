@@ -118,5 +118,9 @@ import TestSupport
         #expect { try FunctionalCheck(options: .init(pluginFile: file, ops: ["Nope"])).run() } throws: { error in
             "\(error)" == "\(file): op 'Nope' is not registered (the plugin registers: none)"
         }
+        let hang = Fixtures.url("plugins/functional/Hang.imjoy.html").path
+        #expect { try FunctionalCheck(options: .init(pluginFile: hang, dataTemplate: 1, timeout: 1)).run() } throws: { error in
+            "\(error)" == "\(hang): op 'Hang', call 1 on the --data value, did not return within 1 s (--timeout); its process was killed"
+        }
     }
 }
