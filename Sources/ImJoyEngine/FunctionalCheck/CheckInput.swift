@@ -43,14 +43,15 @@ public struct CheckInput: Sendable {
         return inputs
     }
 
+    /// An input's file path and, for `FILE.h5:DATASET`, the dataset.
+    static func split(_ file: String) -> (path: String, dataset: String?) {
+        guard let colon = file.range(of: ".h5:") ?? file.range(of: ".hdf5:") else { return (file, nil) }
+        return (String(file[..<file.index(before: colon.upperBound)]), String(file[colon.upperBound...]))
+    }
+
     /// The value of one input file.
     static func read(_ file: String) throws(FunctionalCheckError) -> JSONValue {
-        var path = file
-        var dataset: String?
-        if let colon = file.range(of: ".h5:") ?? file.range(of: ".hdf5:") {
-            path = String(file[..<file.index(before: colon.upperBound)])
-            dataset = String(file[colon.upperBound...])
-        }
+        let (path, dataset) = split(file)
         guard FileManager.default.fileExists(atPath: path) else { throw .input(file: file, reason: "no such file") }
         let url = URL(fileURLWithPath: path)
         do {

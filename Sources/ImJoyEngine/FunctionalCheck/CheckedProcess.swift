@@ -29,8 +29,11 @@ struct CallOutcome: Sendable {
 final class CheckedProcess {
     /// A change a call made that the report lists.
     struct Effect {
-        /// `global`, `file` or `setConfig`.
-        var kind: String
+        enum Kind: String {
+            case file, global, setConfig
+        }
+
+        var kind: Kind
         /// The global's name, the file's path, the config name.
         var subject: String
         /// What changed (`1 → 2`, `created`).
@@ -63,7 +66,7 @@ final class CheckedProcess {
         }
         snapshot = environment.snapshot()
         for change in snapshot.changes(since: before) {
-            effects.append(Effect(kind: "file", subject: environment.display(change.path), change: change.change, call: 0, input: ""))
+            effects.append(Effect(kind: .file, subject: environment.display(change.path), change: change.change, call: 0, input: ""))
         }
     }
 
@@ -100,7 +103,7 @@ final class CheckedProcess {
             throw .setup(file: environment.plugin.file, reason: "call \(calls) on \(input.label): \(error)")
         }
         for name in pendingConfigWrites {
-            effects.append(Effect(kind: "setConfig", subject: name, change: "saved", call: calls, input: input.label))
+            effects.append(Effect(kind: .setConfig, subject: name, change: "saved", call: calls, input: input.label))
         }
         pendingConfigWrites.removeAll()
         do {
@@ -108,7 +111,7 @@ final class CheckedProcess {
             for name in Set(globals.keys).union(now.keys).sorted() where globals[name] != now[name] {
                 let before = globals[name]?[1]?.stringValue ?? "(unset)"
                 let after = now[name]?[1]?.stringValue ?? "(deleted)"
-                effects.append(Effect(kind: "global", subject: name, change: "\(before) → \(after)", call: calls, input: input.label))
+                effects.append(Effect(kind: .global, subject: name, change: "\(before) → \(after)", call: calls, input: input.label))
             }
             globals = now
         } catch {
@@ -117,7 +120,7 @@ final class CheckedProcess {
         }
         let later = environment.snapshot()
         for change in later.changes(since: snapshot) {
-            effects.append(Effect(kind: "file", subject: environment.display(change.path), change: change.change, call: calls, input: input.label))
+            effects.append(Effect(kind: .file, subject: environment.display(change.path), change: change.change, call: calls, input: input.label))
         }
         snapshot = later
         return outcome

@@ -65,7 +65,7 @@ public struct FunctionalCheck {
     /// The folders watched by default besides WORK_DIR and TMPDIR: the plugin's folder, the
     /// input files' folders and the current directory.
     func defaultWatchedFolders(pluginFile: String) -> [String] {
-        let files = [pluginFile] + options.inputFiles.map { $0.components(separatedBy: ".h5:")[0] }
+        let files = [pluginFile] + options.inputFiles.map { CheckInput.split($0).path }
         return files.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path } + [FileManager.default.currentDirectoryPath]
     }
 

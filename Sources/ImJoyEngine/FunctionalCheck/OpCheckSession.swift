@@ -131,34 +131,39 @@ struct OpCheckSession {
     /// call writing a watched file or saving config) and notes (setup writes, a first call
     /// initialising globals).
     private mutating func classifyEffects() {
-        var seen = Set<String>()
-        var notes: [String] = []
-        var counts = [Self.globals: 0, Self.files: 0, Self.setConfig: 0]
-        for effect in effects where seen.insert("\(effect.kind) \(effect.subject) \(effect.call > 1)").inserted {
+        // Each subject is reported once: as a violation at its first offending call, else as a note.
+        var noted = Set<String>()
+        var flagged = Set<String>()
+        for effect in effects {
+            let subject = "\(effect.kind.rawValue) \(effect.subject)"
             let call = "call \(effect.call) on \(effect.input)"
             switch (effect.kind, effect.call) {
-            case ("file", 0):
-                notes.append("setup \(effect.change) \(effect.subject) (writes in setup are not checked)")
-            case ("file", _):
-                guard seen.insert("file \(effect.subject)").inserted else { continue }
-                counts[Self.files, default: 0] += 1
-                violate(.sideEffect, Self.files, "\(call) \(verb(effect.change)) \(effect.subject)")
-            case ("global", 1):
-                notes.append("call 1 set \(effect.subject) (\(effect.change)): lazy initialisation is allowed, later changes are not")
-            case ("global", _):
-                guard seen.insert("global \(effect.subject)").inserted else { continue }
-                counts[Self.globals, default: 0] += 1
-                violate(.sideEffect, Self.globals, "\(call) changed \(effect.subject): \(effect.change)")
-            default:
-                guard seen.insert("setConfig \(effect.subject)").inserted else { continue }
-                counts[Self.setConfig, default: 0] += 1
-                violate(.sideEffect, Self.setConfig, "\(call) saved api.setConfig('\(effect.subject)'), state that outlives the call")
+            case (.file, 0):
+                if noted.insert(subject).inserted {
+                    report.notes.append("setup \(effect.change) \(effect.subject) (writes in setup are not checked)")
+                }
+            case (.global, 1):
+                if noted.insert(subject).inserted {
+                    report.notes.append("call 1 set \(effect.subject) (\(effect.change)): lazy initialisation is allowed, later changes are not")
+                }
+            case (.file, _):
+                if flagged.insert(subject).inserted {
+                    violate(.sideEffect, Self.files, "\(call) \(verb(effect.change)) \(effect.subject)")
+                }
+            case (.global, _):
+                if flagged.insert(subject).inserted {
+                    violate(.sideEffect, Self.globals, "\(call) changed \(effect.subject): \(effect.change)")
+                }
+            case (.setConfig, _):
+                if flagged.insert(subject).inserted {
+                    violate(.sideEffect, Self.setConfig, "\(call) saved api.setConfig('\(effect.subject)'), state that outlives the call")
+                }
             }
         }
-        pass(Self.globals, counts[Self.globals] == 0, "module globals and attributes of the exported object, after each call after the first")
-        pass(Self.files, counts[Self.files] == 0, "files in the watched folders, before and after each call")
-        pass(Self.setConfig, counts[Self.setConfig] == 0, "values saved with api.setConfig during calls")
-        report.notes += notes
+        let found = Set(report.violations.map(\.check))
+        pass(Self.globals, !found.contains(Self.globals), "module globals and attributes of the exported object, after each call after the first")
+        pass(Self.files, !found.contains(Self.files), "files in the watched folders, before and after each call")
+        pass(Self.setConfig, !found.contains(Self.setConfig), "values saved with api.setConfig during calls")
     }
 
     private func verb(_ change: String) -> String {
