@@ -18,6 +18,7 @@ struct ImJoyRun: AsyncParsableCommand {
               imjoy-run inspect --plugins samples anyone/plugins:Normalize
               imjoy-run schema validate --schema schema.json data.json
               imjoy-run convert stack.tif stack.h5 --compression deflate
+              imjoy-run check-functional samples/plugins/GaussianBlur.imjoy.html --input a.tif
 
             Exit codes: 0 success, 1 some items or instances failed, 2 invalid input or usage.
             """,
@@ -37,6 +38,7 @@ struct ImJoyRun: AsyncParsableCommand {
             CacheCommand.self,
             JSCacheCommand.self,
             ReportCommand.self,
+            CheckFunctionalCommand.self,
         ],
         defaultSubcommand: RunCommand.self
     )

@@ -604,6 +604,9 @@ class Host:
             kind = header.get("t")
             if kind == "exit":
                 return
+            if kind == "globals":
+                send("globals", value=globals_fingerprint(self.namespace))
+                continue
             if kind != "call":
                 continue
             try:
@@ -619,6 +622,36 @@ class Host:
             except BaseException as error:  # noqa
                 send("error", message="cannot send the result: %s: %s" % (type(error).__name__, error),
                      traceback=traceback.format_exc())
+
+
+def globals_fingerprint(namespace):
+    """Answers the runner's `globals` message (check-functional) with a `globals` frame:
+    {name: [digest, short repr]} of the plugin's module globals and its exported object's
+    attributes (`self.NAME`), compared between calls."""
+    import hashlib
+    numpy = sys.modules.get("numpy")
+    skip = (types.ModuleType, types.FunctionType, types.BuiltinFunctionType, types.MethodType, type)
+    items = [(k, v) for k, v in namespace.items() if not k.startswith("__")]
+    exported = api._exported
+    if isinstance(exported, dict):
+        items += [("export." + str(k), v) for k, v in exported.items()]
+    elif exported is not None and hasattr(exported, "__dict__"):
+        items += [("self." + k, v) for k, v in vars(exported).items()]
+    out = {}
+    for name, value in items:
+        if isinstance(value, skip):
+            continue
+        try:
+            if numpy is not None and isinstance(value, numpy.ndarray):
+                text = "ndarray(%s, %s)" % (value.dtype, value.shape)
+                data = text.encode() + numpy.ascontiguousarray(value).tobytes()
+            else:
+                text = repr(value)
+                data = text.encode("utf-8", "replace")
+        except Exception:  # noqa: a repr that fails is not watched
+            continue
+        out[name] = [hashlib.sha256(data).hexdigest()[:16], text if len(text) <= 80 else text[:77] + "..."]
+    return out
 
 
 def plugin_traceback(error):

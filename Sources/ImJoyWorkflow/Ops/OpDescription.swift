@@ -44,6 +44,21 @@ public struct OpDescription: Sendable {
             schemasAreImJoyStyle: true)
     }
 
+    /// The description of `opName`, an op `plugin` registers with `api.register`: its parameters
+    /// from the `ui` literal of the call (unknown without one); `nil` when the plugin's source
+    /// shows no such registration.
+    /// - Throws: the `ui` string's parse error.
+    public init?(plugin: Plugin, registeredOp opName: String) throws(PluginError) {
+        guard let registered = plugin.registeredOps.first(where: { $0.name == opName }) else { return nil }
+        var parameters: [UIParameter] = []
+        if let ui = registered.ui {
+            parameters = try UIParameter.parse(ui: .string(ui), at: PluginLocation(file: plugin.file, field: "api.register(\(opName)).ui"))
+        }
+        self.init(
+            name: "\(plugin.config.name)/\(opName)", summary: "", parameters: parameters, inputs: nil, outputs: nil,
+            isFunctional: plugin.config.flags.isFunctional, parametersAreKnown: registered.ui != nil)
+    }
+
     /// The merged config of one call: the parameters' defaults, then `given` over them.
     public func mergedConfig(_ given: JSONObject) -> JSONObject {
         var config = JSONObject()

@@ -114,26 +114,18 @@ public struct WorkflowValidator: Sendable {
             }
             guard let plugin = plugins[alias] else { return nil }  // its load error is already reported
             guard let opName, opName != plugin.config.name else { return OpDescription(plugin: plugin) }
-            guard let registered = plugin.registeredOps.first(where: { $0.name == opName }) else {
-                let known = [plugin.config.name] + plugin.registeredOps.map(\.name)
-                warnings.append("\(workflow.file): op '\(op.id)' (\(op.jsonPath).op): '\(opName)' is not registered in the source of \(plugin.config.name) (found: \(known.joined(separator: ", "))); it is checked when the plugin starts")
-                return OpDescription(
-                    name: "\(plugin.config.name)/\(opName)", summary: "", parameters: [], inputs: nil, outputs: nil,
-                    isFunctional: plugin.config.flags.isFunctional, parametersAreKnown: false)
+            let unknown = OpDescription(
+                name: "\(plugin.config.name)/\(opName)", summary: "", parameters: [], inputs: nil, outputs: nil,
+                isFunctional: plugin.config.flags.isFunctional, parametersAreKnown: false)
+            do {
+                if let description = try OpDescription(plugin: plugin, registeredOp: opName) { return description }
+            } catch {
+                fail(op, "\(op.jsonPath).op", error.description)
+                return unknown
             }
-            var parameters: [UIParameter] = []
-            var known = false
-            if let ui = registered.ui {
-                do {
-                    parameters = try UIParameter.parse(ui: .string(ui), at: PluginLocation(file: plugin.file, field: "api.register(\(opName)).ui"))
-                    known = true
-                } catch {
-                    fail(op, "\(op.jsonPath).op", error.description)
-                }
-            }
-            return OpDescription(
-                name: "\(plugin.config.name)/\(opName)", summary: "", parameters: parameters, inputs: nil, outputs: nil,
-                isFunctional: plugin.config.flags.isFunctional, parametersAreKnown: known)
+            let known = [plugin.config.name] + plugin.registeredOps.map(\.name)
+            warnings.append("\(workflow.file): op '\(op.id)' (\(op.jsonPath).op): '\(opName)' is not registered in the source of \(plugin.config.name) (found: \(known.joined(separator: ", "))); it is checked when the plugin starts")
+            return unknown
         }
     }
 

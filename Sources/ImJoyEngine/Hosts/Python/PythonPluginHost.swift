@@ -157,24 +157,9 @@ final class PythonPluginHost: @unchecked Sendable {
     // MARK: - Starting a process
 
     private func startProcess() throws -> PythonProcess {
-        let scripts = plugin.scripts.filter(launch.runtime.runs)
-        var fields = plugin.config.fields
-        fields["tag"] = plugin.config.tag.map(JSONValue.string) ?? .null
-        var attachments = JSONObject()
-        for (name, text) in plugin.attachments { attachments[name] = .string(text) }
-        var message: JSONObject = [
-            "name": .string(name),
-            "tag": plugin.config.tag.map(JSONValue.string) ?? .null,
-            "workspace": "default",
-            "work_dir": .string(state.workDirectory),
-            "config": .object(fields),
-            "attachments": .object(attachments),
-            "scripts": .array(scripts.map {
-                ["content": .string($0.content), "line": .integer(Int64($0.line)), "module": .bool($0.attributes["type"]?.string == "module")]
-            }),
-        ]
-        message.merge(launch.initFields) { $1 }
         let logFD = try state.logDescriptor(of: name)
+        var message = Self.initMessage(plugin, workDirectory: state.workDirectory, runtime: launch.runtime)
+        message.merge(launch.initFields) { $1 }
         let process = try PythonProcess.start(
             interpreter: launch.interpreter, hostScript: launch.hostScript, workingDirectory: state.workDirectory,
             environment: launch.environment, logFD: logFD, initMessage: message,
@@ -184,12 +169,29 @@ final class PythonPluginHost: @unchecked Sendable {
         return process
     }
 
-    /// Writes an api message (log, showStatus, …) to the plugin's log.
-    func logEvent(_ event: JSONObject) {
-        let function = event["fn"]?.stringValue ?? "log"
-        let arguments = (event["args"]?.arrayValue ?? []).map { $0.stringValue ?? $0.serialized() }
-        state.log(name, "[\(function)] " + arguments.joined(separator: " "))
+    /// The `init` message that sets `plugin` up in a new process: its scripts, config, tag,
+    /// attachments and WORK_DIR.
+    static func initMessage(_ plugin: Plugin, workDirectory: String, runtime: HostRuntime = .python) -> JSONObject {
+        let scripts = plugin.scripts.filter(runtime.runs)
+        var fields = plugin.config.fields
+        fields["tag"] = plugin.config.tag.map(JSONValue.string) ?? .null
+        var attachments = JSONObject()
+        for (name, text) in plugin.attachments { attachments[name] = .string(text) }
+        return [
+            "name": .string(plugin.config.name),
+            "tag": plugin.config.tag.map(JSONValue.string) ?? .null,
+            "workspace": "default",
+            "work_dir": .string(workDirectory),
+            "config": .object(fields),
+            "attachments": .object(attachments),
+            "scripts": .array(scripts.map {
+                ["content": .string($0.content), "line": .integer(Int64($0.line)), "module": .bool($0.attributes["type"]?.string == "module")]
+            }),
+        ]
     }
+
+    /// Writes an api message (log, showStatus, …) to the plugin's log.
+    func logEvent(_ event: JSONObject) { state.logEvent(name, event) }
 }
 
 /// How to start a plugin's host: the interpreter (with any arguments of `cmd`), the host

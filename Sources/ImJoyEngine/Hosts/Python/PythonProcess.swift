@@ -184,6 +184,20 @@ final class PythonProcess: @unchecked Sendable {
         }
     }
 
+    /// Digests of the plugin's module globals and its exported object's attributes, by name:
+    /// `[digest, short repr]` (check-functional compares them between calls).
+    func globalsFingerprint() throws -> JSONObject {
+        do {
+            try send(["t": "globals"])
+            while true {
+                let frame = try receive()
+                if frame.kind == "globals" { return frame.header["value"]?.objectValue ?? [:] }
+            }
+        } catch let error as HostPipeError {
+            throw PythonHostError.crashed(during: "the globals request", reason: deathReason() ?? "\(error)")
+        }
+    }
+
     // MARK: - Stopping
 
     /// Whether the process still runs (not killed, not exited).

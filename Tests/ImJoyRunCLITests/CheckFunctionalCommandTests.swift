@@ -1,0 +1,83 @@
+import Foundation
+import ImJoySchema
+import Testing
+import TestSupport
+
+/// `imjoy-run check-functional` through the built binary: exit codes, the text and JSON reports.
+@Suite(.serialized) struct CheckFunctionalCommandTests {
+    static func plugin(_ name: String) -> String { Fixtures.url("plugins/functional/\(name).imjoy.html").path }
+
+    /// A folder with two 48×64 uint16 TIFFs, a.tif and b.tif.
+    static func images() throws -> URL {
+        let directory = try Fixtures.temporaryDirectory("imjoy-run-check-cli")
+        let script = """
+            import sys, numpy as np, tifffile
+            for i, name in enumerate(["a", "b"]):
+                tifffile.imwrite(f"{sys.argv[1]}/{name}.tif", (np.arange(48 * 64) % (1000 + i)).reshape(48, 64).astype(np.uint16))
+            """
+        #expect(try CommandRunner.python(script, [directory.path]).status == 0)
+        return directory
+    }
+
+    @Test func aPurePluginExitsZero() throws {
+        let directory = try Self.images()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try CommandRunner.imjoyRun(
+            ["check-functional", Self.plugin("Pure"), "--input", "a.tif", "--input", "b.tif", "--config", #"{"scale": 3}"#], in: directory)
+        #expect(result.status == 0, "\(result.standardOutput)\(result.standardError)")
+        #expect(result.standardOutput.contains("op Pure: 2 inputs (a.tif, b.tif), 6 processes, 12 calls"), "\(result.standardOutput)")
+        #expect(result.standardOutput.hasSuffix("Pure: no violation found\n"))
+    }
+
+    @Test func violationsExitOneWithTheirEvidence() throws {
+        let directory = try Self.images()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let text = try CommandRunner.imjoyRun(["check-functional", Self.plugin("StrayFile"), "--input", "a.tif"], in: directory)
+        #expect(text.status == 1)
+        #expect(text.standardOutput.contains("VIOLATION  files outside the out dir   side effect: call 1 on a.tif wrote WORK_DIR/stray.txt"), "\(text.standardOutput)")
+        let json = try CommandRunner.imjoyRun(["check-functional", Self.plugin("GlobalCounter"), "--input", "a.tif", "--input", "b.tif", "--json"], in: directory)
+        #expect(json.status == 1, "\(json.standardError)")
+        let report = try JSONValue(jsonText: json.standardOutput)
+        let violations = report["ops"]?[0]?["violations"]?.arrayValue ?? []
+        #expect(report["violations"]?.intValue == violations.count && !violations.isEmpty)
+        #expect(Set(violations.compactMap { $0["kind"]?.stringValue }) == ["hidden-state", "side-effect"], "\(violations)")
+        #expect(report["plugin"]?["functional"] == true)
+    }
+
+    @Test func writesAreSeenInWatchedFoldersOnly() throws {
+        let directory = try Self.images()
+        let elsewhere = try Fixtures.temporaryDirectory("imjoy-run-check-elsewhere")
+        defer {
+            try? FileManager.default.removeItem(at: directory)
+            try? FileManager.default.removeItem(at: elsewhere)
+        }
+        let arguments = ["check-functional", Self.plugin("StrayFile"), "--input", "a.tif", "--config", #"{"folder": "\#(elsewhere.path)"}"#]
+        // A folder that is neither WORK_DIR, TMPDIR, the plugin's, the inputs' nor the current one is not watched…
+        let unwatched = try CommandRunner.imjoyRun(arguments, in: directory)
+        #expect(unwatched.status == 0, "\(unwatched.standardOutput)\(unwatched.standardError)")
+        let stray = elsewhere.appendingPathComponent("stray.txt")
+        #expect(FileManager.default.fileExists(atPath: stray.path), "the plugin wrote, unseen")
+        try FileManager.default.removeItem(at: stray)
+        // …unless --watch names it.
+        let watched = try CommandRunner.imjoyRun(arguments + ["--watch", elsewhere.path], in: directory)
+        #expect(watched.status == 1)
+        #expect(watched.standardOutput.contains("side effect: call 1 on a.tif wrote \(elsewhere.path)/stray.txt"), "\(watched.standardOutput)")
+    }
+
+    @Test func badInputExitsTwoNamingTheProblem() throws {
+        let directory = try Self.images()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let missing = try CommandRunner.imjoyRun(["check-functional", Self.plugin("Pure"), "--input", "missing.tif"], in: directory)
+        #expect(missing.status == 2)
+        #expect(missing.standardError == "imjoy-run: error: input missing.tif: no such file\n")
+        let config = try CommandRunner.imjoyRun(["check-functional", Self.plugin("Pure"), "--config", #"{"scale": "x"}"#], in: directory)
+        #expect(config.status == 2)
+        #expect(config.standardError.contains("--config: $.scale: expected a number, got string"), "\(config.standardError)")
+        let op = try CommandRunner.imjoyRun(["check-functional", Self.plugin("Pure"), "--op", "Nope"], in: directory)
+        #expect(op.status == 2)
+        #expect(op.standardError.contains("op 'Nope' is not registered"), "\(op.standardError)")
+        let notPython = try CommandRunner.imjoyRun(["check-functional", Fixtures.samples.appendingPathComponent("plugins/Histogram.imjoy.html").path], in: directory)
+        #expect(notPython.status == 2)
+        #expect(notPython.standardError.contains("check-functional drives Python plugins (native-python, web-python), not type 'web-worker'"), "\(notPython.standardError)")
+    }
+}
