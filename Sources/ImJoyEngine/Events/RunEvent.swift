@@ -38,11 +38,20 @@ public struct TaskEvent: Sendable {
     }
 }
 
-/// Receives a run's progress. Called from worker threads, one call at a time.
+/// Receives a run's progress. Called from worker threads, one call at a time, except
+/// ``pluginEvent(_:)``.
 public protocol RunObserver: AnyObject, Sendable {
     func runStarted(items: Int, tasks: Int, jobs: Int)
     func taskFinished(_ event: TaskEvent, done: Int, total: Int)
     func runFinished(_ summary: RunSummary)
+    /// A plugin's output line or api message. Called from the plugin hosts' threads, possibly
+    /// concurrently with the other methods, and also before `runStarted` and after `runFinished`
+    /// (output written while a plugin loads or exits).
+    func pluginEvent(_ event: PluginEvent)
+}
+
+extension RunObserver {
+    public func pluginEvent(_ event: PluginEvent) {}
 }
 
 /// Fans events out to several observers.
@@ -52,11 +61,15 @@ public final class RunObservers: RunObserver, @unchecked Sendable {
     public func runStarted(items: Int, tasks: Int, jobs: Int) { for o in observers { o.runStarted(items: items, tasks: tasks, jobs: jobs) } }
     public func taskFinished(_ event: TaskEvent, done: Int, total: Int) { for o in observers { o.taskFinished(event, done: done, total: total) } }
     public func runFinished(_ summary: RunSummary) { for o in observers { o.runFinished(summary) } }
+    public func pluginEvent(_ event: PluginEvent) { for o in observers { o.pluginEvent(event) } }
 }
 
-/// Writes JSON lines: `run_started`, one `task` line per task, `run_finished`.
+/// Writes JSON lines: `run_started`, one `task` line per task, `run_finished`, and the plugins'
+/// `plugin_output` and `plugin_message` lines as they come.
 public final class JSONLinesEventWriter: RunObserver, @unchecked Sendable {
     private let handle: FileHandle
+    /// Plugin events come from other threads than the task events.
+    private let lock = NSLock()
     private let workflow: String
     private let plan: WorkflowPlan?
 
@@ -68,8 +81,11 @@ public final class JSONLinesEventWriter: RunObserver, @unchecked Sendable {
     }
 
     private func write(_ value: JSONValue) {
-        handle.write(Data((value.serialized() + "\n").utf8))
+        let line = Data((value.serialized() + "\n").utf8)
+        lock.withLock { handle.write(line) }
     }
+
+    public func pluginEvent(_ event: PluginEvent) { write(event.jsonValue) }
 
     public func runStarted(items: Int, tasks: Int, jobs: Int) {
         write(["event": "run_started", "workflow": .string(workflow), "items": .integer(Int64(items)),
