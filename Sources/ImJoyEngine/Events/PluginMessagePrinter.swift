@@ -21,10 +21,12 @@ public final class PluginMessagePrinter: RunObserver, @unchecked Sendable {
     public func taskFinished(_ event: TaskEvent, done: Int, total: Int) {}
     public func runFinished(_ summary: RunSummary) {}
 
-    public func pluginEvent(_ event: PluginEvent) {
-        guard case .message(let function, _) = event.kind, Self.printed.contains(function) else { return }
-        let origin = event.origin.map { " (\($0.item)/\($0.op))" } ?? ""
-        let line = (clearsLine ? "\r\u{1B}[2K" : "") + "imjoy-run: \(event.plugin)\(origin) \(function): \(event.text)\n"
-        lock.withLock { handle.write(Data(line.utf8)) }
+    public func pluginEvents(_ events: [PluginEvent]) {
+        for event in events {
+            guard case .message(let function, _) = event.kind, Self.printed.contains(function) else { continue }
+            let origin = event.origin.map { " (\($0.item)/\($0.op))" } ?? ""
+            let line = (clearsLine ? "\r\u{1B}[2K" : "") + "imjoy-run: \(event.plugin)\(origin) \(function): \(event.text)\n"
+            lock.withLock { handle.write(Data(line.utf8)) }
+        }
     }
 }

@@ -39,19 +39,19 @@ public struct TaskEvent: Sendable {
 }
 
 /// Receives a run's progress. Called from worker threads, one call at a time, except
-/// ``pluginEvent(_:)``.
+/// ``pluginEvents(_:)``.
 public protocol RunObserver: AnyObject, Sendable {
     func runStarted(items: Int, tasks: Int, jobs: Int)
     func taskFinished(_ event: TaskEvent, done: Int, total: Int)
     func runFinished(_ summary: RunSummary)
-    /// A plugin's output line or api message. Called from the plugin hosts' threads, possibly
-    /// concurrently with the other methods, and also before `runStarted` and after `runFinished`
-    /// (output written while a plugin loads or exits).
-    func pluginEvent(_ event: PluginEvent)
+    /// Output lines and api messages of one plugin process, in order. Called from the plugin
+    /// hosts' threads, possibly concurrently with the other methods, and also before `runStarted`
+    /// and after `runFinished` (output written while a plugin loads or exits).
+    func pluginEvents(_ events: [PluginEvent])
 }
 
 extension RunObserver {
-    public func pluginEvent(_ event: PluginEvent) {}
+    public func pluginEvents(_ events: [PluginEvent]) {}
 }
 
 /// Fans events out to several observers.
@@ -61,7 +61,7 @@ public final class RunObservers: RunObserver, @unchecked Sendable {
     public func runStarted(items: Int, tasks: Int, jobs: Int) { for o in observers { o.runStarted(items: items, tasks: tasks, jobs: jobs) } }
     public func taskFinished(_ event: TaskEvent, done: Int, total: Int) { for o in observers { o.taskFinished(event, done: done, total: total) } }
     public func runFinished(_ summary: RunSummary) { for o in observers { o.runFinished(summary) } }
-    public func pluginEvent(_ event: PluginEvent) { for o in observers { o.pluginEvent(event) } }
+    public func pluginEvents(_ events: [PluginEvent]) { for o in observers { o.pluginEvents(events) } }
 }
 
 /// Writes JSON lines: `run_started`, one `task` line per task, `run_finished`, and the plugins'
@@ -85,7 +85,13 @@ public final class JSONLinesEventWriter: RunObserver, @unchecked Sendable {
         lock.withLock { handle.write(line) }
     }
 
-    public func pluginEvent(_ event: PluginEvent) { write(event.jsonValue) }
+    /// One write for the batch: a plugin may print thousands of lines.
+    public func pluginEvents(_ events: [PluginEvent]) {
+        var text = ""
+        for event in events { text += event.jsonValue.serialized() + "\n" }
+        let lines = Data(text.utf8)
+        lock.withLock { handle.write(lines) }
+    }
 
     public func runStarted(items: Int, tasks: Int, jobs: Int) {
         write(["event": "run_started", "workflow": .string(workflow), "items": .integer(Int64(items)),

@@ -34,7 +34,7 @@ import TestSupport
         observers.runStarted(items: 1, tasks: 1, jobs: 2)
         // From several threads at once, as the plugin hosts' readers do.
         DispatchQueue.concurrentPerform(iterations: 200) { index in
-            observers.pluginEvent(PluginEvent(plugin: "P", pid: 7, origin: Self.origin, kind: .output(stream: "stdout", text: "line \(index)")))
+            observers.pluginEvents([PluginEvent(plugin: "P", pid: 7, origin: Self.origin, kind: .output(stream: "stdout", text: "line \(index)"))])
         }
         observers.taskFinished(TaskEvent(itemIndex: 3, itemKey: "img_3", op: "seg", start: 1, end: 2, worker: 0, status: .succeeded, attempts: 1), done: 1, total: 1)
         try handle.close()

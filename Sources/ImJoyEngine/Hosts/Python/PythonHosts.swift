@@ -18,7 +18,7 @@ public struct PythonHostOptions: Sendable {
     public var environmentCache: String
     /// The pool size of functional plugins (`--jobs`).
     public var jobs: Int
-    /// Receives the plugins' output lines and api messages (``RunObserver/pluginEvent(_:)``);
+    /// Receives the plugins' output lines and api messages (``RunObserver/pluginEvents(_:)``);
     /// they also go to each plugin's log.
     public var observer: (any RunObserver)?
 

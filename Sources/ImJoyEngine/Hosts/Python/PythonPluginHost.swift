@@ -186,7 +186,7 @@ final class PythonPluginHost: @unchecked Sendable {
     func record(_ events: [PluginEvent]) {
         guard !events.isEmpty else { return }
         state.log(name, events.map(\.logLine).joined(separator: "\n"))
-        if let observer { for event in events { observer.pluginEvent(event) } }
+        observer?.pluginEvents(events)
     }
 }
 

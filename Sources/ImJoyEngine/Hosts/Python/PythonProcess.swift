@@ -22,8 +22,10 @@ final class PythonProcess: @unchecked Sendable {
     private let plugin: String
     private let emit: ([PluginEvent]) -> Void
     private let output: ProcessOutputCapture
-    /// The call being served; only the calling thread touches it.
+    /// The call being served; only the calling thread touches it (as `outputBatch`).
     private var origin: PluginEvent.Origin?
+    /// Lines of `output` frames not passed on yet: a burst of them goes on in one batch.
+    private var outputBatch: [PluginEvent] = []
     private let lock = NSLock()
     private var exitStatus: Int32?
     private var killed = false
@@ -170,6 +172,7 @@ final class PythonProcess: @unchecked Sendable {
         self.origin = origin
         output.attribute(to: origin)
         defer {
+            passOutputBatch()
             output.attribute(to: nil)
             self.origin = nil
         }
@@ -244,6 +247,7 @@ final class PythonProcess: @unchecked Sendable {
             while Date() < deadline, reap(block: false) == nil {
                 if !passWaitingFrame(milliseconds: 5) { usleep(5_000) }
             }
+            passOutputBatch()
         }
         kill()
         _ = reap(block: true)
@@ -311,25 +315,42 @@ final class PythonProcess: @unchecked Sendable {
         return true
     }
 
-    /// Emits an `output` frame's lines or an `event` frame's api message.
+    /// Emits an `output` frame's lines (batched while more frames wait in the pipe) or an
+    /// `event` frame's api message.
     private func pass(_ frame: HostFrame) {
         // Output written outside a call (a thread between calls) is nobody's.
         let origin = frame.header["idle"]?.boolValue == true ? nil : origin
         if frame.kind == "output" {
             let stream = frame.header["stream"]?.stringValue ?? "stdout"
-            emit((frame.header["lines"]?.arrayValue ?? []).map { line in
-                PluginEvent(plugin: plugin, pid: pid, origin: origin, kind: .output(stream: stream, text: line.stringValue ?? line.serialized()))
-            })
+            for line in frame.header["lines"]?.arrayValue ?? [] {
+                outputBatch.append(PluginEvent(
+                    plugin: plugin, pid: pid, origin: origin, kind: .output(stream: stream, text: line.stringValue ?? line.serialized())))
+            }
+            var polled = pollfd(fd: pipe.readFD, events: Int16(POLLIN), revents: 0)
+            if outputBatch.count >= 1024 || poll(&polled, 1, 0) != 1 { passOutputBatch() }
         } else {
             emit([PluginEvent(plugin: plugin, pid: pid, origin: origin, kind: .message(
                 function: frame.header["fn"]?.stringValue ?? "log", arguments: frame.header["args"]?.arrayValue ?? []))])
         }
     }
 
+    private func passOutputBatch() {
+        guard !outputBatch.isEmpty else { return }
+        emit(outputBatch)
+        outputBatch.removeAll(keepingCapacity: true)
+    }
+
     private func receive() throws -> HostFrame {
-        let frame = try pipe.read()
-        // What the process wrote to fds 1 and 2 before this frame comes first.
-        output.drain()
+        let frame: HostFrame
+        do { frame = try pipe.read() } catch {
+            passOutputBatch()
+            throw error
+        }
+        if frame.kind != "output" {
+            // Printed lines, then what the process wrote to fds 1 and 2, come before this frame.
+            passOutputBatch()
+            output.drain()
+        }
         let decoded = try codec.decode(frame.header, buffers: frame.buffers)
         return HostFrame(header: decoded)
     }
