@@ -37,7 +37,7 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Print the plan (items × ops, what runs in parallel) and exit.")
     var dryRun = false
 
-    @Option(help: "Write JSON-lines task events to this file.")
+    @Option(help: "Write JSON-lines events (tasks, plugin output and api messages) to this file.")
     var events: String?
 
     @Flag(help: "No progress bar, even on a terminal.")
