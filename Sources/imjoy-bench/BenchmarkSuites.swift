@@ -24,6 +24,14 @@ func measureBest(iterations: Int, _ body: () throws -> Void) rethrows -> Double 
     return best
 }
 
+/// The median of `values` (the mean of the middle two for an even count).
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    guard !sorted.isEmpty else { return .nan }
+    let middle = sorted.count / 2
+    return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+}
+
 /// Prints one benchmark figure as `name<TAB>seconds`.
 func report(_ name: String, seconds: Double) {
     print("\(name)\t\(seconds)")

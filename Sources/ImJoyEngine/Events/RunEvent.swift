@@ -38,11 +38,20 @@ public struct TaskEvent: Sendable {
     }
 }
 
-/// Receives a run's progress. Called from worker threads, one call at a time.
+/// Receives a run's progress. Called from worker threads, one call at a time, except
+/// ``pluginEvents(_:)``.
 public protocol RunObserver: AnyObject, Sendable {
     func runStarted(items: Int, tasks: Int, jobs: Int)
     func taskFinished(_ event: TaskEvent, done: Int, total: Int)
     func runFinished(_ summary: RunSummary)
+    /// Output lines and api messages of one plugin process, in order. Called from the plugin
+    /// hosts' threads, possibly concurrently with the other methods, and also before `runStarted`
+    /// and after `runFinished` (output written while a plugin loads or exits).
+    func pluginEvents(_ events: [PluginEvent])
+}
+
+extension RunObserver {
+    public func pluginEvents(_ events: [PluginEvent]) {}
 }
 
 /// Fans events out to several observers.
@@ -52,11 +61,15 @@ public final class RunObservers: RunObserver, @unchecked Sendable {
     public func runStarted(items: Int, tasks: Int, jobs: Int) { for o in observers { o.runStarted(items: items, tasks: tasks, jobs: jobs) } }
     public func taskFinished(_ event: TaskEvent, done: Int, total: Int) { for o in observers { o.taskFinished(event, done: done, total: total) } }
     public func runFinished(_ summary: RunSummary) { for o in observers { o.runFinished(summary) } }
+    public func pluginEvents(_ events: [PluginEvent]) { for o in observers { o.pluginEvents(events) } }
 }
 
-/// Writes JSON lines: `run_started`, one `task` line per task, `run_finished`.
+/// Writes JSON lines: `run_started`, one `task` line per task, `run_finished`, and the plugins'
+/// `plugin_output` and `plugin_message` lines as they come.
 public final class JSONLinesEventWriter: RunObserver, @unchecked Sendable {
     private let handle: FileHandle
+    /// Plugin events come from other threads than the task events.
+    private let lock = NSLock()
     private let workflow: String
     private let plan: WorkflowPlan?
 
@@ -68,7 +81,16 @@ public final class JSONLinesEventWriter: RunObserver, @unchecked Sendable {
     }
 
     private func write(_ value: JSONValue) {
-        handle.write(Data((value.serialized() + "\n").utf8))
+        let line = Data((value.serialized() + "\n").utf8)
+        lock.withLock { handle.write(line) }
+    }
+
+    /// One write for the batch: a plugin may print thousands of lines.
+    public func pluginEvents(_ events: [PluginEvent]) {
+        var text = ""
+        for event in events { text += event.jsonValue.serialized() + "\n" }
+        let lines = Data(text.utf8)
+        lock.withLock { handle.write(lines) }
     }
 
     public func runStarted(items: Int, tasks: Int, jobs: Int) {

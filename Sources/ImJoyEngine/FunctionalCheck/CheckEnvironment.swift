@@ -53,10 +53,12 @@ final class CheckEnvironment {
 
     /// Starts a fresh process of the plugin and waits for its setup.
     func startProcess() throws -> PythonProcess {
-        try PythonProcess.start(
+        _ = try state.logDescriptor(of: plugin.config.name)
+        return try PythonProcess.start(
             interpreter: launch.interpreter, hostScript: launch.hostScript, workingDirectory: state.workDirectory,
-            environment: launch.environment, logFD: try state.logDescriptor(of: plugin.config.name),
-            initMessage: PythonPluginHost.initMessage(plugin, workDirectory: state.workDirectory), segmentPrefix: "imjoy-run-\(getpid())", onEvent: log)
+            environment: launch.environment, plugin: plugin.config.name,
+            initMessage: PythonPluginHost.initMessage(plugin, workDirectory: state.workDirectory),
+            segmentPrefix: "imjoy-run-\(getpid())", emit: log)
     }
 
     /// The out dir of one call (created by the plugin if it exports a file).
@@ -65,8 +67,11 @@ final class CheckEnvironment {
     /// The plugin's log file.
     var logFile: String { state.folder(of: plugin.config.name) + "/plugin.log" }
 
-    /// Writes an api message (log, showStatus, …) to the plugin's log.
-    func log(_ event: JSONObject) { state.logEvent(plugin.config.name, event) }
+    /// Writes the plugin's output lines and api messages to its log.
+    func log(_ events: [PluginEvent]) {
+        guard !events.isEmpty else { return }
+        state.log(plugin.config.name, events.map(\.logLine).joined(separator: "\n"))
+    }
 
     static func absolute(_ path: String) -> String {
         let full = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path

@@ -90,8 +90,9 @@ final class CheckedProcess {
             let value = try process.call(
                 op: op, method: nil, arguments: [.object(context)], config: config,
                 outputDirectory: environment.outputDirectory(process: number, call: calls),
+                origin: PluginEvent.Origin(op: op ?? environment.plugin.config.name, item: input.label, itemIndex: calls),
                 api: { [self] function, request in try api(function, request) },
-                onEvent: { [environment] in environment.log($0) }, onWindow: { windows.append(.object($0["window"]?.objectValue ?? [:])) })
+                onWindow: { windows.append(.object($0["window"]?.objectValue ?? [:])) })
             outcome = CallOutcome(value: value, error: nil, windows: windows)
         } catch PythonHostError.python(let message, _) {
             outcome = CallOutcome(value: nil, error: message, windows: windows)

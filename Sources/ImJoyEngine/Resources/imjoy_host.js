@@ -1,8 +1,9 @@
 // imjoy-run's JavaScript (web-worker) plugin host for Node.js (docs/plugin-hosts.md).
 //
 // The runner starts `node imjoy_host.js` with the protocol on stdin/stdout (the same frames as
-// imjoy_host.py) and the plugin's log on stderr. Plugin output (console.log, process.stdout)
-// goes to stderr, so fd 1 carries only frames.
+// imjoy_host.py); fd 2 and the descriptor named by IMJOY_RUN_STDOUT_FD are pipes the runner reads
+// into the run's events and the plugin's log. Plugin output (console.log, process.stdout) goes to
+// that descriptor (else to stderr), so fd 1 carries only frames.
 //
 //   frame  = u32 header length, u32 buffer count, header (UTF-8 JSON), then per buffer a u64
 //            length and the bytes (all little endian).
@@ -27,21 +28,42 @@ const PROTO_OUT = 1;
 const SHM_THRESHOLD = 1 << 20;
 const SHM_PREFIX = `imjoy-run-js-${process.pid}`;
 
-// Plugin output must never reach fd 1: point process.stdout (and so console.log) at stderr.
-Object.defineProperty(process, 'stdout', { configurable: true, enumerable: true, get: () => process.stderr });
-globalThis.console = new console.Console({ stdout: process.stderr, stderr: process.stderr });
-
-// MARK: - Frames
-
-function writeAll(buffer) {
+// Plugin output must never reach fd 1: point process.stdout (and so console.log) at the runner's
+// stdout pipe, written synchronously so that nothing is lost when the process dies.
+function writeAllTo(fd, buffer) {
   let offset = 0;
   while (offset < buffer.length) {
     try {
-      offset += fs.writeSync(PROTO_OUT, buffer, offset, buffer.length - offset);
+      offset += fs.writeSync(fd, buffer, offset, buffer.length - offset);
     } catch (error) {
       if (error.code !== 'EAGAIN') throw error;
     }
   }
+}
+
+function pluginStdout() {
+  const fd = Number(process.env.IMJOY_RUN_STDOUT_FD);
+  delete process.env.IMJOY_RUN_STDOUT_FD;
+  if (!Number.isInteger(fd) || fd <= 2) return process.stderr;
+  const { Writable } = require('stream');
+  const stream = new Writable({
+    decodeStrings: true,
+    write(chunk, _encoding, done) {
+      try { writeAllTo(fd, chunk); done(); } catch (error) { done(error); }
+    },
+  });
+  stream.fd = fd;
+  return stream;
+}
+
+const PLUGIN_STDOUT = pluginStdout();
+Object.defineProperty(process, 'stdout', { configurable: true, enumerable: true, get: () => PLUGIN_STDOUT });
+globalThis.console = new console.Console({ stdout: PLUGIN_STDOUT, stderr: process.stderr });
+
+// MARK: - Frames
+
+function writeAll(buffer) {
+  writeAllTo(PROTO_OUT, buffer);
 }
 
 function writeFrame(header, buffers) {

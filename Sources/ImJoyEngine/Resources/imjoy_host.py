@@ -1,18 +1,21 @@
 # imjoy-run's Python plugin host (docs/plugin-hosts.md).
 #
 # The runner starts `python -u imjoy_host.py` with the protocol on stdin/stdout. The host moves
-# the protocol to private descriptors, points fd 0 at /dev/null and fd 1 at fd 2 (the plugin's
-# log), then serves frames:
+# the protocol to private descriptors, points fd 0 at /dev/null and fd 1 at the descriptor named
+# by IMJOY_RUN_STDOUT_FD (else at fd 2); the runner reads fds 1 and 2 through pipes. sys.stdout
+# and sys.stderr send their lines as `output` frames instead, in order with the other frames.
+# Then it serves frames:
 #
 #   frame  = u32 header length, u32 buffer count, header (UTF-8 JSON), then per buffer a u64
 #            length and the bytes (all little endian).
 #   binary values in the header are {"__b__": i} (buffer i of the frame) or
 #   {"__shm__": name, "size": n} (the first n bytes of /dev/shm/<name>, mapped and reused).
 #
-# Messages from the runner: init, call, exit. To the runner: ready, event, api (answered by a
-# reply), window, result, error.
+# Messages from the runner: init, call, exit. To the runner: ready, event, output, api (answered
+# by a reply), window, result, error.
 import asyncio
 import inspect
+import io
 import json
 import mmap
 import os
@@ -27,8 +30,15 @@ PROTO_OUT = os.dup(1)
 _devnull = os.open(os.devnull, os.O_RDONLY)
 os.dup2(_devnull, 0)
 os.close(_devnull)
-os.dup2(2, 1)
+_stdout_fd = os.environ.pop("IMJOY_RUN_STDOUT_FD", None)
+if _stdout_fd and _stdout_fd.isdigit() and _stdout_fd not in ("0", "1", "2"):
+    os.dup2(int(_stdout_fd), 1)
+    os.close(int(_stdout_fd))
+else:
+    os.dup2(2, 1)
 sys.stdin = open(os.devnull)
+_forked = [False]  # in a child forked by the plugin: no frames, straight to the fds
+os.register_at_fork(after_in_child=lambda: _forked.__setitem__(0, True))
 
 SHM_THRESHOLD = 1 << 20
 _np = None
@@ -66,6 +76,7 @@ def read_frame():
 
 
 _write_lock = threading.Lock()
+_writing = threading.local()
 
 
 def write_frame(header, buffers=()):
@@ -75,12 +86,103 @@ def write_frame(header, buffers=()):
         view = memoryview(buffer).cast("B")
         parts.append(struct.pack("<Q", view.nbytes))
         parts.append(view)
+    write_parts(parts)
+
+
+def write_parts(parts):
     with _write_lock:
-        for part in parts:
-            view = memoryview(part)
-            while view.nbytes:
-                written = os.write(PROTO_OUT, view)
-                view = view[written:]
+        _writing.active = True
+        try:
+            for part in parts:
+                view = memoryview(part)
+                while view.nbytes:
+                    written = os.write(PROTO_OUT, view)
+                    view = view[written:]
+        finally:
+            _writing.active = False
+
+
+# MARK: - Output
+
+class OutputStream(io.TextIOBase):
+    """The plugin's sys.stdout / sys.stderr: complete lines go to the runner as `output` frames,
+    ordered with the plugin's api messages and results. Where a frame cannot be sent — a forked
+    child, a write while this thread sends a frame — text goes to the file descriptor, which the
+    runner reads too."""
+
+    encoding = "utf-8"
+    errors = "backslashreplace"
+    newlines = None
+    line_buffering = True
+    MAX_LINE = 1 << 16
+
+    def __init__(self, stream, fd):
+        super().__init__()
+        self.stream = stream
+        self.name = "<%s>" % stream
+        self._fd = fd
+        self._pending = ""
+        self._lock = threading.Lock()
+        self._raw = open(fd, "w", encoding="utf-8", errors="backslashreplace", closefd=False, buffering=1)
+
+    @property
+    def buffer(self):
+        return self._raw.buffer
+
+    def fileno(self):
+        return self._fd
+
+    def isatty(self):
+        return False
+
+    def writable(self):
+        return True
+
+    def write(self, text):
+        if not isinstance(text, str):
+            raise TypeError("write() argument must be str, not %s" % type(text).__name__)
+        if _forked[0] or getattr(_writing, "active", False):
+            self._raw.write(text)
+            self._raw.flush()
+            return len(text)
+        with self._lock:
+            self._pending += text
+            if "\n" not in text and "\r" not in text and len(self._pending) < self.MAX_LINE:
+                return len(text)
+            pending = self._pending
+            if "\r" in pending:
+                pending = pending.replace("\r\n", "\n").replace("\r", "\n")
+            lines = pending.split("\n")
+            self._pending = lines.pop()
+            if len(self._pending) >= self.MAX_LINE:
+                lines.append(self._pending)
+                self._pending = ""
+            if lines:
+                self._send(lines)
+        return len(text)
+
+    def flush(self):
+        if _forked[0] or getattr(_writing, "active", False):
+            return
+        with self._lock:
+            if self._pending:
+                lines, self._pending = [self._pending], ""
+                self._send(lines)
+
+    def _send(self, lines):
+        # write_frame's work for this one shape of frame, in one write: plugins print a lot.
+        data = ('{"t":"output","stream":"%s","idle":%s,"lines":%s}' % (
+            self.stream, "false" if _in_call[0] else "true", json.dumps(lines))).encode()
+        write_parts((struct.pack("<II", len(data), 0) + data,))
+
+
+_in_call = [False]
+OUTPUTS = (OutputStream("stdout", 1), OutputStream("stderr", 2))
+
+
+def flush_output():
+    for stream in OUTPUTS:
+        stream.flush()
 
 
 # MARK: - Shared memory
@@ -275,6 +377,7 @@ class Encoder:
 
 
 def send(kind, **fields):
+    flush_output()  # an unfinished line comes before what follows it
     encoder = Encoder()
     header = {"t": kind}
     for key, value in fields.items():
@@ -609,19 +712,28 @@ class Host:
                 continue
             if kind != "call":
                 continue
+            _in_call[0] = True
             try:
                 value = self.call(header, buffers)
             except BaseException as error:  # noqa: a plugin error fails only this call
                 if isinstance(error, (KeyboardInterrupt, SystemExit)) and not isinstance(error, SystemExit):
                     raise
                 message = "%s: %s" % (type(error).__name__, error)
+                self.end_call()
                 send("error", message=message, traceback=plugin_traceback(error))
                 continue
+            self.end_call()
             try:
                 send("result", value=value)
             except BaseException as error:  # noqa
                 send("error", message="cannot send the result: %s: %s" % (type(error).__name__, error),
                      traceback=traceback.format_exc())
+
+    @staticmethod
+    def end_call():
+        """The call's unfinished lines are its own; what threads print from now on is nobody's."""
+        flush_output()
+        _in_call[0] = False
 
 
 def globals_fingerprint(namespace):
@@ -675,13 +787,16 @@ def watch_parent():
 
 def main():
     install_modules()
+    sys.stdout, sys.stderr = OUTPUTS
     threading.Thread(target=watch_parent, daemon=True).start()
     try:
         Host().serve()
     finally:
         SEGMENTS.cleanup()
-        sys.stdout.flush()
-        sys.stderr.flush()
+        try:
+            flush_output()
+        except OSError:
+            pass
 
 
 if __name__ == "__main__":

@@ -37,7 +37,7 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Print the plan (items × ops, what runs in parallel) and exit.")
     var dryRun = false
 
-    @Option(help: "Write JSON-lines task events to this file.")
+    @Option(help: "Write JSON-lines events (tasks, plugin output and api messages) to this file.")
     var events: String?
 
     @Flag(help: "No progress bar, even on a terminal.")
@@ -110,21 +110,8 @@ struct RunCommand: ParsableCommand {
             throw ExitCode.invalidInput
         }
         let provenance = ProvenanceBuilder(plan: plan)
-        let pythonOptions = PythonHostOptions(
-            interpreter: python, stateDirectory: stateDir ?? outputDirectory + "/.imjoy-run",
-            environmentCache: envDir ?? PythonEnvironment.defaultCacheRoot(), jobs: runOptions.jobs,
-            javascript: JavaScriptHostOptions(node: node, cache: jsCache.map(JavaScriptCache.init(directory:)) ?? JavaScriptCache()))
-        let invoker = try withInputErrors {
-            try EngineInvoker(plan: plan, hdf5Files: hdf5Files, python: pythonOptions, provenance: provenance)
-        }
-        let signals = PluginProcessSignals.install()
-        defer { signals.cancel() }
         var writer = OutputWriter(options: runOptions, defaults: plan.workflow.output, hdf5Files: hdf5Files)
         writer.provenance = provenance
-        let resultCache = noCache ? nil : DiskCache(
-            directory: cache ?? CompletionRecords(outputDirectory: outputDirectory).stateDirectory.appendingPathComponent("cache").path,
-            plan: plan, rerun: Set(rerun), log: { line in FileHandle.standardError.write(Data(("imjoy-run: " + line + "\n").utf8)) })
-        if let resultCache { FileHashes.shared.persist(in: resultCache.directory.appendingPathComponent("files")) }
         let tracker = CompletionTracker(
             sink: writer,
             records: records, plan: plan, items: items, hdf5Files: hdf5Files)
@@ -139,14 +126,33 @@ struct RunCommand: ParsableCommand {
         }
         let stdoutIsTerminal = isatty(STDOUT_FILENO) == 1
         if !stdoutIsTerminal { observers.append(JSONLinesEventWriter(handle: .standardOutput, workflow: plan.workflow.name)) }
-        if isatty(STDERR_FILENO) == 1 && !noProgress { observers.append(ProgressBar()) }
+        let showsProgress = isatty(STDERR_FILENO) == 1 && !noProgress
+        if showsProgress { observers.append(ProgressBar()) }
+        observers.append(PluginMessagePrinter(clearsLine: showsProgress))
+        let observer = RunObservers(observers)
+
+        // Plugin processes start here (in the background), and their output goes to `observer`.
+        let pythonOptions = PythonHostOptions(
+            interpreter: python, stateDirectory: stateDir ?? outputDirectory + "/.imjoy-run",
+            environmentCache: envDir ?? PythonEnvironment.defaultCacheRoot(), jobs: runOptions.jobs,
+            javascript: JavaScriptHostOptions(node: node, cache: jsCache.map(JavaScriptCache.init(directory:)) ?? JavaScriptCache()),
+            observer: observer)
+        let invoker = try withInputErrors {
+            try EngineInvoker(plan: plan, hdf5Files: hdf5Files, python: pythonOptions, provenance: provenance)
+        }
+        let signals = PluginProcessSignals.install()
+        defer { signals.cancel() }
+        let resultCache = noCache ? nil : DiskCache(
+            directory: cache ?? CompletionRecords(outputDirectory: outputDirectory).stateDirectory.appendingPathComponent("cache").path,
+            plan: plan, rerun: Set(rerun), log: { line in FileHandle.standardError.write(Data(("imjoy-run: " + line + "\n").utf8)) })
+        if let resultCache { FileHashes.shared.persist(in: resultCache.directory.appendingPathComponent("files")) }
         for warning in plan.validated.warnings { printWarning(warning) }
 
         let executor = WorkflowExecutor(
             plan: plan, items: items, invoker: invoker, options: runOptions,
             sink: tracker,
             checker: try withInputErrors { try SchemaDataChecker(plan: plan) },
-            observer: RunObservers(observers), cache: resultCache)
+            observer: observer, cache: resultCache)
         var summary = executor.run()
         invoker.shutdown()
         if let number = PluginProcessSignals.received.value {

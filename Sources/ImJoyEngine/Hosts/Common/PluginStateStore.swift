@@ -56,13 +56,6 @@ final class PluginStateStore: @unchecked Sendable {
         }
     }
 
-    /// Appends an api message (log, showStatus, …) of the plugin to its log.
-    func logEvent(_ plugin: String, _ event: JSONObject) {
-        let function = event["fn"]?.stringValue ?? "log"
-        let arguments = (event["args"]?.arrayValue ?? []).map { $0.stringValue ?? $0.serialized() }
-        log(plugin, "[\(function)] " + arguments.joined(separator: " "))
-    }
-
     /// The value `api.setConfig(name, …)` saved, or `null`.
     func config(of plugin: String, name: String) -> JSONValue {
         lock.lock()

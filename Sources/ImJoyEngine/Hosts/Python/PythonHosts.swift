@@ -20,17 +20,22 @@ public struct PythonHostOptions: Sendable {
     public var jobs: Int
     /// Node.js and the script cache, for web-worker plugins.
     public var javascript: JavaScriptHostOptions
+    /// Receives the plugins' output lines and api messages (``RunObserver/pluginEvents(_:)``);
+    /// they also go to each plugin's log.
+    public var observer: (any RunObserver)?
 
     public init(
         interpreter: String? = nil, stateDirectory: String = "out/.imjoy-run",
         environmentCache: String = PythonEnvironment.defaultCacheRoot(), jobs: Int = RunOptions.defaultJobs(),
-        javascript: JavaScriptHostOptions = JavaScriptHostOptions()
+        javascript: JavaScriptHostOptions = JavaScriptHostOptions(),
+        observer: (any RunObserver)? = nil
     ) {
         self.interpreter = interpreter
         self.stateDirectory = stateDirectory
         self.environmentCache = environmentCache
         self.jobs = max(1, jobs)
         self.javascript = javascript
+        self.observer = observer
     }
 }
 
@@ -66,7 +71,7 @@ public final class PythonHosts: @unchecked Sendable {
             launches[identity] = launch
             let flags = plugin.config.flags
             let capacity = flags.isFunctional && !flags.isSingleInstance ? options.jobs : 1
-            let host = PythonPluginHost(plugin: plugin, capacity: capacity, launch: launch, state: state)
+            let host = PythonPluginHost(plugin: plugin, capacity: capacity, launch: launch, state: state, observer: options.observer)
             hostsByAlias[alias] = host
             hostsByName[identity] = host
             hostsByName[plugin.config.name] = hostsByName[plugin.config.name] ?? host
@@ -102,6 +107,7 @@ public final class PythonHosts: @unchecked Sendable {
         let op = opName == host.name ? nil : opName
         let itemDirectory = Self.absolute(call.outputDirectory) + "/" + call.item.key
         var windows: [JSONObject] = []
+        let origin = PluginEvent.Origin(op: call.op.id, item: call.item.key, itemIndex: call.item.index)
         let process = try host.acquire()
         let key = Self.key(call)
         lock.lock()
@@ -115,9 +121,9 @@ public final class PythonHosts: @unchecked Sendable {
         do {
             let result = try process.call(
                 op: op, method: nil, arguments: [.object(call.context)], config: call.config,
-                outputDirectory: itemDirectory,
-                api: { [self] function, request in try api(function, request, caller: host) },
-                onEvent: host.logEvent, onWindow: { windows.append($0) })
+                outputDirectory: itemDirectory, origin: origin,
+                api: { [self] function, request in try api(function, request, caller: host, origin: origin) },
+                onWindow: { windows.append($0) })
             host.release(process, healthy: true)
             try writeWindows(windows, call: call, directory: itemDirectory)
             return result
@@ -177,7 +183,8 @@ public final class PythonHosts: @unchecked Sendable {
 
     // MARK: - The api
 
-    private func api(_ function: String, _ request: JSONObject, caller: PythonPluginHost) throws -> JSONValue {
+    /// Answers an api request of `caller`, serving the call of `origin`.
+    private func api(_ function: String, _ request: JSONObject, caller: PythonPluginHost, origin: PluginEvent.Origin) throws -> JSONValue {
         switch function {
         case "getConfig":
             guard let name = request["name"]?.stringValue else {
@@ -202,8 +209,9 @@ public final class PythonHosts: @unchecked Sendable {
             do {
                 let value = try process.call(
                     op: nil, method: method, arguments: request["args"]?.arrayValue ?? [], config: [:],
-                    outputDirectory: ".", api: { [self] function, request in try api(function, request, caller: target) },
-                    onEvent: target.logEvent, onWindow: { _ in })
+                    outputDirectory: ".", origin: origin,
+                    api: { [self] function, request in try api(function, request, caller: target, origin: origin) },
+                    onWindow: { _ in })
                 target.release(process, healthy: true)
                 return value
             } catch let error as PythonHostError {

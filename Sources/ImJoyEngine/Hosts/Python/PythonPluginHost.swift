@@ -16,6 +16,7 @@ final class PythonPluginHost: @unchecked Sendable {
     let capacity: Int
     let launch: PythonLaunch
     private let state: PluginStateStore
+    private let observer: (any RunObserver)?
     private let condition = NSCondition()
     private var idle: [PythonProcess] = []
     private var all: [PythonProcess] = []
@@ -25,11 +26,13 @@ final class PythonPluginHost: @unchecked Sendable {
 
     var name: String { plugin.config.name }
 
-    init(plugin: Plugin, capacity: Int, launch: PythonLaunch, state: PluginStateStore) {
+    /// - Parameter observer: receives the processes' output lines and api messages.
+    init(plugin: Plugin, capacity: Int, launch: PythonLaunch, state: PluginStateStore, observer: (any RunObserver)?) {
         self.plugin = plugin
         self.capacity = max(1, capacity)
         self.launch = launch
         self.state = state
+        self.observer = observer
     }
 
     /// The process ids started so far (live or not), for tests and the log.
@@ -157,13 +160,13 @@ final class PythonPluginHost: @unchecked Sendable {
     // MARK: - Starting a process
 
     private func startProcess() throws -> PythonProcess {
-        let logFD = try state.logDescriptor(of: name)
+        _ = try state.logDescriptor(of: name)
         var message = Self.initMessage(plugin, workDirectory: state.workDirectory, runtime: launch.runtime)
         message.merge(launch.initFields) { $1 }
         let process = try PythonProcess.start(
             interpreter: launch.interpreter, hostScript: launch.hostScript, workingDirectory: state.workDirectory,
-            environment: launch.environment, logFD: logFD, initMessage: message,
-            segmentPrefix: "imjoy-run-\(getpid())", onEvent: { [weak self] in self?.logEvent($0) },
+            environment: launch.environment, plugin: name, initMessage: message,
+            segmentPrefix: "imjoy-run-\(getpid())", emit: { [weak self] in self?.record($0) },
             interpreterArguments: launch.runtime.interpreterArguments, hostSegmentPrefix: launch.runtime.hostSegmentPrefix)
         state.log(name, "[imjoy-run] process \(process.pid) ready (\(launch.interpreter.joined(separator: " ")))")
         return process
@@ -190,8 +193,12 @@ final class PythonPluginHost: @unchecked Sendable {
         ]
     }
 
-    /// Writes an api message (log, showStatus, …) to the plugin's log.
-    func logEvent(_ event: JSONObject) { state.logEvent(name, event) }
+    /// Writes output lines and api messages to the plugin's log (one write) and to the run's events.
+    func record(_ events: [PluginEvent]) {
+        guard !events.isEmpty else { return }
+        state.log(name, events.map(\.logLine).joined(separator: "\n"))
+        observer?.pluginEvents(events)
+    }
 }
 
 /// How to start a plugin's host: the interpreter (with any arguments of `cmd`), the host

@@ -19,6 +19,13 @@ final class PythonProcess: @unchecked Sendable {
     private let pipe: HostPipe
     private let segments: SharedSegments
     private let codec: WireCodec
+    private let plugin: String
+    private let emit: ([PluginEvent]) -> Void
+    private let output: ProcessOutputCapture
+    /// The call being served; only the calling thread touches it (as `outputBatch`).
+    private var origin: PluginEvent.Origin?
+    /// Lines of `output` frames not passed on yet: a burst of them goes on in one batch.
+    private var outputBatch: [PluginEvent] = []
     private let lock = NSLock()
     private var exitStatus: Int32?
     private var killed = false
@@ -27,11 +34,17 @@ final class PythonProcess: @unchecked Sendable {
     /// What the runner answers when the plugin calls the api during a call.
     typealias APIHandler = (_ function: String, _ request: JSONObject) throws -> JSONValue
 
-    private init(pid: pid_t, pipe: HostPipe, segments: SharedSegments) {
+    private init(
+        pid: pid_t, pipe: HostPipe, segments: SharedSegments, plugin: String, output: (stdout: Int32, stderr: Int32),
+        emit: @escaping ([PluginEvent]) -> Void
+    ) {
         self.pid = pid
         self.pipe = pipe
         self.segments = segments
         self.codec = WireCodec(segments: segments)
+        self.plugin = plugin
+        self.emit = emit
+        self.output = ProcessOutputCapture(plugin: plugin, pid: pid, stdoutFD: output.stdout, stderrFD: output.stderr, emit: emit)
     }
 
     // MARK: - Starting
@@ -40,29 +53,41 @@ final class PythonProcess: @unchecked Sendable {
     /// plugins), sends `init` and waits until the plugin is set up.
     ///
     /// - Parameters:
-    ///   - logFD: where the process's stdout and stderr go.
-    ///   - onEvent: api messages (log, showStatus, …) that need no answer.
+    ///   - plugin: the plugin's name, for its events.
+    ///   - emit: the process's output lines and api messages (log, showStatus, …), in order;
+    ///     called from the calling thread and from the output reader's.
     /// - Throws: ``PythonHostError`` when the process cannot start or the plugin fails its setup.
     static func start(
         interpreter: [String], hostScript: String, workingDirectory: String, environment: [String: String],
-        logFD: Int32, initMessage: JSONObject, segmentPrefix: String, onEvent: (JSONObject) -> Void,
+        plugin: String, initMessage: JSONObject, segmentPrefix: String, emit: @escaping ([PluginEvent]) -> Void,
         interpreterArguments: [String] = ["-u"], hostSegmentPrefix: String = "imjoy-run-py-"
     ) throws -> PythonProcess {
         ignoreSIGPIPE
-        var toChild: [Int32] = [0, 0]
-        var fromChild: [Int32] = [0, 0]
-        guard Glibc.pipe(&toChild) == 0 else { throw PythonHostError.start("pipe: \(String(cString: strerror(errno)))") }
-        guard Glibc.pipe(&fromChild) == 0 else {
-            close(toChild[0]); close(toChild[1])
-            throw PythonHostError.start("pipe: \(String(cString: strerror(errno)))")
+        // Pipes and spawn under one lock: a process spawned by another thread in between would
+        // inherit these pipes before they are close-on-exec, and a write end it kept would hide
+        // this process's end of output.
+        spawnLock.lock()
+        var pipes: [[Int32]] = []
+        for _ in 0..<4 {
+            var ends: [Int32] = [0, 0]
+            guard Glibc.pipe(&ends) == 0 else {
+                let reason = String(cString: strerror(errno))
+                for fd in pipes.joined() { close(fd) }
+                spawnLock.unlock()
+                throw PythonHostError.start("pipe: \(reason)")
+            }
+            for fd in ends { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+            pipes.append(ends)
         }
-        for fd in toChild + fromChild { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        let (toChild, fromChild, stdoutPipe, stderrPipe) = (pipes[0], pipes[1], pipes[2], pipes[3])
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_adddup2(&actions, toChild[0], 0)
         posix_spawn_file_actions_adddup2(&actions, fromChild[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, logFD, 2)
+        posix_spawn_file_actions_adddup2(&actions, stderrPipe[1], 2)
+        // The host moves the protocol off fds 0 and 1, then makes fd 3 its stdout.
+        posix_spawn_file_actions_adddup2(&actions, stdoutPipe[1], 3)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -78,6 +103,8 @@ final class PythonProcess: @unchecked Sendable {
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
 
         let arguments = interpreter + interpreterArguments + [hostScript]
+        var environment = environment
+        environment["IMJOY_RUN_STDOUT_FD"] = "3"
         let environmentList = environment.map { "\($0.key)=\($0.value)" }
         var pid: pid_t = 0
         let status = withCStrings(arguments) { argv in
@@ -85,15 +112,16 @@ final class PythonProcess: @unchecked Sendable {
                 posix_spawn(&pid, arguments[0], &actions, &attributes, argv, envp)
             }
         }
-        close(toChild[0])
-        close(fromChild[1])
+        for fd in [toChild[0], fromChild[1], stdoutPipe[1], stderrPipe[1]] { close(fd) }
+        spawnLock.unlock()
         guard status == 0 else {
-            close(toChild[1]); close(fromChild[0])
+            for fd in [toChild[1], fromChild[0], stdoutPipe[0], stderrPipe[0]] { close(fd) }
             throw PythonHostError.start("cannot run \(arguments[0]): \(String(cString: strerror(status)))")
         }
         let process = PythonProcess(
             pid: pid, pipe: HostPipe(readFD: fromChild[0], writeFD: toChild[1]),
-            segments: SharedSegments(prefix: "\(segmentPrefix)-\(pid)", hostPrefix: hostSegmentPrefix))
+            segments: SharedSegments(prefix: "\(segmentPrefix)-\(pid)", hostPrefix: hostSegmentPrefix), plugin: plugin,
+            output: (stdoutPipe[0], stderrPipe[0]), emit: emit)
         do {
             var message = initMessage
             message["t"] = "init"
@@ -105,8 +133,8 @@ final class PythonProcess: @unchecked Sendable {
                 case "ready":
                     process.registeredOps = (frame.header["ops"]?.arrayValue ?? []).compactMap(\.stringValue)
                     return process
-                case "event":
-                    onEvent(frame.header.objectValue ?? [:])
+                case "event", "output":
+                    process.pass(frame)
                 case "error":
                     let message = frame.header["message"]?.stringValue ?? "unknown error"
                     let trace = frame.header["traceback"]?.stringValue ?? ""
@@ -134,14 +162,22 @@ final class PythonProcess: @unchecked Sendable {
     ///
     /// - Parameters:
     ///   - config: the op's config (answers `showFileDialog`, `prompt`, `confirm`).
+    ///   - origin: the op and item the call serves; its output and api messages are theirs.
     ///   - api: answers the plugin's api requests (getConfig, setConfig, call, …).
     ///   - onWindow: `createWindow` / `showDialog` configs.
     /// - Throws: ``PythonHostError/python(message:traceback:)`` when the plugin raised,
     ///   ``PythonHostError/crashed(during:reason:)`` when the process died.
     func call(
         op: String?, method: String?, arguments: [JSONValue], config: JSONObject, outputDirectory: String,
-        api: APIHandler, onEvent: (JSONObject) -> Void, onWindow: (JSONObject) -> Void
+        origin: PluginEvent.Origin?, api: APIHandler, onWindow: (JSONObject) -> Void
     ) throws -> JSONValue {
+        self.origin = origin
+        output.attribute(to: origin)
+        defer {
+            passOutputBatch()
+            output.attribute(to: nil)
+            self.origin = nil
+        }
         do {
             var message: JSONObject = [
                 "t": "call", "op": op.map(JSONValue.string) ?? .null, "method": method.map(JSONValue.string) ?? .null,
@@ -159,8 +195,8 @@ final class PythonProcess: @unchecked Sendable {
                     throw PythonHostError.python(
                         message: frame.header["message"]?.stringValue ?? "unknown error",
                         traceback: frame.header["traceback"]?.stringValue ?? "")
-                case "event":
-                    onEvent(frame.header.objectValue ?? [:])
+                case "event", "output":
+                    pass(frame)
                 case "window":
                     onWindow(frame.header.objectValue ?? [:])
                 case "api":
@@ -191,7 +227,11 @@ final class PythonProcess: @unchecked Sendable {
             try send(["t": "globals"])
             while true {
                 let frame = try receive()
-                if frame.kind == "globals" { return frame.header["value"]?.objectValue ?? [:] }
+                switch frame.kind {
+                case "globals": return frame.header["value"]?.objectValue ?? [:]
+                case "event", "output": pass(frame)
+                default: continue
+                }
             }
         } catch let error as HostPipeError {
             throw PythonHostError.crashed(during: "the globals request", reason: deathReason() ?? "\(error)")
@@ -224,10 +264,14 @@ final class PythonProcess: @unchecked Sendable {
         if isAlive && grace > 0 {
             try? pipe.write(HostFrame(header: ["t": "exit"]))
             let deadline = Date().addingTimeInterval(grace)
-            while Date() < deadline, reap(block: false) == nil { usleep(5_000) }
+            while Date() < deadline, reap(block: false) == nil {
+                if !passWaitingFrame(milliseconds: 5) { usleep(5_000) }
+            }
+            passOutputBatch()
         }
         kill()
         _ = reap(block: true)
+        output.close()
         lock.lock()
         let open = !pipesClosed
         pipesClosed = true
@@ -280,8 +324,53 @@ final class PythonProcess: @unchecked Sendable {
         try pipe.write(HostFrame(header: encoded, buffers: buffers))
     }
 
+    /// Passes on an output or message frame the process sent while idle (a plugin thread printing
+    /// between calls, or at exit); `false` when none came within `milliseconds`.
+    private func passWaitingFrame(milliseconds: Int32) -> Bool {
+        var polled = pollfd(fd: pipe.readFD, events: Int16(POLLIN), revents: 0)
+        guard poll(&polled, 1, milliseconds) == 1, polled.revents & Int16(POLLIN) != 0,
+            let frame = try? receive(), frame.kind == "event" || frame.kind == "output"
+        else { return false }
+        pass(frame)
+        return true
+    }
+
+    /// Emits an `output` frame's lines (batched while more frames wait in the pipe) or an
+    /// `event` frame's api message.
+    private func pass(_ frame: HostFrame) {
+        // Output written outside a call (a thread between calls) is nobody's.
+        let origin = frame.header["idle"]?.boolValue == true ? nil : origin
+        if frame.kind == "output" {
+            let stream = frame.header["stream"]?.stringValue ?? "stdout"
+            for line in frame.header["lines"]?.arrayValue ?? [] {
+                outputBatch.append(PluginEvent(
+                    plugin: plugin, pid: pid, origin: origin, kind: .output(stream: stream, text: line.stringValue ?? line.serialized())))
+            }
+            var polled = pollfd(fd: pipe.readFD, events: Int16(POLLIN), revents: 0)
+            if outputBatch.count >= 1024 || poll(&polled, 1, 0) != 1 { passOutputBatch() }
+        } else {
+            emit([PluginEvent(plugin: plugin, pid: pid, origin: origin, kind: .message(
+                function: frame.header["fn"]?.stringValue ?? "log", arguments: frame.header["args"]?.arrayValue ?? []))])
+        }
+    }
+
+    private func passOutputBatch() {
+        guard !outputBatch.isEmpty else { return }
+        emit(outputBatch)
+        outputBatch.removeAll(keepingCapacity: true)
+    }
+
     private func receive() throws -> HostFrame {
-        let frame = try pipe.read()
+        let frame: HostFrame
+        do { frame = try pipe.read() } catch {
+            passOutputBatch()
+            throw error
+        }
+        if frame.kind != "output" {
+            // Printed lines, then what the process wrote to fds 1 and 2, come before this frame.
+            passOutputBatch()
+            output.drain()
+        }
         let decoded = try codec.decode(frame.header, buffers: frame.buffers)
         return HostFrame(header: decoded)
     }
@@ -315,6 +404,7 @@ public enum PythonHostError: Error, CustomStringConvertible, Sendable {
 // MARK: - Helpers
 
 private let ignoreSIGPIPE: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
+private let spawnLock = NSLock()
 
 private func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
     var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
