@@ -76,8 +76,22 @@ import TestSupport
         let op = try CommandRunner.imjoyRun(["check-functional", Self.plugin("Pure"), "--op", "Nope"], in: directory)
         #expect(op.status == 2)
         #expect(op.standardError.contains("op 'Nope' is not registered"), "\(op.standardError)")
-        let notPython = try CommandRunner.imjoyRun(["check-functional", Fixtures.samples.appendingPathComponent("plugins/Histogram.imjoy.html").path], in: directory)
-        #expect(notPython.status == 2)
-        #expect(notPython.standardError.contains("check-functional drives Python plugins (native-python, web-python), not type 'web-worker'"), "\(notPython.standardError)")
+        let noHost = try CommandRunner.imjoyRun(["check-functional", Self.plugin("Window")], in: directory)
+        #expect(noHost.status == 2)
+        #expect(noHost.standardError == "imjoy-run: error: \(Self.plugin("Window")): check-functional drives Python and web-worker plugins (native-python, web-python, web-worker), not type 'window'\n", "\(noHost.standardError)")
+    }
+
+    @Test func theSampleWebWorkerHistogramIsFunctional() throws {
+        let directory = try Self.images()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let histogram = Fixtures.samples.appendingPathComponent("plugins/Histogram.imjoy.html").path
+        let result = try CommandRunner.imjoyRun(
+            ["check-functional", histogram, "--input", "a.tif", "--input", "b.tif", "--node", "/usr/bin/node", "--json"], in: directory)
+        #expect(result.status == 0, "\(result.standardOutput)\(result.standardError)")
+        let report = try JSONValue(jsonText: result.standardOutput)
+        #expect(report["plugin"]?["functional"] == true && report["violations"]?.intValue == 0, "\(result.standardOutput)")
+        let checks = report["ops"]?[0]?["checks"]?.arrayValue ?? []
+        #expect(checks.count == 7 && checks.allSatisfy { $0["status"] == "passed" }, "\(checks)")
+        #expect(report["ops"]?[0]?["calls"]?.intValue == 12)
     }
 }

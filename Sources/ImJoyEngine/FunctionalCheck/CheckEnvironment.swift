@@ -20,7 +20,9 @@ final class CheckEnvironment {
     private let launch: PythonLaunch
     private let state: PluginStateStore
 
-    init(plugin: Plugin, root: String, interpreter: String?, extraWatched: [String], timeout: Double) throws {
+    init(
+        plugin: Plugin, root: String, interpreter: String?, javascript: JavaScriptHostOptions, extraWatched: [String], timeout: Double
+    ) throws {
         self.plugin = plugin
         self.root = root
         self.timeout = timeout
@@ -28,7 +30,7 @@ final class CheckEnvironment {
         let temporary = root + "/tmp"
         try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
         var launch = try PythonHosts.launch(
-            for: plugin, options: PythonHostOptions(interpreter: interpreter, stateDirectory: root + "/state"),
+            for: plugin, options: PythonHostOptions(interpreter: interpreter, stateDirectory: root + "/state", javascript: javascript),
             hostScript: try PythonInterpreter.hostScript())
         launch.environment["TMPDIR"] = temporary
         self.launch = launch
@@ -54,11 +56,7 @@ final class CheckEnvironment {
     /// Starts a fresh process of the plugin and waits for its setup.
     func startProcess() throws -> PythonProcess {
         _ = try state.logDescriptor(of: plugin.config.name)
-        return try PythonProcess.start(
-            interpreter: launch.interpreter, hostScript: launch.hostScript, workingDirectory: state.workDirectory,
-            environment: launch.environment, plugin: plugin.config.name,
-            initMessage: PythonPluginHost.initMessage(plugin, workDirectory: state.workDirectory),
-            segmentPrefix: "imjoy-run-\(getpid())", emit: log)
+        return try launch.start(plugin, workDirectory: state.workDirectory, emit: log)
     }
 
     /// The out dir of one call (created by the plugin if it exports a file).

@@ -3,13 +3,14 @@ import ImJoyPlugin
 import ImJoySchema
 import ImJoyWorkflow
 
-/// Tests a Python plugin's `functional` claim by calling its op in fresh processes and
+/// Tests a Python or web-worker (JavaScript) plugin's `functional` claim by calling its op in fresh processes and
 /// comparing the results bit for bit (docs/reproducibility.md, "imjoy-run check-functional").
 ///
 /// Per op and input: the first call in two fresh processes (nondeterminism), a second call in the
 /// same process (hidden state); with two or more inputs, one process calling them in reverse order
 /// and one interleaving them (hidden state: results that depend on earlier calls); after every
-/// call, the plugin's module globals, the watched folders and `api.setConfig` (side effects).
+/// call, the plugin's module (script-level) globals, the watched folders and `api.setConfig`
+/// (side effects).
 ///
 /// ```swift
 /// let report = try FunctionalCheck(options: .init(pluginFile: "Blur.imjoy.html", inputFiles: ["a.tif"])).run()
@@ -32,6 +33,8 @@ public struct FunctionalCheck {
         public var dataTemplate: JSONValue?
         /// `--python PATH`.
         public var interpreter: String?
+        /// `--node PATH` and `--js-cache DIR`, for web-worker plugins.
+        public var javascript: JavaScriptHostOptions
         /// More folders to watch for writes (besides WORK_DIR and TMPDIR).
         public var watch: [String]
         /// Seconds one call may take before its process is killed (the check then fails).
@@ -41,7 +44,8 @@ public struct FunctionalCheck {
 
         public init(
             pluginFile: String, tag: String? = nil, ops: [String] = [], inputFiles: [String] = [], config: JSONObject? = nil,
-            dataTemplate: JSONValue? = nil, interpreter: String? = nil, watch: [String] = [], timeout: Double = 600, keep: Bool = false
+            dataTemplate: JSONValue? = nil, interpreter: String? = nil, javascript: JavaScriptHostOptions = JavaScriptHostOptions(),
+            watch: [String] = [], timeout: Double = 600, keep: Bool = false
         ) {
             self.pluginFile = pluginFile
             self.tag = tag
@@ -50,6 +54,7 @@ public struct FunctionalCheck {
             self.config = config ?? [:]
             self.dataTemplate = dataTemplate
             self.interpreter = interpreter
+            self.javascript = javascript
             self.watch = watch
             self.timeout = timeout
             self.keep = keep
@@ -85,7 +90,7 @@ public struct FunctionalCheck {
         let environment: CheckEnvironment
         do {
             environment = try CheckEnvironment(
-                plugin: plugin, root: root, interpreter: options.interpreter, extraWatched: options.watch + defaultWatchedFolders(pluginFile: plugin.file),
+                plugin: plugin, root: root, interpreter: options.interpreter, javascript: options.javascript, extraWatched: options.watch + defaultWatchedFolders(pluginFile: plugin.file),
                 timeout: options.timeout)
         } catch {
             throw .setup(file: options.pluginFile, reason: "\(error)")

@@ -23,7 +23,7 @@ public enum FunctionalCheckError: Error, CustomStringConvertible, Sendable {
         switch self {
         case .plugin(let error): error.description
         case .unsupportedType(let file, let type):
-            "\(file): check-functional drives Python plugins (native-python, web-python), not type '\(type)'"
+            "\(file): check-functional drives Python and web-worker plugins (native-python, web-python, web-worker), not type '\(type)'"
         case .input(let file, let reason): "input \(file): \(reason)"
         case .option(let name, let reason): "\(name): \(reason)"
         case .unknownOp(let file, let op, let registered):

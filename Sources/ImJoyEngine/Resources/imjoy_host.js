@@ -13,8 +13,8 @@
 // Node cannot map memory without a native addon, so large values go through /dev/shm files with
 // one positioned read or write each (cheaper than the pipe's 64 KiB round trips).
 //
-// Messages from the runner: init, call, exit. To the runner: ready, event, api (answered by a
-// reply), window, result, error.
+// Messages from the runner: init, call, globals (check-functional), exit. To the runner: ready,
+// event, api (answered by a reply), window, result, error, globals.
 'use strict';
 
 const fs = require('fs');
@@ -558,10 +558,113 @@ async function start(message) {
     if (requirement.kind === 'mjs') await import(pathToFileURL(localFile(requirement.url, 'requirement')).href);
     else runScript(requirement.url, 'requirement');
   }
+  recordBaseline();
   await loadScripts(message);
   if (state.exported === null || state.exported === undefined) throw new Error('the plugin never called api.export(...)');
   const setup = member(state.exported, 'setup');
   if (typeof setup === 'function') await setup.call(state.exported);
+}
+
+// MARK: - Globals (check-functional)
+
+// The plugin's globals are what its own <script> blocks add to the global scope: properties of
+// globalThis (`var`, function declarations, `self.x = …`) and, for classic scripts, top-level
+// `let`/`const`/`class` bindings, which live in the global lexical scope, not on globalThis (the
+// V8 inspector lists them). What the host and the plugin's requirements defined before its
+// scripts ran is the baseline, left out like the Python host leaves out modules. Top-level
+// bindings of `type="module"` scripts are module-scoped and not seen.
+const baseline = { properties: new Set(), lexical: new Set() };
+
+function lexicalGlobalNames() {
+  let names = [];
+  try {
+    const session = new (require('inspector').Session)();
+    session.connect();
+    // A session on the main thread answers synchronously.
+    session.post('Runtime.globalLexicalScopeNames', {}, (error, result) => { if (!error && result) names = result.names; });
+    session.disconnect();
+  } catch { /* Node built without the inspector: only globalThis's properties are seen */ }
+  return names;
+}
+
+function recordBaseline() {
+  baseline.properties = new Set(Object.getOwnPropertyNames(globalThis));
+  baseline.lexical = new Set(lexicalGlobalNames());
+}
+
+/** Feeds a canonical form of `value` to `hash`: typed arrays by their bytes, objects by sorted keys. */
+function digestInto(hash, value, seen, depth) {
+  if (value === null || value === undefined || typeof value !== 'object') {
+    const kind = typeof value;
+    hash.update(kind === 'function' ? `function ${value.name};` : `${kind}:${kind === 'string' ? JSON.stringify(value) : String(value)};`);
+    return;
+  }
+  if (seen.has(value)) { hash.update('cycle;'); return; }
+  if (depth > 100) { hash.update('deep;'); return; }
+  if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) {
+    hash.update(`${value.constructor.name}(${value.byteLength}):`);
+    hash.update(bytesOf(value));
+    return;
+  }
+  seen.add(value);
+  if (Array.isArray(value)) {
+    hash.update(`[${value.length}`);
+    for (const item of value) digestInto(hash, item, seen, depth + 1);
+    hash.update(']');
+  } else if (value instanceof Map || value instanceof Set) {
+    hash.update(`${value.constructor.name}{${value.size}`);
+    for (const entry of value) digestInto(hash, entry, seen, depth + 1);
+    hash.update('}');
+  } else if (value instanceof Date) {
+    hash.update(`Date:${value.getTime()};`);
+  } else {
+    hash.update(`${(value.constructor && value.constructor.name) || 'Object'}{`);
+    for (const key of Object.keys(value).sort()) {
+      hash.update(`${JSON.stringify(key)}:`);
+      digestInto(hash, value[key], seen, depth + 1);
+    }
+    hash.update('}');
+  }
+  seen.delete(value);
+}
+
+/** [digest, short text] of a watched value, or null for functions, classes and unreadable values. */
+function fingerprint(value) {
+  if (typeof value === 'function') return null;
+  try {
+    const hash = crypto.createHash('sha256');
+    digestInto(hash, value, new Set(), 0);
+    const text = require('util').inspect(value, { depth: 1, breakLength: Infinity, maxArrayLength: 8, maxStringLength: 80 });
+    return [hash.digest('hex').slice(0, 16), text.length <= 80 ? text : text.slice(0, 77) + '...'];
+  } catch {
+    return null; // a getter that throws is not watched
+  }
+}
+
+/** Answers the runner's `globals` message: {name: [digest, short text]} of the plugin's
+ *  globals and of its exported object's own fields (`this.NAME`), compared between calls. */
+function globalsFingerprint() {
+  const items = [];
+  for (const name of Object.getOwnPropertyNames(globalThis)) {
+    if (baseline.properties.has(name)) continue;
+    const descriptor = Object.getOwnPropertyDescriptor(globalThis, name);
+    items.push([name, () => (descriptor && 'value' in descriptor ? descriptor.value : globalThis[name])]);
+  }
+  for (const name of lexicalGlobalNames()) {
+    if (!baseline.lexical.has(name)) items.push([name, () => vm.runInThisContext(name)]);
+  }
+  const exported = state.exported;
+  if (exported !== null && typeof exported === 'object') {
+    for (const name of Object.getOwnPropertyNames(exported)) items.push([`this.${name}`, () => exported[name]]);
+  }
+  const out = {};
+  for (const [name, read] of items) {
+    let value;
+    try { value = read(); } catch { continue; } // a binding still in its temporal dead zone
+    const print = fingerprint(value);
+    if (print) out[name] = print;
+  }
+  return out;
 }
 
 let current = null; // the call in flight: { fail(error) }
@@ -645,6 +748,9 @@ function main() {
       }
       case 'call':
         queue = queue.then(() => call(header, buffers));
+        break;
+      case 'globals':
+        queue = queue.then(() => send('globals', { value: globalsFingerprint() }));
         break;
       case 'exit':
         SEGMENTS.cleanup();

@@ -3,23 +3,23 @@ import Foundation
 import ImJoyEngine
 import ImJoySchema
 
-/// `imjoy-run check-functional PLUGIN`: tests a Python plugin's `functional` claim.
+/// `imjoy-run check-functional PLUGIN`: tests a Python or web-worker plugin's `functional` claim.
 struct CheckFunctionalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check-functional",
-        abstract: "Test a Python plugin's functional claim: hidden state, nondeterminism and side effects.",
+        abstract: "Test a Python or web-worker plugin's functional claim: hidden state, nondeterminism and side effects.",
         discussion: """
             Calls the op on each input twice in one process and once in a second fresh process, \
             in reverse order and interleaved with the other inputs, and compares the results bit \
-            for bit; after every call it compares the plugin's module globals, the watched folders \
-            and api.setConfig. Inputs: --input files (TIFF, HDF5 FILE.h5[:DATASET], JSON), placed \
+            for bit; after every call it compares the plugin's module (script-level) globals, the \
+            watched folders and api.setConfig. Inputs: --input files (TIFF, HDF5 FILE.h5[:DATASET], JSON), placed \
             in --data where it holds "$input"; without --input, --data itself or two inputs \
             generated from the op's inputs schema. Exit 0 when no violation was found, 1 with the \
             evidence when one was, 2 for bad input (unreadable plugin or input, unknown op, an op \
             that fails).
             """)
 
-    @Argument(help: "The plugin (*.imjoy.html path, with @TAG; or DIR:NAME), native-python or web-python.")
+    @Argument(help: "The plugin (*.imjoy.html path, with @TAG; or DIR:NAME), native-python, web-python or web-worker.")
     var plugin: String
 
     @Option(help: "The tag to resolve (default: the @TAG suffix, else the plugin's first tag).")
@@ -43,6 +43,12 @@ struct CheckFunctionalCommand: ParsableCommand {
     @Option(help: "The Python interpreter (default: the plugin's prepared environment or its cmd).")
     var python: String?
 
+    @Option(help: "The Node.js executable for web-worker plugins (default: node, then nodejs, on PATH).")
+    var node: String?
+
+    @Option(help: "Local copies of web-worker plugins' script URLs (default: ~/.cache/imjoy-run/js; `imjoy-run js-cache`).")
+    var jsCache: String?
+
     @Option(help: "Seconds one call may take; a call that takes longer is killed and the check fails (exit 2).")
     var timeout: Double = 600
 
@@ -57,7 +63,9 @@ struct CheckFunctionalCommand: ParsableCommand {
         let options = try withInputErrors {
             FunctionalCheck.Options(
                 pluginFile: plugin, tag: tag, ops: op, inputFiles: input, config: try jsonObject(config, option: "--config") ?? [:],
-                dataTemplate: try jsonValue(data, option: "--data"), interpreter: python, watch: watch, timeout: timeout, keep: keep)
+                dataTemplate: try jsonValue(data, option: "--data"), interpreter: python,
+                javascript: JavaScriptHostOptions(node: node, cacheDirectory: jsCache),
+                watch: watch, timeout: timeout, keep: keep)
         }
         let report = try withInputErrors { try FunctionalCheck(options: options).run() }
         print(json ? report.json.serialized([.prettyPrinted, .sortedKeys]) : report.text)

@@ -135,7 +135,7 @@ struct RunCommand: ParsableCommand {
         let pythonOptions = PythonHostOptions(
             interpreter: python, stateDirectory: stateDir ?? outputDirectory + "/.imjoy-run",
             environmentCache: envDir ?? PythonEnvironment.defaultCacheRoot(), jobs: runOptions.jobs,
-            javascript: JavaScriptHostOptions(node: node, cache: jsCache.map(JavaScriptCache.init(directory:)) ?? JavaScriptCache()),
+            javascript: JavaScriptHostOptions(node: node, cacheDirectory: jsCache),
             observer: observer)
         let invoker = try withInputErrors {
             try EngineInvoker(plan: plan, hdf5Files: hdf5Files, python: pythonOptions, provenance: provenance)

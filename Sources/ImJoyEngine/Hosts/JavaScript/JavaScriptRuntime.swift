@@ -13,6 +13,11 @@ public struct JavaScriptHostOptions: Sendable {
         self.node = node
         self.cache = cache
     }
+
+    /// The options of `--node PATH` and `--js-cache DIR` (`nil`: the default cache).
+    public init(node: String?, cacheDirectory: String?) {
+        self.init(node: node, cache: cacheDirectory.map(JavaScriptCache.init(directory:)) ?? JavaScriptCache())
+    }
 }
 
 /// Starts web-worker plugins on Node.js: the executable, the host program `imjoy_host.js`, and

@@ -161,13 +161,7 @@ final class PythonPluginHost: @unchecked Sendable {
 
     private func startProcess() throws -> PythonProcess {
         _ = try state.logDescriptor(of: name)
-        var message = Self.initMessage(plugin, workDirectory: state.workDirectory, runtime: launch.runtime)
-        message.merge(launch.initFields) { $1 }
-        let process = try PythonProcess.start(
-            interpreter: launch.interpreter, hostScript: launch.hostScript, workingDirectory: state.workDirectory,
-            environment: launch.environment, plugin: name, initMessage: message,
-            segmentPrefix: "imjoy-run-\(getpid())", emit: { [weak self] in self?.record($0) },
-            interpreterArguments: launch.runtime.interpreterArguments, hostSegmentPrefix: launch.runtime.hostSegmentPrefix)
+        let process = try launch.start(plugin, workDirectory: state.workDirectory, emit: { [weak self] in self?.record($0) })
         state.log(name, "[imjoy-run] process \(process.pid) ready (\(launch.interpreter.joined(separator: " ")))")
         return process
     }
@@ -211,4 +205,16 @@ struct PythonLaunch: Sendable {
     var runtime: HostRuntime = .python
     /// Fields added to the `init` message (the JavaScript host's requirement files).
     var initFields: JSONObject = [:]
+
+    /// Starts a host process of `plugin` (working directory and WORK_DIR `workDirectory`) and
+    /// waits until the plugin is set up.
+    func start(_ plugin: Plugin, workDirectory: String, emit: @escaping ([PluginEvent]) -> Void) throws -> PythonProcess {
+        var message = PythonPluginHost.initMessage(plugin, workDirectory: workDirectory, runtime: runtime)
+        message.merge(initFields) { $1 }
+        return try PythonProcess.start(
+            interpreter: interpreter, hostScript: hostScript, workingDirectory: workDirectory,
+            environment: environment, plugin: plugin.config.name, initMessage: message,
+            segmentPrefix: "imjoy-run-\(getpid())", emit: emit,
+            interpreterArguments: runtime.interpreterArguments, hostSegmentPrefix: runtime.hostSegmentPrefix)
+    }
 }
