@@ -85,8 +85,13 @@ import TestSupport
         let directory = try Self.images()
         defer { try? FileManager.default.removeItem(at: directory) }
         let histogram = Fixtures.samples.appendingPathComponent("plugins/Histogram.imjoy.html").path
+        // `--node` as scripts/setup guarantees it: node or nodejs on PATH.
+        let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
+        let node = try #require(["node", "nodejs"].lazy.compactMap { name in
+            paths.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+        }.first)
         let result = try CommandRunner.imjoyRun(
-            ["check-functional", histogram, "--input", "a.tif", "--input", "b.tif", "--node", "/usr/bin/node", "--json"], in: directory)
+            ["check-functional", histogram, "--input", "a.tif", "--input", "b.tif", "--node", node, "--json"], in: directory)
         #expect(result.status == 0, "\(result.standardOutput)\(result.standardError)")
         let report = try JSONValue(jsonText: result.standardOutput)
         #expect(report["plugin"]?["functional"] == true && report["violations"]?.intValue == 0, "\(result.standardOutput)")
