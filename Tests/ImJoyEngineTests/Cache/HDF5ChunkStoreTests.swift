@@ -38,6 +38,14 @@ import TestSupport
         #expect(warm == plain)
         let read = try HDF5File(contentsOf: directory.appendingPathComponent("warm.h5"))
         #expect(try read.readDataset("/img_0/mask") == Self.mask(seed: 0))
+
+        // The warm run writes what the blob holds without compressing: a valid blob of other
+        // data under the key (which the key's content addressing rules out) shows in the file.
+        let scratch = try HDF5Writer(url: directory.appendingPathComponent("scratch.h5"))
+        store.save(try #require(try scratch.writeDataset("/x", Self.mask(seed: 2), layout: Self.layout, chunks: .keep)), key: Self.key)
+        _ = try Self.run(store, to: directory.appendingPathComponent("swapped.h5"))
+        let swapped = try HDF5File(contentsOf: directory.appendingPathComponent("swapped.h5"))
+        #expect(try swapped.readDataset("/img_0/mask") == Self.mask(seed: 2))
     }
 
     @Test func damagedBlobsFallBackToCompressingAndAreReplaced() throws {
