@@ -130,6 +130,49 @@ import TestSupport
         #expect(cold.standardError.contains("its cache entry is gone"), "\(cold.standardError)")
     }
 
+    /// A warm run writes write-hdf5's stored compressed chunks into a byte-identical shared file;
+    /// damaged chunk blobs fall back to compressing (same bytes) and are replaced. (`--jobs 1`: a
+    /// shared file's datasets are laid out in the order items finish.)
+    @Test func warmRunsReuseStoredHDF5ChunksByteForByte() throws {
+        let workflow = """
+            {"name": "chunks", "inputs": {"images": {"glob": "*.tif"}},
+             "ops": [{"id": "load", "builtin": "read-tiff"},
+                     {"id": "smooth", "builtin": "gaussian", "config": {"sigma": 2}},
+                     {"id": "mask", "builtin": "threshold", "config": {"method": "mean"}},
+                     {"id": "save", "builtin": "write-hdf5", "config": {"path": "all.h5", "dataset": "mask", "level": 4}}]}
+            """
+        let directory = try RunCommandTests.makeBatch(count: 5, workflow: workflow)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        #expect(try Self.run(["run", "w.json", "--out", "plain", "--no-cache", "--jobs", "1"], in: directory).status == 0)
+        #expect(try Self.run(["run", "w.json", "--out", "cold", "--cache", "c", "--jobs", "1"], in: directory).status == 0)
+        let blobs = try FileManager.default.subpathsOfDirectory(atPath: directory.appendingPathComponent("c/entries").path)
+            .filter { $0.hasSuffix("/hdf5-chunks.bin") }.map { directory.appendingPathComponent("c/entries/" + $0) }
+        #expect(blobs.count == 5, "\(blobs)")
+        let originals = try blobs.map { try Data(contentsOf: $0) }
+        let plain = try Self.fingerprint(directory.appendingPathComponent("plain"))
+        #expect(try Self.fingerprint(directory.appendingPathComponent("cold")) == plain)
+        let warm = try Self.run(["run", "w.json", "--out", "warm", "--cache", "c", "--jobs", "1"], in: directory)
+        #expect(warm.standardError.contains("10 hits, 0 misses"), "\(warm.standardError)")
+        #expect(try Self.fingerprint(directory.appendingPathComponent("warm")) == plain)
+        // Truncate one blob, flip a byte in another, empty a third.
+        try originals[0].prefix(originals[0].count - 1).write(to: blobs[0])
+        var flipped = originals[1]
+        flipped[flipped.count - 10] ^= 0x40
+        try flipped.write(to: blobs[1])
+        try Data().write(to: blobs[2])
+        #expect(try Self.run(["run", "w.json", "--out", "damaged", "--cache", "c", "--jobs", "1"], in: directory).status == 0)
+        #expect(try Self.fingerprint(directory.appendingPathComponent("damaged")) == plain)
+        #expect(try blobs.map { try Data(contentsOf: $0) } == originals, "damaged blobs were not replaced")
+        let check = try CommandRunner.python("""
+            import sys, h5py, numpy as np
+            with h5py.File(sys.argv[1] + "/warm/all.h5") as f, h5py.File(sys.argv[1] + "/plain/all.h5") as g:
+                assert sorted(f.keys()) == [f"img_{i}" for i in range(5)], list(f.keys())
+                for name in f: assert np.array_equal(f[name]["mask"][()], g[name]["mask"][()])
+            print("ok")
+            """, [directory.path])
+        #expect(check.status == 0, "\(check.standardError)")
+    }
+
     /// The determinism matrix: --jobs, shard counts, cold and warm cache, kill -9 and resume.
     @Test func sameBytesForEveryWayOfRunning() throws {
         let count = 40

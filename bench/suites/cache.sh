@@ -1,8 +1,9 @@
 # The result cache (issue 8): the reference pipeline rerun with a warm cache vs its cold run.
 # Same pipeline as workflow.sh figure 4 (32 × 1024² uint16 TIFFs → gaussian σ=2 → threshold at
 # the mean → one HDF5). The cold run fills the cache; the warm run (a new out dir, same cache)
-# loads read-tiff, gaussian and threshold results from it and only writes the HDF5 file again
-# (write-hdf5 is never cached: its effect is the file). The reference column is the cold run.
+# loads the gaussian and threshold results from it and writes the HDF5 file again (write-hdf5
+# always runs: its effect is the file; it writes the compressed chunks it stored on the cold run
+# instead of compressing again). The reference column is the cold run.
 C="$BENCH_TMP/cache"
 mkdir -p "$C"
 M="python3 bench/reference/measure.py"

@@ -33,17 +33,19 @@ public struct BuiltinInvoker: OpInvoker {
         case .plugin: throw BuiltinOpError.pluginOp(call.op.spec.target.description)
         case .builtin(let builtin): name = builtin
         }
-        return try run(name, data: call.data, config: call.config, item: call.item, opID: call.op.id, outputDirectory: call.outputDirectory)
+        return try run(name, data: call.data, config: call.config, item: call.item, opID: call.op.id, outputDirectory: call.outputDirectory,
+                       cacheKey: call.cacheKey)
     }
 
     /// Runs built-in op `name` outside a workflow run: `config` as the op would receive it
-    /// (missing keys take the catalog defaults), `item` and `opID` for output templates.
+    /// (missing keys take the catalog defaults), `item` and `opID` for output templates, and
+    /// `cacheKey` the call's result-cache key (`write-hdf5` keeps its compressed chunks by it).
     public func run(
-        _ name: String, data: JSONValue, config: JSONObject, item: WorkItem, opID: String, outputDirectory: String
+        _ name: String, data: JSONValue, config: JSONObject, item: WorkItem, opID: String, outputDirectory: String, cacheKey: String? = nil
     ) throws -> JSONValue {
         guard Self.names.contains(name) else { throw BuiltinOpError.unknownOp(name) }
         let config = Config(op: name, values: config)
-        let context = Context(item: item, opID: opID, outputDirectory: outputDirectory)
+        let context = Context(item: item, opID: opID, outputDirectory: outputDirectory, cacheKey: cacheKey)
         do {
             return try run(name, data: data, config: config, call: context)
         } catch let error as BuiltinOpError {
@@ -62,6 +64,7 @@ public struct BuiltinInvoker: OpInvoker {
         var item: WorkItem
         var opID: String
         var outputDirectory: String
+        var cacheKey: String?
     }
 
     private func run(_ name: String, data: JSONValue, config: Config, call: Context) throws -> JSONValue {
@@ -93,7 +96,8 @@ public struct BuiltinInvoker: OpInvoker {
                 config.choice("compression", ["gzip", "none"], default: "gzip"),
                 level: config.integer("level", default: 4, range: 1...9))
             let url = try OutputPaths.prepareFile(relative, in: call.outputDirectory)
-            try hdf5Files.add([(dataset, array)], to: url, layout: layout, shared: shared, provenance: provenance?.text(op: call.opID, item: call.item))
+            try hdf5Files.add([(dataset, array)], to: url, layout: layout, shared: shared, provenance: provenance?.text(op: call.opID, item: call.item),
+                               chunkKey: call.cacheKey)
             return ["path": .string(relative), "dataset": .string(dataset)]
         case "gaussian":
             let array = try Self.array(from: data, op: name)

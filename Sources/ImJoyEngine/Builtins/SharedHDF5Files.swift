@@ -34,8 +34,12 @@ public final class SharedHDF5Files: @unchecked Sendable {
     public let shardLabel: String?
     private var sharedKeys: Set<String> = []
 
-    public init(shardLabel: String? = nil) {
+    /// Where `write-hdf5` keeps and finds compressed chunks (the run's result cache), or `nil`.
+    public let chunkStore: HDF5ChunkStore?
+
+    public init(shardLabel: String? = nil, chunkStore: HDF5ChunkStore? = nil) {
         self.shardLabel = shardLabel
+        self.chunkStore = chunkStore
     }
 
     /// The relative path a shared file (a template without `{item}`/`{stem}`) gets in this run:
@@ -61,8 +65,11 @@ public final class SharedHDF5Files: @unchecked Sendable {
 
     /// Adds `datasets` (path, array) to the HDF5 file at `url`, with `layout` for the new ones
     /// (and for the copies of earlier ones in a per-item file). `shared`: the file collects
-    /// every item's datasets and is committed by ``finish()``.
-    public func add(_ datasets: [(path: String, array: NDArray)], to url: URL, layout: HDF5Layout, shared: Bool, provenance: String? = nil) throws {
+    /// every item's datasets and is committed by ``finish()``. `chunkKey`: the cache key of the
+    /// call writing its single dataset, under which ``chunkStore`` keeps its compressed chunks.
+    public func add(_ datasets: [(path: String, array: NDArray)], to url: URL, layout: HDF5Layout, shared: Bool,
+                    provenance: String? = nil, chunkKey: String? = nil) throws {
+        let chunkKey = datasets.count == 1 ? chunkKey : nil
         let attribute = ProvenanceBuilder.hdf5Attribute
         let key = url.standardizedFileURL.path
         let fileLock: NSLock = lock.withLock {
@@ -84,7 +91,7 @@ public final class SharedHDF5Files: @unchecked Sendable {
                     guard !file.datasets.contains(path) else {
                         throw HDF5Error.writeFailed(file: key, path: path, reason: "the dataset was already written in this run")
                     }
-                    try file.writer.writeDataset(path, array, layout: array.rank == 0 ? .contiguous : layout)
+                    try write(path, array, layout: layout, with: file.writer, chunkKey: chunkKey)
                     if let provenance { try file.writer.setAttribute(attribute, to: .string(provenance), at: path) }
                     file.datasets.insert(path)
                 }
@@ -104,13 +111,27 @@ public final class SharedHDF5Files: @unchecked Sendable {
                 }
             }
             let writer = try HDF5Writer(url: url)
-            for (path, array) in previous + datasets.map({ ($0.path, $0.array) }) {
+            for (path, array) in previous {
                 try writer.writeDataset(path, array, layout: array.rank == 0 ? .contiguous : layout)
             }
+            for (path, array) in datasets { try write(path, array, layout: layout, with: writer, chunkKey: chunkKey) }
             for (path, text) in previousProvenance { try writer.setAttribute(attribute, to: .string(text), at: path) }
             if let provenance { for (path, _) in datasets { try writer.setAttribute(attribute, to: .string(provenance), at: path) } }
             try writer.commit()
             lock.withLock { _ = written.insert(key) }
+        }
+    }
+
+    /// Writes one new dataset: with the chunks stored for `chunkKey` when they fit, else
+    /// compressing it and storing the chunks for the next run.
+    private func write(_ path: String, _ array: NDArray, layout: HDF5Layout, with writer: HDF5Writer, chunkKey: String?) throws {
+        let layout = array.rank == 0 ? .contiguous : layout
+        guard let chunkStore, let chunkKey, case .chunked = layout else {
+            try writer.writeDataset(path, array, layout: layout)
+            return
+        }
+        if let fresh = try writer.writeDataset(path, array, layout: layout, chunks: chunkStore.reuse(for: chunkKey)) {
+            chunkStore.save(fresh, key: chunkKey)
         }
     }
 

@@ -12,6 +12,8 @@ import ImJoyWorkflow
 ///   tasks sharing a cache) never expose a partial entry; the loser of a race drops its copy.
 ///   Readers treat anything unreadable or short as a miss. `result.json`'s modification time
 ///   is the entry's last use (set on every hit) for `prune`.
+/// - `entries/<k0k1>/<key>/hdf5-chunks.bin`: for `write-hdf5`'s key (never a result), the
+///   compressed chunks it wrote (``HDF5ChunkStore``); its modification time is its last use.
 /// - `index/<h0h1>/<sha256(workflow, op, item)>.json`: the components of the last key used for
 ///   that (workflow, op, item), to explain a rerun in one line.
 public final class DiskCache: ResultCache, @unchecked Sendable {
@@ -370,11 +372,13 @@ public final class DiskCache: ResultCache, @unchecked Sendable {
         var entries: [(url: URL, used: Date, size: Int)] = []
         for shard in (try? fm.contentsOfDirectory(at: entriesRoot, includingPropertiesForKeys: nil)) ?? [] {
             for entry in (try? fm.contentsOfDirectory(at: shard, includingPropertiesForKeys: nil)) ?? [] {
-                var size = 0
-                for file in (try? fm.contentsOfDirectory(at: entry, includingPropertiesForKeys: [.fileSizeKey])) ?? [] {
-                    size += (try? file.resourceValues(forKeys: [.fileSizeKey]).fileSize) ?? 0
+                // The last use: the newest file (hits touch result.json, write-hdf5 its chunks).
+                var size = 0, used = Date.distantPast
+                for file in (try? fm.contentsOfDirectory(at: entry, includingPropertiesForKeys: [.fileSizeKey, .contentModificationDateKey])) ?? [] {
+                    let values = try? file.resourceValues(forKeys: [.fileSizeKey, .contentModificationDateKey])
+                    size += values?.fileSize ?? 0
+                    used = max(used, values?.contentModificationDate ?? .distantPast)
                 }
-                let used = (try? fm.attributesOfItem(atPath: entry.appendingPathComponent("result.json").path)[.modificationDate] as? Date) ?? .distantPast
                 entries.append((entry, used, size))
             }
         }

@@ -13,6 +13,9 @@ public struct OpCall: Sendable {
     public var attempt: Int
     /// The run's output folder (built-in writers write under it).
     public var outputDirectory: String
+    /// The call's result-cache key when the run uses a cache (also for ops whose results are
+    /// not stored: `write-hdf5` keeps its compressed chunks by it).
+    public var cacheKey: String?
 
     public init(op: PlannedOp, item: WorkItem, context: JSONObject, attempt: Int = 1, outputDirectory: String) {
         self.op = op

@@ -308,7 +308,8 @@ public final class WorkflowExecutor: @unchecked Sendable {
                 let allowed = (op.spec.retries ?? options.retries) + 1
                 repeat {
                     attempts += 1
-                    let call = OpCall(op: op, item: item, context: context, attempt: attempts, outputDirectory: options.outputDirectory)
+                    var call = OpCall(op: op, item: item, context: context, attempt: attempts, outputDirectory: options.outputDirectory)
+                    call.cacheKey = cacheKey
                     outcome = perform(call, isTerminal: isTerminal[task % opCount])
                 } while attempts < allowed && (try? outcome.get()) == nil
                 if let cache, let key = cacheKey, case .success(let (result, _)) = outcome {

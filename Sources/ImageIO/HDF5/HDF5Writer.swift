@@ -92,8 +92,13 @@ public final class HDF5Writer {
 
     /// Writes `array` as the dataset at `datasetPath`, creating parent groups.
     ///
+    /// - Parameter chunks: for a chunked layout, whether to keep the compressed chunks, or
+    ///   earlier chunks of the same data to write instead of compressing (see ``ChunkReuse``).
+    /// - Returns: the chunks compressed by this write when `chunks` asks for them, else `nil`
+    ///   (also when stored chunks were written).
     /// - Throws: ``HDF5Error`` naming the file when the layout is invalid or HDF5 fails.
-    public func writeDataset(_ datasetPath: String, _ array: NDArray, layout: HDF5Layout = .contiguous) throws(HDF5Error) {
+    @discardableResult
+    public func writeDataset(_ datasetPath: String, _ array: NDArray, layout: HDF5Layout = .contiguous, chunks: ChunkReuse = .none) throws(HDF5Error) -> CompressedChunks? {
         let id = try openFile(datasetPath), filePath = path
         let parent = datasetPath.split(separator: "/").dropLast().joined(separator: "/")
         if !parent.isEmpty { try createGroup("/" + parent) }
@@ -144,14 +149,22 @@ public final class HDF5Writer {
             }
             return dataset
         }
-        if let chunkShape, array.count > 0 {
-            let grid = ChunkGrid(shape: array.shape, chunkShape: chunkShape, elementSize: array.dtype.byteSize)
-            try writeChunks(of: array, grid: grid, dataset: dataset.id, compression: compression, shuffle: shuffle, datasetPath: datasetPath)
+        guard let chunkShape, array.count > 0 else { return nil }
+        let grid = ChunkGrid(shape: array.shape, chunkShape: chunkShape, elementSize: array.dtype.byteSize)
+        let format = CompressedChunks.Format(shape: array.shape, dtype: array.dtype, chunkShape: chunkShape, shuffle: shuffle, compression: compression)
+        if case .reuse(let stored) = chunks, stored.format == format, stored.chunks.count == grid.chunkCount {
+            try writeBatch(stored.chunks, first: 0, grid: grid, dataset: dataset.id, datasetPath: datasetPath)
+            return nil
         }
+        let kept = try writeChunks(of: array, grid: grid, dataset: dataset.id, compression: compression, shuffle: shuffle,
+                                   datasetPath: datasetPath, keep: chunks.keepsWritten)
+        return kept.map { CompressedChunks(format: format, chunks: $0) }
     }
 
-    /// Compresses chunks in batches on the workers and writes each batch in order under the lock.
-    private func writeChunks(of array: NDArray, grid: ChunkGrid, dataset: hid_t, compression: Compression, shuffle: Bool, datasetPath: String) throws(HDF5Error) {
+    /// Compresses chunks in batches on the workers and writes each batch in order under the lock;
+    /// returns every chunk written when `keep`.
+    private func writeChunks(of array: NDArray, grid: ChunkGrid, dataset: hid_t, compression: Compression, shuffle: Bool,
+                             datasetPath: String, keep: Bool) throws(HDF5Error) -> [[UInt8]]? {
         let workers = max(1, min(threads, grid.chunkCount))
         let compressors = (0..<workers).map { _ in BlockCompressor(compression) }
         // Each batch holds about 64 MiB of input, and at least two chunks per worker.
@@ -186,7 +199,7 @@ public final class HDF5Writer {
         }
 
         // Pipeline: the workers compress batch k + 1 while this thread writes batch k under the lock.
-        let filePath = path
+        var kept: [[UInt8]]? = keep ? [] : nil
         var pending = compressBatch(first: 0, count: min(batchSize, grid.chunkCount))
         for batchStart in stride(from: 0, to: grid.chunkCount, by: batchSize) {
             let nextStart = batchStart + batchSize
@@ -198,21 +211,28 @@ public final class HDF5Writer {
                 DispatchQueue.global().async(group: group) { upcoming.value = compress.value(nextStart, count) }
             }
             defer { group.wait() }
-            let batch = pending
-            try HDF5Library.withLock { () throws(HDF5Error) in
-                for (slot, bytes) in batch.enumerated() {
-                    var offset = grid.origin(ofChunk: batchStart + slot).map { hsize_t($0) }
-                    guard !bytes.isEmpty else { throw .writeFailed(file: filePath, path: datasetPath, reason: "compressing chunk \(batchStart + slot) failed") }
-                    let status = bytes.withUnsafeBytes { raw in
-                        H5Dwrite_chunk(dataset, CHDF5_H5P_DEFAULT(), 0, &offset, raw.count, raw.baseAddress)
-                    }
-                    guard status >= 0 else {
-                        throw .writeFailed(file: filePath, path: datasetPath, reason: HDF5Library.takeErrorStack("H5Dwrite_chunk failed"))
-                    }
-                }
-            }
+            try writeBatch(pending, first: batchStart, grid: grid, dataset: dataset, datasetPath: datasetPath)
+            kept?.append(contentsOf: pending)
             group.wait()
             pending = upcoming.value ?? []
+        }
+        return kept
+    }
+
+    /// Writes compressed chunks `first ..< first + batch.count` in order under the lock.
+    private func writeBatch(_ batch: [[UInt8]], first: Int, grid: ChunkGrid, dataset: hid_t, datasetPath: String) throws(HDF5Error) {
+        let filePath = path
+        try HDF5Library.withLock { () throws(HDF5Error) in
+            for (slot, bytes) in batch.enumerated() {
+                var offset = grid.origin(ofChunk: first + slot).map { hsize_t($0) }
+                guard !bytes.isEmpty else { throw .writeFailed(file: filePath, path: datasetPath, reason: "compressing chunk \(first + slot) failed") }
+                let status = bytes.withUnsafeBytes { raw in
+                    H5Dwrite_chunk(dataset, CHDF5_H5P_DEFAULT(), 0, &offset, raw.count, raw.baseAddress)
+                }
+                guard status >= 0 else {
+                    throw .writeFailed(file: filePath, path: datasetPath, reason: HDF5Library.takeErrorStack("H5Dwrite_chunk failed"))
+                }
+            }
         }
     }
 

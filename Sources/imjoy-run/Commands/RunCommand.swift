@@ -104,7 +104,12 @@ struct RunCommand: ParsableCommand {
         let runOptions = RunOptions(
             jobs: jobs ?? RunOptions.defaultJobs(), failFast: failFast, retries: retries,
             outputDirectory: outputDirectory, arrayFormat: format)
-        let hdf5Files = SharedHDF5Files(shardLabel: selection.shard.flatMap { $0.count > 1 ? $0.label : nil })
+        let resultCache = noCache ? nil : DiskCache(
+            directory: cache ?? CompletionRecords(outputDirectory: outputDirectory).stateDirectory.appendingPathComponent("cache").path,
+            plan: plan, rerun: Set(rerun), log: { line in FileHandle.standardError.write(Data(("imjoy-run: " + line + "\n").utf8)) })
+        if let resultCache { FileHashes.shared.persist(in: resultCache.directory.appendingPathComponent("files")) }
+        let hdf5Files = SharedHDF5Files(shardLabel: selection.shard.flatMap { $0.count > 1 ? $0.label : nil },
+                                        chunkStore: resultCache.map { HDF5ChunkStore(directory: $0.directory) })
         for op in rerun where !plan.ops.contains(where: { $0.id == op }) {
             printError("--rerun \(op): the workflow has no op '\(op)' (ops: \(plan.ops.map(\.id).joined(separator: ", ")))")
             throw ExitCode.invalidInput
@@ -142,10 +147,6 @@ struct RunCommand: ParsableCommand {
         }
         let signals = PluginProcessSignals.install()
         defer { signals.cancel() }
-        let resultCache = noCache ? nil : DiskCache(
-            directory: cache ?? CompletionRecords(outputDirectory: outputDirectory).stateDirectory.appendingPathComponent("cache").path,
-            plan: plan, rerun: Set(rerun), log: { line in FileHandle.standardError.write(Data(("imjoy-run: " + line + "\n").utf8)) })
-        if let resultCache { FileHashes.shared.persist(in: resultCache.directory.appendingPathComponent("files")) }
         for warning in plan.validated.warnings { printWarning(warning) }
 
         let executor = WorkflowExecutor(

@@ -1,0 +1,52 @@
+import Foundation
+import ImageIO
+
+/// The compressed chunks `write-hdf5` wrote, kept in the result cache under the op's cache key
+/// (`entries/<k0k1>/<key>/hdf5-chunks.bin`), so a warm rerun writes the same chunks into its
+/// new file instead of compressing the array again (docs/reproducibility.md).
+///
+/// `write-hdf5` is never stored as a result (its effect is the file), but it has a key: the
+/// data's identity and the config, so equal keys mean equal arrays and settings. The blob also
+/// records the shape, dtype, chunk shape, filters and compressor, which ``HDF5Writer`` checks
+/// before writing stored chunks; a blob that is missing, truncated, corrupt or of another
+/// format is ignored (the array is compressed and the blob replaced), never written.
+public struct HDF5ChunkStore: Sendable {
+    /// The cache folder.
+    public let directory: URL
+
+    public init(directory: URL) {
+        self.directory = directory
+    }
+
+    static let fileName = "hdf5-chunks.bin"
+
+    func url(_ key: String) -> URL {
+        directory.appendingPathComponent("entries/\(key.prefix(2))/\(key)/\(Self.fileName)")
+    }
+
+    /// What to ask the writer for the dataset of the call with cache `key`: the stored chunks
+    /// when a valid blob is there (marked used for pruning), else to keep the chunks it compresses.
+    public func reuse(for key: String) -> ChunkReuse {
+        let path = url(key).path
+        var info = stat()
+        guard stat(path, &info) == 0, let bytes = DiskCache.readBlob(path, size: Int(info.st_size)),
+              let stored = CompressedChunks(serialized: bytes) else { return .keep }
+        try? FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: path)
+        return .reuse(stored)
+    }
+
+    /// Stores `chunks` for `key` (a temporary file renamed into place; failures only cost a
+    /// later compression, so they are ignored).
+    public func save(_ chunks: CompressedChunks, key: String) {
+        let final = url(key)
+        let temporary = directory.appendingPathComponent("tmp/\(key).\(getpid()).\(UUID().uuidString).chunks")
+        do {
+            try FileManager.default.createDirectory(at: temporary.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try chunks.serialized().withUnsafeBytes { try DiskCache.writeBlob($0, to: temporary.path) }
+            try FileManager.default.createDirectory(at: final.deletingLastPathComponent(), withIntermediateDirectories: true)
+            if rename(temporary.path, final.path) != 0 { try? FileManager.default.removeItem(at: temporary) }
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+        }
+    }
+}
