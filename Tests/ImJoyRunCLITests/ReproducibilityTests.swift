@@ -131,8 +131,7 @@ import TestSupport
     }
 
     /// A warm run writes write-hdf5's stored compressed chunks into a byte-identical shared file;
-    /// damaged chunk blobs fall back to compressing (same bytes) and are replaced. (`--jobs 1`: a
-    /// shared file's datasets are laid out in the order items finish.)
+    /// damaged chunk blobs fall back to compressing (same bytes) and are replaced.
     @Test func warmRunsReuseStoredHDF5ChunksByteForByte() throws {
         let workflow = """
             {"name": "chunks", "inputs": {"images": {"glob": "*.tif"}},
@@ -218,6 +217,46 @@ import TestSupport
         for (variant, value) in prints.sorted(by: { $0.key < $1.key }) {
             #expect(value == reference, "\(variant) differs from --jobs 1:\n\(value)\nvs\n\(reference)")
         }
+    }
+
+    /// Files shared by all items (`all.h5` written by write-hdf5, `proj.h5` as an op's output)
+    /// has the same bytes whatever order the items finish in: --jobs 1, --jobs 4 (twice), and a
+    /// warm cache with --jobs 3. Without the ordering, datasets land in the order of completion.
+    @Test func sharedHDF5FileHasTheSameBytesForAnyJobs() throws {
+        let workflow = """
+            {"name": "shared", "version": "1.0", "inputs": {"images": {"glob": "*.tif"}},
+             "ops": [{"id": "load", "builtin": "read-tiff"},
+                     {"id": "gaussian", "builtin": "gaussian", "config": {"sigma": 1}},
+                     {"id": "mask", "builtin": "threshold", "config": {"method": "mean"}},
+                     {"id": "all", "builtin": "write-hdf5", "config": {"path": "all.h5", "dataset": "mask", "level": 4}},
+                     {"id": "proj", "builtin": "max-projection", "data": "$gaussian", "output": {"format": "hdf5", "path": "proj.h5"}}]}
+            """
+        let directory = try RunCommandTests.makeBatch(count: 24, workflow: workflow)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var prints: [String: String] = [:]
+        for (name, arguments) in [("jobs1", ["--jobs", "1", "--no-cache"]), ("jobs4", ["--jobs", "4", "--no-cache"]),
+                                  ("jobs4-again", ["--jobs", "4", "--cache", "c"]), ("warm", ["--jobs", "3", "--cache", "c"])] {
+            let result = try Self.run(["run", "w.json", "--out", name] + arguments, in: directory)
+            #expect(result.status == 0, "\(result.standardError)")
+            prints[name] = try Self.fingerprint(directory.appendingPathComponent(name))
+        }
+        let reference = try #require(prints["jobs1"])
+        #expect(reference.contains("\"all.h5\"") && reference.contains("\"proj.h5\""), "\(reference)")
+        for (variant, value) in prints.sorted(by: { $0.key < $1.key }) {
+            #expect(value == reference, "\(variant) differs from --jobs 1:\n\(value)\nvs\n\(reference)")
+        }
+        // The datasets are all there, in item order, with the right data.
+        let check = try CommandRunner.python("""
+            import sys, h5py, numpy as np, tifffile, glob, os
+            root = sys.argv[1]
+            with h5py.File(os.path.join(root, "jobs4", "all.h5"), "r") as f:
+                keys = list(f.keys())
+                assert keys == sorted(keys) and len(keys) == 24, keys
+                for key in keys:
+                    assert f[key]["mask"].shape == tifffile.imread(os.path.join(root, key + ".tif")).shape
+            print("ok")
+            """, [directory.path])
+        #expect(check.standardOutput == "ok\n", "\(check.standardError)")
     }
 
     @Test func verifyPassesThenCatchesAChangedOutput() throws {

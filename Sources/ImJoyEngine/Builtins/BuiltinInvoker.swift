@@ -97,7 +97,7 @@ public struct BuiltinInvoker: OpInvoker {
                 level: config.integer("level", default: 4, range: 1...9))
             let url = try OutputPaths.prepareFile(relative, in: call.outputDirectory)
             try hdf5Files.add([(dataset, array)], to: url, layout: layout, shared: shared, provenance: provenance?.text(op: call.opID, item: call.item),
-                               chunkKey: call.cacheKey)
+                               chunkKey: call.cacheKey, item: call.item.key)
             return ["path": .string(relative), "dataset": .string(dataset)]
         case "gaussian":
             let array = try Self.array(from: data, op: name)

@@ -14,6 +14,13 @@ import ImageIO
 ///   object — closes the file and renames it into place, so it appears complete, once, at the
 ///   end of the run, and no write copies earlier data.
 ///
+/// HDF5 lays objects and chunks out in the order they are written, so a shared file written in
+/// the order items happen to finish would differ byte for byte between runs with other `--jobs`.
+/// Once ``orderItems(_:)`` has named the run's items, writes to shared files are held until
+/// their item and every item before it have finished (``itemFinished(_:)``), then written in
+/// item order (an item's datasets by path) on a queue of their own; ``finish()`` writes whatever
+/// is still held, in the same order. The file's bytes then depend only on which items ran.
+///
 /// A run gives the same instance to its ``BuiltinInvoker`` and ``OutputWriter`` and calls
 /// ``finish()`` after the executor returns.
 public final class SharedHDF5Files: @unchecked Sendable {
@@ -22,9 +29,28 @@ public final class SharedHDF5Files: @unchecked Sendable {
     private var written: Set<String> = []
     private var open: [String: OpenFile] = [:]
 
+    // Item order of shared-file writes (empty: write at once).
+    private var itemPositions: [String: Int] = [:]
+    private var finishedItems: Set<Int> = []
+    private var nextPosition = 0
+    private var held: [Int: [HeldWrite]] = [:]
+    private var heldError: (any Error)?
+    private let orderedWrites = DispatchQueue(label: "imjoy-run.shared-hdf5.ordered")
+
+    /// A shared-file write waiting for its turn.
+    private struct HeldWrite {
+        var datasets: [(path: String, array: NDArray)]
+        var url: URL
+        var layout: HDF5Layout
+        var provenance: String?
+        var chunkKey: String?
+    }
+
     private final class OpenFile {
         let writer: HDF5Writer
         var datasets: Set<String> = []
+        /// Dataset paths of held writes (checked when a write is held).
+        var heldDatasets: Set<String> = []
         init(writer: HDF5Writer) { self.writer = writer }
     }
 
@@ -67,9 +93,14 @@ public final class SharedHDF5Files: @unchecked Sendable {
     /// (and for the copies of earlier ones in a per-item file). `shared`: the file collects
     /// every item's datasets and is committed by ``finish()``. `chunkKey`: the cache key of the
     /// call writing its single dataset, under which ``chunkStore`` keeps its compressed chunks.
+    /// `item`: the key of the item writing; with ``orderItems(_:)`` its writes to a shared file
+    /// wait for their turn (errors of a held write are thrown by ``finish()``).
     public func add(_ datasets: [(path: String, array: NDArray)], to url: URL, layout: HDF5Layout, shared: Bool,
-                    provenance: String? = nil, chunkKey: String? = nil) throws {
+                    provenance: String? = nil, chunkKey: String? = nil, item: String? = nil) throws {
         let chunkKey = datasets.count == 1 ? chunkKey : nil
+        if shared, let item, try hold(HeldWrite(datasets: datasets, url: url, layout: layout, provenance: provenance, chunkKey: chunkKey), item: item) {
+            return
+        }
         let attribute = ProvenanceBuilder.hdf5Attribute
         let key = url.standardizedFileURL.path
         let fileLock: NSLock = lock.withLock {
@@ -139,16 +170,94 @@ public final class SharedHDF5Files: @unchecked Sendable {
     /// writes to the same path start a new file. Throws the first failure after trying all.
     @discardableResult
     public func finish() throws -> [String] {
+        orderedWrites.sync {}
+        let remaining: [HeldWrite] = lock.withLock {
+            let writes = held.keys.sorted().flatMap { held[$0]! }
+            held.removeAll()
+            return writes
+        }
+        for write in remaining { perform(write) }
         let files: [(String, OpenFile)] = lock.withLock {
             let taken = open.sorted { $0.key < $1.key }
             open.removeAll()
             return taken
         }
-        var firstError: (any Error)? = nil
+        var firstError: (any Error)? = lock.withLock {
+            defer { heldError = nil }
+            return heldError
+        }
         for (_, file) in files {
             do { try file.writer.commit() } catch { firstError = firstError ?? error }
         }
         if let firstError { throw firstError }
         return files.map(\.0)
+    }
+
+    // MARK: - Item order of shared files
+
+    /// Names the run's items in order: from now on writes to shared files are held and written
+    /// in this order (see the type's documentation).
+    public func orderItems(_ keys: [String]) {
+        lock.withLock {
+            itemPositions = Dictionary(keys.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+            finishedItems = []
+            nextPosition = 0
+        }
+    }
+
+    /// Tells that every task of item `key` has finished (it writes nothing more); writes the
+    /// held writes whose turn has come, on the ordered-writes queue.
+    public func itemFinished(_ key: String) {
+        let due: [HeldWrite] = lock.withLock {
+            guard let position = itemPositions[key] else { return [] }
+            finishedItems.insert(position)
+            var due: [HeldWrite] = []
+            while finishedItems.contains(nextPosition) {
+                finishedItems.remove(nextPosition)
+                due += held.removeValue(forKey: nextPosition) ?? []
+                nextPosition += 1
+            }
+            return due
+        }
+        guard !due.isEmpty else { return }
+        let writes = UncheckedSendable(value: due)
+        orderedWrites.async { [self] in for write in writes.value { perform(write) } }
+    }
+
+    /// Holds `write` for its item's turn; `false` when writes are not ordered (write at once).
+    /// A dataset path written twice is refused here, at once, as an unheld write would be.
+    private func hold(_ write: HeldWrite, item: String) throws -> Bool {
+        let key = write.url.standardizedFileURL.path
+        return try lock.withLock {
+            guard let position = itemPositions[item] else { return false }
+            let file: OpenFile
+            if let existing = open[key] {
+                file = existing
+            } else {
+                file = OpenFile(writer: try HDF5Writer(url: write.url))
+                open[key] = file
+                sharedKeys.insert(key)
+            }
+            for (path, _) in write.datasets {
+                guard !file.heldDatasets.contains(path) else {
+                    throw HDF5Error.writeFailed(file: key, path: path, reason: "the dataset was already written in this run")
+                }
+                file.heldDatasets.insert(path)
+            }
+            var sorted = write
+            sorted.datasets.sort { $0.path < $1.path }
+            held[position, default: []].append(sorted)
+            held[position]!.sort { ($0.url.path, $0.datasets.first?.path ?? "") < ($1.url.path, $1.datasets.first?.path ?? "") }
+            return true
+        }
+    }
+
+    /// Writes a held write; keeps the first error for ``finish()``.
+    private func perform(_ write: HeldWrite) {
+        do {
+            try add(write.datasets, to: write.url, layout: write.layout, shared: true, provenance: write.provenance, chunkKey: write.chunkKey)
+        } catch {
+            lock.withLock { if heldError == nil { heldError = error } }
+        }
     }
 }

@@ -80,7 +80,8 @@ public struct OutputWriter: ResultSink {
             case .hdf5:
                 let relative = try path(.hdf5)
                 try hdf5Files.add([(try datasetPath(OutputPaths.expand(dataset, item: item, op: op.id)), array)],
-                                  to: OutputPaths.prepareFile(relative, in: outputDirectory), layout: Self.hdf5Layout, shared: !perItem, provenance: provenanceText)
+                                  to: OutputPaths.prepareFile(relative, in: outputDirectory), layout: Self.hdf5Layout, shared: !perItem, provenance: provenanceText,
+                                  item: item.key)
                 return [relative]
             }
         }
@@ -115,7 +116,8 @@ public struct OutputWriter: ResultSink {
             }
         }
         if let hdf5File {
-            try hdf5Files.add(datasets, to: OutputPaths.prepareFile(hdf5File, in: outputDirectory), layout: Self.hdf5Layout, shared: !perItem, provenance: provenanceText)
+            try hdf5Files.add(datasets, to: OutputPaths.prepareFile(hdf5File, in: outputDirectory), layout: Self.hdf5Layout, shared: !perItem,
+                              provenance: provenanceText, item: item.key)
             files.append(hdf5File)
         }
         let jsonFile = try path(.json)

@@ -182,6 +182,7 @@ public final class CompletionTracker: ResultSink, RunObserver, @unchecked Sendab
     private var fileOps: [String: [String: String]] = [:]
     private var shared: [String: Set<String>] = [:]
     private var succeededTasks: [String: Int] = [:]
+    private var finishedTasks: [String: Int] = [:]
     private var pending: [String] = []
     private var errors: [String] = []
 
@@ -191,6 +192,8 @@ public final class CompletionTracker: ResultSink, RunObserver, @unchecked Sendab
         self.plan = plan
         self.hdf5Files = hdf5Files
         self.itemsByKey = Dictionary(items.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+        // Shared HDF5 files get their items' datasets in item order, whatever order they finish in.
+        hdf5Files.orderItems(items.map(\.key))
     }
 
     /// Problems writing records (a record that could not be written only means the item runs again).
@@ -212,6 +215,11 @@ public final class CompletionTracker: ResultSink, RunObserver, @unchecked Sendab
     public func runFinished(_ summary: RunSummary) {}
 
     public func taskFinished(_ event: TaskEvent, done: Int, total: Int) {
+        let itemDone: Bool = lock.withLock {
+            finishedTasks[event.itemKey, default: 0] += 1
+            return finishedTasks[event.itemKey] == plan.ops.count
+        }
+        if itemDone { hdf5Files.itemFinished(event.itemKey) }
         guard event.status == .succeeded else { return }
         let ready: Bool = lock.withLock {
             succeededTasks[event.itemKey, default: 0] += 1
