@@ -62,8 +62,8 @@ struct HDF5FileImageTests {
         ])
         for fraction in [0.05, 0.3, 0.6, 0.95] {
             let prefix = Array(bytes.prefix(Int(Double(bytes.count) * fraction)))
-            let error: HDF5Error? = prefix.withUnsafeBytes { raw in
-                do {
+            let error = prefix.withUnsafeBytes { (raw) -> HDF5Error? in
+                do throws(HDF5Error) {
                     let file = try HDF5File(image: raw, name: "cut.h5")
                     for path in try file.datasetPaths() { _ = try file.readDataset(path) }
                     return nil
