@@ -1,17 +1,12 @@
 // fuzz-hdf5: libFuzzer target for ImageIO's HDF5 reader (open, walk groups, read every dataset
-// and its attributes). HDF5 cannot open a memory image without the hl library, so each input is
-// written to a per-process file on tmpfs (/dev/shm). Without -DFUZZING this is a replay tool.
+// and its attributes). Each input is opened as an in-memory file image (HDF5's core driver), so
+// the run measures libhdf5 and ImageIO, not file creation. Without -DFUZZING this is a replay tool.
 import Foundation
 import ImageIO
 
 /// Variable-length strings are read only with FUZZ_HDF5_VLEN=1: libhdf5 1.10.8 crashes in its
 /// global-heap code (H5HG_read) on corrupted heaps, which ImageIO cannot validate (Fuzz/README.md).
 private let readsVariableLengthStrings = ProcessInfo.processInfo.environment["FUZZ_HDF5_VLEN"] == "1"
-
-private let scratchPath: String = {
-    let directory = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
-    return directory + "/fuzz-hdf5-\(getpid()).h5"
-}()
 
 /// Reads `bytes` as an HDF5 file; errors are expected, crashes and leaks are bugs.
 func fuzzHDF5(_ bytes: UnsafeRawBufferPointer) {
@@ -23,10 +18,7 @@ func fuzzHDF5(_ bytes: UnsafeRawBufferPointer) {
 }
 
 private func readAll(_ bytes: UnsafeRawBufferPointer) {
-    let url = URL(fileURLWithPath: scratchPath)
-    guard FileManager.default.createFile(atPath: scratchPath, contents: Data(bytes)) else { return }
-    defer { unlink(scratchPath) }
-    let opened = Result { try HDF5File(contentsOf: url) }
+    let opened = Result { try HDF5File(image: bytes, name: "fuzz-input.h5") }
     if ProcessInfo.processInfo.environment["FUZZ_VERBOSE"] != nil { print(opened) }
     guard case .success(let file) = opened else { return }
     _ = try? file.attributes(of: "/", variableLengthStrings: readsVariableLengthStrings)

@@ -2,7 +2,8 @@
  * bench/suites/imageio.sh. usage: imageio_ref DIR PAGES — prints `name<TAB>seconds` lines.
  * TIFF: one strip per page uncompressed; 64-row (256 KiB) strips with Adobe deflate level 6
  * through TIFFWriteEncodedStrip (libtiff's own codec, libdeflate on Debian).
- * HDF5: H5Dwrite of the whole array, contiguous or chunked (1, 2048, 2048) shuffle + gzip 4. */
+ * HDF5: H5Dwrite of the whole array, contiguous or chunked (1, 2048, 2048) shuffle + gzip 4.
+ * BENCH_IMAGEIO_ONLY (comma-separated names) runs only those figures. */
 #include <hdf5.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,6 +79,17 @@ static void read_h5(const char *path, uint16_t *out) {
     H5Dclose(d); H5Fclose(f);
 }
 
+/* Whether figure `name` is selected by BENCH_IMAGEIO_ONLY (all when unset). */
+static int selected(const char *name) {
+    const char *only = getenv("BENCH_IMAGEIO_ONLY");
+    if (!only) return 1;
+    size_t n = strlen(name);
+    for (const char *p = only; (p = strstr(p, name)) != NULL; p += n) {
+        if ((p == only || p[-1] == ',') && (p[n] == ',' || p[n] == '\0')) return 1;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv) {
     if (argc < 3) { fprintf(stderr, "usage: imageio_ref DIR PAGES\n"); return 2; }
     int pages = atoi(argv[2]);
@@ -97,6 +109,7 @@ int main(int argc, char **argv) {
         {"h5_read_contig", "c-contig.h5", 5}, {"h5_read_gzip4", "c-gzip.h5", 5},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        if (!selected(cases[i].name)) continue;
         snprintf(path, sizeof path, "%s/%s", argv[1], cases[i].file);
         int runs = (cases[i].kind == 1 || cases[i].kind == 4 || strstr(cases[i].name, "deflate") || strstr(cases[i].name, "gzip")) ? 1 : 2;
         double best = 1e30;

@@ -1,6 +1,8 @@
 """Reference figures for bench/suites/imageio.sh: tifffile and h5py on DIR/data.raw.
 
 usage: imageio_ref.py DIR PAGES — prints `name<TAB>seconds` lines (best of the runs).
+BENCH_IMAGEIO_ONLY (comma-separated names) runs only those figures. Reads are checked outside the
+timing, as in the C reference and imjoy-bench.
 """
 import os
 import sys
@@ -14,17 +16,20 @@ directory, pages = sys.argv[1], int(sys.argv[2])
 data = np.fromfile(os.path.join(directory, "data.raw"), dtype="<u2").reshape(pages, 2048, 2048)
 
 
+only = os.environ.get("BENCH_IMAGEIO_ONLY")
+
+
 def best(name, runs, body):
+    if only is not None and name not in only.split(","):
+        return
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        body()
+        result = body()
         times.append(time.perf_counter() - start)
+        if result is not None:
+            assert result.shape == data.shape and np.array_equal(result, data), f"{name}: read-back differs"
     print(f"{name}\t{min(times)}", flush=True)
-
-
-def check(a):
-    assert a.shape == data.shape and np.array_equal(a, data)
 
 
 t_none = os.path.join(directory, "ref-none.tif")
@@ -33,8 +38,8 @@ best("tiff_write_none", 2, lambda: tifffile.imwrite(t_none, data))
 # tifffile's default (maxworkers=None: it may compress strips on several threads) and one thread.
 best("tiff_write_deflate6", 1, lambda: tifffile.imwrite(t_zlib, data, compression="zlib", compressionargs={"level": 6}))
 best("tiff_write_deflate6_1t", 1, lambda: tifffile.imwrite(t_zlib, data, compression="zlib", compressionargs={"level": 6}, maxworkers=1))
-best("tiff_read_none", 2, lambda: check(tifffile.imread(t_none)))
-best("tiff_read_deflate6", 1, lambda: check(tifffile.imread(t_zlib)))
+best("tiff_read_none", 2, lambda: tifffile.imread(t_none))
+best("tiff_read_deflate6", 1, lambda: tifffile.imread(t_zlib))
 
 h_contig = os.path.join(directory, "ref-contig.h5")
 h_gzip = os.path.join(directory, "ref-gzip.h5")
@@ -47,7 +52,7 @@ def write_h5(path, **kwargs):
 
 def read_h5(path):
     with h5py.File(path, "r") as f:
-        check(f["data"][()])
+        return f["data"][()]
 
 
 best("h5_write_contig", 2, lambda: write_h5(h_contig))

@@ -45,6 +45,31 @@ public final class HDF5File: @unchecked Sendable {
         file = try result.get()
     }
 
+    /// Opens an HDF5 file image held in memory (HDF5's core driver; nothing touches the disk).
+    ///
+    /// - Parameter name: the name used in errors, e.g. where the bytes came from.
+    /// - Throws: ``HDF5Error/cannotOpen(file:reason:)`` for empty, truncated or non-HDF5 bytes.
+    public init(image bytes: UnsafeRawBufferPointer, name: String) throws(HDF5Error) {
+        path = name
+        let result: Result<HDF5Object, HDF5Error> = HDF5Library.withLock {
+            guard let base = bytes.baseAddress, bytes.count > 0 else {
+                return .failure(.cannotOpen(file: name, reason: "empty"))
+            }
+            guard let access = HDF5Object(H5Pcreate(CHDF5_H5P_FILE_ACCESS())),
+                H5Pset_fapl_core(access.id, 1 << 16, false) >= 0,
+                // Copies the image: HDF5 may keep it after H5Fopen returns.
+                H5Pset_file_image(access.id, UnsafeMutableRawPointer(mutating: base), bytes.count) >= 0
+            else {
+                return .failure(.cannotOpen(file: name, reason: HDF5Library.takeErrorStack("cannot set up the core driver")))
+            }
+            guard let object = HDF5Object(H5Fopen(name, CHDF5_H5F_ACC_RDONLY(), access.id)) else {
+                return .failure(.cannotOpen(file: name, reason: HDF5Library.takeErrorStack("H5Fopen failed")))
+            }
+            return .success(object)
+        }
+        file = try result.get()
+    }
+
     // MARK: - Structure
 
     /// The kind of object at `objectPath`, or `nil` if there is none.
@@ -153,11 +178,8 @@ public final class HDF5File: @unchecked Sendable {
                 throw .tooLarge(file: filePath, path: datasetPath, byteCount: .max, limit: limit)
             }
             let shape = dims.map { Int($0) }
-            // HDF5 keeps ~200 bytes of bookkeeping per chunk while reading them in one call, so a
-            // small dataset split into millions of tiny chunks can exhaust memory.
-            let chunkCount = Self.chunkCount(dataset: dataset, shape: shape)
-            guard chunkCount <= maximumChunkCount else {
-                throw .unsupported(file: filePath, path: datasetPath, reason: "\(chunkCount) chunks exceed the limit of \(maximumChunkCount)")
+            if let problem = HDF5ChunkCheck.problem(dataset: dataset, space: space, elementSize: H5Tget_size(type), maximumChunkCount: maximumChunkCount) {
+                throw .unsupported(file: filePath, path: datasetPath, reason: problem)
             }
             let array: NDArray
             do throws(NDArrayError) {
@@ -180,26 +202,6 @@ public final class HDF5File: @unchecked Sendable {
 
     /// The most chunks ``readDataset(_:limit:)`` reads in one call.
     public static let maximumChunkCount = 1 << 20
-
-    /// The number of chunks of a chunked dataset (0 when contiguous or compact; `Int.max` when
-    /// the chunk shape is invalid). Call inside the lock.
-    private static func chunkCount(dataset: hid_t, shape: [Int]) -> Int {
-        let properties = H5Dget_create_plist(dataset)
-        guard properties >= 0 else { return 0 }
-        defer { H5Pclose(properties) }
-        guard H5Pget_layout(properties) == H5D_CHUNKED else { return 0 }
-        var chunk = [hsize_t](repeating: 0, count: max(shape.count, 1))
-        guard H5Pget_chunk(properties, Int32(chunk.count), &chunk) == Int32(shape.count) else { return .max }
-        var count = 1
-        for (extent, size) in zip(shape, chunk) {
-            guard size > 0, size <= hsize_t(Int.max) else { return .max }
-            let perDimension = extent / Int(size) + (extent % Int(size) == 0 ? 0 : 1)
-            let (product, overflow) = count.multipliedReportingOverflow(by: perDimension)
-            guard !overflow else { return .max }
-            count = product
-        }
-        return count
-    }
 
     // MARK: - Attributes
 

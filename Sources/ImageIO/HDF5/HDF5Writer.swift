@@ -240,14 +240,17 @@ public final class HDF5Writer {
 
     /// Closes the file and renames it into place.
     public func commit() throws(HDF5Error) {
-        guard let file else { return }
+        // Only the id is kept here: a local reference to the HDF5Object would keep the file open
+        // until this method returns, and HDF5 would write its closing superblock update after
+        // the rename, into the file under its final name.
+        guard let fileID = file?.id else { return }
         let filePath = path
         let closed = HDF5Library.withLock { () -> Bool in
-            let ok = H5Fflush(file.id, H5F_SCOPE_GLOBAL) >= 0
+            let ok = H5Fflush(fileID, H5F_SCOPE_GLOBAL) >= 0
             if !ok { _ = HDF5Library.takeErrorStack("") }
             return ok
         }
-        self.file = nil  // releasing the last reference closes the file
+        file = nil  // releasing the last reference closes the file (H5Fclose) before the rename
         guard closed else {
             output.discard()
             throw .writeFailed(file: filePath, path: "/", reason: "flush failed")

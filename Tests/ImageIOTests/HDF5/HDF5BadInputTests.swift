@@ -90,6 +90,25 @@ struct HDF5BadInputTests {
         #expect(try file.datasetPaths(maximumObjectCount: 0).isEmpty)
     }
 
+    /// Inputs that crashed libhdf5 1.10.8 under fuzz-hdf5 (Fuzz/README.md), each with the dataset
+    /// ImageIO must refuse before `H5Dread` and a word of the reason.
+    @Test("fuzz-found libhdf5 crashes are refused with a typed error", arguments: [
+        ("chunk-larger-than-extent.h5", "/g/data", "exceeds the fixed shape"),
+    ])
+    func fuzzRegression(name: String, dataset: String, reason expected: String) throws {
+        let url = Fixtures.url("hdf5/fuzz-regressions/" + name)
+        let file = try HDF5File(contentsOf: url)
+        #expect(try file.datasetPaths() == [dataset])
+        let error = #expect(throws: HDF5Error.self) { try file.readDataset(dataset) }
+        guard case .unsupported(let errorFile, let path, let reason) = error else {
+            Issue.record("expected unsupported, got \(String(describing: error))")
+            return
+        }
+        #expect(errorFile == url.path)
+        #expect(path == dataset)
+        #expect(reason.contains(expected), "\(reason)")
+    }
+
     @Test func missingFile() {
         let error = #expect(throws: HDF5Error.self) { try HDF5File(contentsOf: URL(fileURLWithPath: "/nonexistent/x.h5")) }
         #expect(error?.file == "/nonexistent/x.h5")
