@@ -6,7 +6,8 @@ import ImJoySchema
 import Glibc
 #endif
 
-/// One Python host process serving one plugin: started, set up once, then called many times.
+/// One plugin host process (Python, or Node.js for web-worker plugins) serving one plugin:
+/// started, set up once, then called many times.
 ///
 /// Calls are not concurrent: a process is used by one caller at a time (``PythonPluginHost``
 /// hands processes out). ``kill()`` may be called from any thread, e.g. when a timeout passes.
@@ -391,7 +392,7 @@ public enum PythonHostError: Error, CustomStringConvertible, Sendable {
 
     public var description: String {
         switch self {
-        case .start(let reason): "cannot start the Python host: \(reason)"
+        case .start(let reason): "cannot start the plugin host: \(reason)"
         case .setup(let message, let traceback):
             "the plugin failed to load or set up: \(message)" + (traceback.isEmpty ? "" : "\n\(traceback)")
         case .python(let message, let traceback): traceback.isEmpty ? message : "\(message)\n\(traceback)"
