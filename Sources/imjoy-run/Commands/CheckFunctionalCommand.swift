@@ -40,14 +40,7 @@ struct CheckFunctionalCommand: ParsableCommand {
     @Option(help: "Another folder to watch for files the plugin writes (repeatable).")
     var watch: [String] = []
 
-    @Option(help: "The Python interpreter (default: the plugin's prepared environment or its cmd).")
-    var python: String?
-
-    @Option(help: "The Node.js executable for web-worker plugins (default: node, then nodejs, on PATH).")
-    var node: String?
-
-    @Option(help: "Local copies of web-worker plugins' script URLs (default: ~/.cache/imjoy-run/js; `imjoy-run js-cache`).")
-    var jsCache: String?
+    @OptionGroup var hosts: PluginHostArguments
 
     @Option(help: "Seconds one call may take; a call that takes longer is killed and the check fails (exit 2).")
     var timeout: Double = 600
@@ -63,8 +56,8 @@ struct CheckFunctionalCommand: ParsableCommand {
         let options = try withInputErrors {
             FunctionalCheck.Options(
                 pluginFile: plugin, tag: tag, ops: op, inputFiles: input, config: try jsonObject(config, option: "--config") ?? [:],
-                dataTemplate: try jsonValue(data, option: "--data"), interpreter: python,
-                javascript: JavaScriptHostOptions(node: node, cacheDirectory: jsCache),
+                dataTemplate: try jsonValue(data, option: "--data"), interpreter: hosts.python,
+                javascript: hosts.javascript,
                 watch: watch, timeout: timeout, keep: keep)
         }
         let report = try withInputErrors { try FunctionalCheck(options: options).run() }

@@ -52,14 +52,7 @@ struct RunCommand: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Skip items whose completion record matches their outputs (size and SHA-256). Default: on for shards and Slurm array tasks, off otherwise.")
     var resume: Bool?
 
-    @Option(help: "The Python interpreter for Python plugins (over prepared environments and the plugins' cmd).")
-    var python: String?
-
-    @Option(help: "The Node.js executable for web-worker plugins (default: node, then nodejs, on PATH).")
-    var node: String?
-
-    @Option(help: "Local copies of web-worker plugins' script URLs (default: ~/.cache/imjoy-run/js; `imjoy-run js-cache`).")
-    var jsCache: String?
+    @OptionGroup var hosts: PluginHostArguments
 
     @Option(help: "The run state folder: plugin logs, api.setConfig values, WORK_DIR (default: OUT/.imjoy-run).")
     var stateDir: String?
@@ -138,9 +131,9 @@ struct RunCommand: ParsableCommand {
 
         // Plugin processes start here (in the background), and their output goes to `observer`.
         let pythonOptions = PythonHostOptions(
-            interpreter: python, stateDirectory: stateDir ?? outputDirectory + "/.imjoy-run",
+            interpreter: hosts.python, stateDirectory: stateDir ?? outputDirectory + "/.imjoy-run",
             environmentCache: envDir ?? PythonEnvironment.defaultCacheRoot(), jobs: runOptions.jobs,
-            javascript: JavaScriptHostOptions(node: node, cacheDirectory: jsCache),
+            javascript: hosts.javascript,
             observer: observer)
         let invoker = try withInputErrors {
             try EngineInvoker(plan: plan, hdf5Files: hdf5Files, python: pythonOptions, provenance: provenance)
