@@ -110,13 +110,7 @@ import TestSupport
         let check = try #require(try PythonHostTests.json(directory, "0/check.json").objectValue)
         #expect(check.count == 24)
         for (key, value) in check { #expect(value == true, "\(key)") }
-        // This run's segments: the runner's `imjoy-run-<runner>-<host pid>-N`, the host's
-        // `imjoy-run-js-<host pid>-N` (other runs may share /dev/shm meanwhile).
-        let pids = try PythonHostTests.startedProcesses(directory, plugin: "JsEcho")
-        #expect(!pids.isEmpty)
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: "/dev/shm").filter { name in
-            name.hasPrefix("imjoy-run-") && pids.contains { name.contains("-\($0)-") }
-        }
+        let leftovers = try PluginHostChecks.sharedMemoryLeftBehind(directory, plugin: "JsEcho")
         #expect(leftovers.isEmpty, "shared memory left behind: \(leftovers)")
     }
 

@@ -103,4 +103,15 @@ enum PluginHostChecks {
         #expect(process.terminationStatus == 128 + signal)
         for pid in pids { #expect(kill(pid_t(pid), 0) != 0, "process \(pid) outlived the runner") }
     }
+
+    /// The /dev/shm segments a run in `directory` left behind: the runner's
+    /// `imjoy-run-<runner>-<host pid>-N` and the host's `imjoy-run-py|js-<host pid>-N`, for the
+    /// processes `plugin`'s log says were started (other runs share /dev/shm meanwhile).
+    static func sharedMemoryLeftBehind(_ directory: URL, plugin: String) throws -> [String] {
+        let pids = try PythonHostTests.startedProcesses(directory, plugin: plugin)
+        #expect(!pids.isEmpty, "no process of \(plugin) was started")
+        return try FileManager.default.contentsOfDirectory(atPath: "/dev/shm").filter { name in
+            name.hasPrefix("imjoy-run-") && pids.contains { name.contains("-\($0)-") }
+        }
+    }
 }

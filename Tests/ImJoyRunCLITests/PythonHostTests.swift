@@ -102,13 +102,7 @@ import TestSupport
         let object = try #require(check.objectValue)
         #expect(object.count == 24)
         for (key, value) in object { #expect(value == true, "\(key)") }
-        // This run's segments: the runner's `imjoy-run-<runner>-<host pid>-N`, the host's
-        // `imjoy-run-py-<host pid>-N` (other runs, e.g. the Node.js host's tests, share /dev/shm).
-        let pids = try Self.startedProcesses(directory, plugin: "Echo")
-        #expect(!pids.isEmpty)
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: "/dev/shm").filter { name in
-            name.hasPrefix("imjoy-run-") && pids.contains { name.contains("-\($0)-") }
-        }
+        let leftovers = try PluginHostChecks.sharedMemoryLeftBehind(directory, plugin: "Echo")
         #expect(leftovers.isEmpty, "shared memory left behind: \(leftovers)")
     }
 

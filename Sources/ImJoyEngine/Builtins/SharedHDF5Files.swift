@@ -111,13 +111,7 @@ public final class SharedHDF5Files: @unchecked Sendable {
         }
         try fileLock.withLock {
             if shared {
-                let file: OpenFile = try lock.withLock {
-                    if let existing = open[key] { return existing }
-                    let created = OpenFile(writer: try HDF5Writer(url: url))
-                    open[key] = created
-                    sharedKeys.insert(key)
-                    return created
-                }
+                let file = try lock.withLock { try sharedFile(key, url: url) }
                 for (path, array) in datasets {
                     guard !file.datasets.contains(path) else {
                         throw HDF5Error.writeFailed(file: key, path: path, reason: "the dataset was already written in this run")
@@ -172,9 +166,7 @@ public final class SharedHDF5Files: @unchecked Sendable {
     public func finish() throws -> [String] {
         orderedWrites.sync {}
         let remaining: [HeldWrite] = lock.withLock {
-            let writes = held.keys.sorted().flatMap { held[$0]! }
-            held.removeAll()
-            return writes
+            held.keys.sorted().flatMap(takeHeld)
         }
         for write in remaining { perform(write) }
         let files: [(String, OpenFile)] = lock.withLock {
@@ -214,7 +206,7 @@ public final class SharedHDF5Files: @unchecked Sendable {
             var due: [HeldWrite] = []
             while finishedItems.contains(nextPosition) {
                 finishedItems.remove(nextPosition)
-                due += held.removeValue(forKey: nextPosition) ?? []
+                due += takeHeld(nextPosition)
                 nextPosition += 1
             }
             return due
@@ -230,26 +222,37 @@ public final class SharedHDF5Files: @unchecked Sendable {
         let key = write.url.standardizedFileURL.path
         return try lock.withLock {
             guard let position = itemPositions[item] else { return false }
-            let file: OpenFile
-            if let existing = open[key] {
-                file = existing
-            } else {
-                file = OpenFile(writer: try HDF5Writer(url: write.url))
-                open[key] = file
-                sharedKeys.insert(key)
-            }
+            let file = try sharedFile(key, url: write.url)
             for (path, _) in write.datasets {
                 guard !file.heldDatasets.contains(path) else {
                     throw HDF5Error.writeFailed(file: key, path: path, reason: "the dataset was already written in this run")
                 }
                 file.heldDatasets.insert(path)
             }
-            var sorted = write
-            sorted.datasets.sort { $0.path < $1.path }
-            held[position, default: []].append(sorted)
-            held[position]!.sort { ($0.url.path, $0.datasets.first?.path ?? "") < ($1.url.path, $1.datasets.first?.path ?? "") }
+            held[position, default: []].append(write)
             return true
         }
+    }
+
+    /// The held writes of item `position`, removed, in a fixed order: by file, then dataset path
+    /// (the order their ops finished in varies from run to run). Call with `lock` held.
+    private func takeHeld(_ position: Int) -> [HeldWrite] {
+        let writes = held.removeValue(forKey: position) ?? []
+        return writes.map { write in
+            var sorted = write
+            sorted.datasets.sort { $0.path < $1.path }
+            return sorted
+        }.sorted { ($0.url.path, $0.datasets.first?.path ?? "") < ($1.url.path, $1.datasets.first?.path ?? "") }
+    }
+
+    /// The open writer of the shared file at `key` (created at its first write). Call with
+    /// `lock` held.
+    private func sharedFile(_ key: String, url: URL) throws -> OpenFile {
+        if let existing = open[key] { return existing }
+        let created = OpenFile(writer: try HDF5Writer(url: url))
+        open[key] = created
+        sharedKeys.insert(key)
+        return created
     }
 
     /// Writes a held write; keeps the first error for ``finish()``.

@@ -90,6 +90,10 @@ def write_frame(header, buffers=()):
 
 
 def write_parts(parts):
+    # One write for a frame that fits in the pipe's usual chunk: every write can wake the runner,
+    # and a wakeup across CPUs costs more than copying a few KiB.
+    if len(parts) > 1 and sum(memoryview(part).nbytes for part in parts) <= 1 << 16:
+        parts = [b"".join(parts)]
     with _write_lock:
         _writing.active = True
         try:

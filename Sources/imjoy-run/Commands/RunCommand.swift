@@ -158,7 +158,7 @@ struct RunCommand: ParsableCommand {
             summary.outputs = Set(summary.outputs + (try hdf5Files.finish())).sorted()
             tracker.finishShared()
         } catch {
-            printError("closing the shared HDF5 files: \(error)")
+            printError("writing the shared HDF5 files: \(error)")
             exitCode = 1
         }
         for problem in tracker.writeErrors { printWarning("completion record not written (the item will run again): \(problem)") }

@@ -43,6 +43,9 @@ struct HostPipe {
     let readFD: Int32
     let writeFD: Int32
 
+    /// Frames up to this size go to the pipe in one write.
+    static let coalescedBytes = 1 << 16
+
     func write(_ frame: HostFrame) throws {
         var head = [UInt8]()
         let text = Array(frame.header.serialized().utf8)
@@ -52,6 +55,12 @@ struct HostPipe {
         head += text
         for buffer in frame.buffers {
             appendLittleEndian(UInt64(buffer.count), to: &head)
+            // Small buffers join the header: one write wakes the host once (a wakeup across CPUs
+            // costs more than copying a few KiB); large ones are written from where they are.
+            if head.count + buffer.count <= Self.coalescedBytes {
+                buffer.withUnsafeBytes { bytes in head.append(contentsOf: bytes) }
+                continue
+            }
             try head.withUnsafeBytes { bytes in try writeAll(bytes) }
             head.removeAll(keepingCapacity: true)
             try buffer.withUnsafeBytes { bytes in try writeAll(bytes) }
