@@ -33,8 +33,16 @@ public struct BuiltinInvoker: OpInvoker {
         case .plugin: throw BuiltinOpError.pluginOp(call.op.spec.target.description)
         case .builtin(let builtin): name = builtin
         }
-        return try run(name, data: call.data, config: call.config, item: call.item, opID: call.op.id, outputDirectory: call.outputDirectory,
-                       cacheKey: call.cacheKey)
+        guard Self.names.contains(name) else { throw BuiltinOpError.unknownOp(name) }
+        let context = Context(item: call.item, opID: call.op.id, outputDirectory: call.outputDirectory, cacheKey: call.cacheKey, loadData: call.loadData)
+        return try run(name, data: call.data, config: Config(op: name, values: call.config), context: context)
+    }
+
+    /// `write-hdf5` takes lazy data: with the compressed chunks of an earlier write of the same
+    /// data in the cache, it writes them and never loads the array.
+    public func takesLazyData(_ op: PlannedOp) -> Bool {
+        if case .builtin("write-hdf5") = op.spec.target { return hdf5Files.chunkStore != nil }
+        return false
     }
 
     /// Runs built-in op `name` outside a workflow run: `config` as the op would receive it
@@ -44,8 +52,12 @@ public struct BuiltinInvoker: OpInvoker {
         _ name: String, data: JSONValue, config: JSONObject, item: WorkItem, opID: String, outputDirectory: String, cacheKey: String? = nil
     ) throws -> JSONValue {
         guard Self.names.contains(name) else { throw BuiltinOpError.unknownOp(name) }
-        let config = Config(op: name, values: config)
         let context = Context(item: item, opID: opID, outputDirectory: outputDirectory, cacheKey: cacheKey)
+        return try run(name, data: data, config: Config(op: name, values: config), context: context)
+    }
+
+    /// Runs `name` and gives its errors their built-in op form.
+    private func run(_ name: String, data: JSONValue, config: Config, context: Context) throws -> JSONValue {
         do {
             return try run(name, data: data, config: config, call: context)
         } catch let error as BuiltinOpError {
@@ -65,6 +77,7 @@ public struct BuiltinInvoker: OpInvoker {
         var opID: String
         var outputDirectory: String
         var cacheKey: String?
+        var loadData: (@Sendable (JSONValue) throws -> JSONValue)?
     }
 
     private func run(_ name: String, data: JSONValue, config: Config, call: Context) throws -> JSONValue {
@@ -84,7 +97,6 @@ public struct BuiltinInvoker: OpInvoker {
             try FileOps.writeTIFF(array, to: url, compression: compression, imageJ: imageJ, provenance: provenance?.text(op: call.opID, item: call.item))
             return ["path": .string(relative)]
         case "write-hdf5":
-            let array = try Self.array(from: data, op: name)
             let template = config.string("path", default: "{item}.h5")
             let shared = !OutputPaths.isPerItem(template)
             var relative = try OutputPaths.relativePath(template, item: call.item, op: call.opID)
@@ -95,9 +107,17 @@ public struct BuiltinInvoker: OpInvoker {
             let layout = try FileOps.hdf5Layout(
                 config.choice("compression", ["gzip", "none"], default: "gzip"),
                 level: config.integer("level", default: 4, range: 1...9))
+            let contents: SharedHDF5Files.DatasetContents
+            if call.loadData != nil, let key = call.cacheKey, let stored = hdf5Files.chunkStore?.storedChunks(for: key),
+               HDF5Writer.canWrite(stored, layout: layout) {
+                // The data is the array these chunks were compressed from (equal cache keys).
+                contents = .storedChunks(stored)
+            } else {
+                contents = .array(try Self.array(from: call.loadData?(data) ?? data, op: name))
+            }
             let url = try OutputPaths.prepareFile(relative, in: call.outputDirectory)
-            try hdf5Files.add([(dataset, array)], to: url, layout: layout, shared: shared, provenance: provenance?.text(op: call.opID, item: call.item),
-                               chunkKey: call.cacheKey, item: call.item.key)
+            try hdf5Files.add(contents: [(dataset, contents)], to: url, layout: layout, shared: shared,
+                              provenance: provenance?.text(op: call.opID, item: call.item), chunkKey: call.cacheKey, item: call.item.key)
             return ["path": .string(relative), "dataset": .string(dataset)]
         case "gaussian":
             let array = try Self.array(from: data, op: name)

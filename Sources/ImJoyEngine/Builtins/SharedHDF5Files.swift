@@ -37,9 +37,17 @@ public final class SharedHDF5Files: @unchecked Sendable {
     private var heldError: (any Error)?
     private let orderedWrites = DispatchQueue(label: "imjoy-run.shared-hdf5.ordered")
 
+    /// What a dataset is written from.
+    public enum DatasetContents {
+        case array(NDArray)
+        /// The chunks the result cache kept from an earlier write of the same data (a warm
+        /// rerun writes them without loading the array; ``HDF5Writer/writeDataset(_:storedChunks:layout:)``).
+        case storedChunks(CompressedChunks)
+    }
+
     /// A shared-file write waiting for its turn.
     private struct HeldWrite {
-        var datasets: [(path: String, array: NDArray)]
+        var datasets: [(path: String, contents: DatasetContents)]
         var url: URL
         var layout: HDF5Layout
         var provenance: String?
@@ -97,6 +105,13 @@ public final class SharedHDF5Files: @unchecked Sendable {
     /// wait for their turn (errors of a held write are thrown by ``finish()``).
     public func add(_ datasets: [(path: String, array: NDArray)], to url: URL, layout: HDF5Layout, shared: Bool,
                     provenance: String? = nil, chunkKey: String? = nil, item: String? = nil) throws {
+        try add(contents: datasets.map { ($0.path, .array($0.array)) }, to: url, layout: layout, shared: shared,
+                provenance: provenance, chunkKey: chunkKey, item: item)
+    }
+
+    /// ``add(_:to:layout:shared:provenance:chunkKey:item:)`` for datasets given as arrays or as stored chunks.
+    public func add(contents datasets: [(path: String, contents: DatasetContents)], to url: URL, layout: HDF5Layout, shared: Bool,
+                    provenance: String? = nil, chunkKey: String? = nil, item: String? = nil) throws {
         let chunkKey = datasets.count == 1 ? chunkKey : nil
         if shared, let item, try hold(HeldWrite(datasets: datasets, url: url, layout: layout, provenance: provenance, chunkKey: chunkKey), item: item) {
             return
@@ -112,11 +127,11 @@ public final class SharedHDF5Files: @unchecked Sendable {
         try fileLock.withLock {
             if shared {
                 let file = try lock.withLock { try sharedFile(key, url: url) }
-                for (path, array) in datasets {
+                for (path, contents) in datasets {
                     guard !file.datasets.contains(path) else {
                         throw HDF5Error.writeFailed(file: key, path: path, reason: "the dataset was already written in this run")
                     }
-                    try write(path, array, layout: layout, with: file.writer, chunkKey: chunkKey)
+                    try write(path, contents, layout: layout, with: file.writer, chunkKey: chunkKey)
                     if let provenance { try file.writer.setAttribute(attribute, to: .string(provenance), at: path) }
                     file.datasets.insert(path)
                 }
@@ -139,7 +154,7 @@ public final class SharedHDF5Files: @unchecked Sendable {
             for (path, array) in previous {
                 try writer.writeDataset(path, array, layout: array.rank == 0 ? .contiguous : layout)
             }
-            for (path, array) in datasets { try write(path, array, layout: layout, with: writer, chunkKey: chunkKey) }
+            for (path, contents) in datasets { try write(path, contents, layout: layout, with: writer, chunkKey: chunkKey) }
             for (path, text) in previousProvenance { try writer.setAttribute(attribute, to: .string(text), at: path) }
             if let provenance { for (path, _) in datasets { try writer.setAttribute(attribute, to: .string(provenance), at: path) } }
             try writer.commit()
@@ -149,7 +164,15 @@ public final class SharedHDF5Files: @unchecked Sendable {
 
     /// Writes one new dataset: with the chunks stored for `chunkKey` when they fit, else
     /// compressing it and storing the chunks for the next run.
-    private func write(_ path: String, _ array: NDArray, layout: HDF5Layout, with writer: HDF5Writer, chunkKey: String?) throws {
+    private func write(_ path: String, _ contents: DatasetContents, layout: HDF5Layout, with writer: HDF5Writer, chunkKey: String?) throws {
+        let array: NDArray
+        switch contents {
+        case .storedChunks(let stored):
+            try writer.writeDataset(path, storedChunks: stored, layout: layout)
+            return
+        case .array(let value):
+            array = value
+        }
         let layout = array.rank == 0 ? .contiguous : layout
         guard let chunkStore, let chunkKey, case .chunked = layout else {
             try writer.writeDataset(path, array, layout: layout)
@@ -258,7 +281,7 @@ public final class SharedHDF5Files: @unchecked Sendable {
     /// Writes a held write; keeps the first error for ``finish()``.
     private func perform(_ write: HeldWrite) {
         do {
-            try add(write.datasets, to: write.url, layout: write.layout, shared: true, provenance: write.provenance, chunkKey: write.chunkKey)
+            try add(contents: write.datasets, to: write.url, layout: write.layout, shared: true, provenance: write.provenance, chunkKey: write.chunkKey)
         } catch {
             lock.withLock { if heldError == nil { heldError = error } }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import ImageIO
 import ImJoyPlugin
 import ImJoySchema
 import ImJoyWorkflow
@@ -67,6 +68,12 @@ public final class DiskCache: ResultCache, @unchecked Sendable {
         return true
     }
 
+    /// Whether `op` is a built-in file read (its key comes from the file's content hash).
+    static func isRead(_ op: PlannedOp) -> Bool {
+        if case .builtin(let name) = op.spec.target { return name == "read-tiff" || name == "read-hdf5" }
+        return false
+    }
+
     // MARK: - Keys
 
     /// The parts a key is made of; the index keeps them to explain reruns.
@@ -113,7 +120,7 @@ public final class DiskCache: ResultCache, @unchecked Sendable {
     public func lookup(_ call: OpCall, sourceKeys: [String: String], lazy: Bool) -> CacheLookup {
         guard let parts = components(call, sourceKeys: sourceKeys) else { return CacheLookup(key: nil, result: nil) }
         let key = parts.key
-        if !Self.isStored(call.op) { return CacheLookup(key: key, result: nil) }
+        if !Self.isStored(call.op) { return CacheLookup(key: key, result: nil, deferrable: Self.isRead(call.op)) }
         if rerun.contains(call.op.id) {
             log("\(call.op.id) reran for item \(call.item.key): --rerun \(call.op.id)")
             lock.withLock {
@@ -309,7 +316,7 @@ public final class DiskCache: ResultCache, @unchecked Sendable {
                 }
             }
             let stripped = try strip(result)
-            try Data(stripped.serialized().utf8).write(to: temporary.appendingPathComponent("result.json"))
+            try Data(stripped.serialized().utf8).withUnsafeBytes { try Self.writeBlob($0, to: temporary.appendingPathComponent("result.json").path) }
             try FileManager.default.createDirectory(at: final.deletingLastPathComponent(), withIntermediateDirectories: true)
             if rename(temporary.path, final.path) != 0 {
                 // Another writer got there first (EEXIST/ENOTEMPTY): its entry is as good as ours.
@@ -341,17 +348,10 @@ public final class DiskCache: ResultCache, @unchecked Sendable {
         return complete ? bytes : nil
     }
 
-    /// Writes `bytes` to a new file at `path` straight from memory.
+    /// Writes `bytes` to a new file at `path` straight from memory (no `fsync`: a torn entry
+    /// reads as a miss).
     static func writeBlob(_ bytes: UnsafeRawBufferPointer, to path: String) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
-        defer { close(fd) }
-        var done = 0
-        while done < bytes.count {
-            let n = write(fd, bytes.baseAddress! + done, bytes.count - done)
-            if n <= 0 { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
-            done += n
-        }
+        try AtomicOutputFile.writeFile(bytes, to: path)
     }
 
     // MARK: - Pruning
@@ -416,7 +416,7 @@ extension CompletionRecords {
     static func writeAtomicallyFast(_ data: Data, to url: URL) throws {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UUID().uuidString)")
-        try data.write(to: temporary)
+        try data.withUnsafeBytes { try DiskCache.writeBlob($0, to: temporary.path) }
         if rename(temporary.path, url.path) != 0 {
             try? FileManager.default.removeItem(at: temporary)
         }

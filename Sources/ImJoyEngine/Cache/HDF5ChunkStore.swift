@@ -27,12 +27,17 @@ public struct HDF5ChunkStore: Sendable {
     /// What to ask the writer for the dataset of the call with cache `key`: the stored chunks
     /// when a valid blob is there (marked used for pruning), else to keep the chunks it compresses.
     public func reuse(for key: String) -> ChunkReuse {
+        storedChunks(for: key).map(ChunkReuse.reuse) ?? .keep
+    }
+
+    /// The valid chunks stored for `key` (marked used for pruning), or `nil`.
+    public func storedChunks(for key: String) -> CompressedChunks? {
         let path = url(key).path
         var info = stat()
         guard stat(path, &info) == 0, let bytes = DiskCache.readBlob(path, size: Int(info.st_size)),
-              let stored = CompressedChunks(serialized: bytes) else { return .keep }
-        try? FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: path)
-        return .reuse(stored)
+              let stored = CompressedChunks(serialized: bytes) else { return nil }
+        utimensat(AT_FDCWD, path, nil, 0)  // now
+        return stored
     }
 
     /// Stores `chunks` for `key` (a temporary file renamed into place; failures only cost a

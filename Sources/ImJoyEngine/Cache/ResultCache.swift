@@ -30,9 +30,15 @@ public protocol ResultCache: Sendable {
 public struct CacheLookup: Sendable {
     public var key: String?
     public var result: JSONValue?
-    public init(key: String?, result: JSONValue?) {
+    /// Whether the call may wait until a consumer needs its result: its result is never stored,
+    /// the key alone identifies it, and calling it has no effect but the result (file reads).
+    /// A consumer that hits the cache then never needs it, and the call is never made.
+    public var deferrable = false
+
+    public init(key: String?, result: JSONValue?, deferrable: Bool = false) {
         self.key = key
         self.result = result
+        self.deferrable = deferrable
     }
 }
 

@@ -21,6 +21,9 @@ public struct TaskEvent: Sendable {
     public var error: String?
     /// Whether the result came from the cache (the op was not called).
     public var cached = false
+    /// Whether the call was deferred to the task that consumes its result (a file read whose
+    /// consumer may find its own result in the cache); the consumer's task made the call if needed.
+    public var deferred = false
 
     public var duration: Double { end - start }
 
@@ -34,6 +37,7 @@ public struct TaskEvent: Sendable {
         ]
         if let error { object["error"] = .string(error) }
         if cached { object["cached"] = true }
+        if deferred { object["deferred"] = true }
         return .object(object)
     }
 }

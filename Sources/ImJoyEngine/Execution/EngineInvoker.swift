@@ -50,6 +50,11 @@ public struct EngineInvoker: OpInvoker {
         return try builtins.invoke(call)
     }
 
+    public func takesLazyData(_ op: PlannedOp) -> Bool {
+        if case .builtin = op.spec.target { return builtins.takesLazyData(op) }
+        return false
+    }
+
     public func cancel(_ call: OpCall) {
         if case .plugin(let alias, _) = call.op.spec.target, let python, python.serves(alias: alias) {
             python.cancel(call)

@@ -16,6 +16,10 @@ public struct OpCall: Sendable {
     /// The call's result-cache key when the run uses a cache (also for ops whose results are
     /// not stored: `write-hdf5` keeps its compressed chunks by it).
     public var cacheKey: String?
+    /// Set when `data` still holds lazy references to cached results, for ops whose invoker
+    /// ``OpInvoker/takesLazyData(_:)``: loads them (and checks the loaded data against the op's
+    /// inputs schema) for a call that finds it needs the data after all.
+    public var loadData: (@Sendable (JSONValue) throws -> JSONValue)?
 
     public init(op: PlannedOp, item: WorkItem, context: JSONObject, attempt: Int = 1, outputDirectory: String) {
         self.op = op
@@ -62,8 +66,14 @@ public protocol OpInvoker: Sendable {
     /// Asks a running `call` to stop (its timeout passed). Invokers that cannot interrupt a
     /// call let it finish; its result is then discarded.
     func cancel(_ call: OpCall)
+
+    /// Whether calls of `op` may get data that still holds lazy references to cached results
+    /// (with ``OpCall/loadData`` to load them): ops that can often do without the data, such as
+    /// `write-hdf5` when the cache has its compressed chunks. Default: `false`.
+    func takesLazyData(_ op: PlannedOp) -> Bool
 }
 
 extension OpInvoker {
     public func cancel(_ call: OpCall) {}
+    public func takesLazyData(_ op: PlannedOp) -> Bool { false }
 }

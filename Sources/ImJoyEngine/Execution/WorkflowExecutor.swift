@@ -50,6 +50,9 @@ public final class WorkflowExecutor: @unchecked Sendable {
     /// Whether a cache hit of the op may stay a lazy reference: it is not terminal and every
     /// consumer takes its whole result (`$op`, no field path).
     private let lazyResults: [Bool]
+    /// Whether a call of the op may wait for its one consumer (``CacheLookup/deferrable``): its
+    /// result is lazy (see `lazyResults`) and exactly one op consumes it.
+    private let deferrableOps: [Bool]
 
     // Mutable state, guarded by `lock`.
     private let lock = NSLock()
@@ -59,6 +62,8 @@ public final class WorkflowExecutor: @unchecked Sendable {
     private var results: [JSONValue?]
     /// Each succeeded task's cache key (only with a cache), so later keys derive from it.
     private var cacheKeys: [String?]
+    /// Deferred calls by task, until their consumer takes them (``load(_:)``).
+    private var deferredCalls: [Int: OpCall] = [:]
     private var itemFailed: [Bool]
     private var ready = MinHeap()
     private var lanePosition: [Int]
@@ -141,10 +146,12 @@ public final class WorkflowExecutor: @unchecked Sendable {
         }
         self.lanes = lanes
         self.laneOfOp = laneOfOp
-        lazyResults = ops.map { op in
+        let lazy = ops.map { op in
             guard consumed.contains(op.id) else { return false }
             return ops.allSatisfy { other in !other.sourceOps.contains(op.id) || Self.takesWhole(other.data, op.id) }
         }
+        lazyResults = lazy
+        deferrableOps = ops.indices.map { lazy[$0] && consumers[$0] == 1 }
         laneQueues = lanes.indices.map { DispatchQueue(label: "imjoy-run.lane.\($0)") }
         workerQueues = (0..<options.jobs).map { DispatchQueue(label: "imjoy-run.worker.\($0)") }
 
@@ -267,53 +274,65 @@ public final class WorkflowExecutor: @unchecked Sendable {
     // MARK: - Running one task (no lock held)
 
     private func execute(task: Int, data: Result<JSONValue, DataExpressionError>, worker: Int, sourceKeys: [String: String]) {
-        let op = plan.ops[task % opCount]
+        let opIndex = task % opCount
+        let op = plan.ops[opIndex]
         let item = items[task / opCount]
         let start = Date().timeIntervalSince1970
         var attempts = 0
         var outcome: Result<(JSONValue, [String]), TaskFailure>
         var cacheKey: String?
-        var cached = false
+        var cached = false, deferred = false
+        func call(with data: JSONValue) -> OpCall {
+            let context = OpCall.context(op: op, data: data, variables: plan.variables, workflowID: plan.workflowID(for: item))
+            var call = OpCall(op: op, item: item, context: context, attempt: 1, outputDirectory: options.outputDirectory)
+            call.cacheKey = cacheKey
+            return call
+        }
         switch data {
         case .failure(let error):
             outcome = .failure(TaskFailure("data: \(error)"))
         case .success(var data):
             // The cache first: a hit needs neither the data (it may hold lazy references to
-            // cached results) nor the inputs check (the same data passed it when it was stored).
+            // cached results and deferred calls) nor the inputs check (the same data passed it
+            // when it was stored).
             var lookup: CacheLookup?
-            var lostEntry: String?
+            var loadFailure: TaskFailure?
+            var loadData: (@Sendable (JSONValue) throws -> JSONValue)?
             if let cache {
-                let context = OpCall.context(op: op, data: data, variables: plan.variables, workflowID: plan.workflowID(for: item))
-                lookup = cache.lookup(OpCall(op: op, item: item, context: context, attempt: 1, outputDirectory: options.outputDirectory),
-                                      sourceKeys: sourceKeys, lazy: lazyResults[task % opCount])
+                lookup = cache.lookup(call(with: data), sourceKeys: sourceKeys, lazy: lazyResults[opIndex])
                 cacheKey = lookup?.key
-                if lookup?.result == nil, cache.isLazy(data) {
-                    do { data = try cache.materialize(data) } catch { lostEntry = "\(error)" }
+                if lookup?.result == nil, Self.hasDeferredCalls(data) || cache.isLazy(data) {
+                    if invoker.takesLazyData(op) {
+                        loadData = { [self] lazy in try load(lazy, checkingInputsOf: op) }
+                    } else {
+                        do { data = try load(data) } catch { loadFailure = error as? TaskFailure ?? TaskFailure("\(error)") }
+                    }
                 }
             }
-            if let lostEntry {
-                outcome = .failure(TaskFailure(lostEntry))
+            if let loadFailure {
+                outcome = .failure(loadFailure)
             } else if let hit = lookup?.result {
                 cached = true
                 var result: Result<JSONValue, any Error> = .success(hit)
-                if isTerminal[task % opCount], let cache, cache.isLazy(hit) { result = Result { try cache.materialize(hit) } }
+                if isTerminal[opIndex], let cache, cache.isLazy(hit) { result = Result { try cache.materialize(hit) } }
                 switch result {
-                case .success(let value): outcome = writeTerminal(value, op: op, item: item, isTerminal: isTerminal[task % opCount])
+                case .success(let value): outcome = writeTerminal(value, op: op, item: item, isTerminal: isTerminal[opIndex])
                 case .failure(let error): outcome = .failure(TaskFailure("\(error)"))
                 }
-            } else if let problem = checker?.checkInputs(data, op: op, baseDirectory: plan.workflow.baseDirectory) {
+            } else if loadData == nil, let problem = checker?.checkInputs(data, op: op, baseDirectory: plan.workflow.baseDirectory) {
                 outcome = .failure(TaskFailure("data does not match the op's inputs schema: \(problem)"))
+            } else if lookup?.deferrable == true, deferrableOps[opIndex] {
+                // Its consumer makes the call if it needs the result (a cache miss).
+                let deferredCall = call(with: data)
+                lock.withLock { deferredCalls[task] = deferredCall }
+                deferred = true
+                outcome = .success(([Self.deferredKey: .integer(Int64(task))], []))
             } else {
-                let context = OpCall.context(op: op, data: data, variables: plan.variables, workflowID: plan.workflowID(for: item))
-                let allowed = (op.spec.retries ?? options.retries) + 1
-                repeat {
-                    attempts += 1
-                    var call = OpCall(op: op, item: item, context: context, attempt: attempts, outputDirectory: options.outputDirectory)
-                    call.cacheKey = cacheKey
-                    outcome = perform(call, isTerminal: isTerminal[task % opCount])
-                } while attempts < allowed && (try? outcome.get()) == nil
+                var base = call(with: data)
+                base.loadData = loadData
+                (attempts, outcome) = callWithRetries(base, isTerminal: isTerminal[opIndex])
                 if let cache, let key = cacheKey, case .success(let (result, _)) = outcome {
-                    cache.store(result, key: key, call: OpCall(op: op, item: item, context: context, attempt: attempts, outputDirectory: options.outputDirectory))
+                    cache.store(result, key: key, call: OpCall(op: op, item: item, context: base.context, attempt: attempts, outputDirectory: options.outputDirectory))
                 }
             }
         }
@@ -321,7 +340,75 @@ public final class WorkflowExecutor: @unchecked Sendable {
             itemIndex: item.index, itemKey: item.key, op: op.id, start: start, end: Date().timeIntervalSince1970,
             worker: worker, status: .succeeded, attempts: attempts, error: nil)
         event.cached = cached
+        event.deferred = deferred
         finish(task: task, outcome: outcome, event: event, worker: worker, cacheKey: cacheKey)
+    }
+
+    /// Calls `call` until it succeeds or its attempts (1 + retries) are used up.
+    private func callWithRetries(_ call: OpCall, isTerminal: Bool) -> (attempts: Int, outcome: Result<(JSONValue, [String]), TaskFailure>) {
+        let allowed = (call.op.spec.retries ?? options.retries) + 1
+        var attempts = 0
+        var outcome: Result<(JSONValue, [String]), TaskFailure>
+        repeat {
+            attempts += 1
+            var attempt = call
+            attempt.attempt = attempts
+            outcome = perform(attempt, isTerminal: isTerminal)
+        } while attempts < allowed && (try? outcome.get()) == nil
+        return (attempts, outcome)
+    }
+
+    // MARK: - Lazy data
+
+    /// The stand-in result of a deferred call: `{"$imjoy_deferred_task": TASK}`.
+    static let deferredKey = "$imjoy_deferred_task"
+
+    static func hasDeferredCalls(_ value: JSONValue) -> Bool {
+        switch value {
+        case .object(let members): members[deferredKey] != nil || members.values.contains(where: hasDeferredCalls)
+        case .array(let elements): elements.contains(where: hasDeferredCalls)
+        default: false
+        }
+    }
+
+    /// `value` with its lazy parts loaded: deferred calls made (their failure is reported as the
+    /// deferred op's), then references to cached results read.
+    private func load(_ value: JSONValue) throws -> JSONValue {
+        var value = value
+        if Self.hasDeferredCalls(value) { value = try makeDeferredCalls(in: value) }
+        if let cache, cache.isLazy(value) { value = try cache.materialize(value) }
+        return value
+    }
+
+    /// ``load(_:)``, then the inputs check of `op` (for ops that took lazy data).
+    private func load(_ value: JSONValue, checkingInputsOf op: PlannedOp) throws -> JSONValue {
+        let loaded = try load(value)
+        if let problem = checker?.checkInputs(loaded, op: op, baseDirectory: plan.workflow.baseDirectory) {
+            throw TaskFailure("data does not match the op's inputs schema: \(problem)")
+        }
+        return loaded
+    }
+
+    private func makeDeferredCalls(in value: JSONValue) throws -> JSONValue {
+        switch value {
+        case .object(let members):
+            if members.count == 1, let task = members[Self.deferredKey]?.intValue {
+                guard let call = lock.withLock({ deferredCalls.removeValue(forKey: task) }) else {
+                    throw TaskFailure("a deferred call was taken twice (task \(task))")
+                }
+                switch callWithRetries(call, isTerminal: false).outcome {
+                case .success(let (result, _)): return result
+                case .failure(let failure): throw TaskFailure("'\(call.op.id)' failed: \(failure.message)", op: call.op.id)
+                }
+            }
+            var out = JSONObject()
+            for (name, member) in members { out[name] = try makeDeferredCalls(in: member) }
+            return .object(out)
+        case .array(let elements):
+            return .array(try elements.map(makeDeferredCalls))
+        default:
+            return value
+        }
     }
 
     /// One attempt: the call (with its timeout), the outputs check, and writing a terminal result.
@@ -392,8 +479,9 @@ public final class WorkflowExecutor: @unchecked Sendable {
             failedCount += 1
             event.status = .failed
             event.error = failure.message
-            failures.append(RunSummary.Failure(itemKey: items[itemIndex].key, itemIndex: itemIndex, op: plan.ops[opIndex].id, message: failure.message))
-            events += failItem(itemIndex, because: plan.ops[opIndex].id)
+            let failedOp = failure.op ?? plan.ops[opIndex].id
+            failures.append(RunSummary.Failure(itemKey: items[itemIndex].key, itemIndex: itemIndex, op: failedOp, message: failure.message))
+            events += failItem(itemIndex, because: failedOp)
             if options.failFast { events += stop() }
         }
         for source in sources[opIndex] {
@@ -465,7 +553,12 @@ public final class WorkflowExecutor: @unchecked Sendable {
 /// Why a task failed.
 struct TaskFailure: Error, CustomStringConvertible {
     var message: String
-    init(_ message: String) { self.message = message }
+    /// The op that failed when it is not the task's own (a deferred call made by its consumer).
+    var op: String?
+    init(_ message: String, op: String? = nil) {
+        self.message = message
+        self.op = op
+    }
     var description: String { message }
 }
 

@@ -181,12 +181,7 @@ public struct OutputWriter: ResultSink {
     static func writeJSON(_ value: JSONValue, to url: URL) throws {
         let output = AtomicOutputFile(destination: url)
         let text = value.serialized([.prettyPrinted, .sortedKeys]) + "\n"
-        do {
-            try Data(text.utf8).write(to: output.temporaryURL)
-        } catch {
-            output.discard()
-            throw error
-        }
+        try output.write(Data(text.utf8))
         try output.commit()
     }
 }

@@ -50,12 +50,13 @@ public enum RunManifest {
         JSONObject(uniqueKeysWithValues: object.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
     }
 
-    /// Writes `manifest` with `timestamps` (seconds since the epoch) atomically.
-    public static func write(_ manifest: JSONObject, started: Double, finished: Double, to url: URL) throws {
+    /// Writes `manifest` with `timestamps` (seconds since the epoch) atomically; `synchronizes`:
+    /// `fsync` it and its folder (shards' parts and resumable runs; a plain local run need not).
+    public static func write(_ manifest: JSONObject, started: Double, finished: Double, to url: URL, synchronizes: Bool = true) throws {
         var document = manifest
         document["timestamps"] = ["started": .number(started), "finished": .number(finished)]
         let text = JSONValue.object(document).serialized([.prettyPrinted, .sortedKeys]) + "\n"
-        try CompletionRecords.writeAtomically(Data(text.utf8), to: url)
+        try CompletionRecords.writeAtomically(Data(text.utf8), to: url, synchronizes: synchronizes)
     }
 
     /// `<out>/manifest.json`.

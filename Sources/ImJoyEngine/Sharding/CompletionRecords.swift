@@ -73,11 +73,12 @@ public struct CompletionRecords: Sendable {
         for name in item.inputs.keys.sorted() {
             let value = item.inputs[name]!
             parts.append("\(name)=\(value.serialized([.sortedKeys]))")
-            if let path = value.stringValue ?? value["path"]?.stringValue,
-                let attributes = try? FileManager.default.attributesOfItem(atPath: path) {
-                let size = (attributes[.size] as? NSNumber)?.intValue ?? -1
-                let mtime = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-                parts.append("file \(path) \(size) \(mtime)")
+            // stat, not FileManager.attributesOfItem, which also looks up the owner's user and
+            // group names (reading /etc/passwd and /etc/group for every item).
+            var info = stat()
+            if let path = value.stringValue ?? value["path"]?.stringValue, stat(path, &info) == 0 {
+                let mtime = Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) * 1e-9
+                parts.append("file \(path) \(info.st_size) \(mtime)")
             }
         }
         return SHA256.hex(Data(parts.joined(separator: "\n").utf8))
@@ -115,11 +116,11 @@ public struct CompletionRecords: Sendable {
         for path in Set(files).sorted() {
             // A shared file is listed by every item: hash it once (memoised by size and mtime).
             let full = base.appendingPathComponent(path).path
-            guard let sha256 = FileHashes.shared.sha256(full, persist: false),
-                  let size = (try? FileManager.default.attributesOfItem(atPath: full)[.size] as? NSNumber)?.intValue else {
+            var info = stat()
+            guard let sha256 = FileHashes.shared.sha256(full, persist: false), stat(full, &info) == 0 else {
                 throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: full])
             }
-            entries.append(File(path: path, size: size, sha256: sha256))
+            entries.append(File(path: path, size: Int(info.st_size), sha256: sha256))
         }
         let record = Record(item: item.key, index: item.index, workflow: workflow, fingerprint: fingerprint, files: entries,
                             shared: Set(shared).sorted(), finished: Date().timeIntervalSince1970, ops: ops)
@@ -138,12 +139,7 @@ public struct CompletionRecords: Sendable {
     public static func writeAtomically(_ data: Data, to url: URL, synchronizes: Bool = true) throws {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         let output = AtomicOutputFile(destination: url, synchronizes: synchronizes)
-        do {
-            try data.write(to: output.temporaryURL)
-        } catch {
-            output.discard()
-            throw error
-        }
+        try output.write(data)
         try output.commit()
     }
 

@@ -27,6 +27,34 @@ public final class AtomicOutputFile {
         self.temporaryURL = directory.appendingPathComponent(name)
     }
 
+    /// Writes `bytes` to ``temporaryURL`` (created or truncated) with plain `write` calls.
+    ///
+    /// Prefer this to `Data.write(to:)`, which `fsync`s every file it writes (swift-foundation
+    /// does so even without `.atomic`): durability is ``commit()``'s job, and only when
+    /// ``synchronizes`` asks for it.
+    public func write<Bytes: ContiguousBytes>(_ bytes: Bytes) throws(ImageIOFileError) {
+        do {
+            try bytes.withUnsafeBytes { try Self.writeFile($0, to: temporaryURL.path) }
+        } catch {
+            discard()
+            throw ImageIOFileError(file: destination, reason: (error as? ImageIOFileError)?.reason ?? "\(error)")
+        }
+    }
+
+    /// Writes `bytes` to a new (or truncated) file at `path` straight from memory, without `fsync`.
+    public static func writeFile(_ bytes: UnsafeRawBufferPointer, to path: String) throws(ImageIOFileError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw ImageIOFileError(file: URL(fileURLWithPath: path), reason: "cannot create: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var done = 0
+        while done < bytes.count {
+            let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { throw ImageIOFileError(file: URL(fileURLWithPath: path), reason: "write failed: \(String(cString: strerror(errno)))") }
+            done += n
+        }
+    }
+
     /// Moves the temporary file to ``destination`` (after an `fsync` when ``synchronizes``).
     ///
     /// - Throws: ``ImageIOFileError`` when the file cannot be synchronised or renamed.

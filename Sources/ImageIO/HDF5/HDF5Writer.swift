@@ -99,66 +99,109 @@ public final class HDF5Writer {
     /// - Throws: ``HDF5Error`` naming the file when the layout is invalid or HDF5 fails.
     @discardableResult
     public func writeDataset(_ datasetPath: String, _ array: NDArray, layout: HDF5Layout = .contiguous, chunks: ChunkReuse = .none) throws(HDF5Error) -> CompressedChunks? {
+        let settings = try ChunkSettings(layout: layout, shape: array.shape, dtype: array.dtype, file: path, datasetPath: datasetPath)
+        let dataset = try createDataset(datasetPath, shape: array.shape, dtype: array.dtype, settings: settings,
+                                        contiguousData: array.count > 0 ? UnsafeRawPointer(array.storage.baseAddress) : nil)
+        guard let settings, array.count > 0 else { return nil }
+        let grid = ChunkGrid(shape: array.shape, chunkShape: settings.chunkShape, elementSize: array.dtype.byteSize)
+        let format = settings.format(shape: array.shape, dtype: array.dtype)
+        if case .reuse(let stored) = chunks, stored.format == format, stored.chunks.count == grid.chunkCount {
+            try writeBatch(stored.chunks, first: 0, grid: grid, dataset: dataset.id, datasetPath: datasetPath)
+            return nil
+        }
+        let kept = try writeChunks(of: array, grid: grid, dataset: dataset.id, compression: settings.compression, shuffle: settings.shuffle,
+                                   datasetPath: datasetPath, keep: chunks.keepsWritten)
+        return kept.map { CompressedChunks(format: format, chunks: $0) }
+    }
+
+    /// Writes a chunked dataset from `stored` chunks alone, without the array they were
+    /// compressed from (a rerun that knows its data is that array: the result cache).
+    ///
+    /// - Throws: ``HDF5Error/unsupported(file:path:reason:)`` before creating anything when the
+    ///   chunks are not what `layout` makes of their shape and dtype (check with
+    ///   ``canWrite(_:layout:)``); ``HDF5Error`` when HDF5 fails.
+    public func writeDataset(_ datasetPath: String, storedChunks stored: CompressedChunks, layout: HDF5Layout) throws(HDF5Error) {
+        guard Self.canWrite(stored, layout: layout), let dtype = DType(rawValue: stored.format.dtype) else {
+            throw .unsupported(file: path, path: datasetPath, reason: "the stored chunks do not match the layout \(layout)")
+        }
+        let shape = stored.format.shape
+        let settings = try ChunkSettings(layout: layout, shape: shape, dtype: dtype, file: path, datasetPath: datasetPath)
+        let dataset = try createDataset(datasetPath, shape: shape, dtype: dtype, settings: settings, contiguousData: nil)
+        let grid = ChunkGrid(shape: shape, chunkShape: stored.format.chunkShape, elementSize: dtype.byteSize)
+        try writeBatch(stored.chunks, first: 0, grid: grid, dataset: dataset.id, datasetPath: datasetPath)
+    }
+
+    /// Whether ``writeDataset(_:storedChunks:layout:)`` can write `stored` with `layout`: the
+    /// chunked layout gives exactly the stored format for the stored shape and dtype, and every chunk is there.
+    public static func canWrite(_ stored: CompressedChunks, layout: HDF5Layout) -> Bool {
+        let shape = stored.format.shape
+        guard let dtype = DType(rawValue: stored.format.dtype), !shape.isEmpty, shape.allSatisfy({ $0 > 0 }),
+              let settings = try? ChunkSettings(layout: layout, shape: shape, dtype: dtype, file: "", datasetPath: ""),
+              settings.format(shape: shape, dtype: dtype) == stored.format else { return false }
+        return stored.chunks.count == ChunkGrid(shape: shape, chunkShape: settings.chunkShape, elementSize: dtype.byteSize).chunkCount
+    }
+
+    /// A chunked layout resolved for one shape and dtype (`nil` from the initializer: contiguous).
+    private struct ChunkSettings {
+        var chunkShape: [Int]
+        var compression: Compression
+        var shuffle: Bool
+
+        init?(layout: HDF5Layout, shape: [Int], dtype: DType, file: String, datasetPath: String) throws(HDF5Error) {
+            guard case .chunked(let requested, let compression, let shuffle) = layout else { return nil }
+            guard !shape.isEmpty else { throw .unsupported(file: file, path: datasetPath, reason: "a scalar cannot be chunked") }
+            let chunk = requested ?? HDF5Layout.defaultChunkShape(for: shape, dtype: dtype)
+            guard chunk.count == shape.count, chunk.allSatisfy({ $0 > 0 }), chunk.reduce(dtype.byteSize, *) < 1 << 32 else {
+                throw .unsupported(file: file, path: datasetPath, reason: "chunk shape \(chunk) for shape \(shape)")
+            }
+            switch compression {
+            case .none, .deflate: break
+            case .lzw, .zstd: throw .unsupported(file: file, path: datasetPath, reason: "\(compression) (HDF5 takes none or deflate)")
+            }
+            chunkShape = chunk
+            self.compression = compression
+            self.shuffle = shuffle
+        }
+
+        func format(shape: [Int], dtype: DType) -> CompressedChunks.Format {
+            CompressedChunks.Format(shape: shape, dtype: dtype, chunkShape: chunkShape, shuffle: shuffle, compression: compression)
+        }
+    }
+
+    /// Creates the dataset (and its parent groups); a contiguous one gets `contiguousData` written.
+    private func createDataset(_ datasetPath: String, shape: [Int], dtype: DType, settings: ChunkSettings?,
+                               contiguousData: UnsafeRawPointer?) throws(HDF5Error) -> HDF5Object {
         let id = try openFile(datasetPath), filePath = path
         let parent = datasetPath.split(separator: "/").dropLast().joined(separator: "/")
         if !parent.isEmpty { try createGroup("/" + parent) }
-
-        var chunkShape: [Int]? = nil
-        var compression = Compression.none
-        var shuffle = false
-        if case .chunked(let requested, let requestedCompression, let requestedShuffle) = layout {
-            guard array.rank > 0 else { throw .unsupported(file: filePath, path: datasetPath, reason: "a scalar cannot be chunked") }
-            let chunk = requested ?? HDF5Layout.defaultChunkShape(for: array.shape, dtype: array.dtype)
-            guard chunk.count == array.rank, chunk.allSatisfy({ $0 > 0 }), chunk.reduce(array.dtype.byteSize, *) < 1 << 32 else {
-                throw .unsupported(file: filePath, path: datasetPath, reason: "chunk shape \(chunk) for shape \(array.shape)")
-            }
-            switch requestedCompression {
-            case .none, .deflate: break
-            case .lzw, .zstd: throw .unsupported(file: filePath, path: datasetPath, reason: "\(requestedCompression) (HDF5 takes none or deflate)")
-            }
-            chunkShape = chunk
-            compression = requestedCompression
-            shuffle = requestedShuffle
-        }
-
-        let dataset: HDF5Object = try HDF5Library.withLock { () throws(HDF5Error) -> HDF5Object in
-            let type = HDF5DataType.make(array.dtype)
+        return try HDF5Library.withLock { () throws(HDF5Error) -> HDF5Object in
+            let type = HDF5DataType.make(dtype)
             defer { H5Tclose(type) }
-            var dims = array.shape.map { hsize_t($0) }
-            let space = array.rank == 0 ? H5Screate(H5S_SCALAR) : H5Screate_simple(Int32(array.rank), &dims, nil)
+            var dims = shape.map { hsize_t($0) }
+            let space = shape.isEmpty ? H5Screate(H5S_SCALAR) : H5Screate_simple(Int32(shape.count), &dims, nil)
             defer { H5Sclose(space) }
             let properties = H5Pcreate(CHDF5_H5P_DATASET_CREATE())
             defer { H5Pclose(properties) }
             // No modification times in object headers: the same data gives the same bytes.
             H5Pset_obj_track_times(properties, false)
-            if let chunkShape {
-                var chunkDims = chunkShape.map { hsize_t($0) }
+            if let settings {
+                var chunkDims = settings.chunkShape.map { hsize_t($0) }
                 H5Pset_chunk(properties, Int32(chunkDims.count), &chunkDims)
-                if shuffle { H5Pset_shuffle(properties) }
-                if case .deflate(let level) = compression { H5Pset_deflate(properties, UInt32(min(max(level, 0), 9))) }
+                if settings.shuffle { H5Pset_shuffle(properties) }
+                if case .deflate(let level) = settings.compression { H5Pset_deflate(properties, UInt32(min(max(level, 0), 9))) }
             }
             guard let dataset = HDF5Object(H5Dcreate2(id, datasetPath, type, space, CHDF5_H5P_DEFAULT(), properties, CHDF5_H5P_DEFAULT())) else {
                 throw .writeFailed(file: filePath, path: datasetPath, reason: HDF5Library.takeErrorStack("H5Dcreate2 failed"))
             }
-            if chunkShape == nil, array.count > 0 {
-                let memory = HDF5DataType.memoryType(array.dtype)
+            if settings == nil, let contiguousData {
+                let memory = HDF5DataType.memoryType(dtype)
                 defer { H5Tclose(memory) }
-                guard H5Dwrite(dataset.id, memory, CHDF5_H5S_ALL(), CHDF5_H5S_ALL(), CHDF5_H5P_DEFAULT(), array.storage.baseAddress) >= 0 else {
+                guard H5Dwrite(dataset.id, memory, CHDF5_H5S_ALL(), CHDF5_H5S_ALL(), CHDF5_H5P_DEFAULT(), contiguousData) >= 0 else {
                     throw .writeFailed(file: filePath, path: datasetPath, reason: HDF5Library.takeErrorStack("H5Dwrite failed"))
                 }
             }
             return dataset
         }
-        guard let chunkShape, array.count > 0 else { return nil }
-        let grid = ChunkGrid(shape: array.shape, chunkShape: chunkShape, elementSize: array.dtype.byteSize)
-        let format = CompressedChunks.Format(shape: array.shape, dtype: array.dtype, chunkShape: chunkShape, shuffle: shuffle, compression: compression)
-        if case .reuse(let stored) = chunks, stored.format == format, stored.chunks.count == grid.chunkCount {
-            try writeBatch(stored.chunks, first: 0, grid: grid, dataset: dataset.id, datasetPath: datasetPath)
-            return nil
-        }
-        let kept = try writeChunks(of: array, grid: grid, dataset: dataset.id, compression: compression, shuffle: shuffle,
-                                   datasetPath: datasetPath, keep: chunks.keepsWritten)
-        return kept.map { CompressedChunks(format: format, chunks: $0) }
     }
 
     /// Compresses chunks in batches on the workers and writes each batch in order under the lock;

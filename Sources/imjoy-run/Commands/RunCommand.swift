@@ -166,7 +166,7 @@ struct RunCommand: ParsableCommand {
         let manifest = RunManifest.build(plan: plan, items: shardItems, records: records, provenance: provenance, arrayFormat: format.rawValue)
         let manifestURL = selection.shard.flatMap { $0.count > 1 ? RunManifest.shardURL(outputDirectory: outputDirectory, label: $0.label) : nil }
             ?? RunManifest.url(outputDirectory: outputDirectory)
-        do { try RunManifest.write(manifest, started: started, finished: Date().timeIntervalSince1970, to: manifestURL) } catch { printWarning("manifest not written: \(error)") }
+        do { try RunManifest.write(manifest, started: started, finished: Date().timeIntervalSince1970, to: manifestURL, synchronizes: records.synchronizes) } catch { printWarning("manifest not written: \(error)") }
         if let resultCache {
             let stats = resultCache.statistics
             printNote("cache \(resultCache.directory.path): \(stats.hits) hits, \(stats.misses) misses")
