@@ -15,15 +15,15 @@ import ImJoyWorkflow
 enum PythonBenchmark {
     static func run(_ arguments: [String]) throws {
         guard let pluginPath = arguments.first else {
-            throw PythonHostError.other("usage: imjoy-bench python PLUGIN [PYTHON]")
+            throw PluginHostError.other("usage: imjoy-bench python PLUGIN [PYTHON]")
         }
         try measureHost(plugin: pluginPath) { state in
-            PythonHostOptions(interpreter: arguments.count > 1 ? arguments[1] : nil, stateDirectory: state, jobs: 1)
+            PluginHostOptions(interpreter: arguments.count > 1 ? arguments[1] : nil, stateDirectory: state, jobs: 1)
         }
     }
 
     /// The figures above for any plugin host: PLUGIN's type picks Python or Node.js.
-    static func measureHost(plugin pluginPath: String, options: (_ stateDirectory: String) -> PythonHostOptions) throws {
+    static func measureHost(plugin pluginPath: String, options: (_ stateDirectory: String) -> PluginHostOptions) throws {
         let workflow = Workflow(
             file: "bench.json", baseDirectory: ".", name: "bench", plugins: ["echo": .reference(pluginPath)],
             ops: [OpSpec(id: "echo", target: .plugin(alias: "echo", op: nil), index: 0)])
@@ -31,7 +31,7 @@ enum PythonBenchmark {
         let plan = try WorkflowPlan(validated)
         let state = FileManager.default.temporaryDirectory.appendingPathComponent("imjoy-bench-python-\(getpid())").path
         defer { try? FileManager.default.removeItem(atPath: state) }
-        let hosts = try PythonHosts(plan: plan, options: options(state))
+        let hosts = try PluginHosts(plan: plan, options: options(state))
         defer { hosts.shutdown() }
         let op = plan.ops[0]
         let item = plan.items[0]
@@ -103,10 +103,10 @@ enum PythonBenchmark {
 enum JavaScriptBenchmark {
     static func run(_ arguments: [String]) throws {
         guard let pluginPath = arguments.first else {
-            throw PythonHostError.other("usage: imjoy-bench javascript PLUGIN [NODE]")
+            throw PluginHostError.other("usage: imjoy-bench javascript PLUGIN [NODE]")
         }
         try PythonBenchmark.measureHost(plugin: pluginPath) { state in
-            PythonHostOptions(stateDirectory: state, jobs: 1, javascript: JavaScriptHostOptions(node: arguments.count > 1 ? arguments[1] : nil))
+            PluginHostOptions(stateDirectory: state, jobs: 1, javascript: JavaScriptHostOptions(node: arguments.count > 1 ? arguments[1] : nil))
         }
     }
 }

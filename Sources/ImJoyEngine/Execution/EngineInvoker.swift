@@ -5,25 +5,25 @@ import ImJoyWorkflow
 /// The invoker a run uses: built-in ops in process; plugin ops through their plugin host.
 ///
 /// native-python and web-python plugins run on the Python host, web-worker plugins on the Node.js
-/// host (both ``PythonHosts``). User-interface types (window, iframe, …) cannot run in batch, and
+/// host (both ``PluginHosts``). User-interface types (window, iframe, …) cannot run in batch, and
 /// a workflow that calls one is refused before anything runs.
 public struct EngineInvoker: OpInvoker {
     private let builtins: BuiltinInvoker
     /// The plugin hosts (Python and Node.js), when the plan calls plugins.
-    public let python: PythonHosts?
+    public let python: PluginHosts?
 
     /// - Throws: ``EngineError/userInterfaceOnly(op:plugin:type:)`` when the plan calls a window,
     ///   iframe or other UI plugin; ``EngineError/noHost(op:plugin:type:)`` when it calls a plugin
     ///   whose type has no host; ``EngineError/hostUnavailable(_:)`` when a host cannot be prepared
     ///   (e.g. no Node.js for a web-worker plugin).
     public init(
-        plan: WorkflowPlan, hdf5Files: SharedHDF5Files = SharedHDF5Files(), python options: PythonHostOptions = PythonHostOptions(),
+        plan: WorkflowPlan, hdf5Files: SharedHDF5Files = SharedHDF5Files(), python options: PluginHostOptions = PluginHostOptions(),
         provenance: ProvenanceBuilder? = nil
     ) throws(EngineError) {
         var needsPython = false
         for op in plan.ops {
             guard let alias = op.pluginAlias, let plugin = plan.validated.plugins[alias] else { continue }
-            guard PythonHosts.serves(plugin.config.type) else {
+            guard PluginHosts.serves(plugin.config.type) else {
                 if Self.userInterfaceTypes.contains(plugin.config.type) {
                     throw .userInterfaceOnly(op: op.id, plugin: plugin.config.name, type: plugin.config.type.rawValue)
                 }
@@ -33,7 +33,7 @@ public struct EngineInvoker: OpInvoker {
         }
         builtins = BuiltinInvoker(baseDirectory: plan.workflow.baseDirectory, hdf5Files: hdf5Files, provenance: provenance)
         if needsPython {
-            do { python = try PythonHosts(plan: plan, options: options) } catch { throw .hostUnavailable("\(error)") }
+            do { python = try PluginHosts(plan: plan, options: options) } catch { throw .hostUnavailable("\(error)") }
             python?.prestart()
         } else {
             python = nil

@@ -29,8 +29,8 @@ final class CheckEnvironment {
         state = try PluginStateStore(root: root + "/state")
         let temporary = root + "/tmp"
         try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
-        var launch = try PythonHosts.launch(
-            for: plugin, options: PythonHostOptions(interpreter: interpreter, stateDirectory: root + "/state", javascript: javascript),
+        var launch = try PluginHosts.launch(
+            for: plugin, options: PluginHostOptions(interpreter: interpreter, stateDirectory: root + "/state", javascript: javascript),
             hostScript: try PythonInterpreter.hostScript())
         launch.environment["TMPDIR"] = temporary
         self.launch = launch
@@ -54,7 +54,7 @@ final class CheckEnvironment {
     }
 
     /// Starts a fresh process of the plugin and waits for its setup.
-    func startProcess() throws -> PythonProcess {
+    func startProcess() throws -> PluginProcess {
         _ = try state.logDescriptor(of: plugin.config.name)
         return try launch.start(plugin, workDirectory: state.workDirectory, emit: log)
     }

@@ -44,7 +44,7 @@ final class CheckedProcess {
     }
 
     let number: Int
-    private let process: PythonProcess
+    private let process: PluginProcess
     private let environment: CheckEnvironment
     private var globals: JSONObject
     private var snapshot: FolderSnapshot
@@ -94,9 +94,9 @@ final class CheckedProcess {
                 api: { [self] function, request in try api(function, request) },
                 onWindow: { windows.append(.object($0["window"]?.objectValue ?? [:])) })
             outcome = CallOutcome(value: value, error: nil, windows: windows)
-        } catch PythonHostError.python(let message, _) {
+        } catch PluginHostError.python(let message, _) {
             outcome = CallOutcome(value: nil, error: message, windows: windows)
-        } catch PythonHostError.crashed(_, "killed by the runner") {
+        } catch PluginHostError.crashed(_, "killed by the runner") {
             process.stop(grace: 0)
             throw .timedOut(file: environment.plugin.file, op: op ?? environment.plugin.config.name, input: input.label, call: calls, seconds: environment.timeout)
         } catch {
@@ -140,12 +140,12 @@ final class CheckedProcess {
             if name.hasPrefix("_") { return environment.plugin.config.fields[String(name.dropFirst())] ?? .null }
             return savedConfig[name] ?? .null
         case "setConfig":
-            guard let name else { throw PythonHostError.other("api.setConfig needs a name") }
+            guard let name else { throw PluginHostError.other("api.setConfig needs a name") }
             savedConfig[name] = request["value"] ?? .null
             pendingConfigWrites.append(name)
             return .null
         default:
-            throw PythonHostError.other("api.\(function) is not available in check-functional")
+            throw PluginHostError.other("api.\(function) is not available in check-functional")
         }
     }
 }

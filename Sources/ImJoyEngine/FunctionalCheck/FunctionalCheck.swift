@@ -82,7 +82,7 @@ public struct FunctionalCheck {
         do { plugin = try PluginResolver().load(options.pluginFile, tag: options.tag) } catch {
             throw .plugin(error)
         }
-        guard PythonHosts.serves(plugin.config.type) else {
+        guard PluginHosts.serves(plugin.config.type) else {
             throw .unsupportedType(file: options.pluginFile, type: plugin.config.type.rawValue)
         }
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("imjoy-run-check-\(UUID().uuidString)").path

@@ -40,7 +40,7 @@ struct EnvCommand: ParsableCommand {
 
     func run() throws {
         let loaded = try withInputErrors { try PluginResolver(directories: pluginDirectories).load(plugin, tag: tag) }
-        guard PythonHosts.serves(loaded.config.type) else {
+        guard PluginHosts.serves(loaded.config.type) else {
             printError("\(loaded.config.name) is a \(loaded.config.type) plugin; only native-python and web-python plugins have environments")
             throw ExitCode.invalidInput
         }

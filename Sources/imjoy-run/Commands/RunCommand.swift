@@ -130,7 +130,7 @@ struct RunCommand: ParsableCommand {
         let observer = RunObservers(observers)
 
         // Plugin processes start here (in the background), and their output goes to `observer`.
-        let pythonOptions = PythonHostOptions(
+        let pythonOptions = PluginHostOptions(
             interpreter: hosts.python, stateDirectory: stateDir ?? outputDirectory + "/.imjoy-run",
             environmentCache: envDir ?? PythonEnvironment.defaultCacheRoot(), jobs: runOptions.jobs,
             javascript: hosts.javascript,
@@ -220,7 +220,7 @@ private struct PluginProcessSignals {
             source.setEventHandler {
                 received.set(number)
                 FileHandle.standardError.write(Data("imjoy-run: stopping the plugin processes (signal \(number))\n".utf8))
-                PythonHosts.terminateAll(grace: 1)
+                PluginHosts.terminateAll(grace: 1)
                 exit(128 + number)
             }
             source.resume()

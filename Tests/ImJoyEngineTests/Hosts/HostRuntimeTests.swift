@@ -11,7 +11,7 @@ import Testing
         #expect(HostRuntime(serving: .webWorker) == .node)
         for type in [PluginType.window, .iframe, .webPythonWindow, .rpcWindow, .rpcWorker, .collection, .other("evil")] {
             #expect(HostRuntime(serving: type) == nil, "\(type)")
-            #expect(!PythonHosts.serves(type))
+            #expect(!PluginHosts.serves(type))
         }
     }
 

@@ -28,7 +28,7 @@ import TestSupport
         """
 
     /// Starts `Globals.imjoy.html` (requiring the fixture library tiny-stats.js) in `directory`.
-    static func start(in directory: URL) throws -> PythonProcess {
+    static func start(in directory: URL) throws -> PluginProcess {
         let library = Fixtures.url("plugins/javascript/tiny-stats.js")
         try FileManager.default.copyItem(at: library, to: directory.appendingPathComponent("tiny-stats.js"))
         let file = directory.appendingPathComponent("Globals.imjoy.html").path
@@ -39,8 +39,8 @@ import TestSupport
             </script>
             """.write(toFile: file, atomically: true, encoding: .utf8)
         let plugin = try Plugin(contentsOf: file)
-        let launch = try PythonHosts.launch(
-            for: plugin, options: PythonHostOptions(stateDirectory: directory.path), hostScript: try PythonInterpreter.hostScript())
+        let launch = try PluginHosts.launch(
+            for: plugin, options: PluginHostOptions(stateDirectory: directory.path), hostScript: try PythonInterpreter.hostScript())
         return try launch.start(plugin, workDirectory: directory.path, emit: { _ in })
     }
 

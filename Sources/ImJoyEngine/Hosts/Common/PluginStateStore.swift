@@ -42,7 +42,7 @@ final class PluginStateStore: @unchecked Sendable {
         let folder = folder(of: plugin)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let fd = open(folder + "/plugin.log", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw PythonHostError.other("cannot open the log of \(plugin): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw PluginHostError.other("cannot open the log of \(plugin): \(String(cString: strerror(errno)))") }
         logs[plugin] = fd
         return fd
     }

@@ -118,7 +118,7 @@ public struct PythonEnvironment: Sendable {
     ///   - allowInstall: run the steps that need permission; else only print them.
     ///   - print: progress lines ("running: …", "would run: …").
     /// - Returns: the steps that were skipped for lack of permission.
-    /// - Throws: ``PythonHostError`` when a command fails.
+    /// - Throws: ``PluginHostError`` when a command fails.
     @discardableResult
     public func prepare(baseInterpreter: String, allowInstall: Bool, workDirectory: String, print: (String) -> Void) throws -> [Step] {
         if isReady {
@@ -151,10 +151,10 @@ public struct PythonEnvironment: Sendable {
             }
             process.environment = environment
             process.standardInput = FileHandle.nullDevice
-            do { try process.run() } catch { throw PythonHostError.start("cannot run \(step): \(error)") }
+            do { try process.run() } catch { throw PluginHostError.start("cannot run \(step): \(error)") }
             process.waitUntilExit()
             guard process.terminationStatus == 0 else {
-                throw PythonHostError.other("'\(step)' failed with status \(process.terminationStatus)")
+                throw PluginHostError.other("'\(step)' failed with status \(process.terminationStatus)")
             }
         }
         _ = FileManager.default.createFile(atPath: marker, contents: Data(skipped.map { "skipped: \($0)\n" }.joined().utf8))

@@ -15,10 +15,10 @@ public enum PythonInterpreter {
     /// pyenv shim (100–250 ms per start) is replaced by the real interpreter.
     public static func resolve(_ command: String) throws -> [String] {
         let words = command.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
-        guard let first = words.first else { throw PythonHostError.start("empty Python command") }
+        guard let first = words.first else { throw PluginHostError.start("empty Python command") }
         if let known = cache.get(first) { return [known] + words.dropFirst() }
         guard let path = first.contains("/") ? first : search(first) else {
-            throw PythonHostError.start("\(first) is not on PATH; give the interpreter with --python PATH")
+            throw PluginHostError.start("\(first) is not on PATH; give the interpreter with --python PATH")
         }
         let real = executable(of: path) ?? path
         cache.set(first, real)
@@ -64,7 +64,7 @@ public enum PythonInterpreter {
         for candidate in candidates where FileManager.default.fileExists(atPath: candidate) { return candidate }
         let file = name as NSString
         if let path = Bundle.module.path(forResource: file.deletingPathExtension, ofType: file.pathExtension) { return path }
-        throw PythonHostError.start("the host program \(name) is missing (looked beside \(executable.path))")
+        throw PluginHostError.start("the host program \(name) is missing (looked beside \(executable.path))")
     }
 }
 

@@ -9,9 +9,9 @@ import Glibc
 /// One plugin host process (Python, or Node.js for web-worker plugins) serving one plugin:
 /// started, set up once, then called many times.
 ///
-/// Calls are not concurrent: a process is used by one caller at a time (``PythonPluginHost``
+/// Calls are not concurrent: a process is used by one caller at a time (``PluginHost``
 /// hands processes out). ``kill()`` may be called from any thread, e.g. when a timeout passes.
-final class PythonProcess: @unchecked Sendable {
+final class PluginProcess: @unchecked Sendable {
     /// The process id.
     let pid: pid_t
     /// The ops the plugin registered during setup.
@@ -57,12 +57,12 @@ final class PythonProcess: @unchecked Sendable {
     ///   - plugin: the plugin's name, for its events.
     ///   - emit: the process's output lines and api messages (log, showStatus, …), in order;
     ///     called from the calling thread and from the output reader's.
-    /// - Throws: ``PythonHostError`` when the process cannot start or the plugin fails its setup.
+    /// - Throws: ``PluginHostError`` when the process cannot start or the plugin fails its setup.
     static func start(
         interpreter: [String], hostScript: String, workingDirectory: String, environment: [String: String],
         plugin: String, initMessage: JSONObject, segmentPrefix: String, emit: @escaping ([PluginEvent]) -> Void,
         interpreterArguments: [String] = ["-u"], hostSegmentPrefix: String = "imjoy-run-py-"
-    ) throws -> PythonProcess {
+    ) throws -> PluginProcess {
         ignoreSIGPIPE
         // Pipes and spawn under one lock: a process spawned by another thread in between would
         // inherit these pipes before they are close-on-exec, and a write end it kept would hide
@@ -75,7 +75,7 @@ final class PythonProcess: @unchecked Sendable {
                 let reason = String(cString: strerror(errno))
                 for fd in pipes.joined() { close(fd) }
                 spawnLock.unlock()
-                throw PythonHostError.start("pipe: \(reason)")
+                throw PluginHostError.start("pipe: \(reason)")
             }
             for fd in ends { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
             pipes.append(ends)
@@ -117,9 +117,9 @@ final class PythonProcess: @unchecked Sendable {
         spawnLock.unlock()
         guard status == 0 else {
             for fd in [toChild[1], fromChild[0], stdoutPipe[0], stderrPipe[0]] { close(fd) }
-            throw PythonHostError.start("cannot run \(arguments[0]): \(String(cString: strerror(status)))")
+            throw PluginHostError.start("cannot run \(arguments[0]): \(String(cString: strerror(status)))")
         }
-        let process = PythonProcess(
+        let process = PluginProcess(
             pid: pid, pipe: HostPipe(readFD: fromChild[0], writeFD: toChild[1]),
             segments: SharedSegments(prefix: "\(segmentPrefix)-\(pid)", hostPrefix: hostSegmentPrefix), plugin: plugin,
             output: (stdoutPipe[0], stderrPipe[0]), emit: emit)
@@ -140,20 +140,20 @@ final class PythonProcess: @unchecked Sendable {
                     let message = frame.header["message"]?.stringValue ?? "unknown error"
                     let trace = frame.header["traceback"]?.stringValue ?? ""
                     process.stop(grace: 0)
-                    throw PythonHostError.setup(message: message, traceback: trace)
+                    throw PluginHostError.setup(message: message, traceback: trace)
                 case "api":
                     try process.send(["t": "reply", "error": "the api is not available before setup() finished in batch runs"])
                 default:
                     continue
                 }
             }
-        } catch let error as PythonHostError {
+        } catch let error as PluginHostError {
             process.stop(grace: 0)
             throw error
         } catch {
             let reason = process.deathReason()
             process.stop(grace: 0)
-            throw PythonHostError.crashed(during: "setup", reason: reason ?? "\(error)")
+            throw PluginHostError.crashed(during: "setup", reason: reason ?? "\(error)")
         }
     }
 
@@ -166,8 +166,8 @@ final class PythonProcess: @unchecked Sendable {
     ///   - origin: the op and item the call serves; its output and api messages are theirs.
     ///   - api: answers the plugin's api requests (getConfig, setConfig, call, …).
     ///   - onWindow: `createWindow` / `showDialog` configs.
-    /// - Throws: ``PythonHostError/python(message:traceback:)`` when the plugin raised,
-    ///   ``PythonHostError/crashed(during:reason:)`` when the process died.
+    /// - Throws: ``PluginHostError/python(message:traceback:)`` when the plugin raised,
+    ///   ``PluginHostError/crashed(during:reason:)`` when the process died.
     func call(
         op: String?, method: String?, arguments: [JSONValue], config: JSONObject, outputDirectory: String,
         origin: PluginEvent.Origin?, api: APIHandler, onWindow: (JSONObject) -> Void
@@ -193,7 +193,7 @@ final class PythonProcess: @unchecked Sendable {
                 case "result":
                     return frame.header["value"] ?? .null
                 case "error":
-                    throw PythonHostError.python(
+                    throw PluginHostError.python(
                         message: frame.header["message"]?.stringValue ?? "unknown error",
                         traceback: frame.header["traceback"]?.stringValue ?? "")
                 case "event", "output":
@@ -217,7 +217,7 @@ final class PythonProcess: @unchecked Sendable {
             }
         } catch let error as HostPipeError {
             let reason = deathReason() ?? "\(error)"
-            throw PythonHostError.crashed(during: "the call", reason: reason)
+            throw PluginHostError.crashed(during: "the call", reason: reason)
         }
     }
 
@@ -235,7 +235,7 @@ final class PythonProcess: @unchecked Sendable {
                 }
             }
         } catch let error as HostPipeError {
-            throw PythonHostError.crashed(during: "the globals request", reason: deathReason() ?? "\(error)")
+            throw PluginHostError.crashed(during: "the globals request", reason: deathReason() ?? "\(error)")
         }
     }
 
@@ -378,7 +378,7 @@ final class PythonProcess: @unchecked Sendable {
 }
 
 /// Why a Python plugin call failed.
-public enum PythonHostError: Error, CustomStringConvertible, Sendable {
+public enum PluginHostError: Error, CustomStringConvertible, Sendable {
     /// The interpreter or the host program could not be started.
     case start(String)
     /// The plugin raised while its scripts ran or in `setup()`.

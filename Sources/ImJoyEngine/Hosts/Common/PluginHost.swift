@@ -11,17 +11,17 @@ import Glibc
 ///
 /// A functional plugin gets up to `--jobs` processes; any other plugin (and every
 /// `single-instance` one) exactly one, so its calls are serialized.
-final class PythonPluginHost: @unchecked Sendable {
+final class PluginHost: @unchecked Sendable {
     let plugin: Plugin
     let capacity: Int
     let launch: PythonLaunch
     private let state: PluginStateStore
     private let observer: (any RunObserver)?
     private let condition = NSCondition()
-    private var idle: [PythonProcess] = []
-    private var all: [PythonProcess] = []
+    private var idle: [PluginProcess] = []
+    private var all: [PluginProcess] = []
     private var starting = 0
-    private var setupFailure: PythonHostError?
+    private var setupFailure: PluginHostError?
     private var closed = false
 
     var name: String { plugin.config.name }
@@ -45,7 +45,7 @@ final class PythonPluginHost: @unchecked Sendable {
     // MARK: - Pool
 
     /// An idle process, a new one while the pool is below capacity, else waits for one.
-    func acquire() throws -> PythonProcess {
+    func acquire() throws -> PluginProcess {
         condition.lock()
         while true {
             if let failure = setupFailure {
@@ -54,7 +54,7 @@ final class PythonPluginHost: @unchecked Sendable {
             }
             if closed {
                 condition.unlock()
-                throw PythonHostError.other("the run is stopping")
+                throw PluginHostError.other("the run is stopping")
             }
             if let process = idle.popLast() {
                 condition.unlock()
@@ -74,13 +74,13 @@ final class PythonPluginHost: @unchecked Sendable {
             condition.unlock()
             if stop {
                 process.stop(grace: 0)
-                throw PythonHostError.other("the run is stopping")
+                throw PluginHostError.other("the run is stopping")
             }
             return process
         } catch {
             condition.lock()
             starting -= 1
-            if let failure = error as? PythonHostError {
+            if let failure = error as? PluginHostError {
                 switch failure {
                 case .setup, .start: setupFailure = failure
                 default: break
@@ -93,7 +93,7 @@ final class PythonPluginHost: @unchecked Sendable {
     }
 
     /// Returns `process` to the pool, or drops it (stopped) when it is no longer usable.
-    func release(_ process: PythonProcess, healthy: Bool) {
+    func release(_ process: PluginProcess, healthy: Bool) {
         if !healthy || !process.isAlive {
             process.stop(grace: 0)
             condition.lock()
@@ -159,7 +159,7 @@ final class PythonPluginHost: @unchecked Sendable {
 
     // MARK: - Starting a process
 
-    private func startProcess() throws -> PythonProcess {
+    private func startProcess() throws -> PluginProcess {
         _ = try state.logDescriptor(of: name)
         let process = try launch.start(plugin, workDirectory: state.workDirectory, emit: { [weak self] in self?.record($0) })
         state.log(name, "[imjoy-run] process \(process.pid) ready (\(launch.interpreter.joined(separator: " ")))")
@@ -208,10 +208,10 @@ struct PythonLaunch: Sendable {
 
     /// Starts a host process of `plugin` (working directory and WORK_DIR `workDirectory`) and
     /// waits until the plugin is set up.
-    func start(_ plugin: Plugin, workDirectory: String, emit: @escaping ([PluginEvent]) -> Void) throws -> PythonProcess {
-        var message = PythonPluginHost.initMessage(plugin, workDirectory: workDirectory, runtime: runtime)
+    func start(_ plugin: Plugin, workDirectory: String, emit: @escaping ([PluginEvent]) -> Void) throws -> PluginProcess {
+        var message = PluginHost.initMessage(plugin, workDirectory: workDirectory, runtime: runtime)
         message.merge(initFields) { $1 }
-        return try PythonProcess.start(
+        return try PluginProcess.start(
             interpreter: interpreter, hostScript: hostScript, workingDirectory: workDirectory,
             environment: environment, plugin: plugin.config.name, initMessage: message,
             segmentPrefix: "imjoy-run-\(getpid())", emit: emit,

@@ -9,7 +9,7 @@ import Glibc
 #endif
 
 /// Options of the Python plugin hosts of a run.
-public struct PythonHostOptions: Sendable {
+public struct PluginHostOptions: Sendable {
     /// `--python PATH`: the interpreter for every Python plugin (over prepared environments and `cmd`).
     public var interpreter: String?
     /// The run's state folder (plugin logs, `setConfig` values, WORK_DIR).
@@ -43,13 +43,13 @@ public struct PythonHostOptions: Sendable {
 /// web-worker plugins on Node.js (``HostRuntime``); both share pools, api, faults and state.
 ///
 /// Processes start lazily at a plugin's first call. ``shutdown()`` stops them all;
-/// ``PythonHosts/killAll()`` is for signal handlers.
-public final class PythonHosts: @unchecked Sendable {
-    private var hostsByAlias: [String: PythonPluginHost] = [:]
-    private var hostsByName: [String: PythonPluginHost] = [:]
+/// ``PluginHosts/killAll()`` is for signal handlers.
+public final class PluginHosts: @unchecked Sendable {
+    private var hostsByAlias: [String: PluginHost] = [:]
+    private var hostsByName: [String: PluginHost] = [:]
     private let state: PluginStateStore
     private let lock = NSLock()
-    private var inflight: [String: PythonProcess] = [:]
+    private var inflight: [String: PluginProcess] = [:]
 
     /// Whether `type` runs on this host.
     public static func serves(_ type: PluginType) -> Bool {
@@ -57,7 +57,7 @@ public final class PythonHosts: @unchecked Sendable {
     }
 
     /// Prepares a host for every Python and web-worker plugin `plan` uses (nothing starts yet).
-    public init(plan: WorkflowPlan, options: PythonHostOptions) throws {
+    public init(plan: WorkflowPlan, options: PluginHostOptions) throws {
         state = try PluginStateStore(root: Self.absolute(options.stateDirectory))
         let hostScript = try PythonInterpreter.hostScript()
         var launches: [String: PythonLaunch] = [:]
@@ -71,7 +71,7 @@ public final class PythonHosts: @unchecked Sendable {
             launches[identity] = launch
             let flags = plugin.config.flags
             let capacity = flags.isFunctional && !flags.isSingleInstance ? options.jobs : 1
-            let host = PythonPluginHost(plugin: plugin, capacity: capacity, launch: launch, state: state, observer: options.observer)
+            let host = PluginHost(plugin: plugin, capacity: capacity, launch: launch, state: state, observer: options.observer)
             hostsByAlias[alias] = host
             hostsByName[identity] = host
             hostsByName[plugin.config.name] = hostsByName[plugin.config.name] ?? host
@@ -102,7 +102,7 @@ public final class PythonHosts: @unchecked Sendable {
     /// Calls the op of `call` in one of its plugin's processes.
     public func invoke(_ call: OpCall) throws -> JSONValue {
         guard case .plugin(let alias, let opName) = call.op.spec.target, let host = hostsByAlias[alias] else {
-            throw PythonHostError.other("op '\(call.op.id)' is not a Python plugin op")
+            throw PluginHostError.other("op '\(call.op.id)' is not a Python plugin op")
         }
         let op = opName == host.name ? nil : opName
         let itemDirectory = Self.absolute(call.outputDirectory) + "/" + call.item.key
@@ -127,7 +127,7 @@ public final class PythonHosts: @unchecked Sendable {
             host.release(process, healthy: true)
             try writeWindows(windows, call: call, directory: itemDirectory)
             return result
-        } catch let error as PythonHostError {
+        } catch let error as PluginHostError {
             if case .python = error {
                 host.release(process, healthy: true)
             } else {
@@ -184,7 +184,7 @@ public final class PythonHosts: @unchecked Sendable {
     // MARK: - The api
 
     /// Answers an api request of `caller`, serving the call of `origin`.
-    private func api(_ function: String, _ request: JSONObject, caller: PythonPluginHost, origin: PluginEvent.Origin) throws -> JSONValue {
+    private func api(_ function: String, _ request: JSONObject, caller: PluginHost, origin: PluginEvent.Origin) throws -> JSONValue {
         switch function {
         case "getConfig":
             guard let name = request["name"]?.stringValue else {
@@ -193,7 +193,7 @@ public final class PythonHosts: @unchecked Sendable {
             if name.hasPrefix("_") { return caller.plugin.config.fields[String(name.dropFirst())] ?? .null }
             return state.config(of: caller.name, name: name)
         case "setConfig":
-            guard let name = request["name"]?.stringValue else { throw PythonHostError.other("api.setConfig needs a name") }
+            guard let name = request["name"]?.stringValue else { throw PluginHostError.other("api.setConfig needs a name") }
             try state.setConfig(of: caller.name, name: name, value: request["value"] ?? .null)
             return .null
         case "getPlugin":
@@ -202,7 +202,7 @@ public final class PythonHosts: @unchecked Sendable {
         case "call":
             let target = try target(request["plugin"]?.stringValue)
             if target === caller && target.capacity == 1 {
-                throw PythonHostError.other("plugin \(caller.name) cannot call itself: it has one process and it is busy")
+                throw PluginHostError.other("plugin \(caller.name) cannot call itself: it has one process and it is busy")
             }
             let method = request["method"]?.stringValue ?? "run"
             let process = try target.acquire()
@@ -214,18 +214,18 @@ public final class PythonHosts: @unchecked Sendable {
                     onWindow: { _ in })
                 target.release(process, healthy: true)
                 return value
-            } catch let error as PythonHostError {
+            } catch let error as PluginHostError {
                 if case .python = error { target.release(process, healthy: true) } else { target.release(process, healthy: false) }
                 throw error
             }
         default:
-            throw PythonHostError.other("api.\(function) is not available in batch runs (imjoy-run)")
+            throw PluginHostError.other("api.\(function) is not available in batch runs (imjoy-run)")
         }
     }
 
-    private func target(_ name: String?) throws -> PythonPluginHost {
+    private func target(_ name: String?) throws -> PluginHost {
         guard let name, let host = hostsByName[name] ?? hostsByAlias[name] else {
-            throw PythonHostError.other(
+            throw PluginHostError.other(
                 "plugin \(name ?? "(none)") is not loaded in this run; imjoy-run calls Python plugins that the workflow names in 'plugins'")
         }
         return host
@@ -262,7 +262,7 @@ public final class PythonHosts: @unchecked Sendable {
 
     /// The interpreter and environment for `plugin`: `--python`, else a prepared environment,
     /// else the plugin's `cmd` on PATH.
-    static func launch(for plugin: Plugin, options: PythonHostOptions, hostScript: String) throws -> PythonLaunch {
+    static func launch(for plugin: Plugin, options: PluginHostOptions, hostScript: String) throws -> PythonLaunch {
         if HostRuntime(serving: plugin.config.type) == .node {
             return try JavaScriptRuntime.launch(for: plugin, options: options.javascript)
         }
@@ -292,25 +292,25 @@ public final class PythonHosts: @unchecked Sendable {
     }
 }
 
-/// Every live ``PythonHosts`` of the process, so that signal handlers can stop them.
+/// Every live ``PluginHosts`` of the process, so that signal handlers can stop them.
 final class HostRegistry: @unchecked Sendable {
     static let shared = HostRegistry()
     private let lock = NSLock()
-    private var hosts: [ObjectIdentifier: PythonHosts] = [:]
+    private var hosts: [ObjectIdentifier: PluginHosts] = [:]
 
-    func add(_ host: PythonHosts) {
+    func add(_ host: PluginHosts) {
         lock.lock()
         hosts[ObjectIdentifier(host)] = host
         lock.unlock()
     }
 
-    func remove(_ host: PythonHosts) {
+    func remove(_ host: PluginHosts) {
         lock.lock()
         hosts[ObjectIdentifier(host)] = nil
         lock.unlock()
     }
 
-    var all: [PythonHosts] {
+    var all: [PluginHosts] {
         lock.lock()
         defer { lock.unlock() }
         return Array(hosts.values)
