@@ -3,7 +3,8 @@ import ImJoySchema
 
 /// A run report: one self-contained HTML page (inline CSS and SVG, no scripts or links) built
 /// from a JSON-lines event stream — a timeline with one lane per worker, per-op duration
-/// statistics, the failed items and the DAG (from the `plan` event).
+/// statistics, the failed items, what plugins said (api messages and stderr lines) and the DAG
+/// (from the `plan` event).
 public struct RunReport {
     public struct Task {
         public var item: String
@@ -22,9 +23,29 @@ public struct RunReport {
         public var dependencies: [String]
     }
 
+    /// A plugin's api message (`plugin_message`) or a line it wrote to stderr (`plugin_output`).
+    public struct PluginLine {
+        public var time: Double
+        public var plugin: String
+        public var item: String?
+        public var op: String?
+        /// The api function (`alert`, `log`, …), or `stderr`.
+        public var kind: String
+        public var text: String
+    }
+
     public var workflow = ""
     public var tasks: [Task] = []
     public var ops: [Op] = []
+    /// Api messages and stderr lines, in event order (progress and status updates only counted).
+    public var pluginLines: [PluginLine] = []
+    /// Lines plugins wrote to stdout, and progress/status updates: counted, not listed.
+    public var quietPluginEvents = 0
+
+    /// Messages that only track progress: counted, not listed.
+    static let progressFunctions: Set<String> = ["showProgress", "showStatus"]
+    /// At most this many plugin lines are listed (the events file has them all).
+    static let pluginLineLimit = 500
 
     public init(eventsText: String) {
         for line in eventsText.split(separator: "\n") {
@@ -41,6 +62,15 @@ public struct RunReport {
                                   status: event["status"]?.stringValue ?? "?", start: event["start"]?.doubleValue ?? 0,
                                   end: event["end"]?.doubleValue ?? 0, worker: event["worker"]?.intValue,
                                   cached: event["cached"]?.boolValue ?? false, error: event["error"]?.stringValue))
+            case "plugin_message", "plugin_output":
+                let kind = kind == "plugin_message" ? (event["fn"]?.stringValue ?? "?") : (event["stream"]?.stringValue ?? "stdout")
+                guard kind != "stdout", !Self.progressFunctions.contains(kind) else {
+                    quietPluginEvents += 1
+                    continue
+                }
+                pluginLines.append(PluginLine(time: event["time"]?.doubleValue ?? 0, plugin: event["plugin"]?.stringValue ?? "?",
+                                              item: event["item"]?.stringValue, op: event["op"]?.stringValue,
+                                              kind: kind, text: event["text"]?.stringValue ?? ""))
             default: break
             }
         }
@@ -93,8 +123,35 @@ public struct RunReport {
             }
             out += "</table>\n"
         }
+        out += "<h2>Plugin messages</h2>\n" + pluginMessages()
         out += "<h2>Workflow graph</h2>\n" + dag()
         out += "</body></html>\n"
+        return out
+    }
+
+    /// Api messages and stderr lines, alerts and errors first.
+    func pluginMessages() -> String {
+        var out = ""
+        if pluginLines.isEmpty {
+            out += "<p id=\"plugin-messages\">none</p>\n"
+        } else {
+            let urgent: Set<String> = ["alert", "error", "showMessage", "confirm", "prompt"]
+            let ordered = pluginLines.filter { urgent.contains($0.kind) } + pluginLines.filter { !urgent.contains($0.kind) }
+            let t0 = tasks.map(\.start).min() ?? ordered.map(\.time).min() ?? 0
+            out += "<table id=\"plugin-messages\"><tr><th>s</th><th>plugin</th><th>item</th><th>op</th><th>kind</th><th>text</th></tr>\n"
+            for line in ordered.prefix(Self.pluginLineLimit) {
+                out += "<tr><td>\(String(format: "%.3f", line.time - t0))</td><td>\(Self.escape(line.plugin))</td>"
+                    + "<td>\(Self.escape(line.item ?? ""))</td><td>\(Self.escape(line.op ?? ""))</td><td>\(Self.escape(line.kind))</td>"
+                    + "<td style=\"text-align:left;white-space:pre-wrap\">\(Self.escape(line.text))</td></tr>\n"
+            }
+            out += "</table>\n"
+            if ordered.count > Self.pluginLineLimit {
+                out += "<p>\(ordered.count - Self.pluginLineLimit) more in the events file.</p>\n"
+            }
+        }
+        if quietPluginEvents > 0 {
+            out += "<p>\(quietPluginEvents) stdout lines and progress/status updates are in the events file.</p>\n"
+        }
         return out
     }
 

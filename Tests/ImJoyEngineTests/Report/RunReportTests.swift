@@ -23,4 +23,27 @@ import Testing
         #expect(html.contains("marker-end=\"url(#arrow)\""))
         #expect(!html.contains("<script"))
     }
+
+    @Test func listsPluginMessagesAndStderrAlertsFirstAndCountsTheRest() {
+        let events = """
+            {"event":"run_started","workflow":"demo","items":1,"tasks":1,"jobs":1,"time":0}
+            {"event":"task","item":"a","item_index":0,"op":"seg","status":"succeeded","start":10.0,"end":11.0,"duration":1,"worker":0,"attempts":1}
+            {"event":"plugin_message","plugin":"Seg","pid":7,"op":"seg","item":"a","item_index":0,"fn":"log","args":["x"],"text":"loaded <model>","time":10.1}
+            {"event":"plugin_message","plugin":"Seg","pid":7,"op":"seg","item":"a","item_index":0,"fn":"showProgress","args":[50],"text":"50","time":10.2}
+            {"event":"plugin_output","plugin":"Seg","pid":7,"op":"seg","item":"a","item_index":0,"stream":"stdout","text":"step 1","time":10.3}
+            {"event":"plugin_output","plugin":"Seg","pid":7,"op":"seg","item":"a","item_index":0,"stream":"stderr","text":"DeprecationWarning: y","time":10.4}
+            {"event":"plugin_message","plugin":"Seg","pid":7,"op":"seg","item":"a","item_index":0,"fn":"alert","args":["no cells"],"text":"no cells","time":10.5}
+            """
+        let report = RunReport(eventsText: events)
+        #expect(report.pluginLines.map(\.kind) == ["log", "stderr", "alert"])
+        #expect(report.quietPluginEvents == 2)
+        let html = report.html()
+        #expect(html.contains("id=\"plugin-messages\""))
+        #expect(html.contains("loaded &lt;model&gt;"))
+        let alert = html.range(of: "no cells"), log = html.range(of: "loaded &lt;model&gt;")
+        #expect(alert != nil && log != nil && alert!.lowerBound < log!.lowerBound, "alerts come first")
+        #expect(html.contains("<td>0.500</td>"))
+        #expect(html.contains("2 stdout lines and progress/status updates"))
+        #expect(!html.contains("step 1"))
+    }
 }
