@@ -4,12 +4,19 @@ import Foundation
 /// An HDF5 file open for reading: datasets as ``NDArray`` values, groups and attributes.
 ///
 /// Every HDF5 call runs under ``HDF5Library``'s lock, so a file may be used from any thread.
+///
+/// Damaged files give typed errors, not crashes: before libhdf5 opens a group, dataset or the
+/// attributes of an object, ``HDF5StructureCheck`` validates the object header of that object and
+/// of every group on its path (libhdf5 1.10 decodes header messages without bounds checks).
 public final class HDF5File: @unchecked Sendable {
     // MARK: - Properties
 
     /// The file's path, used in errors.
     public let path: String
     private let file: HDF5Object
+    private let structure: HDF5StructureCheck
+    /// Object header checks by address (relative to the superblock); touched only inside the lock.
+    private var checkedHeaders: [UInt64: Result<HDF5ObjectSummary, HDF5FormatProblem>] = [:]
 
     /// The kind of object at a path.
     public enum ObjectKind: Sendable, Equatable {
@@ -30,19 +37,25 @@ public final class HDF5File: @unchecked Sendable {
     public init(contentsOf url: URL) throws(HDF5Error) {
         path = url.path
         let filePath = path
-        let result: Result<HDF5Object, HDF5Error> = HDF5Library.withLock {
-            guard FileManager.default.isReadableFile(atPath: filePath) else {
+        let result: Result<(HDF5Object, HDF5StructureCheck), HDF5Error> = HDF5Library.withLock {
+            guard FileManager.default.isReadableFile(atPath: filePath), let source = HDF5ByteSource(path: filePath) else {
                 return .failure(.cannotOpen(file: filePath, reason: "no such readable file"))
             }
             guard H5Fis_hdf5(filePath) > 0 else {
                 return .failure(.cannotOpen(file: filePath, reason: HDF5Library.takeErrorStack("no HDF5 signature")))
             }
+            let structure: HDF5StructureCheck
+            do throws(HDF5FormatProblem) {
+                structure = try HDF5StructureCheck(source: source)
+            } catch {
+                return .failure(.cannotOpen(file: filePath, reason: error.reason))
+            }
             guard let object = HDF5Object(H5Fopen(filePath, CHDF5_H5F_ACC_RDONLY(), HDF5Library.fileAccess.id)) else {
                 return .failure(.cannotOpen(file: filePath, reason: HDF5Library.takeErrorStack("H5Fopen failed")))
             }
-            return .success(object)
+            return .success((object, structure))
         }
-        file = try result.get()
+        (file, structure) = try result.get()
     }
 
     /// Opens an HDF5 file image held in memory (HDF5's core driver; nothing touches the disk).
@@ -51,9 +64,15 @@ public final class HDF5File: @unchecked Sendable {
     /// - Throws: ``HDF5Error/cannotOpen(file:reason:)`` for empty, truncated or non-HDF5 bytes.
     public init(image bytes: UnsafeRawBufferPointer, name: String) throws(HDF5Error) {
         path = name
-        let result: Result<HDF5Object, HDF5Error> = HDF5Library.withLock {
+        let result: Result<(HDF5Object, HDF5StructureCheck), HDF5Error> = HDF5Library.withLock {
             guard let base = bytes.baseAddress, bytes.count > 0 else {
                 return .failure(.cannotOpen(file: name, reason: "empty"))
+            }
+            let structure: HDF5StructureCheck
+            do throws(HDF5FormatProblem) {
+                structure = try HDF5StructureCheck(source: HDF5ByteSource(image: bytes))
+            } catch {
+                return .failure(.cannotOpen(file: name, reason: error.reason))
             }
             guard let access = HDF5Object(H5Pcreate(CHDF5_H5P_FILE_ACCESS())),
                 H5Pset_fapl_core(access.id, 1 << 16, false) >= 0,
@@ -65,26 +84,22 @@ public final class HDF5File: @unchecked Sendable {
             guard let object = HDF5Object(H5Fopen(name, CHDF5_H5F_ACC_RDONLY(), access.id)) else {
                 return .failure(.cannotOpen(file: name, reason: HDF5Library.takeErrorStack("H5Fopen failed")))
             }
-            return .success(object)
+            return .success((object, structure))
         }
-        file = try result.get()
+        (file, structure) = try result.get()
     }
 
     // MARK: - Structure
 
     /// The kind of object at `objectPath`, or `nil` if there is none.
+    /// The kind comes from the object's header without decoding it, so a damaged dataset is
+    /// still a dataset (reading it gives the error); `nil` also when a group on the path is damaged.
     public func kind(at objectPath: String) -> ObjectKind? {
         HDF5Library.withLock {
-            guard objectPath == "/" || H5LTpath_valid_compat(file.id, objectPath) else { return nil }
-            let object = H5Oopen(file.id, objectPath, CHDF5_H5P_DEFAULT())
-            guard object >= 0 else {
-                _ = HDF5Library.takeErrorStack("")
-                return nil
-            }
-            defer { H5Oclose(object) }
-            switch H5Iget_type(object) {
-            case H5I_GROUP: return .group
-            case H5I_DATASET: return .dataset
+            guard let checked = try? checkedObject(objectPath, checkingTarget: false) else { return nil }
+            switch checked.type {
+            case H5O_TYPE_GROUP: return .group
+            case H5O_TYPE_DATASET: return .dataset
             default: return nil
             }
         }
@@ -94,6 +109,8 @@ public final class HDF5File: @unchecked Sendable {
     public func members(of groupPath: String = "/", limit: Int = 1 << 20) throws(HDF5Error) -> [String] {
         let filePath = path, id = file.id
         return try HDF5Library.withLock { () throws(HDF5Error) -> [String] in
+            let checked = try checkedObject(groupPath)
+            guard checked.summary.isGroup, checked.type == H5O_TYPE_GROUP else { throw .notFound(file: filePath, path: groupPath) }
             let group = H5Gopen2(id, groupPath, CHDF5_H5P_DEFAULT())
             guard group >= 0 else {
                 _ = HDF5Library.takeErrorStack("")
@@ -152,6 +169,8 @@ public final class HDF5File: @unchecked Sendable {
     ) throws(HDF5Error) -> NDArray {
         let filePath = path, id = file.id
         return try HDF5Library.withLock { () throws(HDF5Error) -> NDArray in
+            let checked = try checkedObject(datasetPath)
+            guard checked.summary.isDataset, checked.type == H5O_TYPE_DATASET else { throw .notFound(file: filePath, path: datasetPath) }
             let dataset = H5Dopen2(id, datasetPath, CHDF5_H5P_DEFAULT())
             guard dataset >= 0 else {
                 _ = HDF5Library.takeErrorStack("")
@@ -211,9 +230,14 @@ public final class HDF5File: @unchecked Sendable {
     /// - Parameter variableLengthStrings: whether variable-length strings are read. They live in
     ///   the file's global heap, which libhdf5 1.10 reads without bounds checks (a corrupted heap
     ///   can crash it, see Fuzz/README.md); pass `false` for untrusted files.
+    /// - Throws: ``HDF5Error/unsupported(file:path:reason:)`` or ``HDF5Error/readFailed(file:path:reason:)``
+    ///   when an attribute message fails ``HDF5StructureCheck`` (including attributes in dense
+    ///   storage, which it does not validate), ``HDF5Error/notFound(file:path:)`` for no object.
     public func attributes(of objectPath: String = "/", variableLengthStrings: Bool = true) throws(HDF5Error) -> [(name: String, value: HDF5AttributeValue)] {
         let filePath = path, id = file.id
         return try HDF5Library.withLock { () throws(HDF5Error) -> [(name: String, value: HDF5AttributeValue)] in
+            let checked = try checkedObject(objectPath)
+            if let problem = checked.summary.attributeProblem { throw problem.error(file: filePath, path: objectPath) }
             let object = H5Oopen(id, objectPath, CHDF5_H5P_DEFAULT())
             guard object >= 0 else {
                 _ = HDF5Library.takeErrorStack("")
@@ -227,15 +251,86 @@ public final class HDF5File: @unchecked Sendable {
     }
 }
 
-/// Whether every link on `path` exists (so H5Oopen does not fail noisily). Call inside the lock.
-private func H5LTpath_valid_compat(_ location: hid_t, _ path: String) -> Bool {
-    var prefix = ""
-    for component in path.split(separator: "/") {
-        prefix += "/" + component
-        guard H5Lexists(location, prefix, CHDF5_H5P_DEFAULT()) > 0 else {
+// MARK: - Structure checks
+
+extension HDF5File {
+    /// An object found by ``checkedObject(_:)``.
+    fileprivate struct CheckedObject {
+        var type: H5O_type_t
+        /// `nil` when the object's own header was not checked.
+        var summary: HDF5ObjectSummary!
+    }
+
+    /// Checks the object header of every group on `objectPath` (libhdf5 decodes their links to
+    /// find the object) and of the object itself, following soft links; call inside the lock
+    /// before libhdf5 opens the object. External links are refused (the target file would be
+    /// opened unchecked).
+    fileprivate func checkedObject(_ objectPath: String, checkingTarget: Bool = true, softLinks: Int = 0) throws(HDF5Error) -> CheckedObject {
+        guard softLinks <= 16 else { throw .unsupported(file: path, path: objectPath, reason: "more than 16 nested soft links") }
+        let root = try checkedHeader("/", for: objectPath)
+        var current = root
+        var prefix = ""
+        let components = objectPath.split(separator: "/").filter { $0 != "." }
+        for (index, component) in components.enumerated() {
+            guard current.summary.isGroup, current.type == H5O_TYPE_GROUP else { throw .notFound(file: path, path: objectPath) }
+            let parent = prefix.isEmpty ? "/" : prefix
+            prefix += "/" + component
+            guard H5Lexists(file.id, prefix, CHDF5_H5P_DEFAULT()) > 0 else {
+                _ = HDF5Library.takeErrorStack("")
+                throw .notFound(file: path, path: objectPath)
+            }
+            var link = H5L_info_t()
+            guard H5Lget_info(file.id, prefix, &link, CHDF5_H5P_DEFAULT()) >= 0 else {
+                throw .readFailed(file: path, path: prefix, reason: HDF5Library.takeErrorStack("H5Lget_info failed"))
+            }
+            switch link.type {
+            case H5L_TYPE_HARD:
+                break
+            case H5L_TYPE_SOFT:
+                let size = link.u.val_size
+                guard size > 0, size < 1 << 16 else { throw .readFailed(file: path, path: prefix, reason: "soft link of \(size) bytes") }
+                var value = [CChar](repeating: 0, count: size + 1)
+                guard H5Lget_val(file.id, prefix, &value, value.count, CHDF5_H5P_DEFAULT()) >= 0 else {
+                    throw .readFailed(file: path, path: prefix, reason: HDF5Library.takeErrorStack("H5Lget_val failed"))
+                }
+                let target = String(decoding: value.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                // Checks the groups on the target's path; libhdf5 resolves `prefix` through them.
+                let resolved = target.hasPrefix("/") ? target : (parent == "/" ? "/" : parent + "/") + target
+                _ = try checkedObject(resolved, checkingTarget: false, softLinks: softLinks + 1)
+            case H5L_TYPE_EXTERNAL:
+                throw .unsupported(file: path, path: objectPath, reason: "external link \(prefix) (the linked file is not checked)")
+            default:
+                throw .unsupported(file: path, path: objectPath, reason: "user-defined link \(prefix)")
+            }
+            current = try checkedHeader(prefix, for: objectPath, checking: checkingTarget || index < components.count - 1)
+        }
+        return current
+    }
+
+    /// The type and check summary of the object at `objectPath`, whose parent groups passed the
+    /// check; results are cached by header address.
+    private func checkedHeader(_ objectPath: String, for requested: String, checking: Bool = true) throws(HDF5Error) -> CheckedObject {
+        var info = H5O_info_t()
+        guard H5Oget_info_by_name2(file.id, objectPath, &info, 0x0001 /* H5O_INFO_BASIC */, CHDF5_H5P_DEFAULT()) >= 0 else {
             _ = HDF5Library.takeErrorStack("")
-            return false
+            throw .notFound(file: path, path: requested)
+        }
+        guard checking else { return CheckedObject(type: info.type, summary: nil) }
+        let address = UInt64(info.addr)
+        let result: Result<HDF5ObjectSummary, HDF5FormatProblem>
+        if let cached = checkedHeaders[address] {
+            result = cached
+        } else {
+            do throws(HDF5FormatProblem) {
+                result = .success(try structure.checkObject(at: address))
+            } catch {
+                result = .failure(error)
+            }
+            checkedHeaders[address] = result
+        }
+        switch result {
+        case .success(let summary): return CheckedObject(type: info.type, summary: summary)
+        case .failure(let problem): throw problem.error(file: path, path: objectPath)
         }
     }
-    return true
 }
