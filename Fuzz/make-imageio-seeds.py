@@ -63,5 +63,5 @@ with h5py.File(os.path.join(h5_dir, "latest.h5"), "w", libver=("v110", "v110")) 
     d.attrs["n"] = 1
     f.create_dataset("g/y", data=arr((5,), np.float32))
     for i in range(10):
-        f["g"].attrs["a%d" % i] = i
+        d.attrs["a%d" % i] = i
 print("seeds:", len(os.listdir(tiff_dir)), "tiff,", len(os.listdir(h5_dir)), "hdf5")
