@@ -14,7 +14,7 @@ public final class HDF5File: @unchecked Sendable {
     /// The file's path, used in errors.
     public let path: String
     private let file: HDF5Object
-    private let structure: HDF5StructureCheck
+    let structure: HDF5StructureCheck
     /// Object header checks by address (relative to the superblock); touched only inside the lock.
     private var checkedHeaders: [UInt64: Result<HDF5ObjectSummary, HDF5FormatProblem>] = [:]
 
@@ -305,6 +305,18 @@ extension HDF5File {
             current = try checkedHeader(prefix, for: objectPath, checking: checkingTarget || index < components.count - 1)
         }
         return current
+    }
+
+    /// The object header address of `objectPath` relative to the superblock (for tests).
+    func objectHeaderAddress(_ objectPath: String) -> UInt64? {
+        HDF5Library.withLock {
+            var info = H5O_info_t()
+            guard H5Oget_info_by_name2(file.id, objectPath, &info, 0x0001, CHDF5_H5P_DEFAULT()) >= 0 else {
+                _ = HDF5Library.takeErrorStack("")
+                return nil
+            }
+            return UInt64(info.addr)
+        }
     }
 
     /// The type and check summary of the object at `objectPath`, whose parent groups passed the

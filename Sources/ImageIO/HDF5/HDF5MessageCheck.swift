@@ -44,10 +44,18 @@ extension HDF5StructureCheck {
                 extent = extent ?? (space.isNull ? [0] : space.dims)
             }
         }
+        // Then the layout: the filter check needs the chunk size.
+        var chunkElements: UInt64?
+        for message in messages where message.type == Kind.layout {
+            try checkFlags(message)
+            var body = message.body
+            let elements = try withContext("layout message") { () throws(HDF5FormatProblem) in try checkLayout(&body, datatype: datatype, extent: extent) }
+            chunkElements = chunkElements ?? elements
+        }
         for message in messages {
             var body = message.body
             let type = message.type
-            if type == Kind.datatype || type == Kind.dataspace { continue }
+            if type == Kind.datatype || type == Kind.dataspace || type == Kind.layout { continue }
             if type == Kind.attribute || type == Kind.attributeInfo {
                 do throws(HDF5FormatProblem) {
                     try checkFlags(message)
@@ -83,10 +91,8 @@ extension HDF5StructureCheck {
                 if let datatype, size != 0, Int(size) != datatype.size { throw .corrupt("\(size)-byte fill value for a \(datatype.size)-byte type") }
             case Kind.fill:
                 try withContext("fill value message") { () throws(HDF5FormatProblem) in try checkFillValue(&body, datatype: datatype) }
-            case Kind.layout:
-                try withContext("layout message") { () throws(HDF5FormatProblem) in try checkLayout(&body, datatype: datatype, extent: extent) }
             case Kind.filters:
-                try withContext("filter pipeline message") { () throws(HDF5FormatProblem) in try checkFilters(&body, datatype: datatype) }
+                try withContext("filter pipeline message") { () throws(HDF5FormatProblem) in try checkFilters(&body, datatype: datatype, chunkElements: chunkElements) }
             case Kind.externalFiles:
                 throw .unsupported("external data files")
             case Kind.bogus, Kind.sharedMessageTable, Kind.driverInfo, Kind.fileSpaceInfo, Kind.cacheImage:
@@ -394,8 +400,9 @@ extension HDF5StructureCheck {
     }
 
     /// Data layout message (0x08), versions 1–4: compact, contiguous and chunked; chunk dimensions
-    /// must match the dataspace rank plus the element size (HDF5 always writes them so).
-    private func checkLayout(_ body: inout HDF5Cursor, datatype: CheckedType?, extent: [UInt64]?) throws(HDF5FormatProblem) {
+    /// must match the dataspace rank plus the element size (HDF5 always writes them so). Returns
+    /// the number of elements per chunk (`nil` when not chunked).
+    private func checkLayout(_ body: inout HDF5Cursor, datatype: CheckedType?, extent: [UInt64]?) throws(HDF5FormatProblem) -> UInt64? {
         let version = try body.u8("layout version")
         guard let datatype, let extent else { throw .corrupt("a layout without a datatype and dataspace") }
         guard let points = elementCount(extent) else { throw .corrupt("dataspace \(extent) overflows") }
@@ -469,13 +476,21 @@ extension HDF5StructureCheck {
             }
             guard chunkDims.last == UInt64(datatype.size) else { throw .corrupt("chunk element size \(chunkDims.last ?? 0) for a \(datatype.size)-byte type") }
             guard chunkDims.allSatisfy({ $0 > 0 }) else { throw .corrupt("chunk shape \(chunkDims.dropLast())") }
+            guard let elements = elementCount(Array(chunkDims.dropLast())), elements < 1 << 32 else {
+                throw .corrupt("chunk shape \(chunkDims.dropLast()) overflows")
+            }
+            return elements
         }
+        return nil
     }
 
     /// Filter pipeline message (0x0B), versions 1 and 2: names NUL-terminated inside their field
-    /// (libhdf5 strlen()s them), client data inside the message; only deflate, shuffle,
-    /// fletcher32 and plugin filters (libhdf5 refuses to read without the plugin).
-    private func checkFilters(_ body: inout HDF5Cursor, datatype: CheckedType?) throws(HDF5FormatProblem) {
+    /// (libhdf5 strlen()s them), client data inside the message; deflate, shuffle, fletcher32,
+    /// scale-offset with parameters that match the datatype and chunk size (the filter trusts
+    /// them when it sizes its output), and plugin filters (libhdf5 refuses to read without the
+    /// plugin). n-bit and szip are refused. The compressed chunk bytes themselves are decoded by
+    /// zlib / libhdf5, not checked here.
+    private func checkFilters(_ body: inout HDF5Cursor, datatype: CheckedType?, chunkElements: UInt64?) throws(HDF5FormatProblem) {
         let version = try body.u8("filter pipeline version")
         let count = Int(try body.u8("filter count"))
         guard count <= 32 else { throw .corrupt("\(count) filters") }
@@ -504,7 +519,17 @@ extension HDF5StructureCheck {
                     throw .corrupt("shuffle parameters do not match the datatype")
                 }
             case 3: guard values == 0 else { throw .corrupt("fletcher32 with \(values) parameters") }
-            case 4, 5, 6: throw .unsupported(["szip", "n-bit", "scale-offset"][Int(id) - 4] + " filter")
+            case 4, 5: throw .unsupported(id == 4 ? "szip filter" : "n-bit filter")
+            case 6:
+                // H5Zscaleoffset.c: 20 parameters; scale type, factor, elements per chunk, class
+                // (0 integer, 1 float), element size, sign, byte order, fill value.
+                guard values == 20, let datatype, let chunkElements else { throw .corrupt("scale-offset with \(values) parameters") }
+                var parameters: [UInt32] = []
+                for _ in 0..<values { parameters.append(try data.u32("scale-offset parameter")) }
+                let expectedClass: UInt32 = datatype.typeClass == 1 ? 1 : 0
+                guard parameters[0] <= 2, UInt64(parameters[2]) == chunkElements, parameters[3] == expectedClass,
+                    datatype.typeClass <= 1, parameters[4] == UInt32(datatype.size), parameters[5] <= 1, parameters[6] <= 1
+                else { throw .corrupt("scale-offset parameters \(parameters.prefix(7)) do not match the dataset") }
             case 256...: break
             default: throw .unsupported("filter \(id)")
             }

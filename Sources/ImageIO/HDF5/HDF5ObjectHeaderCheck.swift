@@ -79,6 +79,8 @@ final class HDF5StructureCheck {
         var type: Int
         var flags: UInt8
         var body: HDF5Cursor
+        /// The absolute file offset of the body (for tests that damage it).
+        var fileOffset: UInt64
     }
 
     /// The messages of the object header at relative `address`, from every chunk; checks the
@@ -121,7 +123,7 @@ final class HDF5StructureCheck {
             _ = try absolute(address, count: UInt64(prefixLength) + chunkSize + 4, "object header chunk 0")
             guard let chunk = source.read(at: start, count: prefixLength + Int(chunkSize) + 4) else { throw .corrupt("object header truncated") }
             try verifyChecksum(chunk, "object header")
-            try follow(parseV2Chunk(chunk, from: prefixLength, to: chunk.count - 4, creationOrder: creationOrder))
+            try follow(parseV2Chunk(chunk, from: prefixLength, to: chunk.count - 4, creationOrder: creationOrder, origin: start))
         } else {
             version = Int(prefix[0])
             guard version == 1 else { throw .corrupt("no object header (version byte \(version))") }
@@ -129,18 +131,18 @@ final class HDF5StructureCheck {
             let chunkSize = UInt64(try cursor.u32("header size"))
             let dataStart = try absolute(address, count: 16 + chunkSize, "object header chunk 0") + 16
             guard let chunk = source.read(at: dataStart, count: Int(chunkSize)) else { throw .corrupt("object header truncated") }
-            try follow(parseV1Chunk(chunk))
+            try follow(parseV1Chunk(chunk, origin: dataStart))
         }
         while let (chunkAddress, length) = pending.first {
             pending.removeFirst()
             let chunkStart = try absolute(chunkAddress, count: length, "continuation chunk")
             guard let chunk = source.read(at: chunkStart, count: Int(length)) else { throw .corrupt("continuation chunk truncated") }
             if version == 1 {
-                try follow(parseV1Chunk(chunk))
+                try follow(parseV1Chunk(chunk, origin: chunkStart))
             } else {
                 guard chunk.count >= 8, chunk[0...3].elementsEqual("OCHK".utf8) else { throw .corrupt("continuation chunk without OCHK signature") }
                 try verifyChecksum(chunk, "continuation chunk")
-                try follow(parseV2Chunk(chunk, from: 4, to: chunk.count - 4, creationOrder: creationOrder))
+                try follow(parseV2Chunk(chunk, from: 4, to: chunk.count - 4, creationOrder: creationOrder, origin: chunkStart))
             }
         }
         return result
@@ -154,7 +156,7 @@ final class HDF5StructureCheck {
     }
 
     /// Version-1 messages: type (2), size (2), flags (1), reserved (3), body padded to 8 bytes.
-    private func parseV1Chunk(_ chunk: [UInt8]) throws(HDF5FormatProblem) -> [Message] {
+    private func parseV1Chunk(_ chunk: [UInt8], origin: UInt64) throws(HDF5FormatProblem) -> [Message] {
         var cursor = HDF5Cursor(chunk)
         var messages: [Message] = []
         while cursor.remaining > 0 {
@@ -163,14 +165,14 @@ final class HDF5StructureCheck {
             let flags = try cursor.u8("message flags")
             try cursor.skip(3, "message header")
             guard size % 8 == 0 else { throw .corrupt("message of \(size) bytes in a version-1 header (not a multiple of 8)") }
-            messages.append(Message(type: type, flags: flags, body: try cursor.sub(size, "message body")))
+            messages.append(Message(type: type, flags: flags, body: try cursor.sub(size, "message body"), fileOffset: origin + UInt64(cursor.position - size)))
         }
         return messages
     }
 
     /// Version-2 messages: type (1), size (2), flags (1), creation order (2, optional), body; a gap
     /// shorter than a message header may end the chunk.
-    private func parseV2Chunk(_ chunk: [UInt8], from start: Int, to end: Int, creationOrder: Bool) throws(HDF5FormatProblem) -> [Message] {
+    private func parseV2Chunk(_ chunk: [UInt8], from start: Int, to end: Int, creationOrder: Bool, origin: UInt64) throws(HDF5FormatProblem) -> [Message] {
         guard start <= end else { throw .corrupt("object header chunk too short") }
         var cursor = HDF5Cursor(chunk, from: start, to: end)
         let headerSize = creationOrder ? 6 : 4
@@ -180,7 +182,7 @@ final class HDF5StructureCheck {
             let size = Int(try cursor.u16("message size"))
             let flags = try cursor.u8("message flags")
             if creationOrder { _ = try cursor.u16("message creation order") }
-            messages.append(Message(type: type, flags: flags, body: try cursor.sub(size, "message body")))
+            messages.append(Message(type: type, flags: flags, body: try cursor.sub(size, "message body"), fileOffset: origin + UInt64(cursor.position - size)))
         }
         return messages
     }
