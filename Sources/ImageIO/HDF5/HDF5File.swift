@@ -16,7 +16,7 @@ public final class HDF5File: @unchecked Sendable {
     private let file: HDF5Object
     let structure: HDF5StructureCheck
     /// Object header checks by address (relative to the superblock); touched only inside the lock.
-    private var checkedHeaders: [UInt64: Result<HDF5ObjectSummary, HDF5FormatProblem>] = [:]
+    private var checkedHeaders: [UInt64: HDF5ObjectSummary] = [:]
 
     /// The kind of object at a path.
     public enum ObjectKind: Sendable, Equatable {
@@ -46,7 +46,7 @@ public final class HDF5File: @unchecked Sendable {
             }
             let structure: HDF5StructureCheck
             do throws(HDF5FormatProblem) {
-                structure = try HDF5StructureCheck(source: source)
+                structure = try HDF5File.checkedStructure(source)
             } catch {
                 return .failure(.cannotOpen(file: filePath, reason: error.reason))
             }
@@ -70,7 +70,7 @@ public final class HDF5File: @unchecked Sendable {
             }
             let structure: HDF5StructureCheck
             do throws(HDF5FormatProblem) {
-                structure = try HDF5StructureCheck(source: HDF5ByteSource(image: bytes))
+                structure = try HDF5File.checkedStructure(HDF5ByteSource(image: bytes))
             } catch {
                 return .failure(.cannotOpen(file: name, reason: error.reason))
             }
@@ -96,12 +96,8 @@ public final class HDF5File: @unchecked Sendable {
     /// still a dataset (reading it gives the error); `nil` also when a group on the path is damaged.
     public func kind(at objectPath: String) -> ObjectKind? {
         HDF5Library.withLock {
-            guard let checked = try? checkedObject(objectPath, checkingTarget: false) else { return nil }
-            switch checked.type {
-            case H5O_TYPE_GROUP: return .group
-            case H5O_TYPE_DATASET: return .dataset
-            default: return nil
-            }
+            guard let summary = try? checkedObject(objectPath) else { return nil }
+            return summary.isGroup ? .group : summary.isDataset ? .dataset : nil
         }
     }
 
@@ -109,8 +105,9 @@ public final class HDF5File: @unchecked Sendable {
     public func members(of groupPath: String = "/", limit: Int = 1 << 20) throws(HDF5Error) -> [String] {
         let filePath = path, id = file.id
         return try HDF5Library.withLock { () throws(HDF5Error) -> [String] in
-            let checked = try checkedObject(groupPath)
-            guard checked.summary.isGroup, checked.type == H5O_TYPE_GROUP else { throw .notFound(file: filePath, path: groupPath) }
+            let summary = try checkedObject(groupPath)
+            if let problem = summary.problem { throw problem.error(file: filePath, path: groupPath) }
+            guard summary.isGroup else { throw .notFound(file: filePath, path: groupPath) }
             let group = H5Gopen2(id, groupPath, CHDF5_H5P_DEFAULT())
             guard group >= 0 else {
                 _ = HDF5Library.takeErrorStack("")
@@ -169,8 +166,9 @@ public final class HDF5File: @unchecked Sendable {
     ) throws(HDF5Error) -> NDArray {
         let filePath = path, id = file.id
         return try HDF5Library.withLock { () throws(HDF5Error) -> NDArray in
-            let checked = try checkedObject(datasetPath)
-            guard checked.summary.isDataset, checked.type == H5O_TYPE_DATASET else { throw .notFound(file: filePath, path: datasetPath) }
+            let summary = try checkedObject(datasetPath)
+            if let problem = summary.problem { throw problem.error(file: filePath, path: datasetPath) }
+            guard summary.isDataset else { throw .notFound(file: filePath, path: datasetPath) }
             let dataset = H5Dopen2(id, datasetPath, CHDF5_H5P_DEFAULT())
             guard dataset >= 0 else {
                 _ = HDF5Library.takeErrorStack("")
@@ -236,8 +234,8 @@ public final class HDF5File: @unchecked Sendable {
     public func attributes(of objectPath: String = "/", variableLengthStrings: Bool = true) throws(HDF5Error) -> [(name: String, value: HDF5AttributeValue)] {
         let filePath = path, id = file.id
         return try HDF5Library.withLock { () throws(HDF5Error) -> [(name: String, value: HDF5AttributeValue)] in
-            let checked = try checkedObject(objectPath)
-            if let problem = checked.summary.attributeProblem { throw problem.error(file: filePath, path: objectPath) }
+            let summary = try checkedObject(objectPath)
+            if let problem = summary.problem ?? summary.attributeProblem { throw problem.error(file: filePath, path: objectPath) }
             let object = H5Oopen(id, objectPath, CHDF5_H5P_DEFAULT())
             guard object >= 0 else {
                 _ = HDF5Library.takeErrorStack("")
@@ -254,26 +252,33 @@ public final class HDF5File: @unchecked Sendable {
 // MARK: - Structure checks
 
 extension HDF5File {
-    /// An object found by ``checkedObject(_:)``.
-    fileprivate struct CheckedObject {
-        var type: H5O_type_t
-        /// `nil` when the object's own header was not checked.
-        var summary: HDF5ObjectSummary!
+    /// Parses the superblock and checks the root group's header and the superblock extension's
+    /// framing: libhdf5 decodes both inside `H5Fopen`.
+    fileprivate static func checkedStructure(_ source: HDF5ByteSource) throws(HDF5FormatProblem) -> HDF5StructureCheck {
+        let structure = try HDF5StructureCheck(source: source)
+        if let problem = structure.checkObject(at: structure.rootAddress).problem { throw problem.within("root group") }
+        if let address = structure.extensionAddress {
+            _ = try withContext("superblock extension") { () throws(HDF5FormatProblem) in try structure.messages(at: address) }
+        }
+        return structure
     }
 
     /// Checks the object header of every group on `objectPath` (libhdf5 decodes their links to
     /// find the object) and of the object itself, following soft links; call inside the lock
-    /// before libhdf5 opens the object. External links are refused (the target file would be
-    /// opened unchecked).
-    fileprivate func checkedObject(_ objectPath: String, checkingTarget: Bool = true, softLinks: Int = 0) throws(HDF5Error) -> CheckedObject {
+    /// before libhdf5 opens the object. Addresses come from the links (`H5Lget_info`), which
+    /// libhdf5 reads without loading the target's header. External links are refused (the
+    /// linked file would be opened unchecked).
+    ///
+    /// - Throws: ``HDF5Error/notFound(file:path:)`` and the problem of a group on the path; the
+    ///   object's own problems are in the summary.
+    fileprivate func checkedObject(_ objectPath: String, softLinks: Int = 0) throws(HDF5Error) -> HDF5ObjectSummary {
         guard softLinks <= 16 else { throw .unsupported(file: path, path: objectPath, reason: "more than 16 nested soft links") }
-        let root = try checkedHeader("/", for: objectPath)
-        var current = root
+        var current = summary(at: structure.rootAddress)
         var prefix = ""
-        let components = objectPath.split(separator: "/").filter { $0 != "." }
-        for (index, component) in components.enumerated() {
-            guard current.summary.isGroup, current.type == H5O_TYPE_GROUP else { throw .notFound(file: path, path: objectPath) }
+        for component in objectPath.split(separator: "/") where component != "." {
             let parent = prefix.isEmpty ? "/" : prefix
+            if let problem = current.problem { throw problem.error(file: path, path: parent) }
+            guard current.isGroup else { throw .notFound(file: path, path: objectPath) }
             prefix += "/" + component
             guard H5Lexists(file.id, prefix, CHDF5_H5P_DEFAULT()) > 0 else {
                 _ = HDF5Library.takeErrorStack("")
@@ -285,7 +290,7 @@ extension HDF5File {
             }
             switch link.type {
             case H5L_TYPE_HARD:
-                break
+                current = summary(at: UInt64(link.u.address))
             case H5L_TYPE_SOFT:
                 let size = link.u.val_size
                 guard size > 0, size < 1 << 16 else { throw .readFailed(file: path, path: prefix, reason: "soft link of \(size) bytes") }
@@ -294,20 +299,27 @@ extension HDF5File {
                     throw .readFailed(file: path, path: prefix, reason: HDF5Library.takeErrorStack("H5Lget_val failed"))
                 }
                 let target = String(decoding: value.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-                // Checks the groups on the target's path; libhdf5 resolves `prefix` through them.
                 let resolved = target.hasPrefix("/") ? target : (parent == "/" ? "/" : parent + "/") + target
-                _ = try checkedObject(resolved, checkingTarget: false, softLinks: softLinks + 1)
+                current = try checkedObject(resolved, softLinks: softLinks + 1)
             case H5L_TYPE_EXTERNAL:
                 throw .unsupported(file: path, path: objectPath, reason: "external link \(prefix) (the linked file is not checked)")
             default:
                 throw .unsupported(file: path, path: objectPath, reason: "user-defined link \(prefix)")
             }
-            current = try checkedHeader(prefix, for: objectPath, checking: checkingTarget || index < components.count - 1)
         }
         return current
     }
 
-    /// The object header address of `objectPath` relative to the superblock (for tests).
+    /// The check of the object header at `address` (relative), cached.
+    private func summary(at address: UInt64) -> HDF5ObjectSummary {
+        if let cached = checkedHeaders[address] { return cached }
+        let summary = structure.checkObject(at: address)
+        checkedHeaders[address] = summary
+        return summary
+    }
+
+    /// The object header address of `objectPath` relative to the superblock (for tests; loads
+    /// the header, so only for files that passed the check).
     func objectHeaderAddress(_ objectPath: String) -> UInt64? {
         HDF5Library.withLock {
             var info = H5O_info_t()
@@ -316,33 +328,6 @@ extension HDF5File {
                 return nil
             }
             return UInt64(info.addr)
-        }
-    }
-
-    /// The type and check summary of the object at `objectPath`, whose parent groups passed the
-    /// check; results are cached by header address.
-    private func checkedHeader(_ objectPath: String, for requested: String, checking: Bool = true) throws(HDF5Error) -> CheckedObject {
-        var info = H5O_info_t()
-        guard H5Oget_info_by_name2(file.id, objectPath, &info, 0x0001 /* H5O_INFO_BASIC */, CHDF5_H5P_DEFAULT()) >= 0 else {
-            _ = HDF5Library.takeErrorStack("")
-            throw .notFound(file: path, path: requested)
-        }
-        guard checking else { return CheckedObject(type: info.type, summary: nil) }
-        let address = UInt64(info.addr)
-        let result: Result<HDF5ObjectSummary, HDF5FormatProblem>
-        if let cached = checkedHeaders[address] {
-            result = cached
-        } else {
-            do throws(HDF5FormatProblem) {
-                result = .success(try structure.checkObject(at: address))
-            } catch {
-                result = .failure(error)
-            }
-            checkedHeaders[address] = result
-        }
-        switch result {
-        case .success(let summary): return CheckedObject(type: info.type, summary: summary)
-        case .failure(let problem): throw problem.error(file: path, path: objectPath)
         }
     }
 }

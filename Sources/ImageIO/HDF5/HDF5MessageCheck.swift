@@ -1,9 +1,11 @@
-/// What ImageIO may safely ask libhdf5 about an object whose header passed the check.
+/// The result of checking one object header.
 struct HDF5ObjectSummary: Equatable {
-    /// The object has a symbol table or link info message (a group).
+    /// The object has a symbol table or link info message (libhdf5 then calls it a group).
     var isGroup = false
-    /// The object has a datatype message (a dataset or a committed datatype).
+    /// The object has a datatype and a dataspace message (libhdf5 then calls it a dataset).
     var isDataset = false
+    /// Why libhdf5 must not open the object, or `nil`.
+    var problem: HDF5FormatProblem?
     /// Why the object's attributes must not be read (a bad attribute message), or `nil`.
     var attributeProblem: HDF5FormatProblem?
 }
@@ -24,11 +26,29 @@ extension HDF5StructureCheck {
     }
 
     /// Checks the header at relative `address` and every message libhdf5 decodes when ImageIO
-    /// opens the object as a group or dataset; attribute messages are checked too but only
-    /// reported in ``HDF5ObjectSummary/attributeProblem``.
-    func checkObject(at address: UInt64) throws(HDF5FormatProblem) -> HDF5ObjectSummary {
-        let messages = try self.messages(at: address)
+    /// opens the object as a group or dataset (``HDF5ObjectSummary/problem``); attribute messages
+    /// are reported apart (``HDF5ObjectSummary/attributeProblem``). The kind comes from which
+    /// messages are present, as in libhdf5, even when a message is bad.
+    func checkObject(at address: UInt64) -> HDF5ObjectSummary {
+        let messages: [Message]
+        do throws(HDF5FormatProblem) {
+            messages = try self.messages(at: address)
+        } catch {
+            return HDF5ObjectSummary(problem: error)
+        }
         var summary = HDF5ObjectSummary()
+        let types = Set(messages.map(\.type))
+        summary.isGroup = types.contains(Kind.symbolTable) || types.contains(Kind.linkInfo)
+        summary.isDataset = !summary.isGroup && types.contains(Kind.datatype) && types.contains(Kind.dataspace)
+        do throws(HDF5FormatProblem) {
+            try checkMessages(messages, summary: &summary)
+        } catch {
+            summary.problem = error
+        }
+        return summary
+    }
+
+    private func checkMessages(_ messages: [Message], summary: inout HDF5ObjectSummary) throws(HDF5FormatProblem) {
         var datatype: CheckedType?
         var extent: [UInt64]?
         // Datatype and dataspace first: layout and fill value are checked against them.
@@ -38,7 +58,6 @@ extension HDF5StructureCheck {
             if message.type == Kind.datatype {
                 let type = try withContext("datatype message") { () throws(HDF5FormatProblem) in try checkDatatype(&body, use: .dataset) }
                 datatype = datatype ?? type
-                summary.isDataset = true
             } else {
                 let space = try withContext("dataspace message") { () throws(HDF5FormatProblem) in try checkDataspace(&body) }
                 extent = extent ?? (space.isNull ? [0] : space.dims)
@@ -76,13 +95,11 @@ extension HDF5StructureCheck {
                 _ = try body.u32("reference count")
             case Kind.linkInfo:
                 try checkLinkInfo(&body)
-                summary.isGroup = true
             case Kind.groupInfo:
                 try checkGroupInfo(&body)
             case Kind.symbolTable:
                 _ = try absolute(try body.uint(offsetSize, "symbol table B-tree address"), count: 8, "symbol table B-tree")
                 _ = try absolute(try body.uint(offsetSize, "symbol table heap address"), count: 8, "symbol table local heap")
-                summary.isGroup = true
             case Kind.link:
                 try withContext("link message") { () throws(HDF5FormatProblem) in try checkLink(&body) }
             case Kind.fillOld:
@@ -103,8 +120,6 @@ extension HDF5StructureCheck {
                 continue
             }
         }
-        if summary.isDataset, (datatype == nil || extent == nil) { throw .corrupt("a dataset without a datatype and dataspace") }
-        return summary
     }
 
     /// Message flags: no unknown bits, and no shared messages (their content lives elsewhere).
@@ -459,8 +474,19 @@ extension HDF5StructureCheck {
                 case 1: if flags & 0x02 != 0 { _ = try body.uint(lengthSize, "filtered chunk size"); _ = try body.u32("filter mask") }
                 case 2: break
                 case 3: guard try body.u8("fixed array page bits") > 0 else { throw .corrupt("fixed array page bits") }
-                case 4: try body.skip(5, "extensible array parameters")
-                case 5: try body.skip(6, "version-2 B-tree parameters")
+                case 4:
+                    // Maximum bits, index block elements, minimum pointers, minimum elements, page bits.
+                    let maxBits = try body.u8("extensible array maximum bits"), indexElements = try body.u8("index block elements")
+                    let pointers = try body.u8("minimum data block pointers"), elements = try body.u8("minimum data block elements")
+                    let pageBits = try body.u8("data block page bits")
+                    guard (1...64).contains(maxBits), indexElements > 0, pointers > 0, pointers & (pointers - 1) == 0,
+                        elements > 0, elements & (elements - 1) == 0, pageBits > 0, pageBits <= maxBits
+                    else { throw .corrupt("extensible array parameters \([maxBits, indexElements, pointers, elements, pageBits])") }
+                case 5:
+                    let nodeSize = try body.u32("B-tree node size"), split = try body.u8("split percent"), merge = try body.u8("merge percent")
+                    guard nodeSize >= 64, (1...100).contains(split), (1...100).contains(merge), merge < split else {
+                        throw .corrupt("version-2 B-tree parameters \(nodeSize) \(split) \(merge)")
+                    }
                 default: throw .corrupt("chunk index type \(index)")
                 }
                 _ = try body.uint(offsetSize, "chunk index address")

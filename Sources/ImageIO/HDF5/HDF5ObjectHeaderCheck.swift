@@ -16,6 +16,10 @@ final class HDF5StructureCheck {
     let offsetSize: Int
     let lengthSize: Int
     let superblockVersion: Int
+    /// The root group's object header address (relative).
+    let rootAddress: UInt64
+    /// The superblock extension's object header address (relative), if any.
+    let extensionAddress: UInt64?
 
     /// At most this many header chunks and messages per object (real files have a few).
     static let maximumChunks = 1024
@@ -49,12 +53,27 @@ final class HDF5StructureCheck {
             throw .unsupported("\(offsetSize)-byte addresses and \(lengthSize)-byte lengths")
         }
         if superblockVersion >= 2 {
+            // Signature, version, sizes, flags; base, extension, end-of-file and root addresses; checksum.
             let length = 12 + 4 * offsetSize + 4
             guard let bytes = source.read(at: location, count: length) else { throw .corrupt("superblock truncated") }
-            var cursor = HDF5Cursor(bytes, from: length - 4)
+            var cursor = HDF5Cursor(bytes, from: 12 + offsetSize)
+            let extensionAddress = try cursor.uint(offsetSize, "superblock extension address")
+            _ = try cursor.uint(offsetSize, "end of file address")
+            rootAddress = try cursor.uint(offsetSize, "root group address")
             guard try cursor.u32("superblock checksum") == hdf5Lookup3(bytes[0..<(length - 4)]) else {
                 throw .corrupt("superblock checksum mismatch")
             }
+            let undefined = offsetSize == 8 ? UInt64.max : (UInt64(1) << (8 * offsetSize)) - 1
+            self.extensionAddress = extensionAddress == undefined ? nil : extensionAddress
+        } else {
+            // 24 bytes of versions, sizes, B-tree K values and flags (28 in version 1), four
+            // addresses, then the root group's symbol table entry: link name offset, header address.
+            let fixed = superblockVersion == 0 ? 24 : 28
+            let length = fixed + 6 * offsetSize
+            guard let bytes = source.read(at: location, count: length) else { throw .corrupt("superblock truncated") }
+            var cursor = HDF5Cursor(bytes, from: fixed + 5 * offsetSize)
+            rootAddress = try cursor.uint(offsetSize, "root group address")
+            extensionAddress = nil
         }
     }
 
