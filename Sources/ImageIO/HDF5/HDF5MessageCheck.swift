@@ -98,8 +98,9 @@ extension HDF5StructureCheck {
             case Kind.groupInfo:
                 try checkGroupInfo(&body)
             case Kind.symbolTable:
-                _ = try absolute(try body.uint(offsetSize, "symbol table B-tree address"), count: 8, "symbol table B-tree")
-                _ = try absolute(try body.uint(offsetSize, "symbol table heap address"), count: 8, "symbol table local heap")
+                let btree = try body.uint(offsetSize, "symbol table B-tree address")
+                let heap = try body.uint(offsetSize, "symbol table heap address")
+                try withContext("symbol table") { () throws(HDF5FormatProblem) in try checkSymbolTable(btree: btree, heap: heap) }
             case Kind.link:
                 try withContext("link message") { () throws(HDF5FormatProblem) in try checkLink(&body) }
             case Kind.fillOld:
@@ -308,6 +309,84 @@ extension HDF5StructureCheck {
         _ = try body.uint(offsetSize, "link name index address")
         if !isUndefined(heap) { try withContext("dense link storage") { () throws(HDF5FormatProblem) in try checkDenseStorage(heap: heap) } }
         if flags & 0x02 != 0 { _ = try body.uint(offsetSize, "link creation order index address") }
+    }
+
+    /// At most this many B-tree and symbol nodes per group (a million members at the default K).
+    static let maximumSymbolTableNodes = 1 << 17
+
+    /// A symbol table group (the format of libver "earliest", h5py's default): a version-1 B-tree
+    /// whose leaves point to symbol nodes ("SNOD") whose entries name members by offset into a
+    /// local heap. libhdf5 walks all of it to count, list and find members; this checks every
+    /// node's signature, type, level, entry count and size against the file, that the tree has
+    /// no cycle, and that every key and name offset lies in the heap and is NUL-terminated there.
+    private func checkSymbolTable(btree: UInt64, heap: UInt64) throws(HDF5FormatProblem) {
+        // Local heap: "HEAP", version 0, 3 reserved, data size, free list offset, data address.
+        let heapHeaderSize = 8 + 2 * lengthSize + offsetSize
+        let heapStart = try absolute(heap, count: UInt64(heapHeaderSize), "local heap")
+        guard let heapHeader = source.read(at: heapStart, count: heapHeaderSize) else { throw .corrupt("local heap truncated") }
+        var cursor = HDF5Cursor(heapHeader)
+        guard cursor.peek(4).elementsEqual("HEAP".utf8) else { throw .corrupt("no local heap signature") }
+        try cursor.skip(4, "signature")
+        guard try cursor.u8("local heap version") == 0 else { throw .unsupported("local heap version") }
+        try cursor.skip(3, "reserved")
+        let dataSize = try cursor.uint(lengthSize, "local heap data size")
+        _ = try cursor.uint(lengthSize, "local heap free list offset")
+        let dataAddress = try cursor.uint(offsetSize, "local heap data address")
+        guard dataSize > 0, dataSize <= 1 << 28 else { throw .corrupt("local heap of \(dataSize) bytes") }
+        let dataStart = try absolute(dataAddress, count: dataSize, "local heap data")
+        guard let data = source.read(at: dataStart, count: Int(dataSize)) else { throw .corrupt("local heap data truncated") }
+        // Every name must end with a NUL inside the heap: offsets up to the last NUL are safe.
+        guard let lastNul = data.lastIndex(of: 0) else { throw .corrupt("local heap without a NUL-terminated name") }
+        func checkName(_ offset: UInt64, _ what: String) throws(HDF5FormatProblem) {
+            guard offset <= UInt64(lastNul) else { throw .corrupt("\(what) at heap offset \(offset) is not a NUL-terminated name in the \(dataSize)-byte heap") }
+        }
+
+        // B-tree nodes: "TREE", type 0, level, entries used, siblings, then keys and children
+        // interleaved; libhdf5 reads nodes of the full size for 2K entries.
+        let treeNodeSize = 8 + 2 * offsetSize + 2 * groupInternalK * offsetSize + (2 * groupInternalK + 1) * lengthSize
+        let entrySize = 2 * offsetSize + 24
+        let symbolNodeSize = 8 + 2 * groupLeafK * entrySize
+        var pending: [(address: UInt64, level: Int?)] = [(btree, nil)]
+        var visited: Set<UInt64> = []
+        while let (address, expectedLevel) = pending.popLast() {
+            guard visited.insert(address).inserted else { throw .corrupt("symbol table node \(address) reached twice") }
+            guard visited.count <= Self.maximumSymbolTableNodes else { throw .unsupported("more than \(Self.maximumSymbolTableNodes) symbol table nodes") }
+            if expectedLevel == -1 {
+                // A symbol node: "SNOD", version 1, reserved, symbol count, 2 × leaf K entries.
+                let start = try absolute(address, count: UInt64(symbolNodeSize), "symbol node")
+                guard let node = source.read(at: start, count: symbolNodeSize) else { throw .corrupt("symbol node truncated") }
+                var cursor = HDF5Cursor(node)
+                guard cursor.peek(4).elementsEqual("SNOD".utf8) else { throw .corrupt("no symbol node signature at \(address)") }
+                try cursor.skip(4, "signature")
+                guard try cursor.u8("symbol node version") == 1 else { throw .unsupported("symbol node version") }
+                try cursor.skip(1, "reserved")
+                let symbols = Int(try cursor.u16("symbol count"))
+                guard symbols <= 2 * groupLeafK else { throw .corrupt("\(symbols) symbols in a node for \(2 * groupLeafK)") }
+                for _ in 0..<symbols {
+                    try checkName(try cursor.uint(offsetSize, "link name offset"), "member name")
+                    _ = try cursor.uint(offsetSize, "object header address")
+                    guard try cursor.u32("cache type") <= 2 else { throw .corrupt("symbol table entry cache type") }
+                    try cursor.skip(20, "symbol table entry scratch pad")
+                }
+                continue
+            }
+            let start = try absolute(address, count: UInt64(treeNodeSize), "symbol table B-tree node")
+            guard let node = source.read(at: start, count: treeNodeSize) else { throw .corrupt("B-tree node truncated") }
+            var cursor = HDF5Cursor(node)
+            guard cursor.peek(4).elementsEqual("TREE".utf8) else { throw .corrupt("no B-tree node signature at \(address)") }
+            try cursor.skip(4, "signature")
+            guard try cursor.u8("B-tree node type") == 0 else { throw .corrupt("B-tree node of type 1 in a symbol table") }
+            let level = Int(try cursor.u8("B-tree node level"))
+            guard expectedLevel == nil || expectedLevel == level else { throw .corrupt("B-tree node at level \(level), expected \(expectedLevel ?? 0)") }
+            let entries = Int(try cursor.u16("B-tree entries"))
+            guard entries <= 2 * groupInternalK else { throw .corrupt("\(entries) entries in a B-tree node for \(2 * groupInternalK)") }
+            try cursor.skip(2 * offsetSize, "B-tree siblings")
+            for _ in 0..<entries {
+                try checkName(try cursor.uint(lengthSize, "B-tree key"), "B-tree key")
+                pending.append((try cursor.uint(offsetSize, "B-tree child"), level == 0 ? -1 : level - 1))
+            }
+            try checkName(try cursor.uint(lengthSize, "B-tree key"), "B-tree key")
+        }
     }
 
     /// Dense link and attribute storage: messages kept in a fractal heap, indexed by version-2

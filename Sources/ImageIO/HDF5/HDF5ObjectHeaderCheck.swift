@@ -20,6 +20,10 @@ final class HDF5StructureCheck {
     let rootAddress: UInt64
     /// The superblock extension's object header address (relative), if any.
     let extensionAddress: UInt64?
+    /// Symbol table B-tree K values ("group internal node K", "group leaf node K"): they fix
+    /// the size of symbol table B-tree nodes and symbol nodes.
+    private(set) var groupInternalK = 16
+    private(set) var groupLeafK = 4
 
     /// At most this many header chunks and messages per object (real files have a few).
     static let maximumChunks = 1024
@@ -71,10 +75,25 @@ final class HDF5StructureCheck {
             let fixed = superblockVersion == 0 ? 24 : 28
             let length = fixed + 6 * offsetSize
             guard let bytes = source.read(at: location, count: length) else { throw .corrupt("superblock truncated") }
-            var cursor = HDF5Cursor(bytes, from: fixed + 5 * offsetSize)
+            var cursor = HDF5Cursor(bytes, from: 16)
+            groupLeafK = Int(try cursor.u16("group leaf node K"))
+            groupInternalK = Int(try cursor.u16("group internal node K"))
+            cursor = HDF5Cursor(bytes, from: fixed + 5 * offsetSize)
             rootAddress = try cursor.uint(offsetSize, "root group address")
             extensionAddress = nil
         }
+        if let extensionAddress {
+            // A B-tree K message (0x13) in the extension overrides the defaults.
+            for message in try withContext("superblock extension", { () throws(HDF5FormatProblem) in try messages(at: extensionAddress) })
+            where message.type == 0x13 {
+                var body = message.body
+                guard try body.u8("B-tree K version") == 0 else { throw .unsupported("B-tree K message version") }
+                _ = try body.u16("indexed storage internal node K")
+                groupInternalK = Int(try body.u16("group internal node K"))
+                groupLeafK = Int(try body.u16("group leaf node K"))
+            }
+        }
+        guard groupLeafK > 0, groupInternalK > 0 else { throw .corrupt("symbol table K values \(groupInternalK), \(groupLeafK)") }
     }
 
     /// Whether `address` is HDF5's "undefined address" (all bits set).
