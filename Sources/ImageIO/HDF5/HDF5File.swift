@@ -81,13 +81,21 @@ public final class HDF5File: @unchecked Sendable {
             else {
                 return .failure(.cannotOpen(file: name, reason: HDF5Library.takeErrorStack("cannot set up the core driver")))
             }
-            guard let object = HDF5Object(H5Fopen(name, CHDF5_H5F_ACC_RDONLY(), access.id)) else {
+            // A name of its own for libhdf5: the core driver treats two open images of the same
+            // name as one file (the second H5Fopen returned the first image's contents), and
+            // refuses a name that exists on disk. `path` keeps `name` for errors.
+            HDF5File.imageCount += 1
+            let internalName = "/nonexistent-imjoy-hdf5-image/\(getpid())-\(HDF5File.imageCount)/" + name.replacingOccurrences(of: "/", with: "_")
+            guard let object = HDF5Object(H5Fopen(internalName, CHDF5_H5F_ACC_RDONLY(), access.id)) else {
                 return .failure(.cannotOpen(file: name, reason: HDF5Library.takeErrorStack("H5Fopen failed")))
             }
             return .success((object, structure))
         }
         (file, structure) = try result.get()
     }
+
+    /// Images opened so far (their libhdf5 names must differ); guarded by the HDF5 lock.
+    nonisolated(unsafe) private static var imageCount = 0
 
     // MARK: - Structure
 

@@ -268,7 +268,12 @@ extension HDF5StructureCheck {
         }
         func padded(_ n: Int) -> Int { version == 1 ? (n + 7) / 8 * 8 : n }
         let name = try body.sub(padded(nameSize), "attribute name")
-        guard nameSize >= 1, name.peek(nameSize).last == 0 else { throw .corrupt("attribute name not NUL-terminated") }
+        // libhdf5 fails the decode unless strlen(name) + 1 == name size, and a failed decode while
+        // H5Aiterate builds its table crashes libhdf5 1.10.8 (H5A__attr_release_table closes a
+        // half-built entry): so every attribute message must decode, not merely stay in bounds.
+        guard nameSize >= 2, name.peek(nameSize).firstIndex(of: 0) == name.position + nameSize - 1 else {
+            throw .corrupt("attribute name not a NUL-terminated string of \(nameSize - 1) bytes")
+        }
         var typeBytes = try body.sub(padded(typeSize), "attribute datatype")
         let typeStart = typeBytes.position
         let type = try withContext("attribute datatype") { () throws(HDF5FormatProblem) in try checkDatatype(&typeBytes, use: .attribute) }
@@ -457,6 +462,7 @@ extension HDF5StructureCheck {
         case 0: _ = try body.uint(offsetSize, "hard link address")
         case 1, 64:
             let length = Int(try body.u16("link value length"))
+            guard length > 0 else { throw .corrupt("empty link value") }
             var value = try body.sub(length, "link value")
             if linkType == 64 {
                 // Version/flags byte, then a NUL-terminated file name and object path.
