@@ -17,6 +17,9 @@ public final class HDF5File: @unchecked Sendable {
     let structure: HDF5StructureCheck
     /// Object header checks by address (relative to the superblock); touched only inside the lock.
     private var checkedHeaders: [UInt64: HDF5ObjectSummary] = [:]
+    /// Paths resolved by `checkedObject` (each link looked up once, however deep the walk and
+    /// however many soft links lead there); touched only inside the lock.
+    private var resolvedPaths: [String: HDF5ObjectSummary] = [:]
 
     /// The kind of object at a path.
     public enum ObjectKind: Sendable, Equatable {
@@ -33,7 +36,8 @@ public final class HDF5File: @unchecked Sendable {
 
     /// Opens `url` read-only.
     ///
-    /// - Throws: ``HDF5Error/cannotOpen(file:reason:)`` for missing, empty, truncated or non-HDF5 files.
+    /// - Throws: ``HDF5Error/cannotOpen(file:reason:)`` for missing, empty, truncated or non-HDF5
+    ///   files, and when the superblock or the root group's header fails ``HDF5StructureCheck``.
     public init(contentsOf url: URL) throws(HDF5Error) {
         path = url.path
         let filePath = path
@@ -100,8 +104,10 @@ public final class HDF5File: @unchecked Sendable {
     // MARK: - Structure
 
     /// The kind of object at `objectPath`, or `nil` if there is none.
-    /// The kind comes from the object's header without decoding it, so a damaged dataset is
-    /// still a dataset (reading it gives the error); `nil` also when a group on the path is damaged.
+    ///
+    /// The kind comes from which messages ``HDF5StructureCheck`` found in the object's header, so
+    /// a dataset with a damaged message is still a dataset (reading it gives the error); `nil`
+    /// when the header itself cannot be parsed or a group on the path is damaged.
     public func kind(at objectPath: String) -> ObjectKind? {
         HDF5Library.withLock {
             guard let summary = try? checkedObject(objectPath) else { return nil }
@@ -237,8 +243,9 @@ public final class HDF5File: @unchecked Sendable {
     ///   the file's global heap, which libhdf5 1.10 reads without bounds checks (a corrupted heap
     ///   can crash it, see Fuzz/README.md); pass `false` for untrusted files.
     /// - Throws: ``HDF5Error/unsupported(file:path:reason:)`` or ``HDF5Error/readFailed(file:path:reason:)``
-    ///   when an attribute message fails ``HDF5StructureCheck`` (including attributes in dense
-    ///   storage, which it does not validate), ``HDF5Error/notFound(file:path:)`` for no object.
+    ///   when the object's header or one of its attribute messages fails ``HDF5StructureCheck``
+    ///   (dense attribute storage only in a checksummed fractal heap), ``HDF5Error/notFound(file:path:)``
+    ///   for no object.
     public func attributes(of objectPath: String = "/", variableLengthStrings: Bool = true) throws(HDF5Error) -> [(name: String, value: HDF5AttributeValue)] {
         let filePath = path, id = file.id
         return try HDF5Library.withLock { () throws(HDF5Error) -> [(name: String, value: HDF5AttributeValue)] in
@@ -288,6 +295,10 @@ extension HDF5File {
             if let problem = current.problem { throw problem.error(file: path, path: parent) }
             guard current.isGroup else { throw .notFound(file: path, path: objectPath) }
             prefix += "/" + component
+            if let resolved = resolvedPaths[prefix] {
+                current = resolved
+                continue
+            }
             guard H5Lexists(file.id, prefix, CHDF5_H5P_DEFAULT()) > 0 else {
                 _ = HDF5Library.takeErrorStack("")
                 throw .notFound(file: path, path: objectPath)
@@ -314,6 +325,7 @@ extension HDF5File {
             default:
                 throw .unsupported(file: path, path: objectPath, reason: "user-defined link \(prefix)")
             }
+            if resolvedPaths.count < 1 << 16 { resolvedPaths[prefix] = current }
         }
         return current
     }
