@@ -192,6 +192,34 @@ struct HDF5StructureCheckTests {
         #expect(try file.attributes(of: "/item/raw").count == 4)
     }
 
+    @Test("link cycles end, external links are refused, both with typed errors")
+    func linkCyclesAndExternalLinks() throws {
+        guard PythonCheck.isAvailable else { return }
+        let directory = try Fixtures.temporaryDirectory("h5-check")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("links.h5")
+        let script = #"""
+            import sys, h5py, numpy as np
+            with h5py.File(sys.argv[1], "w") as f:
+                f.create_dataset("g/data", data=np.arange(4))
+                f["g/self"] = f["g"]                      # a hard link cycle
+                f["loop"] = h5py.SoftLink("/loop/x")      # a soft link through itself
+                f["ext"] = h5py.ExternalLink("other.h5", "/data")
+            """#
+        let output = try PythonCheck.run(["-c", script, url.path])
+        guard output.status == 0 else { throw CheckFailure("h5py failed: \(output.stderr)") }
+        let file = try HDF5File(contentsOf: url)
+        let paths = try file.datasetPaths()
+        #expect(paths.first == "/g/data")
+        #expect(paths.allSatisfy { $0.hasPrefix("/g/") && $0.hasSuffix("/data") })  // /g/self/data, … up to the depth limit
+        let loop = #expect(throws: HDF5Error.self) { try file.readDataset("/loop") }
+        guard case .unsupported(_, _, let reason) = loop else { Issue.record("\(String(describing: loop))"); return }
+        #expect(reason.contains("nested soft links"))
+        #expect(throws: HDF5Error.unsupported(file: url.path, path: "/ext", reason: "external link /ext (the linked file is not checked)")) {
+            try file.readDataset("/ext")
+        }
+    }
+
     // MARK: - Damaged headers give typed errors
 
     @Test("every byte of the datatype, dataspace, layout, filter and attribute messages damaged: typed errors only")
