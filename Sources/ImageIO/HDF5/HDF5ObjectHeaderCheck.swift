@@ -28,6 +28,8 @@ final class HDF5StructureCheck {
     /// At most this many header chunks and messages per object (real files have a few).
     static let maximumChunks = 1024
     static let maximumMessages = 1 << 16
+    /// At most this many bytes of header chunks per object (bounds the work a forged header causes).
+    static let maximumHeaderBytes: UInt64 = 64 << 20
 
     /// Reads the superblock.
     init(source: HDF5ByteSource) throws(HDF5FormatProblem) {
@@ -129,6 +131,7 @@ final class HDF5StructureCheck {
         var result: [Message] = []
         var pending: [(address: UInt64, length: UInt64)] = []
         var visited: Set<UInt64> = [address]
+        var headerBytes: UInt64 = 0
         let version: Int
         var creationOrder = false
 
@@ -143,6 +146,8 @@ final class HDF5StructureCheck {
                 guard visited.insert(chunk).inserted else { throw .corrupt("cyclic object header continuation to \(chunk)") }
                 guard visited.count <= Self.maximumChunks else { throw .unsupported("more than \(Self.maximumChunks) object header chunks") }
                 _ = try absolute(chunk, count: length, "object header continuation chunk")
+                headerBytes += length
+                guard headerBytes <= Self.maximumHeaderBytes else { throw .unsupported("object header chunks of more than \(Self.maximumHeaderBytes) bytes") }
                 pending.append((chunk, length))
             }
         }
