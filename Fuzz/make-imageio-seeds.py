@@ -56,6 +56,12 @@ for name, kwargs in h5s.items():
         d.attrs["scale"] = np.array([0.5, 1.0])
         d.attrs["n"] = 3
         f.attrs["title"] = np.bytes_(b"fixed string")
-with h5py.File(os.path.join(h5_dir, "latest.h5"), "w", libver="latest") as f:
-    f.create_dataset("x", data=arr((3, 4), np.int64), chunks=(1, 4), compression="gzip")
+# libver="latest" of a recent h5py (HDF5 2.x) writes layout messages libhdf5 1.10 cannot read;
+# v110 gives version-2 object headers, a version-3 superblock and dense attribute storage.
+with h5py.File(os.path.join(h5_dir, "latest.h5"), "w", libver=("v110", "v110")) as f:
+    d = f.create_dataset("x", data=arr((3, 4), np.int64), chunks=(1, 4), compression="gzip")
+    d.attrs["n"] = 1
+    f.create_dataset("g/y", data=arr((5,), np.float32))
+    for i in range(10):
+        d.attrs["a%d" % i] = i
 print("seeds:", len(os.listdir(tiff_dir)), "tiff,", len(os.listdir(h5_dir)), "hdf5")

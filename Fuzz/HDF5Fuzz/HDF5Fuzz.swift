@@ -17,16 +17,29 @@ func fuzzHDF5(_ bytes: UnsafeRawBufferPointer) {
     if open != 0 { fatalError("\(open) HDF5 objects still open after an input") }
 }
 
+/// FUZZ_VERBOSE=1 prints every result (for replaying a file by hand).
+private let verbose = ProcessInfo.processInfo.environment["FUZZ_VERBOSE"] != nil
+
 private func readAll(_ bytes: UnsafeRawBufferPointer) {
     let opened = Result { try HDF5File(image: bytes, name: "fuzz-input.h5") }
-    if ProcessInfo.processInfo.environment["FUZZ_VERBOSE"] != nil { print(opened) }
+    if verbose { print(opened) }
     guard case .success(let file) = opened else { return }
-    _ = try? file.attributes(of: "/", variableLengthStrings: readsVariableLengthStrings)
-    for path in (try? file.datasetPaths(maximumObjectCount: 256)) ?? [] {
-        if let array = try? file.readDataset(path, limit: 4 << 20, maximumChunkCount: 4096) {
-            _ = array.withUnsafeBytes { $0.reduce(0) { $0 &+ $1 } }
-        }
-        _ = try? file.attributes(of: path, variableLengthStrings: readsVariableLengthStrings)
+    report("attributes of /", Result { try file.attributes(of: "/", variableLengthStrings: readsVariableLengthStrings) })
+    let paths = Result { try file.datasetPaths(maximumObjectCount: 256) }
+    report("datasets", paths)
+    for path in (try? paths.get()) ?? [] {
+        let array = Result { try file.readDataset(path, limit: 4 << 20, maximumChunkCount: 4096) }
+        if case .success(let array) = array { _ = array.withUnsafeBytes { $0.reduce(0) { $0 &+ $1 } } }
+        report(path, array.map { "\($0.dtype) \($0.shape)" })
+        report("attributes of \(path)", Result { try file.attributes(of: path, variableLengthStrings: readsVariableLengthStrings) })
+    }
+}
+
+private func report<T>(_ what: String, _ result: Result<T, some Error>) {
+    guard verbose else { return }
+    switch result {
+    case .success(let value): print("  \(what): \(value)")
+    case .failure(let error): print("  \(what): ERROR \(error)")
     }
 }
 
