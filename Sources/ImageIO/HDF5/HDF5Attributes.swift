@@ -112,6 +112,8 @@ enum HDF5Attributes {
         let memory = H5Tcopy(CHDF5_H5T_C_S1())
         defer { H5Tclose(memory) }
         H5Tset_size(memory, size)
+        // NULLPAD: C_S1 is NULLTERM, which keeps only size - 1 characters of a full-length value.
+        H5Tset_strpad(memory, H5T_STR_NULLPAD)
         var buffer = [UInt8](repeating: 0, count: size * count)
         guard H5Aread(attribute, memory, &buffer) >= 0 else { return nil }
         return (0..<count).map { i in

@@ -157,6 +157,7 @@ struct HDF5StructureCheckTests {
         let attributes = Dictionary(uniqueKeysWithValues: try file.attributes(of: "/gz").map { ($0.name, $0.value) })
         #expect(attributes.count == 20)  // 8 + 12 extra: dense storage with v108/v110
         #expect(attributes["unit"] == .string("um"))
+        #expect(attributes["fixed"] == .string("abc"), "a fixed-length (NULLPAD) string keeps its last byte")
         #expect(attributes["scale"] == .numbers([0.5, 1.0]))
         #expect(attributes["extra11"] == .integer(11))
         let root = try file.attributes(of: "/")
