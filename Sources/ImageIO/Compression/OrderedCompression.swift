@@ -17,8 +17,8 @@ import Foundation
 ///
 /// - Parameters:
 ///   - count: the number of blocks.
-///   - compressors: one per worker (all of the same compression); one or none compresses on the
-///     calling thread.
+///   - compressors: one per worker (all of the same compression). With one worker, the calling
+///     thread still writes block k while the worker compresses the next ones.
 ///   - maxBlockBytes: the size of the largest input block.
 ///   - block: the input bytes of block `index`; called on worker threads, so it must only read.
 ///   - consume: called in order with each block index and its compressed bytes (valid only during
@@ -32,13 +32,12 @@ func compressInOrder<E: Error>(
     guard count > 0, let first = compressors.first else { return }
     let bound = max(first.bound(forInputBytes: maxBlockBytes), 1)
     let workers = min(compressors.count, count)
-    if workers == 1 {
+    // One block: nothing to overlap with, so no threads.
+    if count == 1 {
         let output = UnsafeMutableRawBufferPointer.allocate(byteCount: bound, alignment: 64)
         defer { output.deallocate() }
-        for index in 0..<count {
-            let size = first.compress(block(index), into: output)
-            try consume(index, size.map { UnsafeRawBufferPointer(rebasing: output[..<$0]) })
-        }
+        let size = first.compress(block(0), into: output)
+        try consume(0, size.map { UnsafeRawBufferPointer(rebasing: output[..<$0]) })
         return
     }
     // Enough slots that every worker can be compressing while the caller writes a few blocks

@@ -51,6 +51,18 @@ struct OrderedCompressionTests {
         }
     }
 
+    @Test("a single block is compressed on the calling thread")
+    func singleBlock() throws {
+        let blocks = Self.makeBlocks(1)
+        let expected = blocks[0].withUnsafeBytes { BlockCompressor(.deflate(level: 6)).compress($0) }
+        var received: [(Int, [UInt8]?)] = []
+        try Self.run(blocks, compressors: [BlockCompressor(.deflate(level: 6)), BlockCompressor(.deflate(level: 6))]) { (index, bytes) throws(Stop) in
+            received.append((index, bytes.map { Array($0) }))
+        }
+        #expect(received.map(\.0) == [0])
+        #expect(received.first?.1 == expected)
+    }
+
     @Test("an error from the consumer stops the workers and is rethrown", arguments: [1, 2, 4])
     func consumerError(workers: Int) {
         let blocks = Self.makeBlocks(2000)
