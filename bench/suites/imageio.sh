@@ -23,9 +23,13 @@ cc -O2 -o "$BENCH_TMP/imageio_ref" bench/reference/imageio_ref.c \
 # The three tools take turns figure by figure (write, then read of the same file), so each ratio
 # compares runs made within a minute of each other: on this shared VM the load can change several
 # fold between the start and the end of a 15-minute suite. imjoy-bench (first) writes data.raw.
-for figures in tiff_write_none,tiff_read_none \
-    tiff_write_deflate6,tiff_write_deflate6_1t,tiff_read_deflate6 \
-    h5_write_contig,h5_read_contig h5_write_gzip4,h5_read_gzip4 codec_deflate6_1t,codec_deflate6_2t; do
+# BENCH_IMAGEIO_GROUPS (space-separated groups of comma-separated figures) runs only those groups;
+# rows whose figures were not run print "-". E.g. the TIFF deflate write beside the codec ceiling:
+# BENCH_IMAGEIO_GROUPS="tiff_write_deflate6,tiff_write_deflate6_1t,codec_deflate6_1t,codec_deflate6_2t"
+groups=${BENCH_IMAGEIO_GROUPS:-"tiff_write_none,tiff_read_none
+  tiff_write_deflate6,tiff_write_deflate6_1t,tiff_read_deflate6
+  h5_write_contig,h5_read_contig h5_write_gzip4,h5_read_gzip4 codec_deflate6_1t,codec_deflate6_2t"}
+for figures in $groups; do
   export BENCH_IMAGEIO_ONLY=$figures
   "$BENCH_BIN/imjoy-bench" imageio "$dir" "$pages" >> "$BENCH_TMP/imageio.ours"
   rm -f "$dir"/ours-*

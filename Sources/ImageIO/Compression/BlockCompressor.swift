@@ -25,24 +25,43 @@ final class BlockCompressor {
         if let zstdContext { ZSTD_freeCCtx(zstdContext) }
     }
 
-    /// The compressed form of `input` (a new array sized to fit).
-    func compress(_ input: UnsafeRawBufferPointer) -> [UInt8] {
+    /// The output room ``compress(_:into:)`` needs for `inputBytes` bytes of input.
+    func bound(forInputBytes inputBytes: Int) -> Int {
         switch compression {
         case .deflate:
-            guard let deflater else { return [] }
-            let bound = libdeflate_zlib_compress_bound(deflater, input.count)
-            return [UInt8](unsafeUninitializedCapacity: bound) { buffer, count in
-                count = libdeflate_zlib_compress(deflater, input.baseAddress, input.count, buffer.baseAddress, bound)
-            }
+            guard let deflater else { return inputBytes }
+            return libdeflate_zlib_compress_bound(deflater, inputBytes)
+        case .zstd: return ZSTD_compressBound(inputBytes)
+        case .none, .lzw: return inputBytes
+        }
+    }
+
+    /// Compresses `input` into `output`, which needs ``bound(forInputBytes:)`` bytes; returns the
+    /// compressed size, or `nil` when compression failed.
+    func compress(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> Int? {
+        switch compression {
+        case .deflate:
+            guard let deflater else { return nil }
+            let written = libdeflate_zlib_compress(deflater, input.baseAddress, input.count, output.baseAddress, output.count)
+            return written == 0 ? nil : written
         case .zstd(let level):
-            guard let zstdContext else { return [] }
-            let bound = ZSTD_compressBound(input.count)
-            return [UInt8](unsafeUninitializedCapacity: bound) { buffer, count in
-                let written = ZSTD_compressCCtx(zstdContext, buffer.baseAddress, bound, input.baseAddress, input.count, Int32(level))
-                count = ZSTD_isError(written) != 0 ? 0 : written
-            }
+            guard let zstdContext else { return nil }
+            let written = ZSTD_compressCCtx(zstdContext, output.baseAddress, output.count, input.baseAddress, input.count, Int32(level))
+            return ZSTD_isError(written) != 0 ? nil : written
         case .none, .lzw:
-            return Array(input)
+            guard input.count <= output.count else { return nil }
+            if let source = input.baseAddress, let destination = output.baseAddress {
+                destination.copyMemory(from: source, byteCount: input.count)
+            }
+            return input.count
+        }
+    }
+
+    /// The compressed form of `input` (a new array sized to fit); empty when compression failed.
+    func compress(_ input: UnsafeRawBufferPointer) -> [UInt8] {
+        let bound = bound(forInputBytes: input.count)
+        return [UInt8](unsafeUninitializedCapacity: bound) { buffer, count in
+            count = compress(input, into: UnsafeMutableRawBufferPointer(buffer)) ?? 0
         }
     }
 }

@@ -7,7 +7,8 @@ import ImJoySchema
 ///
 /// The last two dimensions are a page's height and width; all leading dimensions are flattened into
 /// pages (C order). Deflate and zstd strips are compressed in parallel on Dispatch workers
-/// (libdeflate / libzstd directly) and written in order with `TIFFWriteRawStrip`; LZW uses
+/// (libdeflate / libzstd directly), one continuous stream of strips across pages, and written in
+/// order with `TIFFWriteRawStrip` as they come; LZW uses
 /// libtiff's own encoder serially. Files go to a temporary sibling and are renamed into place.
 public enum TIFFWriter {
     /// What the first page's ImageDescription holds.
@@ -80,23 +81,10 @@ public enum TIFFWriter {
         let layout = PageWriter(array: array, width: width, height: height, options: options, file: file)
         do {
             if layout.compressesInParallel {
-                // Pipeline: the workers compress page k + 1 while this thread writes page k.
-                var pending = layout.compressPage(0)
-                for page in 0..<pageCount {
-                    let upcoming = ResultBox<[[UInt8]]>()
-                    let group = DispatchGroup()
-                    if page + 1 < pageCount {
-                        let writer = UncheckedSendable(value: layout)
-                        DispatchQueue.global().async(group: group) { upcoming.value = writer.value.compressPage(page + 1) }
-                    }
-                    defer { group.wait() }
-                    try layout.writePage(page, handle: handle, description: page == 0 ? descriptionText : nil, encoded: pending)
-                    group.wait()
-                    pending = upcoming.value ?? []
-                }
+                try layout.writeCompressedPages(handle: handle, description: descriptionText)
             } else {
                 for page in 0..<pageCount {
-                    try layout.writePage(page, handle: handle, description: page == 0 ? descriptionText : nil, encoded: nil)
+                    try layout.writePage(page, handle: handle, description: page == 0 ? descriptionText : nil)
                 }
             }
         } catch {
@@ -190,6 +178,9 @@ private struct PageWriter {
 
     private var stripCount: Int { (height + rowsPerStrip - 1) / rowsPerStrip }
 
+    /// The number of pages (all leading dimensions).
+    private var pageCount: Int { array.shape.dropLast(2).reduce(1, *) }
+
     /// The bytes of strip `strip` of page `page` in the array.
     private func stripRange(page: Int, strip: Int) -> (UnsafeRawPointer, Int) {
         let first = strip * rowsPerStrip
@@ -197,14 +188,29 @@ private struct PageWriter {
         return (start, min(rowsPerStrip, height - first) * rowBytes)
     }
 
-    /// The compressed strips of `page`, made on the worker compressors.
-    func compressPage(_ page: Int) -> [[UInt8]] {
-        compressStrips(count: stripCount) { stripRange(page: page, strip: $0) }
+    /// Writes every page, its strips compressed on the worker compressors while earlier strips are
+    /// written (see ``compressInOrder(count:compressors:maxBlockBytes:block:consume:)``).
+    func writeCompressedPages(handle: TIFFHandle, description: String?) throws(TIFFError) {
+        let tiff = handle.tiff
+        let strips = stripCount, pages = pageCount
+        try compressInOrder(count: pages * strips, compressors: compressors, maxBlockBytes: rowsPerStrip * rowBytes,
+                            block: { index in
+                                let (start, size) = stripRange(page: index / strips, strip: index % strips)
+                                return UnsafeRawBufferPointer(start: start, count: size)
+                            }) { (index, bytes) throws(TIFFError) in
+            let page = index / strips, strip = index % strips
+            if strip == 0 { try setTags(page, handle: handle, description: page == 0 ? description : nil) }
+            guard let bytes else { throw .writeFailed(file: file, reason: "compressing strip \(strip) of page \(page) failed") }
+            let written = TIFFWriteRawStrip(tiff, UInt32(strip), UnsafeMutableRawPointer(mutating: bytes.baseAddress), tmsize_t(bytes.count))
+            guard written == bytes.count else {
+                throw .writeFailed(file: file, reason: handle.takeError("strip \(strip) of page \(page)"))
+            }
+            if strip == strips - 1 { try writeDirectory(page, handle: handle) }
+        }
     }
 
-    /// Writes the tags and strips of `page`; `encoded` holds its compressed strips when
-    /// ``compressesInParallel``.
-    func writePage(_ page: Int, handle: TIFFHandle, description: String?, encoded: [[UInt8]]?) throws(TIFFError) {
+    /// Sets the tags of `page` (before its strips).
+    private func setTags(_ page: Int, handle: TIFFHandle, description: String?) throws(TIFFError) {
         let tiff = handle.tiff
         var ok = true
         ok = ok && CTIFF_TIFFSetField_uint32(tiff, UInt32(TIFFTAG_IMAGEWIDTH), UInt32(width)) == 1
@@ -222,7 +228,19 @@ private struct PageWriter {
             for (tag, text) in options.privateASCIITags { ok = ok && CTIFF_setPrivateASCII(tiff, tag, text) == 1 }
         }
         guard ok else { throw .writeFailed(file: file, reason: handle.takeError("cannot set the tags of page \(page)")) }
+    }
 
+    /// Ends `page` (after its strips).
+    private func writeDirectory(_ page: Int, handle: TIFFHandle) throws(TIFFError) {
+        guard TIFFWriteDirectory(handle.tiff) == 1 else {
+            throw .writeFailed(file: file, reason: handle.takeError("cannot write the directory of page \(page)"))
+        }
+    }
+
+    /// Writes the tags and strips of `page` when libtiff stores the strips (none, LZW).
+    func writePage(_ page: Int, handle: TIFFHandle, description: String?) throws(TIFFError) {
+        let tiff = handle.tiff
+        try setTags(page, handle: handle, description: description)
         func stripRange(_ strip: Int) -> (UnsafeRawPointer, Int) { self.stripRange(page: page, strip: strip) }
 
         switch options.compression {
@@ -242,38 +260,8 @@ private struct PageWriter {
                 }
             }
         case .deflate, .zstd:
-            let encoded = encoded ?? compressPage(page)
-            guard encoded.count == stripCount else { throw .writeFailed(file: file, reason: "page \(page) was not compressed") }
-            for (strip, bytes) in encoded.enumerated() {
-                guard !bytes.isEmpty else { throw .writeFailed(file: file, reason: "compressing strip \(strip) of page \(page) failed") }
-                let written = bytes.withUnsafeBytes { raw in
-                    TIFFWriteRawStrip(tiff, UInt32(strip), UnsafeMutableRawPointer(mutating: raw.baseAddress), tmsize_t(raw.count))
-                }
-                guard written == bytes.count else {
-                    throw .writeFailed(file: file, reason: handle.takeError("strip \(strip) of page \(page)"))
-                }
-            }
+            preconditionFailure("deflate and zstd pages are written by writeCompressedPages")
         }
-        guard TIFFWriteDirectory(tiff) == 1 else {
-            throw .writeFailed(file: file, reason: handle.takeError("cannot write the directory of page \(page)"))
-        }
-    }
-
-    /// Compresses `count` strips on the worker compressors, striding strips across workers.
-    private func compressStrips(count: Int, range: (Int) -> (UnsafeRawPointer, Int)) -> [[UInt8]] {
-        let results = UnsafeMutableBufferPointer<[UInt8]>.allocate(capacity: count)
-        results.initialize(repeating: [])
-        defer { results.deallocate() }
-        let workers = min(compressors.count, count)
-        runWorkers(workers) { worker in
-            let compressor = compressors[worker]
-            for strip in stride(from: worker, to: count, by: workers) {
-                let (start, size) = range(strip)
-                results[strip] = compressor.compress(UnsafeRawBufferPointer(start: start, count: size))
-            }
-        }
-        let output = Array(results)
-        _ = results.deinitialize()
-        return output
+        try writeDirectory(page, handle: handle)
     }
 }

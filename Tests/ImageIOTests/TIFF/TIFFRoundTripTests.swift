@@ -120,4 +120,27 @@ struct TIFFRoundTripTests {
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory.path)
         #expect(leftovers.isEmpty, "temporary sibling removed: \(leftovers)")
     }
+
+    @Test("the same bytes for any number of compression workers", arguments: [Compression.deflate(level: 6), .zstd(level: 5)])
+    func sameBytesForAnyThreadCount(compression: Compression) throws {
+        let directory = try Fixtures.temporaryDirectory("tiff-rt")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // 5 pages × 40 one-row strips: 200 strips, more than the in-flight ring holds, with a
+        // description and private tag on the first page only.
+        let array = try makeTestArray(shape: [5, 40, 33], dtype: .uint16, seed: 3)
+        var files: [Data] = []
+        for threads in [1, 2, 3, 8] {
+            let url = directory.appendingPathComponent("t\(threads).tif")
+            var options = TIFFWriter.Options(compression: compression, description: .text("stack"))
+            options.rowsPerStrip = 1
+            options.threads = threads
+            options.privateASCIITags = [(tag: 65432, text: "provenance")]
+            try TIFFWriter.write(array, to: url, options: options)
+            #expect(try TIFFReader.read(contentsOf: url).array == array, "\(threads) threads")
+            files.append(try Data(contentsOf: url))
+        }
+        for (index, file) in files.enumerated().dropFirst() {
+            #expect(file == files[0], "file written with \([1, 2, 3, 8][index]) threads differs from 1 thread")
+        }
+    }
 }
