@@ -26,3 +26,8 @@ PY
 bench_value() {
   awk -F'\t' -v n="$2" '$1 == n { print $2 }' "$1" | tail -n 1
 }
+
+# bench_median FILE NAME — the median of every value recorded for NAME in FILE (repeated runs).
+bench_median() {
+  awk -F'\t' -v n="$2" '$1 == n { print $2 }' "$1" | sort -g | awk '{ v[NR] = $1 } END { if (NR) print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}

@@ -26,6 +26,9 @@ public final class DiskCache: ResultCache, @unchecked Sendable {
     private let hashes: FileHashes
     /// Per op: the code identity (plugin file content + tag, or built-in name + runner version).
     private let codeIdentity: [String: String]
+    /// Per op: the text of its data expression in keys (made once: `\(expression)` goes through
+    /// reflection, which cost more than the rest of a key).
+    private let expressionText: [String: String]
     private let lock = NSLock()
     private var counters = (hits: 0, misses: 0, stores: 0)
     /// Components of keys looked up and missed, until their result is stored.
@@ -52,6 +55,7 @@ public final class DiskCache: ResultCache, @unchecked Sendable {
             }
         }
         codeIdentity = identity
+        expressionText = Dictionary(plan.ops.map { ($0.id, "expression \($0.data)") }, uniquingKeysWith: { first, _ in first })
     }
 
     /// Hits, misses and stores so far.
@@ -98,7 +102,7 @@ public final class DiskCache: ResultCache, @unchecked Sendable {
         let inputs: String
         if !op.sourceOps.isEmpty, op.sourceOps.allSatisfy({ sourceKeys[$0] != nil }) {
             // The data is made of cached results: their keys identify it (no rehashing arrays).
-            var parts = ["expression \(op.data)"]
+            var parts = [expressionText[op.id] ?? "expression \(op.data)"]
             for source in op.sourceOps.sorted() { parts.append("\(source)=\(sourceKeys[source]!)") }
             parts.append("inputs " + hashes.contentIdentity(.object(JSONObject(uniqueKeysWithValues: call.item.inputs.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })), base: base).canonicalText)
             inputs = SHA256.hex(Data(parts.joined(separator: "\n").utf8))
@@ -131,12 +135,12 @@ public final class DiskCache: ResultCache, @unchecked Sendable {
         }
         if lazy, exists(key) {
             lock.withLock { counters.hits += 1 }
-            if readIndex(call: call)?.key != key { writeIndex(parts, call: call) }
+            if !indexNames(key, call: call) { writeIndex(parts, call: call) }
             return CacheLookup(key: key, result: [Self.referenceKey: .string(key)])
         }
         if let result = load(key) {
             lock.withLock { counters.hits += 1 }
-            if readIndex(call: call)?.key != key { writeIndex(parts, call: call) }
+            if !indexNames(key, call: call) { writeIndex(parts, call: call) }
             return CacheLookup(key: key, result: result)
         }
         lock.withLock {
@@ -151,12 +155,10 @@ public final class DiskCache: ResultCache, @unchecked Sendable {
 
     public static let referenceKey = "$imjoy_cache_ref"
 
-    /// Whether a complete entry for `key` is stored (and marks it used).
+    /// Whether a complete entry for `key` is stored (and marks it used: one `utimensat`, which
+    /// fails when the file is not there).
     func exists(_ key: String) -> Bool {
-        let resultURL = entryURL(key).appendingPathComponent("result.json")
-        guard FileManager.default.fileExists(atPath: resultURL.path) else { return false }
-        try? FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: resultURL.path)
-        return true
+        utimensat(AT_FDCWD, entryURL(key).appendingPathComponent("result.json").path, nil, 0) == 0
     }
 
     public func isLazy(_ value: JSONValue) -> Bool {
@@ -238,6 +240,13 @@ public final class DiskCache: ResultCache, @unchecked Sendable {
         return directory.appendingPathComponent("index/\(id.prefix(2))/\(id).json")
     }
 
+    /// Whether the index already records `key` for the call (a hit leaves it alone then). A
+    /// substring test of the file: `JSONEncoder` writes `"key":"…"` with no space.
+    func indexNames(_ key: String, call: OpCall) -> Bool {
+        guard let data = FileManager.default.contents(atPath: indexURL(call).path) else { return false }
+        return data.range(of: Data("\"key\":\"\(key)\"".utf8)) != nil
+    }
+
     func readIndex(call: OpCall) -> IndexEntry? {
         guard let data = FileManager.default.contents(atPath: indexURL(call).path) else { return nil }
         return try? JSONDecoder().decode(IndexEntry.self, from: data)
@@ -288,7 +297,7 @@ public final class DiskCache: ResultCache, @unchecked Sendable {
         }
         guard let result = restore(stored) else { return nil }
         // Record the use for LRU pruning.
-        try? FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: resultURL.path)
+        utimensat(AT_FDCWD, resultURL.path, nil, 0)
         return result
     }
 

@@ -64,12 +64,24 @@ public struct CompletionRecords: Sendable {
     /// What produced an item's outputs: ops (target, config, data, output), variables, inputs,
     /// and input files' size and mtime.
     public static func fingerprint(plan: WorkflowPlan, item: WorkItem) -> String {
+        fingerprint(planParts: fingerprintParts(plan), item: item)
+    }
+
+    /// The part of every item's fingerprint that comes from the plan (make it once per run:
+    /// interpolating the ops' specs goes through reflection).
+    public static func fingerprintParts(_ plan: WorkflowPlan) -> [String] {
         var parts: [String] = [plan.workflow.name]
         for op in plan.ops {
             parts.append("\(op.id)|\(op.spec.target)|\(JSONValue.object(op.config).serialized([.sortedKeys]))|\(op.spec.data.map { "\($0)" } ?? "")|\(op.spec.output.map { "\($0)" } ?? "")")
         }
         parts.append("output|\(plan.workflow.output)")
         parts.append(JSONValue.object(plan.variables).serialized([.sortedKeys]))
+        return parts
+    }
+
+    /// ``fingerprint(plan:item:)`` from the plan's ``fingerprintParts(_:)``.
+    public static func fingerprint(planParts: [String], item: WorkItem) -> String {
+        var parts = planParts
         for name in item.inputs.keys.sorted() {
             let value = item.inputs[name]!
             parts.append("\(name)=\(value.serialized([.sortedKeys]))")
@@ -148,8 +160,9 @@ public struct CompletionRecords: Sendable {
     /// must hold their datasets again.
     public func resumePlan(plan: WorkflowPlan, items: [WorkItem]) -> (run: [WorkItem], complete: [WorkItem]) {
         var run: [WorkItem] = [], complete: [WorkItem] = [], sharedComplete: Set<Int> = []
+        let planParts = Self.fingerprintParts(plan)
         for item in items {
-            if problem(item.key, fingerprint: Self.fingerprint(plan: plan, item: item)) == nil {
+            if problem(item.key, fingerprint: Self.fingerprint(planParts: planParts, item: item)) == nil {
                 complete.append(item)
                 if !(record(item.key)?.shared.isEmpty ?? true) { sharedComplete.insert(item.index) }
             } else {
@@ -173,6 +186,7 @@ public final class CompletionTracker: ResultSink, RunObserver, @unchecked Sendab
     private let plan: WorkflowPlan
     private let hdf5Files: SharedHDF5Files
     private let itemsByKey: [String: WorkItem]
+    private let fingerprintParts: [String]
     private let lock = NSLock()
     private var files: [String: [String]] = [:]
     private var fileOps: [String: [String: String]] = [:]
@@ -188,6 +202,7 @@ public final class CompletionTracker: ResultSink, RunObserver, @unchecked Sendab
         self.plan = plan
         self.hdf5Files = hdf5Files
         self.itemsByKey = Dictionary(items.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+        fingerprintParts = CompletionRecords.fingerprintParts(plan)
         // Shared HDF5 files get their items' datasets in item order, whatever order they finish in.
         hdf5Files.orderItems(items.map(\.key))
     }
@@ -240,7 +255,7 @@ public final class CompletionTracker: ResultSink, RunObserver, @unchecked Sendab
         guard let item = itemsByKey[key] else { return }
         let (itemFiles, itemShared, itemOps) = lock.withLock { (files[key] ?? [], shared[key] ?? [], fileOps[key] ?? [:]) }
         do {
-            try records.write(item: item, workflow: plan.workflow.name, fingerprint: CompletionRecords.fingerprint(plan: plan, item: item),
+            try records.write(item: item, workflow: plan.workflow.name, fingerprint: CompletionRecords.fingerprint(planParts: fingerprintParts, item: item),
                               files: itemFiles, shared: Array(itemShared), ops: itemOps)
         } catch {
             lock.withLock { errors.append("item \(key): \(error)") }

@@ -82,8 +82,9 @@ public struct ShardGather {
             }
         }
         var shared: Set<String> = []
+        let planParts = CompletionRecords.fingerprintParts(plan)
         for item in plan.items {
-            if let problem = records.problem(item.key, fingerprint: CompletionRecords.fingerprint(plan: plan, item: item)) {
+            if let problem = records.problem(item.key, fingerprint: CompletionRecords.fingerprint(planParts: planParts, item: item)) {
                 report.incompleteItems.append((item.key, problem))
             } else {
                 report.completeItems += 1
