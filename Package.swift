@@ -41,6 +41,7 @@ let package = Package(
         ),
         .systemLibrary(name: "CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"]), .brew(["libdeflate"])]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]),
 
         // MARK: - Modules
         .target(
@@ -71,7 +72,7 @@ let package = Package(
         ),
         .target(
             name: "ImJoyEngine",
-            dependencies: ["ImJoySchema", "ImJoyPlugin", "ImageIO", "ImJoyWorkflow"],
+            dependencies: ["COpenSSL", "ImJoySchema", "ImJoyPlugin", "ImageIO", "ImJoyWorkflow"],
             resources: [.copy("Resources/imjoy_host.py"), .copy("Resources/imjoy_host.js")]
         ),
         .executableTarget(

@@ -25,7 +25,7 @@ public struct BuiltinInvoker: OpInvoker {
     }
 
     /// The names this invoker runs: the catalog in ``BuiltinOps`` (a test checks each has a kernel).
-    public static let names: Set<String> = Set(BuiltinOps.all.map(\.name))
+    public static let names: Set<String> = Set(BuiltinOps.names)
 
     public func invoke(_ call: OpCall) throws -> JSONValue {
         let name: String

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import ImageIO
 import ImJoySchema
@@ -248,7 +249,8 @@ public final class CompletionTracker: ResultSink, RunObserver, @unchecked Sendab
     /// `SharedHDF5Files.finish()` succeeded.
     public func finishShared() {
         let keys = lock.withLock { pending }
-        for key in keys { record(key) }
+        // Independent files: hash (memoised), encode and write them on every core.
+        DispatchQueue.concurrentPerform(iterations: keys.count) { record(keys[$0]) }
     }
 
     private func record(_ key: String) {

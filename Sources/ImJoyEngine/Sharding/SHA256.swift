@@ -1,83 +1,68 @@
+import COpenSSL
 import Foundation
 
-/// SHA-256 (FIPS 180-4), enough to fingerprint output files for resume records without a
-/// crypto dependency.
+/// SHA-256 through OpenSSL's libcrypto (the EVP digest API), which uses the CPU's SHA extensions
+/// where it has them: about 1.1 GB/s here, against 150 MB/s for the hand-written Swift version
+/// this replaced (hashing the inputs was a fifth of a cold run's CPU time). libcrypto is already
+/// in every process through libhdf5; swift-crypto would double a clean build.
+///
+/// A value type: a copy made mid-stream hashes on independently (copy-on-write of the context).
 public struct SHA256: Sendable {
-    private var state: [UInt32] = [
-        0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
-    ]
-    private var buffer: [UInt8] = []
-    private var length: UInt64 = 0
+    private final class Context: @unchecked Sendable {
+        let pointer: OpaquePointer
 
-    private static let k: [UInt32] = [
-        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-        0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-        0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-        0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-        0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-        0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-        0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-    ]
+        init() {
+            pointer = EVP_MD_CTX_new()!
+            EVP_DigestInit_ex(pointer, EVP_sha256(), nil)
+        }
+
+        init(copying other: Context) {
+            pointer = EVP_MD_CTX_new()!
+            EVP_MD_CTX_copy_ex(pointer, other.pointer)
+        }
+
+        deinit { EVP_MD_CTX_free(pointer) }
+    }
+
+    private var context = Context()
 
     public init() {}
 
+    private mutating func uniqueContext() -> OpaquePointer {
+        if !isKnownUniquelyReferenced(&context) { context = Context(copying: context) }
+        return context.pointer
+    }
+
     public mutating func update(_ data: some DataProtocol) {
-        length &+= UInt64(data.count)
+        let pointer = uniqueContext()
         for region in data.regions {
-            region.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
-                var offset = 0
-                // Top up a partial block first.
-                if !buffer.isEmpty {
-                    let take = min(64 - buffer.count, bytes.count)
-                    buffer.append(contentsOf: bytes[0..<take])
-                    offset = take
-                    if buffer.count == 64 {
-                        let block = buffer
-                        block.withUnsafeBytes { compressBlocks(UnsafeRawBufferPointer($0)) }
-                        buffer.removeAll(keepingCapacity: true)
-                    }
-                }
-                // Whole blocks straight from the input, no copy.
-                let whole = (bytes.count - offset) / 64 * 64
-                if whole > 0 {
-                    compressBlocks(UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + whole]))
-                    offset += whole
-                }
-                if offset < bytes.count { buffer.append(contentsOf: bytes[offset...]) }
+            region.withUnsafeBytes { bytes in
+                if let base = bytes.baseAddress, bytes.count > 0 { EVP_DigestUpdate(pointer, base, bytes.count) }
             }
         }
     }
 
-    private mutating func compressBlocks(_ blocks: UnsafeRawBufferPointer) {
-        var h = state
-        h.withUnsafeMutableBufferPointer { h in
-            Self.k.withUnsafeBufferPointer { k in
-                withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
-                    var offset = 0
-                    while offset < blocks.count {
-                        Self.compress(h, UnsafeRawBufferPointer(rebasing: blocks[offset..<offset + 64]), w, k)
-                        offset += 64
-                    }
-                }
-            }
-        }
-        state = h
+    /// Adds `bytes` (no copy).
+    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+        let pointer = uniqueContext()
+        if let base = bytes.baseAddress, bytes.count > 0 { EVP_DigestUpdate(pointer, base, bytes.count) }
     }
 
-    /// The digest as 64 lowercase hex digits.
+    /// The digest as 64 lowercase hex digits; the hasher starts over afterwards.
     public mutating func finalizeHex() -> String {
-        let bits = length &* 8
-        var tail: [UInt8] = [0x80]
-        while (buffer.count + tail.count) % 64 != 56 { tail.append(0) }
-        for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift))) }
-        let savedLength = length
-        update(tail)
-        length = savedLength
-        return state.map { word in
-            let hex = String(word, radix: 16)
-            return String(repeating: "0", count: 8 - hex.count) + hex
-        }.joined()
+        let pointer = uniqueContext()
+        var digest = [UInt8](repeating: 0, count: 32)
+        var length: UInt32 = 0
+        EVP_DigestFinal_ex(pointer, &digest, &length)
+        EVP_DigestInit_ex(pointer, EVP_sha256(), nil)
+        let hex: [UInt8] = Array("0123456789abcdef".utf8)
+        var text = [UInt8]()
+        text.reserveCapacity(64)
+        for byte in digest.prefix(Int(length)) {
+            text.append(hex[Int(byte >> 4)])
+            text.append(hex[Int(byte & 0x0f)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// The hex digest of `data`.
@@ -87,42 +72,25 @@ public struct SHA256: Sendable {
         return hasher.finalizeHex()
     }
 
-    /// The hex digest and size of the file at `path`, read in 1 MiB blocks.
+    /// The hex digest and size of the file at `path`, read in 1 MiB blocks into one buffer.
     public static func file(_ path: String) throws -> (sha256: String, size: Int) {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path])
-        }
-        defer { try? handle.close() }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path]) }
+        defer { close(fd) }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 64)
+        defer { buffer.deallocate() }
         var hasher = SHA256()
         var size = 0
-        while let block = try handle.read(upToCount: 1 << 20), !block.isEmpty {
-            size += block.count
-            hasher.update(block)
+        while true {
+            let n = read(fd, buffer.baseAddress, buffer.count)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw CocoaError(.fileReadUnknown, userInfo: [NSFilePathErrorKey: path, NSLocalizedDescriptionKey: String(cString: strerror(errno))])
+            }
+            if n == 0 { break }
+            size += n
+            hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
         }
         return (hasher.finalizeHex(), size)
-    }
-
-    @inline(__always)
-    private static func compress(_ h: UnsafeMutableBufferPointer<UInt32>, _ block: UnsafeRawBufferPointer, _ w: UnsafeMutableBufferPointer<UInt32>, _ k: UnsafeBufferPointer<UInt32>) {
-        for i in 0..<16 {
-            w[i] = UInt32(block[4 * i]) << 24 | UInt32(block[4 * i + 1]) << 16 | UInt32(block[4 * i + 2]) << 8 | UInt32(block[4 * i + 3])
-        }
-        @inline(__always) func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { x >> n | x << (32 - n) }
-        for i in 16..<64 {
-            let s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
-            let s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10)
-            w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
-        }
-        var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7]
-        for i in 0..<64 {
-            let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-            let ch = (e & f) ^ (~e & g)
-            let t1 = hh &+ s1 &+ ch &+ k[i] &+ w[i]
-            let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-            let maj = (a & b) ^ (a & c) ^ (b & c)
-            let t2 = s0 &+ maj
-            hh = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
-        }
-        h[0] &+= a; h[1] &+= b; h[2] &+= c; h[3] &+= d; h[4] &+= e; h[5] &+= f; h[6] &+= g; h[7] &+= hh
     }
 }

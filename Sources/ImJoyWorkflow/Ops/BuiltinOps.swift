@@ -1,3 +1,4 @@
+import Synchronization
 import ImJoyPlugin
 import ImJoySchema
 
@@ -8,8 +9,22 @@ public enum BuiltinOps {
     /// The descriptions, by name, in catalog order.
     public static let all: [OpDescription] = specs.map(\.description)
 
-    /// The description of built-in op `name`.
-    public static func description(_ name: String) -> OpDescription? { all.first { $0.name == name } }
+    /// The built-in ops' names, in catalog order.
+    public static let names: [String] = specs.map(\.name)
+
+    /// The description of built-in op `name` (parsed on first use: a run needs only its own ops',
+    /// and parsing every op's `ui` cost a few milliseconds of each run's start-up).
+    public static func description(_ name: String) -> OpDescription? {
+        parsed.withLock { cache in
+            if let known = cache[name] { return known }
+            guard let spec = specs.first(where: { $0.name == name }) else { return nil }
+            let description = spec.description
+            cache[name] = description
+            return description
+        }
+    }
+
+    private static let parsed = Mutex<[String: OpDescription]>([:])
 
     private static let anyArray = #"{"ndarray": {}}"#
     private static let fileOutput = #"{"type": "object", "required": ["path"], "properties": {"path": {"type": "string"}}}"#
@@ -49,14 +64,26 @@ public enum BuiltinOps {
              outputs: #"{"type": "object", "required": ["min", "max", "mean", "std"], "properties": {"min": {"type": "number"}, "max": {"type": "number"}, "mean": {"type": "number"}, "std": {"type": "number"}}}"#),
     ]
 
-    private struct Spec {
-        let description: OpDescription
+    private struct Spec: Sendable {
+        let name: String
+        let summary: String
+        let ui: String
+        let inputs: String
+        let outputs: String
 
         init(_ name: String, _ summary: String, ui: String, inputs: String, outputs: String) {
+            self.name = name
+            self.summary = summary
+            self.ui = ui
+            self.inputs = inputs
+            self.outputs = outputs
+        }
+
+        var description: OpDescription {
             // The texts above are constants checked by BuiltinOpsTests; a typo is a programming error.
             let location = PluginLocation(file: "BuiltinOps.swift", field: "\(name).ui")
             let parameters = try! UIParameter.parse(ui: .string(ui), at: location)
-            description = OpDescription(
+            return OpDescription(
                 name: name, summary: summary, parameters: parameters,
                 inputs: try! JSONValue(jsonText: inputs), outputs: try! JSONValue(jsonText: outputs), isFunctional: true)
         }

@@ -103,7 +103,7 @@ public struct WorkflowValidator: Sendable {
         switch op.target {
         case .builtin(let name):
             guard let description = BuiltinOps.description(name) else {
-                fail(op, "\(op.jsonPath).builtin", "no built-in op '\(name)' (have: \(BuiltinOps.all.map(\.name).joined(separator: ", ")))")
+                fail(op, "\(op.jsonPath).builtin", "no built-in op '\(name)' (have: \(BuiltinOps.names.joined(separator: ", ")))")
                 return nil
             }
             return description
