@@ -33,6 +33,8 @@ public final class DiskCache: ResultCache, @unchecked Sendable {
     private var counters = (hits: 0, misses: 0, stores: 0)
     /// Components of keys looked up and missed, until their result is stored.
     private var pendingParts: [String: Components] = [:]
+    /// Per item index: the canonical identity of its inputs (the same for each of its ops' keys).
+    private var inputIdentities: [Int: String] = [:]
 
     public static let blobKey = "$imjoy_cache_blob"
 
@@ -104,7 +106,7 @@ public final class DiskCache: ResultCache, @unchecked Sendable {
             // The data is made of cached results: their keys identify it (no rehashing arrays).
             var parts = [expressionText[op.id] ?? "expression \(op.data)"]
             for source in op.sourceOps.sorted() { parts.append("\(source)=\(sourceKeys[source]!)") }
-            parts.append("inputs " + hashes.contentIdentity(.object(JSONObject(uniqueKeysWithValues: call.item.inputs.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })), base: base).canonicalText)
+            parts.append("inputs " + inputIdentity(call.item, base: base))
             inputs = SHA256.hex(Data(parts.joined(separator: "\n").utf8))
         } else {
             inputs = SHA256.hex(Data(hashes.contentIdentity(call.data, base: base).canonicalText.utf8))
@@ -117,6 +119,15 @@ public final class DiskCache: ResultCache, @unchecked Sendable {
                                format: RunnerInfo.cacheFormatVersion)
         if case .plugin = op.spec.target { parts.variables = (call.context["_variables"] ?? .object([:])).canonicalText }
         return parts
+    }
+
+    /// The canonical text of `item`'s inputs with file contents hashed, made once per item.
+    private func inputIdentity(_ item: WorkItem, base: String) -> String {
+        if let known = lock.withLock({ inputIdentities[item.index] }) { return known }
+        let sorted = JSONObject(uniqueKeysWithValues: item.inputs.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+        let text = hashes.contentIdentity(.object(sorted), base: base).canonicalText
+        lock.withLock { inputIdentities[item.index] = text }
+        return text
     }
 
     // MARK: - ResultCache
@@ -243,8 +254,19 @@ public final class DiskCache: ResultCache, @unchecked Sendable {
     /// Whether the index already records `key` for the call (a hit leaves it alone then). A
     /// substring test of the file: `JSONEncoder` writes `"key":"…"` with no space.
     func indexNames(_ key: String, call: OpCall) -> Bool {
-        guard let data = FileManager.default.contents(atPath: indexURL(call).path) else { return false }
-        return data.range(of: Data("\"key\":\"\(key)\"".utf8)) != nil
+        let fd = open(indexURL(call).path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        // An index entry is well under 16 KiB; a longer one is rewritten, which is harmless.
+        var buffer = [UInt8](repeating: 0, count: 16384)
+        let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        guard count > 0 else { return false }
+        let needle = Array("\"key\":\"\(key)\"".utf8)
+        return buffer[..<count].withUnsafeBufferPointer { text in
+            text.count >= needle.count && (0...(text.count - needle.count)).contains { start in
+                text[start] == needle[0] && needle.indices.allSatisfy { text[start + $0] == needle[$0] }
+            }
+        }
     }
 
     func readIndex(call: OpCall) -> IndexEntry? {
