@@ -261,12 +261,7 @@ public final class DiskCache: ResultCache, @unchecked Sendable {
         var buffer = [UInt8](repeating: 0, count: 16384)
         let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
         guard count > 0 else { return false }
-        let needle = Array("\"key\":\"\(key)\"".utf8)
-        return buffer[..<count].withUnsafeBufferPointer { text in
-            text.count >= needle.count && (0...(text.count - needle.count)).contains { start in
-                text[start] == needle[0] && needle.indices.allSatisfy { text[start + $0] == needle[$0] }
-            }
-        }
+        return buffer[..<count].firstRange(of: Array("\"key\":\"\(key)\"".utf8)) != nil
     }
 
     func readIndex(call: OpCall) -> IndexEntry? {
@@ -336,7 +331,7 @@ public final class DiskCache: ResultCache, @unchecked Sendable {
                 case .bytes(let bytes):
                     let index = blobs
                     blobs += 1
-                    try bytes.withUnsafeBytes { try Self.writeBlob($0, to: temporary.appendingPathComponent("blob-\(index).bin").path) }
+                    try bytes.withUnsafeBytes { try AtomicOutputFile.writeFile($0, to: temporary.appendingPathComponent("blob-\(index).bin").path) }
                     return [Self.blobKey: .integer(Int64(index)), "size": .integer(Int64(bytes.count))]
                 case .array(let elements): return .array(try elements.map(strip))
                 case .object(let members):
@@ -347,7 +342,7 @@ public final class DiskCache: ResultCache, @unchecked Sendable {
                 }
             }
             let stripped = try strip(result)
-            try Data(stripped.serialized().utf8).withUnsafeBytes { try Self.writeBlob($0, to: temporary.appendingPathComponent("result.json").path) }
+            try Data(stripped.serialized().utf8).withUnsafeBytes { try AtomicOutputFile.writeFile($0, to: temporary.appendingPathComponent("result.json").path) }
             try FileManager.default.createDirectory(at: final.deletingLastPathComponent(), withIntermediateDirectories: true)
             if rename(temporary.path, final.path) != 0 {
                 // Another writer got there first (EEXIST/ENOTEMPTY): its entry is as good as ours.
@@ -377,12 +372,6 @@ public final class DiskCache: ResultCache, @unchecked Sendable {
             count = complete ? size : 0
         }
         return complete ? bytes : nil
-    }
-
-    /// Writes `bytes` to a new file at `path` straight from memory (no `fsync`: a torn entry
-    /// reads as a miss).
-    static func writeBlob(_ bytes: UnsafeRawBufferPointer, to path: String) throws {
-        try AtomicOutputFile.writeFile(bytes, to: path)
     }
 
     // MARK: - Pruning
@@ -447,7 +436,7 @@ extension CompletionRecords {
     static func writeAtomicallyFast(_ data: Data, to url: URL) throws {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UUID().uuidString)")
-        try data.withUnsafeBytes { try DiskCache.writeBlob($0, to: temporary.path) }
+        try data.withUnsafeBytes { try AtomicOutputFile.writeFile($0, to: temporary.path) }
         if rename(temporary.path, url.path) != 0 {
             try? FileManager.default.removeItem(at: temporary)
         }

@@ -47,7 +47,7 @@ public struct HDF5ChunkStore: Sendable {
         let temporary = directory.appendingPathComponent("tmp/\(key).\(getpid()).\(UUID().uuidString).chunks")
         do {
             try FileManager.default.createDirectory(at: temporary.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try chunks.serialized().withUnsafeBytes { try DiskCache.writeBlob($0, to: temporary.path) }
+            try chunks.serialized().withUnsafeBytes { try AtomicOutputFile.writeFile($0, to: temporary.path) }
             try FileManager.default.createDirectory(at: final.deletingLastPathComponent(), withIntermediateDirectories: true)
             if rename(temporary.path, final.path) != 0 { try? FileManager.default.removeItem(at: temporary) }
         } catch {

@@ -62,14 +62,9 @@ public struct CompletionRecords: Sendable {
 
     public func recordURL(_ itemKey: String) -> URL { itemsDirectory.appendingPathComponent(itemKey + ".json") }
 
-    /// What produced an item's outputs: ops (target, config, data, output), variables, inputs,
-    /// and input files' size and mtime.
-    public static func fingerprint(plan: WorkflowPlan, item: WorkItem) -> String {
-        fingerprint(planParts: fingerprintParts(plan), item: item)
-    }
-
-    /// The part of every item's fingerprint that comes from the plan (make it once per run:
-    /// interpolating the ops' specs goes through reflection).
+    /// The part of every item's fingerprint that comes from the plan: ops (target, config, data,
+    /// output) and variables. Make it once per run: interpolating the ops' specs goes through
+    /// reflection.
     public static func fingerprintParts(_ plan: WorkflowPlan) -> [String] {
         var parts: [String] = [plan.workflow.name]
         for op in plan.ops {
@@ -80,7 +75,8 @@ public struct CompletionRecords: Sendable {
         return parts
     }
 
-    /// ``fingerprint(plan:item:)`` from the plan's ``fingerprintParts(_:)``.
+    /// What produced an item's outputs: the plan's ``fingerprintParts(_:)``, the item's inputs,
+    /// and its input files' size and mtime.
     public static func fingerprint(planParts: [String], item: WorkItem) -> String {
         var parts = planParts
         for name in item.inputs.keys.sorted() {

@@ -319,6 +319,17 @@ extension HDF5StructureCheck {
     /// At most this many B-tree and symbol nodes per group (a million members at the default K).
     static let maximumSymbolTableNodes = 1 << 17
 
+    /// The `count` bytes of the `what` at file address `address`, which must start with the
+    /// 4-byte `signature`: a cursor just past it.
+    private func structure(_ signature: String, at address: UInt64, count: Int, _ what: String) throws(HDF5FormatProblem) -> HDF5Cursor {
+        let start = try absolute(address, count: UInt64(count), what)
+        guard let bytes = source.read(at: start, count: count) else { throw .corrupt("\(what) truncated") }
+        var cursor = HDF5Cursor(bytes)
+        guard cursor.peek(4).elementsEqual(signature.utf8) else { throw .corrupt("no \(what) signature at \(address)") }
+        try cursor.skip(4, "signature")
+        return cursor
+    }
+
     /// A symbol table group (the format of libver "earliest", h5py's default): a version-1 B-tree
     /// whose leaves point to symbol nodes ("SNOD") whose entries name members by offset into a
     /// local heap. libhdf5 walks all of it to count, list and find members; this checks every
@@ -327,11 +338,7 @@ extension HDF5StructureCheck {
     private func checkSymbolTable(btree: UInt64, heap: UInt64) throws(HDF5FormatProblem) {
         // Local heap: "HEAP", version 0, 3 reserved, data size, free list offset, data address.
         let heapHeaderSize = 8 + 2 * lengthSize + offsetSize
-        let heapStart = try absolute(heap, count: UInt64(heapHeaderSize), "local heap")
-        guard let heapHeader = source.read(at: heapStart, count: heapHeaderSize) else { throw .corrupt("local heap truncated") }
-        var cursor = HDF5Cursor(heapHeader)
-        guard cursor.peek(4).elementsEqual("HEAP".utf8) else { throw .corrupt("no local heap signature") }
-        try cursor.skip(4, "signature")
+        var cursor = try structure("HEAP", at: heap, count: heapHeaderSize, "local heap")
         guard try cursor.u8("local heap version") == 0 else { throw .unsupported("local heap version") }
         try cursor.skip(3, "reserved")
         let dataSize = try cursor.uint(lengthSize, "local heap data size")
@@ -358,11 +365,7 @@ extension HDF5StructureCheck {
             guard visited.count <= Self.maximumSymbolTableNodes else { throw .unsupported("more than \(Self.maximumSymbolTableNodes) symbol table nodes") }
             if expectedLevel == -1 {
                 // A symbol node: "SNOD", version 1, reserved, symbol count, 2 × leaf K entries.
-                let start = try absolute(address, count: UInt64(symbolNodeSize), "symbol node")
-                guard let node = source.read(at: start, count: symbolNodeSize) else { throw .corrupt("symbol node truncated") }
-                var cursor = HDF5Cursor(node)
-                guard cursor.peek(4).elementsEqual("SNOD".utf8) else { throw .corrupt("no symbol node signature at \(address)") }
-                try cursor.skip(4, "signature")
+                var cursor = try structure("SNOD", at: address, count: symbolNodeSize, "symbol node")
                 guard try cursor.u8("symbol node version") == 1 else { throw .unsupported("symbol node version") }
                 try cursor.skip(1, "reserved")
                 let symbols = Int(try cursor.u16("symbol count"))
@@ -375,11 +378,7 @@ extension HDF5StructureCheck {
                 }
                 continue
             }
-            let start = try absolute(address, count: UInt64(treeNodeSize), "symbol table B-tree node")
-            guard let node = source.read(at: start, count: treeNodeSize) else { throw .corrupt("B-tree node truncated") }
-            var cursor = HDF5Cursor(node)
-            guard cursor.peek(4).elementsEqual("TREE".utf8) else { throw .corrupt("no B-tree node signature at \(address)") }
-            try cursor.skip(4, "signature")
+            var cursor = try structure("TREE", at: address, count: treeNodeSize, "symbol table B-tree node")
             guard try cursor.u8("B-tree node type") == 0 else { throw .corrupt("B-tree node of type 1 in a symbol table") }
             let level = Int(try cursor.u8("B-tree node level"))
             guard expectedLevel == nil || expectedLevel == level else { throw .corrupt("B-tree node at level \(level), expected \(expectedLevel ?? 0)") }
@@ -404,11 +403,7 @@ extension HDF5StructureCheck {
     /// and attribute heap it writes.
     private func checkDenseStorage(heap: UInt64) throws(HDF5FormatProblem) {
         let length = 4 + 1 + 2 + 2 + 1 + 4 + 12 * lengthSize + 3 * offsetSize + 2 + 2 + 2 + 2 + 4
-        let start = try absolute(heap, count: UInt64(length), "fractal heap header")
-        guard let bytes = source.read(at: start, count: length) else { throw .corrupt("fractal heap header truncated") }
-        var cursor = HDF5Cursor(bytes)
-        guard cursor.peek(4).elementsEqual("FRHP".utf8) else { throw .corrupt("no fractal heap header signature") }
-        try cursor.skip(4, "signature")
+        var cursor = try structure("FRHP", at: heap, count: length, "fractal heap header")
         guard try cursor.u8("fractal heap version") == 0 else { throw .unsupported("fractal heap version") }
         _ = try cursor.u16("heap ID length")
         guard try cursor.u16("I/O filter length") == 0 else { throw .unsupported("filtered fractal heap") }
@@ -432,7 +427,7 @@ extension HDF5StructureCheck {
         _ = try cursor.uint(offsetSize, "root block address")
         _ = try cursor.u16("current rows")
         let checksumAt = cursor.position
-        guard try cursor.u32("fractal heap checksum") == hdf5Lookup3(bytes[0..<checksumAt]) else {
+        guard try cursor.u32("fractal heap checksum") == hdf5Lookup3(cursor.bytes[0..<checksumAt]) else {
             throw .corrupt("fractal heap header checksum mismatch")
         }
     }
