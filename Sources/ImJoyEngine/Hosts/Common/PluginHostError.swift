@@ -53,7 +53,7 @@ public struct PluginHostError: Error, CustomStringConvertible, Sendable {
         return copy
     }
 
-    /// `Python plugin X: ` (or `Python: `, or nothing).
+    /// `Python plugin X: ` (or `plugin X: `, `Python host: `, or nothing).
     private var subject: String {
         switch (runtime, plugin) {
         case (let runtime?, let plugin?): "\(runtime.displayName) plugin \(plugin): "
