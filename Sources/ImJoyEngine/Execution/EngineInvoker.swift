@@ -4,23 +4,27 @@ import ImJoyWorkflow
 
 /// The invoker a run uses: built-in ops in process; plugin ops through their plugin host.
 ///
-/// native-python and web-python plugins run on the Python host, web-worker plugins on the Node.js
-/// host (both ``PluginHosts``). User-interface types (window, iframe, …) cannot run in batch, and
-/// a workflow that calls one is refused before anything runs.
+/// Plugins run in ``PluginHosts``, each on its ``HostRuntime`` (native-python and web-python
+/// plugins on CPython, web-worker plugins on Node.js). User-interface types (window, iframe, …)
+/// cannot run in batch, and a workflow that calls one is refused before anything runs.
 public struct EngineInvoker: OpInvoker {
     private let builtins: BuiltinInvoker
-    /// The plugin hosts (Python and Node.js), when the plan calls plugins.
-    public let python: PluginHosts?
+    /// The plugin hosts, when the plan calls plugins.
+    public let plugins: PluginHosts?
+
+    /// The former name of ``plugins`` (the hosts run JavaScript too).
+    @available(*, deprecated, renamed: "plugins")
+    public var python: PluginHosts? { plugins }
 
     /// - Throws: ``EngineError/userInterfaceOnly(op:plugin:type:)`` when the plan calls a window,
     ///   iframe or other UI plugin; ``EngineError/noHost(op:plugin:type:)`` when it calls a plugin
     ///   whose type has no host; ``EngineError/hostUnavailable(_:)`` when a host cannot be prepared
     ///   (e.g. no Node.js for a web-worker plugin).
     public init(
-        plan: WorkflowPlan, hdf5Files: SharedHDF5Files = SharedHDF5Files(), python options: PluginHostOptions = PluginHostOptions(),
+        plan: WorkflowPlan, hdf5Files: SharedHDF5Files = SharedHDF5Files(), hosts options: PluginHostOptions = PluginHostOptions(),
         provenance: ProvenanceBuilder? = nil
     ) throws(EngineError) {
-        var needsPython = false
+        var needsHosts = false
         for op in plan.ops {
             guard let alias = op.pluginAlias, let plugin = plan.validated.plugins[alias] else { continue }
             guard PluginHosts.serves(plugin.config.type) else {
@@ -29,23 +33,32 @@ public struct EngineInvoker: OpInvoker {
                 }
                 throw .noHost(op: op.id, plugin: plugin.config.name, type: plugin.config.type.rawValue)
             }
-            needsPython = true
+            needsHosts = true
         }
         builtins = BuiltinInvoker(baseDirectory: plan.workflow.baseDirectory, hdf5Files: hdf5Files, provenance: provenance)
-        if needsPython {
-            do { python = try PluginHosts(plan: plan, options: options) } catch { throw .hostUnavailable("\(error)") }
-            python?.prestart()
+        if needsHosts {
+            do { plugins = try PluginHosts(plan: plan, options: options) } catch { throw .hostUnavailable("\(error)") }
+            plugins?.prestart()
         } else {
-            python = nil
+            plugins = nil
         }
+    }
+
+    /// The former initializer, whose `python:` label named options of every runtime.
+    @available(*, deprecated, renamed: "init(plan:hdf5Files:hosts:provenance:)")
+    public init(
+        plan: WorkflowPlan, hdf5Files: SharedHDF5Files = SharedHDF5Files(), python options: PluginHostOptions,
+        provenance: ProvenanceBuilder? = nil
+    ) throws(EngineError) {
+        try self.init(plan: plan, hdf5Files: hdf5Files, hosts: options, provenance: provenance)
     }
 
     /// Plugin types that exist to show a user interface.
     static let userInterfaceTypes: Set<PluginType> = [.window, .iframe, .webPythonWindow, .rpcWindow]
 
     public func invoke(_ call: OpCall) throws -> JSONValue {
-        if case .plugin(let alias, _) = call.op.spec.target, let python, python.serves(alias: alias) {
-            return try python.invoke(call)
+        if case .plugin(let alias, _) = call.op.spec.target, let plugins, plugins.serves(alias: alias) {
+            return try plugins.invoke(call)
         }
         return try builtins.invoke(call)
     }
@@ -56,14 +69,14 @@ public struct EngineInvoker: OpInvoker {
     }
 
     public func cancel(_ call: OpCall) {
-        if case .plugin(let alias, _) = call.op.spec.target, let python, python.serves(alias: alias) {
-            python.cancel(call)
+        if case .plugin(let alias, _) = call.op.spec.target, let plugins, plugins.serves(alias: alias) {
+            plugins.cancel(call)
         }
     }
 
     /// Stops the plugin processes (call once the run is over).
     public func shutdown() {
-        python?.shutdown()
+        plugins?.shutdown()
     }
 }
 

@@ -24,10 +24,9 @@ public struct RunOptions: Sendable {
         self.arrayFormat = arrayFormat
     }
 
-    /// `SLURM_CPUS_PER_TASK` when set, else the number of active cores.
+    /// The CPUs a batch scheduler gave the job (`SLURM_CPUS_PER_TASK`) when set, else the number of active cores.
     public static func defaultJobs(environment: [String: String] = ProcessInfo.processInfo.environment) -> Int {
-        if let text = environment["SLURM_CPUS_PER_TASK"], let cpus = Int(text), cpus > 0 { return cpus }
-        return ProcessInfo.processInfo.activeProcessorCount
+        BatchSchedulers.cpusPerTask(environment: environment) ?? ProcessInfo.processInfo.activeProcessorCount
     }
 }
 

@@ -17,7 +17,7 @@ final class CheckEnvironment {
     let watched: [String]
     /// Seconds a call may take before its process is killed.
     let timeout: Double
-    private let launch: PythonLaunch
+    private let launch: HostLaunch
     private let state: PluginStateStore
 
     init(
@@ -30,8 +30,9 @@ final class CheckEnvironment {
         let temporary = root + "/tmp"
         try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
         var launch = try PluginHosts.launch(
-            for: plugin, options: PluginHostOptions(interpreter: interpreter, stateDirectory: root + "/state", javascript: javascript),
-            hostScript: try PythonInterpreter.hostScript())
+            for: plugin,
+            options: PluginHostOptions(
+                python: PythonHostOptions(interpreter: interpreter), javascript: javascript, stateDirectory: root + "/state"))
         launch.environment["TMPDIR"] = temporary
         self.launch = launch
         var folders = [state.workDirectory, temporary]

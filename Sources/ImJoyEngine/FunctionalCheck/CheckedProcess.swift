@@ -94,9 +94,9 @@ final class CheckedProcess {
                 api: { [self] function, request in try api(function, request) },
                 onWindow: { windows.append(.object($0["window"]?.objectValue ?? [:])) })
             outcome = CallOutcome(value: value, error: nil, windows: windows)
-        } catch PluginHostError.python(let message, _) {
-            outcome = CallOutcome(value: nil, error: message, windows: windows)
-        } catch PluginHostError.crashed(_, "killed by the runner") {
+        } catch let error as PluginHostError where error.raisedMessage != nil {
+            outcome = CallOutcome(value: nil, error: error.raisedMessage, windows: windows)
+        } catch let error as PluginHostError where error.wasKilledByRunner {
             process.stop(grace: 0)
             throw .timedOut(file: environment.plugin.file, op: op ?? environment.plugin.config.name, input: input.label, call: calls, seconds: environment.timeout)
         } catch {

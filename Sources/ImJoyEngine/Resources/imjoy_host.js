@@ -26,6 +26,7 @@ const { pathToFileURL } = require('url');
 
 const PROTO_OUT = 1;
 const SHM_THRESHOLD = 1 << 20;
+const MAX_DEPTH = 200; // levels of nesting a value sent to the runner may have
 const SHM_PREFIX = `imjoy-run-js-${process.pid}`;
 
 // Plugin output must never reach fd 1: point process.stdout (and so console.log) at the runner's
@@ -231,6 +232,7 @@ class Encoder {
   constructor() {
     this.buffers = [];
     this.slot = 0;
+    this.open = new Set(); // the containers being encoded (cycle detection)
   }
 
   binary(value) {
@@ -244,14 +246,28 @@ class Encoder {
     return { __b__: this.buffers.length - 1 };
   }
 
+  /**
+   * `value` as frame JSON. A value nested deeper than MAX_DEPTH, or one that contains itself,
+   * throws an Unsendable naming where (`result[0].a`), never a deep stack.
+   */
   encode(value, depth = 0) {
-    if (depth > 200) throw new RangeError('the result nests more than 200 levels');
     if (value === undefined || value === null || typeof value === 'function' || typeof value === 'symbol') return null;
     if (typeof value === 'number') return Number.isFinite(value) ? value : null;
     if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : String(value);
     if (typeof value !== 'object') return value;
-    if (Array.isArray(value)) return value.map((item) => this.encode(item, depth + 1));
     if (value instanceof ArrayBuffer || value instanceof DataView || value instanceof Uint8Array) return this.binary(value);
+    if (depth >= MAX_DEPTH) throw new Unsendable(`nests more than ${MAX_DEPTH} levels`);
+    if (this.open.has(value)) throw new Unsendable('contains itself (a reference cycle)');
+    this.open.add(value);
+    try {
+      return this.container(value, depth);
+    } finally {
+      this.open.delete(value);
+    }
+  }
+
+  container(value, depth) {
+    if (Array.isArray(value)) return value.map((item, index) => this.item(item, depth, `[${index}]`));
     if (ArrayBuffer.isView(value)) {
       // A typed array (other than bytes) is a 1-d ndarray of its element type.
       const dtype = DTYPES[value.constructor.name];
@@ -263,18 +279,49 @@ class Encoder {
       if (!(raw instanceof ArrayBuffer) && !ArrayBuffer.isView(raw)) {
         throw new TypeError('an ndarray\'s _rvalue must be an ArrayBuffer or a typed array');
       }
-      return { _rtype: 'ndarray', _rvalue: this.binary(raw), _rshape: this.encode(value._rshape, depth + 1), _rdtype: value._rdtype };
+      return { _rtype: 'ndarray', _rvalue: this.binary(raw), _rshape: this.item(value._rshape, depth, '._rshape'), _rdtype: value._rdtype };
     }
     if (value instanceof Error) return { _rtype: 'error', _rvalue: `${value.name}: ${value.message}` };
     if (value instanceof Date) return value.toISOString();
-    if (value instanceof Map) return this.encode(Object.fromEntries(value), depth);
-    if (value instanceof Set) return this.encode([...value], depth);
+    if (value instanceof Map) return this.container(Object.fromEntries(value), depth);
+    if (value instanceof Set) return this.container([...value], depth);
     const result = {};
     for (const key of Object.keys(value)) {
       const item = value[key];
-      if (typeof item !== 'function') result[key] = this.encode(item, depth + 1);
+      const step = /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+      if (typeof item !== 'function') result[key] = this.item(item, depth, step);
     }
     return result;
+  }
+
+  item(value, depth, step) {
+    try {
+      return this.encode(value, depth + 1);
+    } catch (error) {
+      if (error instanceof Unsendable) {
+        error.path.push(step);
+        error.message = `${error.where('the value')} ${error.reason}`;
+      }
+      throw error;
+    }
+  }
+}
+
+/** A value the protocol cannot carry: too deep, or containing itself. */
+class Unsendable extends Error {
+  constructor(reason) {
+    super(reason);
+    this.name = 'Unsendable';
+    this.reason = reason;
+    this.path = []; // innermost step first
+  }
+
+  where(root) {
+    const steps = [...this.path].reverse();
+    if (steps.length > 8) {
+      return `${root}${steps.slice(0, 4).join('')}…${steps.slice(-2).join('')} (${steps.length} levels down)`;
+    }
+    return root + steps.join('');
   }
 }
 
@@ -684,7 +731,11 @@ async function call(header, buffers) {
     try {
       send('result', { value });
     } catch (error) {
-      send('error', { message: `cannot send the result: ${errorMessage(error)}`, traceback: pluginTrace(error) });
+      if (error instanceof Unsendable) {
+        send('error', { message: `cannot send the result: ${error.where('result')} ${error.reason}`, traceback: '' });
+      } else {
+        send('error', { message: `cannot send the result: ${errorMessage(error)}`, traceback: pluginTrace(error) });
+      }
     }
   } catch (error) {
     current = null;

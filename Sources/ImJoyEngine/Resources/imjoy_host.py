@@ -41,6 +41,7 @@ _forked = [False]  # in a child forked by the plugin: no frames, straight to the
 os.register_at_fork(after_in_child=lambda: _forked.__setitem__(0, True))
 
 SHM_THRESHOLD = 1 << 20
+MAX_DEPTH = 200  # levels of nesting a value sent to the runner may have
 _np = None
 
 
@@ -330,6 +331,7 @@ class Encoder:
     def __init__(self):
         self.buffers = []
         self.slot = 0
+        self.open = set()  # ids of the containers being encoded (cycle detection)
 
     def binary(self, data):
         view = memoryview(data).cast("B")
@@ -346,20 +348,35 @@ class Encoder:
         return {"__b__": len(self.buffers) - 1}
 
     def encode(self, value, depth=0):
-        if depth > 200:
-            raise ValueError("the result nests more than 200 levels")
+        """`value` as frame JSON. A value nested deeper than MAX_DEPTH, or one that contains
+        itself, raises Unsendable naming where (`result[0]["a"]`), never a deep traceback."""
         if value is None or isinstance(value, (bool, str)):
             return value
         if isinstance(value, int):
             return value
         if isinstance(value, float):
             return value if value == value and value not in (float("inf"), float("-inf")) else None
-        if isinstance(value, dict):
-            return {str(k): self.encode(v, depth + 1) for k, v in value.items()}
-        if isinstance(value, (list, tuple, set, frozenset)):
-            return [self.encode(v, depth + 1) for v in value]
         if isinstance(value, (bytes, bytearray, memoryview)):
             return self.binary(value)
+        if depth >= MAX_DEPTH:
+            raise Unsendable("nests more than %d levels" % MAX_DEPTH)
+        marker = id(value)
+        if marker in self.open:
+            raise Unsendable("contains itself (a reference cycle)")
+        self.open.add(marker)
+        try:
+            return self._container(value, depth)
+        finally:
+            self.open.discard(marker)
+
+    def _container(self, value, depth):
+        if isinstance(value, dict):
+            out = {}
+            for k, v in value.items():
+                out[str(k)] = self._item(v, depth, "[%s]" % json.dumps(str(k)))
+            return out
+        if isinstance(value, (list, tuple, set, frozenset)):
+            return [self._item(v, depth, "[%d]" % i) for i, v in enumerate(value)]
         numpy = _np or sys.modules.get("numpy")
         if numpy is not None:
             if isinstance(value, numpy.ndarray):
@@ -376,8 +393,33 @@ class Encoder:
             data = value.getvalue()
             return {"_rtype": "blob", "_rvalue": self.binary(data) if isinstance(data, bytes) else data}
         if hasattr(value, "__dict__") and not callable(value):
-            return {k: self.encode(v, depth + 1) for k, v in vars(value).items() if not k.startswith("_")}
+            return {k: self._item(v, depth, "." + k) for k, v in vars(value).items() if not k.startswith("_")}
         return str(value)
+
+    def _item(self, value, depth, step):
+        try:
+            return self.encode(value, depth + 1)
+        except Unsendable as error:
+            error.path.append(step)
+            raise
+
+
+class Unsendable(ValueError):
+    """A value the protocol cannot carry: too deep, or containing itself."""
+
+    def __init__(self, reason):
+        ValueError.__init__(self, reason)
+        self.reason = reason
+        self.path = []  # innermost step first
+
+    def where(self, root):
+        steps = list(reversed(self.path))
+        if len(steps) > 8:
+            return "%s%s…%s (%d levels down)" % (root, "".join(steps[:4]), "".join(steps[-2:]), len(steps))
+        return root + "".join(steps)
+
+    def __str__(self):
+        return "%s %s" % (self.where("the value"), self.reason)
 
 
 def send(kind, **fields):
@@ -729,9 +771,12 @@ class Host:
             self.end_call()
             try:
                 send("result", value=value)
+            except Unsendable as error:
+                send("error", message="cannot send the result: %s %s" % (error.where("result"), error.reason),
+                     traceback="")
             except BaseException as error:  # noqa
                 send("error", message="cannot send the result: %s: %s" % (type(error).__name__, error),
-                     traceback=traceback.format_exc())
+                     traceback=plugin_traceback(error))
 
     @staticmethod
     def end_call():

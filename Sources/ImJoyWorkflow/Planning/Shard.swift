@@ -3,6 +3,9 @@ import Foundation
 /// One shard of a batch: shard `index` (0-based) of `count`, a contiguous, balanced block of
 /// items in item order (docs/hpc.md).
 ///
+/// Which shard an array task of a batch scheduler runs is the scheduler's business
+/// (`ImJoyEngine`'s `BatchScheduler` and `ArrayTask`); planning knows shards only.
+///
 /// With `n` items and `N` shards, the first `n % N` shards get `⌈n/N⌉` items and the rest
 /// `⌊n/N⌋`; shard `i` starts at `i·⌊n/N⌋ + min(i, n % N)`. More shards than items leaves the last
 /// shards empty. The split depends only on `n` and `N`, so every task of an array agrees on it.
@@ -66,53 +69,5 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
     public static func count(itemCount: Int, itemsPerTask: Int) -> Int {
         let perTask = max(1, itemsPerTask)
         return max(1, (itemCount + perTask - 1) / perTask)
-    }
-
-    /// The shard of a Slurm array task, from `SLURM_ARRAY_TASK_ID` and `SLURM_ARRAY_TASK_MIN`,
-    /// `_MAX`, `_STEP`, `_COUNT`: index `(ID − MIN) / STEP`; count `COUNT` (else
-    /// `(MAX − MIN) / STEP + 1`), or `⌈items / itemsPerTask⌉` when packing is given. `nil`
-    /// outside an array task; a problem when the environment is inconsistent (for example a
-    /// list array like `--array=1,4,9`, which has no constant step).
-    ///
-    /// - Returns: the shard (`nil` for a task past the shards packing needs: nothing to run)
-    ///   and a sentence saying how it was chosen, for the log.
-    public static func fromSlurm(
-        environment: [String: String], itemCount: Int, itemsPerTask: Int? = nil
-    ) throws(Problem) -> (shard: Shard?, reason: String)? {
-        guard let idText = environment["SLURM_ARRAY_TASK_ID"] else { return nil }
-        func number(_ name: String) throws(Problem) -> Int? {
-            guard let text = environment[name], !text.isEmpty else { return nil }
-            guard let value = Int(text) else { throw Problem("\(name)='\(text)' is not an integer") }
-            return value
-        }
-        guard let id = Int(idText) else { throw Problem("SLURM_ARRAY_TASK_ID='\(idText)' is not an integer") }
-        let minimum = try number("SLURM_ARRAY_TASK_MIN") ?? 0
-        let step = try number("SLURM_ARRAY_TASK_STEP") ?? 1
-        guard step >= 1 else { throw Problem("SLURM_ARRAY_TASK_STEP=\(step) is not positive") }
-        guard id >= minimum, (id - minimum) % step == 0 else {
-            throw Problem("array task \(id) is not MIN \(minimum) + k × STEP \(step); give --shard I/N")
-        }
-        let index = (id - minimum) / step
-        let fromRange = try number("SLURM_ARRAY_TASK_MAX").map { ($0 - minimum) / step + 1 }
-        let arrayCount = try number("SLURM_ARRAY_TASK_COUNT") ?? fromRange
-        if let fromRange, let arrayCount, fromRange != arrayCount {
-            throw Problem("SLURM_ARRAY_TASK_COUNT=\(arrayCount) does not match MIN..MAX:STEP (\(fromRange) tasks): a list array has no constant step; give --shard I/N")
-        }
-        let describe = "SLURM_ARRAY_TASK_ID=\(id) (MIN \(minimum), STEP \(step)\(arrayCount.map { ", COUNT \($0)" } ?? ""))"
-        if let itemsPerTask {
-            let count = Self.count(itemCount: itemCount, itemsPerTask: itemsPerTask)
-            if let arrayCount, arrayCount < count {
-                throw Problem("the array has \(arrayCount) tasks but \(itemCount) items at --items-per-task \(itemsPerTask) need \(count)")
-            }
-            if index >= count {
-                // A larger array than needed: the extra tasks have nothing to do.
-                return (nil, "\(describe): task \(index) is past the \(count) shards that \(itemCount) items at \(itemsPerTask) per task need; nothing to run")
-            }
-            let shard = try Shard(index: index, count: count)
-            return (shard, "\(describe) → shard \(shard) (\(itemCount) items, \(itemsPerTask) per task)")
-        }
-        guard let arrayCount else { throw Problem("SLURM_ARRAY_TASK_COUNT and SLURM_ARRAY_TASK_MAX are unset; give --shard I/N") }
-        let shard = try Shard(index: index, count: arrayCount)
-        return (shard, "\(describe) → shard \(shard)")
     }
 }

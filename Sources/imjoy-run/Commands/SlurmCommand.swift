@@ -4,6 +4,7 @@ import ImJoyEngine
 import ImJoyWorkflow
 
 /// `imjoy-run slurm WORKFLOW`: one Slurm job array for the batch, plus a gather job (docs/hpc.md).
+/// The scripts and the submission are ``SlurmScheduler``'s; this maps the flags.
 struct SlurmCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "slurm",
@@ -57,100 +58,70 @@ struct SlurmCommand: ParsableCommand {
     }
 
     func run() throws {
+        let scheduler = SlurmScheduler()
+        if submit {
+            // Before anything is written: no job folder for a submission that cannot happen.
+            try withInputErrors { try scheduler.checkSubmission() }
+        }
         let plan = try options.plan()
         let itemCount = plan.items.count
         let tasks = itemsPerTask.map { Shard.count(itemCount: itemCount, itemsPerTask: $0) } ?? arraySize ?? min(max(itemCount, 1), 1000)
         let out = Self.absolute(outputDirectory)
-        let stamp = Self.timestamp()
-        let runDirectory = URL(fileURLWithPath: out).appendingPathComponent(".imjoy-run/slurm/\(stamp)")
+        let runDirectory = URL(fileURLWithPath: out).appendingPathComponent(".imjoy-run/slurm/\(Self.timestamp())")
         let logs = runDirectory.appendingPathComponent("logs")
-        try withInputErrors { try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true) }
-        let name = jobName ?? "imjoy-" + OutputPaths.sanitized(plan.workflow.name)
-        let binary = Self.executablePath()
-        let workflow = Self.absolute(options.workflow)
-
-        var common: [String] = []
-        for directory in options.pluginDirectories { common += ["--plugins", Self.absolute(directory)] }
-        for variable in options.variables { common += ["--var", variable] }
-
-        var runArguments = ["run", workflow, "--out", out, "--no-progress"] + common
-        if let format { runArguments += ["--format", format.rawValue] }
-        if let itemsPerTask { runArguments += ["--items-per-task", String(itemsPerTask)] }
-        let gatherArguments = ["gather", workflow, "--out", out, "--shards", String(tasks)] + common
-
-        var resources: [String] = []
-        if let partition { resources.append("--partition=\(partition)") }
-        if let time { resources.append("--time=\(time)") }
-        if let mem { resources.append("--mem=\(mem)") }
-        resources += sbatchArg
-
-        let array = "0-\(tasks - 1)" + (maxParallel.map { "%\($0)" } ?? "")
-        var arrayLines = ["--job-name=\(name)", "--array=\(array)", "--output=\(logs.path)/task-%A_%a.out"] + resources
-        if let cpusPerTask { arrayLines.append("--cpus-per-task=\(cpusPerTask)") }
-        let arrayScript = Self.script(
-            sbatch: arrayLines, setup: setup,
-            comment: "\(plan.workflow.name): \(itemCount) items in \(tasks) array tasks (shard = SLURM_ARRAY_TASK_ID - MIN); reruns skip complete items",
-            command: "exec \(Self.quote(binary)) " + runArguments.map(Self.quote).joined(separator: " ") + " > /dev/null")
-        let gatherScript = Self.script(
-            sbatch: ["--job-name=\(name)-gather", "--output=\(logs.path)/gather-%j.out"] + resources, setup: setup,
-            comment: "\(plan.workflow.name): gather the \(tasks) shards (submitted with --dependency=afterok:<array job>)",
-            command: "exec \(Self.quote(binary)) " + gatherArguments.map(Self.quote).joined(separator: " "))
-        let arrayURL = runDirectory.appendingPathComponent("array.sbatch")
-        let gatherURL = runDirectory.appendingPathComponent("gather.sbatch")
+        let scripts = scheduler.scripts(for: request(plan: plan, tasks: tasks, out: out, logs: logs.path))
+        let arrayURL = runDirectory.appendingPathComponent(scripts.arrayFileName)
+        let gatherURL = runDirectory.appendingPathComponent(scripts.gatherFileName)
         try withInputErrors {
-            try Self.writeExecutable(arrayScript, to: arrayURL)
-            try Self.writeExecutable(gatherScript, to: gatherURL)
+            try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+            try Self.writeExecutable(scripts.array, to: arrayURL)
+            try Self.writeExecutable(scripts.gather, to: gatherURL)
         }
-
         guard submit else {
             print("""
                 wrote \(arrayURL.path)  (\(tasks) tasks over \(itemCount) items)
                 wrote \(gatherURL.path)
                 logs: \(logs.path)/
-                submit (hold the array until the gather job is queued, so afterok cannot miss it):
-                  ARRAY=$(sbatch --parsable --hold \(Self.quote(arrayURL.path))); ARRAY=${ARRAY%%;*}
-                  sbatch --parsable --dependency=afterok:$ARRAY --kill-on-invalid-dep=yes \(Self.quote(gatherURL.path))
-                  scontrol release $ARRAY
+                \(scripts.manualSubmission(arrayURL.path, gatherURL.path))
                 """)
             return
         }
-        let arrayJob = try Self.sbatch(["--parsable", "--hold", arrayURL.path])
-        let gatherJob: String
+        let jobs: SubmittedJobs
         do {
-            gatherJob = try Self.sbatch(["--parsable", "--dependency=afterok:\(arrayJob)", "--kill-on-invalid-dep=yes", gatherURL.path])
+            jobs = try scheduler.submit(SubmittedScripts(arrayPath: arrayURL.path, gatherPath: gatherURL.path))
         } catch {
-            _ = try? Self.command("scancel", [arrayJob])
-            throw error
+            printError("\(error)")
+            throw ExitCode.someFailed
         }
-        do {
-            _ = try Self.command("scontrol", ["release", arrayJob])
-        } catch {
-            _ = try? Self.command("scancel", [arrayJob, gatherJob])
-            throw error
-        }
-        try? "ARRAY_JOB_ID=\(arrayJob)\nGATHER_JOB_ID=\(gatherJob)\nTASKS=\(tasks)\n".write(
+        try? "ARRAY_JOB_ID=\(jobs.arrayJob)\nGATHER_JOB_ID=\(jobs.gatherJob)\nTASKS=\(tasks)\n".write(
             to: runDirectory.appendingPathComponent("jobs.env"), atomically: true, encoding: .utf8)
-        print("array_job=\(arrayJob) tasks=\(tasks)")
-        print("gather_job=\(gatherJob)")
+        print("array_job=\(jobs.arrayJob) tasks=\(tasks)")
+        print("gather_job=\(jobs.gatherJob)")
         print("logs=\(logs.path)")
         print("run_dir=\(runDirectory.path)")
     }
 
+    /// The array job of `plan`: `run` on each task's shard, then `gather`.
+    private func request(plan: WorkflowPlan, tasks: Int, out: String, logs: String) -> ArrayJobRequest {
+        let binary = Self.executablePath()
+        let workflow = Self.absolute(options.workflow)
+        var common: [String] = []
+        for directory in options.pluginDirectories { common += ["--plugins", Self.absolute(directory)] }
+        for variable in options.variables { common += ["--var", variable] }
+        var runArguments = ["run", workflow, "--out", out, "--no-progress"] + common
+        if let format { runArguments += ["--format", format.rawValue] }
+        if let itemsPerTask { runArguments += ["--items-per-task", String(itemsPerTask)] }
+        let gatherArguments = ["gather", workflow, "--out", out, "--shards", String(tasks)] + common
+        let name = plan.workflow.name
+        return ArrayJobRequest(
+            jobName: jobName ?? "imjoy-" + OutputPaths.sanitized(name), tasks: tasks, maxParallel: maxParallel, logDirectory: logs,
+            resources: JobResources(partition: partition, time: time, memory: mem, cpusPerTask: cpusPerTask, extra: sbatchArg),
+            setup: setup, arrayCommand: [binary] + runArguments, gatherCommand: [binary] + gatherArguments,
+            arrayComment: "\(name): \(plan.items.count) items in \(tasks) array tasks (shard = SLURM_ARRAY_TASK_ID - MIN); reruns skip complete items",
+            gatherComment: "\(name): gather the \(tasks) shards (submitted with --dependency=afterok:<array job>)")
+    }
+
     // MARK: - Helpers
-
-    static func script(sbatch: [String], setup: [String], comment: String, command: String) -> String {
-        var lines = ["#!/bin/bash", "# written by imjoy-run slurm: \(comment)"]
-        lines += sbatch.map { "#SBATCH \($0)" }
-        lines += ["set -euo pipefail"]
-        lines += setup
-        lines.append(command)
-        return lines.joined(separator: "\n") + "\n"
-    }
-
-    static func quote(_ text: String) -> String {
-        if !text.isEmpty, text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "/._-=:,+@%".contains($0)) }) { return text }
-        return "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
-    }
 
     static func absolute(_ path: String) -> String {
         let joined = path.hasPrefix("/") ? path : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(path)
@@ -173,37 +144,5 @@ struct SlurmCommand: ParsableCommand {
     static func writeExecutable(_ text: String, to url: URL) throws {
         try text.write(to: url, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
-    }
-
-    /// Runs sbatch and returns the job id (`--parsable` prints `id[;cluster]`).
-    static func sbatch(_ arguments: [String]) throws -> String {
-        let output = try command("sbatch", arguments)
-        let id = output.split(separator: "\n").first.map { String($0.split(separator: ";").first ?? "") } ?? ""
-        guard !id.isEmpty, id.allSatisfy(\.isNumber) else {
-            printError("sbatch printed no job id: \(output)")
-            throw ExitCode.someFailed
-        }
-        return id
-    }
-
-    static func command(_ name: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [name] + arguments
-        let output = Pipe(), error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        do { try process.run() } catch {
-            printError("cannot run \(name): \(error)")
-            throw ExitCode.someFailed
-        }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            printError("\(name) \(arguments.joined(separator: " ")) failed (exit \(process.terminationStatus)): \(String(decoding: errorData, as: UTF8.self))")
-            throw ExitCode.someFailed
-        }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

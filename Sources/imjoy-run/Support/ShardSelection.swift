@@ -1,8 +1,10 @@
 import ArgumentParser
 import Foundation
+import ImJoyEngine
 import ImJoyWorkflow
 
-/// Which items a `run` handles: all, `--shard I/N`, or the shard of a Slurm array task.
+/// Which items a `run` handles: all, `--shard I/N`, or the shard of a batch scheduler's array
+/// task (``BatchSchedulers``: Slurm's `SLURM_ARRAY_TASK_ID`).
 struct ShardSelection {
     /// The shard to run; `nil` for the whole batch, or for an array task past the shards
     /// `--items-per-task` needs (`isSharded` tells them apart).
@@ -23,12 +25,14 @@ struct ShardSelection {
             return ShardSelection(shard: shard, isSharded: true,
                                   note: "shard \(shard) (--shard): items \(shard.range(itemCount: itemCount)) of \(itemCount)")
         }
-        if let choice = try Shard.fromSlurm(environment: environment, itemCount: itemCount, itemsPerTask: itemsPerTask) {
+        if let found = try BatchSchedulers.arrayTask(environment: environment) {
+            let choice = try found.task.shard(itemCount: itemCount, itemsPerTask: itemsPerTask)
             let items = choice.shard.map { ": items \($0.range(itemCount: itemCount)) of \(itemCount)" } ?? ""
-            return ShardSelection(shard: choice.shard, isSharded: true, note: "Slurm array task: \(choice.reason)\(items)")
+            let scheduler = found.scheduler.name.prefix(1).uppercased() + found.scheduler.name.dropFirst()
+            return ShardSelection(shard: choice.shard, isSharded: true, note: "\(scheduler) array task: \(choice.reason)\(items)")
         }
         if itemsPerTask != nil {
-            throw ValidationError("--items-per-task needs a Slurm array task (SLURM_ARRAY_TASK_ID); outside one, give --shard I/N")
+            throw ValidationError("--items-per-task needs a batch scheduler's array task (Slurm: SLURM_ARRAY_TASK_ID); outside one, give --shard I/N")
         }
         return ShardSelection(shard: nil, isSharded: false, note: nil)
     }

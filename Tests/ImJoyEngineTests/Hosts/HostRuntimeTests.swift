@@ -8,7 +8,7 @@ import Testing
     @Test func pluginTypesMapToTheirRuntime() {
         #expect(HostRuntime(serving: .nativePython) == .python)
         #expect(HostRuntime(serving: .webPython) == .python)
-        #expect(HostRuntime(serving: .webWorker) == .node)
+        #expect(HostRuntime(serving: .webWorker) == .javascript)
         for type in [PluginType.window, .iframe, .webPythonWindow, .rpcWindow, .rpcWorker, .collection, .other("evil")] {
             #expect(HostRuntime(serving: type) == nil, "\(type)")
             #expect(!PluginHosts.serves(type))
@@ -23,10 +23,10 @@ import Testing
             <script lang="js" type="module">c()</script>
             <script>d()</script>
             """)
-        #expect(plugin.scripts.filter(HostRuntime.node.runs).map(\.content) == ["a()", "c()", "d()"])
+        #expect(plugin.scripts.filter(HostRuntime.javascript.runs).map(\.content) == ["a()", "c()", "d()"])
         #expect(plugin.scripts.filter(HostRuntime.python.runs).map(\.content) == ["b()"])
-        #expect(HostRuntime.node.interpreterArguments.isEmpty)
+        #expect(HostRuntime.javascript.interpreterArguments.isEmpty)
         #expect(HostRuntime.python.interpreterArguments == ["-u"])
-        #expect(HostRuntime.node.hostSegmentPrefix != HostRuntime.python.hostSegmentPrefix)
+        #expect(HostRuntime.javascript.hostSegmentPrefix != HostRuntime.python.hostSegmentPrefix)
     }
 }

@@ -39,8 +39,7 @@ import TestSupport
             </script>
             """.write(toFile: file, atomically: true, encoding: .utf8)
         let plugin = try Plugin(contentsOf: file)
-        let launch = try PluginHosts.launch(
-            for: plugin, options: PluginHostOptions(stateDirectory: directory.path), hostScript: try PythonInterpreter.hostScript())
+        let launch = try PluginHosts.launch(for: plugin, options: PluginHostOptions(stateDirectory: directory.path))
         return try launch.start(plugin, workDirectory: directory.path, emit: { _ in })
     }
 

@@ -56,44 +56,4 @@ import Testing
             }
         }
     }
-
-    @Test func slurmArrayFromZero() throws {
-        let env = ["SLURM_ARRAY_TASK_ID": "2", "SLURM_ARRAY_TASK_MIN": "0", "SLURM_ARRAY_TASK_MAX": "3",
-                   "SLURM_ARRAY_TASK_STEP": "1", "SLURM_ARRAY_TASK_COUNT": "4"]
-        let choice = try #require(try Shard.fromSlurm(environment: env, itemCount: 10))
-        #expect(choice.shard == (try Shard(index: 2, count: 4)))
-        #expect(choice.reason.contains("SLURM_ARRAY_TASK_ID=2"))
-    }
-
-    @Test func slurmArrayWithOffsetAndStep() throws {
-        // --array=10-22:4 → tasks 10, 14, 18, 22.
-        var env = ["SLURM_ARRAY_TASK_ID": "18", "SLURM_ARRAY_TASK_MIN": "10", "SLURM_ARRAY_TASK_MAX": "22",
-                   "SLURM_ARRAY_TASK_STEP": "4", "SLURM_ARRAY_TASK_COUNT": "4"]
-        #expect(try Shard.fromSlurm(environment: env, itemCount: 8)?.shard == (try Shard(index: 2, count: 4)))
-        env["SLURM_ARRAY_TASK_COUNT"] = nil
-        #expect(try Shard.fromSlurm(environment: env, itemCount: 8)?.shard == (try Shard(index: 2, count: 4)))
-        env["SLURM_ARRAY_TASK_ID"] = "17"
-        #expect(throws: Shard.Problem.self) { try Shard.fromSlurm(environment: env, itemCount: 8) }
-        // A list array (--array=1,4,9): COUNT disagrees with MIN..MAX:STEP.
-        let list = ["SLURM_ARRAY_TASK_ID": "4", "SLURM_ARRAY_TASK_MIN": "1", "SLURM_ARRAY_TASK_MAX": "9",
-                    "SLURM_ARRAY_TASK_STEP": "1", "SLURM_ARRAY_TASK_COUNT": "3"]
-        #expect(throws: Shard.Problem.self) { try Shard.fromSlurm(environment: list, itemCount: 8) }
-    }
-
-    @Test func slurmWithPacking() throws {
-        let env = ["SLURM_ARRAY_TASK_ID": "1", "SLURM_ARRAY_TASK_MIN": "0", "SLURM_ARRAY_TASK_MAX": "4",
-                   "SLURM_ARRAY_TASK_COUNT": "5"]
-        // 10 items at 3 per task: 4 shards; task 1 → shard 1/4; task 4 → nothing.
-        #expect(try Shard.fromSlurm(environment: env, itemCount: 10, itemsPerTask: 3)?.shard == (try Shard(index: 1, count: 4)))
-        var last = env
-        last["SLURM_ARRAY_TASK_ID"] = "4"
-        let choice = try #require(try Shard.fromSlurm(environment: last, itemCount: 10, itemsPerTask: 3))
-        #expect(choice.shard == nil)
-        // Too small an array for the packing.
-        #expect(throws: Shard.Problem.self) { try Shard.fromSlurm(environment: env, itemCount: 10, itemsPerTask: 1) }
-    }
-
-    @Test func outsideAnArray() throws {
-        #expect(try Shard.fromSlurm(environment: ["SLURM_JOB_ID": "7"], itemCount: 4) == nil)
-    }
 }

@@ -39,9 +39,20 @@ enum HostPipeError: Error, CustomStringConvertible {
 // MARK: - Reading and writing frames
 
 /// Reads and writes ``HostFrame``s on a pair of file descriptors (blocking).
+///
+/// A read does not outlive the process at the other end: a child it forked may hold the write
+/// end open, so while waiting the pipe checks every ``livenessInterval`` whether process `pid`
+/// has exited, and once it has, reads what arrives within ``drainTime`` and then fails `.closed`.
 struct HostPipe {
     let readFD: Int32
     let writeFD: Int32
+    /// The process at the other end (`nil`: wait for end of file only).
+    var pid: pid_t?
+
+    /// How often a waiting read checks that the process still runs (milliseconds).
+    static let livenessInterval: Int32 = 200
+    /// How long a read drains the pipe after the process exited (milliseconds).
+    static let drainTime: Int32 = 300
 
     /// Frames up to this size go to the pipe in one write.
     static let coalescedBytes = 1 << 16
@@ -112,6 +123,10 @@ struct HostPipe {
         var failure: HostPipeError?
         buffer.withUnsafeMutableBytes { raw in
             while done < total {
+                if let reason = waitReadable() {
+                    failure = reason
+                    return
+                }
                 let got = Glibc.read(readFD, raw.baseAddress! + done, total - done)
                 if got < 0 {
                     if errno == EINTR { continue }
@@ -126,6 +141,31 @@ struct HostPipe {
             }
         }
         if let failure { throw failure }
+    }
+
+    /// Waits until the pipe has data (or end of file); `.closed` when process `pid` has exited
+    /// and nothing came within ``drainTime``.
+    private func waitReadable() -> HostPipeError? {
+        guard let pid else { return nil }
+        var exitedAt: Date?
+        while true {
+            var polled = pollfd(fd: readFD, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&polled, 1, exitedAt == nil ? Self.livenessInterval : 20)
+            if ready > 0 { return nil }
+            if ready < 0 && errno != EINTR { return .io(String(cString: strerror(errno))) }
+            if let exitedAt {
+                if Date().timeIntervalSince(exitedAt) * 1000 >= Double(Self.drainTime) { return .closed }
+            } else if Self.hasExited(pid) {
+                exitedAt = Date()
+            }
+        }
+    }
+
+    /// Whether `pid` (a child of this process) has exited or was reaped; does not reap it.
+    static func hasExited(_ pid: pid_t) -> Bool {
+        var info = siginfo_t()
+        if waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) != 0 { return errno == ECHILD }
+        return info._sifields._sigchld.si_pid == pid
     }
 }
 

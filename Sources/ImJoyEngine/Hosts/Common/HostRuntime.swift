@@ -1,17 +1,41 @@
+import Foundation
 import ImJoyPlugin
 
-/// The program a plugin host process runs: CPython with `imjoy_host.py`, or Node.js with
+/// A program that runs plugins in a host process: CPython with `imjoy_host.py`, or Node.js with
 /// `imjoy_host.js`. Both speak the same frames (``HostFrame``); this is what differs.
-enum HostRuntime: Sendable {
+///
+/// Adding a runtime (docs/ARCHITECTURE.md, "Add a plugin runtime"): a case here, its launch
+/// (``HostLaunch``, built in `PluginHosts+Launch.swift`) and its host program in `Resources/`.
+public enum HostRuntime: String, Sendable, CaseIterable {
     case python
-    case node
+    case javascript
+
+    /// The former name of ``javascript`` (the runtime is named for the language, as ``python`` is).
+    @available(*, deprecated, renamed: "javascript")
+    public static var node: HostRuntime { .javascript }
 
     /// The runtime of a plugin type, or `nil` when imjoy-run has no host for it.
-    init?(serving type: PluginType) {
+    public init?(serving type: PluginType) {
         switch type {
         case .nativePython, .webPython: self = .python
-        case .webWorker: self = .node
+        case .webWorker: self = .javascript
         default: return nil
+        }
+    }
+
+    /// How errors and logs name the runtime's plugins ("Python plugin X", "JavaScript plugin X").
+    public var displayName: String {
+        switch self {
+        case .python: "Python"
+        case .javascript: "JavaScript"
+        }
+    }
+
+    /// The host program's file name in `Resources/`.
+    public var hostProgramName: String {
+        switch self {
+        case .python: "imjoy_host.py"
+        case .javascript: "imjoy_host.js"
         }
     }
 
@@ -19,7 +43,7 @@ enum HostRuntime: Sendable {
     var interpreterArguments: [String] {
         switch self {
         case .python: ["-u"]
-        case .node: []
+        case .javascript: []
         }
     }
 
@@ -27,7 +51,7 @@ enum HostRuntime: Sendable {
     var hostSegmentPrefix: String {
         switch self {
         case .python: "imjoy-run-py-"
-        case .node: "imjoy-run-js-"
+        case .javascript: "imjoy-run-js-"
         }
     }
 
@@ -36,7 +60,27 @@ enum HostRuntime: Sendable {
         let lang = script.lang.lowercased()
         switch self {
         case .python: return lang.hasPrefix("python")
-        case .node: return lang == "javascript" || lang == "js"
+        case .javascript: return lang == "javascript" || lang == "js"
         }
+    }
+
+    /// The path of the host program: beside the executable, in its resource bundle, or in the
+    /// package's build resources.
+    public func hostProgram() throws(PluginHostError) -> String {
+        try Self.locateHostProgram(hostProgramName, runtime: self)
+    }
+
+    static func locateHostProgram(_ name: String, runtime: HostRuntime?) throws(PluginHostError) -> String {
+        let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
+        let folder = executable.deletingLastPathComponent().path
+        let candidates = [
+            folder + "/" + name,
+            folder + "/imjoy-run_ImJoyEngine.resources/" + name,
+            folder + "/../share/imjoy-run/" + name,
+        ]
+        for candidate in candidates where FileManager.default.fileExists(atPath: candidate) { return candidate }
+        let file = name as NSString
+        if let path = Bundle.module.path(forResource: file.deletingPathExtension, ofType: file.pathExtension) { return path }
+        throw PluginHostError(.start("the host program \(name) is missing (looked beside \(executable.path))"), runtime: runtime)
     }
 }

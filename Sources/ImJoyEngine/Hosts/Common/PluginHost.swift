@@ -6,15 +6,15 @@ import ImJoySchema
 import Glibc
 #endif
 
-/// The processes of one plugin (Python, or JavaScript on Node.js): a pool of up to `capacity`
-/// processes, each set up once.
+/// The processes of one plugin (on any ``HostRuntime``): a pool of up to `capacity` processes,
+/// each set up once.
 ///
 /// A functional plugin gets up to `--jobs` processes; any other plugin (and every
 /// `single-instance` one) exactly one, so its calls are serialized.
 final class PluginHost: @unchecked Sendable {
     let plugin: Plugin
     let capacity: Int
-    let launch: PythonLaunch
+    let launch: HostLaunch
     private let state: PluginStateStore
     private let observer: (any RunObserver)?
     private let condition = NSCondition()
@@ -27,7 +27,7 @@ final class PluginHost: @unchecked Sendable {
     var name: String { plugin.config.name }
 
     /// - Parameter observer: receives the processes' output lines and api messages.
-    init(plugin: Plugin, capacity: Int, launch: PythonLaunch, state: PluginStateStore, observer: (any RunObserver)?) {
+    init(plugin: Plugin, capacity: Int, launch: HostLaunch, state: PluginStateStore, observer: (any RunObserver)?) {
         self.plugin = plugin
         self.capacity = max(1, capacity)
         self.launch = launch
@@ -54,7 +54,7 @@ final class PluginHost: @unchecked Sendable {
             }
             if closed {
                 condition.unlock()
-                throw PluginHostError.other("the run is stopping")
+                throw PluginHostError(.other("the run is stopping"), runtime: launch.runtime, plugin: name)
             }
             if let process = idle.popLast() {
                 condition.unlock()
@@ -74,14 +74,14 @@ final class PluginHost: @unchecked Sendable {
             condition.unlock()
             if stop {
                 process.stop(grace: 0)
-                throw PluginHostError.other("the run is stopping")
+                throw PluginHostError(.other("the run is stopping"), runtime: launch.runtime, plugin: name)
             }
             return process
         } catch {
             condition.lock()
             starting -= 1
             if let failure = error as? PluginHostError {
-                switch failure {
+                switch failure.failure {
                 case .setup, .start: setupFailure = failure
                 default: break
                 }
@@ -126,12 +126,12 @@ final class PluginHost: @unchecked Sendable {
         group.wait()
     }
 
-    /// Sends `signal` to every process.
+    /// Sends `signal` to every process and the children it forked (its process group).
     func signalAll(_ signal: Int32) {
         condition.lock()
         let processes = all
         condition.unlock()
-        for process in processes where process.isAlive { _ = Glibc.kill(process.pid, signal) }
+        for process in processes where process.isAlive { process.signalGroup(signal) }
     }
 
     /// The ids of the processes in the pool.
@@ -168,7 +168,7 @@ final class PluginHost: @unchecked Sendable {
 
     /// The `init` message that sets `plugin` up in a new process: its scripts, config, tag,
     /// attachments and WORK_DIR.
-    static func initMessage(_ plugin: Plugin, workDirectory: String, runtime: HostRuntime = .python) -> JSONObject {
+    static func initMessage(_ plugin: Plugin, workDirectory: String, runtime: HostRuntime) -> JSONObject {
         let scripts = plugin.scripts.filter(runtime.runs)
         var fields = plugin.config.fields
         fields["tag"] = plugin.config.tag.map(JSONValue.string) ?? .null
@@ -192,29 +192,5 @@ final class PluginHost: @unchecked Sendable {
         guard !events.isEmpty else { return }
         state.log(name, events.map(\.logLine).joined(separator: "\n"))
         observer?.pluginEvents(events)
-    }
-}
-
-/// How to start a plugin's host: the interpreter (with any arguments of `cmd`), the host
-/// program, and the process environment.
-struct PythonLaunch: Sendable {
-    var interpreter: [String]
-    var hostScript: String
-    var environment: [String: String]
-    /// Python, or Node.js for web-worker plugins.
-    var runtime: HostRuntime = .python
-    /// Fields added to the `init` message (the JavaScript host's requirement files).
-    var initFields: JSONObject = [:]
-
-    /// Starts a host process of `plugin` (working directory and WORK_DIR `workDirectory`) and
-    /// waits until the plugin is set up.
-    func start(_ plugin: Plugin, workDirectory: String, emit: @escaping ([PluginEvent]) -> Void) throws -> PluginProcess {
-        var message = PluginHost.initMessage(plugin, workDirectory: workDirectory, runtime: runtime)
-        message.merge(initFields) { $1 }
-        return try PluginProcess.start(
-            interpreter: interpreter, hostScript: hostScript, workingDirectory: workDirectory,
-            environment: environment, plugin: plugin.config.name, initMessage: message,
-            segmentPrefix: "imjoy-run-\(getpid())", emit: emit,
-            interpreterArguments: runtime.interpreterArguments, hostSegmentPrefix: runtime.hostSegmentPrefix)
     }
 }

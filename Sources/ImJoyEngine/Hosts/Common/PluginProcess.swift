@@ -1,21 +1,28 @@
 import Foundation
 import ImageIO
 import ImJoySchema
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// One plugin host process (Python, or Node.js for web-worker plugins) serving one plugin:
-/// started, set up once, then called many times.
+/// One plugin host process (any ``HostRuntime``) serving one plugin: started, set up once, then
+/// called many times.
+///
+/// The process leads a process group of its own: whatever it forks (subprocess, multiprocessing)
+/// is killed with it when it crashes, times out, is cancelled or stops — and as soon as the
+/// runner sees it gone — so that no child keeps its pipes (and the run) waiting.
 ///
 /// Calls are not concurrent: a process is used by one caller at a time (``PluginHost``
 /// hands processes out). ``kill()`` may be called from any thread, e.g. when a timeout passes.
 final class PluginProcess: @unchecked Sendable {
-    /// The process id.
+    /// The process id (and the id of its process group).
     let pid: pid_t
+    /// The runtime it runs on.
+    let runtime: HostRuntime
     /// The ops the plugin registered during setup.
-    private(set) var registeredOps: [String] = []
+    var registeredOps: [String] = []
 
     private let pipe: HostPipe
     private let segments: SharedSegments
@@ -27,134 +34,30 @@ final class PluginProcess: @unchecked Sendable {
     private var origin: PluginEvent.Origin?
     /// Lines of `output` frames not passed on yet: a burst of them goes on in one batch.
     private var outputBatch: [PluginEvent] = []
-    private let lock = NSLock()
-    private var exitStatus: Int32?
-    private var killed = false
-    private var pipesClosed = false
+    /// What any thread may read or change: whether it exited (and how), was killed, was closed.
+    private let life = Mutex(Life())
+
+    private struct Life {
+        var exitStatus: Int32?
+        var killed = false
+        var pipesClosed = false
+    }
 
     /// What the runner answers when the plugin calls the api during a call.
     typealias APIHandler = (_ function: String, _ request: JSONObject) throws -> JSONValue
 
-    private init(
-        pid: pid_t, pipe: HostPipe, segments: SharedSegments, plugin: String, output: (stdout: Int32, stderr: Int32),
-        emit: @escaping ([PluginEvent]) -> Void
+    init(
+        pid: pid_t, pipe: HostPipe, segments: SharedSegments, plugin: String, runtime: HostRuntime,
+        output: (stdout: Int32, stderr: Int32), emit: @escaping ([PluginEvent]) -> Void
     ) {
         self.pid = pid
+        self.runtime = runtime
         self.pipe = pipe
         self.segments = segments
         self.codec = WireCodec(segments: segments)
         self.plugin = plugin
         self.emit = emit
         self.output = ProcessOutputCapture(plugin: plugin, pid: pid, stdoutFD: output.stdout, stderrFD: output.stderr, emit: emit)
-    }
-
-    // MARK: - Starting
-
-    /// Starts `interpreter interpreterArguments hostScript` (Python, or Node.js for web-worker
-    /// plugins), sends `init` and waits until the plugin is set up.
-    ///
-    /// - Parameters:
-    ///   - plugin: the plugin's name, for its events.
-    ///   - emit: the process's output lines and api messages (log, showStatus, …), in order;
-    ///     called from the calling thread and from the output reader's.
-    /// - Throws: ``PluginHostError`` when the process cannot start or the plugin fails its setup.
-    static func start(
-        interpreter: [String], hostScript: String, workingDirectory: String, environment: [String: String],
-        plugin: String, initMessage: JSONObject, segmentPrefix: String, emit: @escaping ([PluginEvent]) -> Void,
-        interpreterArguments: [String] = ["-u"], hostSegmentPrefix: String = "imjoy-run-py-"
-    ) throws -> PluginProcess {
-        ignoreSIGPIPE
-        // Pipes and spawn under one lock: a process spawned by another thread in between would
-        // inherit these pipes before they are close-on-exec, and a write end it kept would hide
-        // this process's end of output.
-        spawnLock.lock()
-        var pipes: [[Int32]] = []
-        for _ in 0..<4 {
-            var ends: [Int32] = [0, 0]
-            guard Glibc.pipe(&ends) == 0 else {
-                let reason = String(cString: strerror(errno))
-                for fd in pipes.joined() { close(fd) }
-                spawnLock.unlock()
-                throw PluginHostError.start("pipe: \(reason)")
-            }
-            for fd in ends { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-            pipes.append(ends)
-        }
-        let (toChild, fromChild, stdoutPipe, stderrPipe) = (pipes[0], pipes[1], pipes[2], pipes[3])
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, toChild[0], 0)
-        posix_spawn_file_actions_adddup2(&actions, fromChild[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, stderrPipe[1], 2)
-        // The host moves the protocol off fds 0 and 1, then makes fd 3 its stdout.
-        posix_spawn_file_actions_adddup2(&actions, stdoutPipe[1], 3)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGINT, SIGTERM, SIGPIPE, SIGCHLD] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        // Its own process group: a terminal's Ctrl-C reaches the runner, which stops the hosts.
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
-
-        let arguments = interpreter + interpreterArguments + [hostScript]
-        var environment = environment
-        environment["IMJOY_RUN_STDOUT_FD"] = "3"
-        let environmentList = environment.map { "\($0.key)=\($0.value)" }
-        var pid: pid_t = 0
-        let status = withCStrings(arguments) { argv in
-            withCStrings(environmentList) { envp in
-                posix_spawn(&pid, arguments[0], &actions, &attributes, argv, envp)
-            }
-        }
-        for fd in [toChild[0], fromChild[1], stdoutPipe[1], stderrPipe[1]] { close(fd) }
-        spawnLock.unlock()
-        guard status == 0 else {
-            for fd in [toChild[1], fromChild[0], stdoutPipe[0], stderrPipe[0]] { close(fd) }
-            throw PluginHostError.start("cannot run \(arguments[0]): \(String(cString: strerror(status)))")
-        }
-        let process = PluginProcess(
-            pid: pid, pipe: HostPipe(readFD: fromChild[0], writeFD: toChild[1]),
-            segments: SharedSegments(prefix: "\(segmentPrefix)-\(pid)", hostPrefix: hostSegmentPrefix), plugin: plugin,
-            output: (stdoutPipe[0], stderrPipe[0]), emit: emit)
-        do {
-            var message = initMessage
-            message["t"] = "init"
-            message["cwd"] = .string(workingDirectory)
-            try process.send(message)
-            while true {
-                let frame = try process.receive()
-                switch frame.kind {
-                case "ready":
-                    process.registeredOps = (frame.header["ops"]?.arrayValue ?? []).compactMap(\.stringValue)
-                    return process
-                case "event", "output":
-                    process.pass(frame)
-                case "error":
-                    let message = frame.header["message"]?.stringValue ?? "unknown error"
-                    let trace = frame.header["traceback"]?.stringValue ?? ""
-                    process.stop(grace: 0)
-                    throw PluginHostError.setup(message: message, traceback: trace)
-                case "api":
-                    try process.send(["t": "reply", "error": "the api is not available before setup() finished in batch runs"])
-                default:
-                    continue
-                }
-            }
-        } catch let error as PluginHostError {
-            process.stop(grace: 0)
-            throw error
-        } catch {
-            let reason = process.deathReason()
-            process.stop(grace: 0)
-            throw PluginHostError.crashed(during: "setup", reason: reason ?? "\(error)")
-        }
     }
 
     // MARK: - Calling
@@ -166,9 +69,22 @@ final class PluginProcess: @unchecked Sendable {
     ///   - origin: the op and item the call serves; its output and api messages are theirs.
     ///   - api: answers the plugin's api requests (getConfig, setConfig, call, …).
     ///   - onWindow: `createWindow` / `showDialog` configs.
-    /// - Throws: ``PluginHostError/python(message:traceback:)`` when the plugin raised,
-    ///   ``PluginHostError/crashed(during:reason:)`` when the process died.
+    /// - Throws: ``PluginHostError`` (naming the runtime and plugin): ``PluginHostError/Failure/raised(message:traceback:)``
+    ///   when the plugin raised, ``PluginHostError/Failure/crashed(during:reason:)`` when the process died.
     func call(
+        op: String?, method: String?, arguments: [JSONValue], config: JSONObject, outputDirectory: String,
+        origin: PluginEvent.Origin?, api: APIHandler, onWindow: (JSONObject) -> Void
+    ) throws -> JSONValue {
+        do {
+            return try serveCall(
+                op: op, method: method, arguments: arguments, config: config, outputDirectory: outputDirectory,
+                origin: origin, api: api, onWindow: onWindow)
+        } catch let error as PluginHostError {
+            throw error.attributed(to: runtime, plugin: plugin)
+        }
+    }
+
+    private func serveCall(
         op: String?, method: String?, arguments: [JSONValue], config: JSONObject, outputDirectory: String,
         origin: PluginEvent.Origin?, api: APIHandler, onWindow: (JSONObject) -> Void
     ) throws -> JSONValue {
@@ -193,9 +109,9 @@ final class PluginProcess: @unchecked Sendable {
                 case "result":
                     return frame.header["value"] ?? .null
                 case "error":
-                    throw PluginHostError.python(
+                    throw PluginHostError(.raised(
                         message: frame.header["message"]?.stringValue ?? "unknown error",
-                        traceback: frame.header["traceback"]?.stringValue ?? "")
+                        traceback: frame.header["traceback"]?.stringValue ?? ""))
                 case "event", "output":
                     pass(frame)
                 case "window":
@@ -217,7 +133,7 @@ final class PluginProcess: @unchecked Sendable {
             }
         } catch let error as HostPipeError {
             let reason = deathReason() ?? "\(error)"
-            throw PluginHostError.crashed(during: "the call", reason: reason)
+            throw PluginHostError(.crashed(during: "the call", reason: reason))
         }
     }
 
@@ -235,7 +151,8 @@ final class PluginProcess: @unchecked Sendable {
                 }
             }
         } catch let error as HostPipeError {
-            throw PluginHostError.crashed(during: "the globals request", reason: deathReason() ?? "\(error)")
+            throw PluginHostError(.crashed(during: "the globals request", reason: deathReason() ?? "\(error)"))
+                .attributed(to: runtime, plugin: plugin)
         }
     }
 
@@ -243,24 +160,34 @@ final class PluginProcess: @unchecked Sendable {
 
     /// Whether the process still runs (not killed, not exited).
     var isAlive: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return !killed && exitStatus == nil
+        life.withLock { !$0.killed && $0.exitStatus == nil }
     }
 
     /// Whether the process has exited (reaps it when it has).
     var hasExited: Bool { reap(block: false) != nil }
 
-    /// Kills the process at once (SIGKILL); a blocked ``call`` then fails.
+    /// Kills the process and its process group at once (SIGKILL); a blocked ``call`` then fails.
     func kill() {
-        lock.lock()
-        let alreadyGone = killed || exitStatus != nil
-        killed = true
-        lock.unlock()
-        if !alreadyGone { _ = Glibc.kill(pid, SIGKILL) }
+        let alreadyGone = life.withLock { life in
+            defer { life.killed = true }
+            return life.killed || life.exitStatus != nil
+        }
+        if !alreadyGone { killGroup(SIGKILL) }
     }
 
-    /// Asks the process to exit, waits up to `grace` seconds, then kills it; removes its segments.
+    /// Sends `signal` to the process's group (the process and whatever it forked), while the
+    /// process is not reaped: until then no other group can have its id.
+    func signalGroup(_ signal: Int32) {
+        if life.withLock({ $0.exitStatus == nil }) { killGroup(signal) }
+    }
+
+    private func killGroup(_ signal: Int32) {
+        _ = Glibc.kill(-pid, signal)
+        _ = Glibc.kill(pid, signal)
+    }
+
+    /// Asks the process to exit, waits up to `grace` seconds, then kills it (with its group);
+    /// removes its segments.
     func stop(grace: Double) {
         if isAlive && grace > 0 {
             try? pipe.write(HostFrame(header: ["t": "exit"]))
@@ -273,10 +200,10 @@ final class PluginProcess: @unchecked Sendable {
         kill()
         _ = reap(block: true)
         output.close()
-        lock.lock()
-        let open = !pipesClosed
-        pipesClosed = true
-        lock.unlock()
+        let open = life.withLock { life in
+            defer { life.pipesClosed = true }
+            return !life.pipesClosed
+        }
         if open {
             close(pipe.readFD)
             close(pipe.writeFD)
@@ -292,9 +219,7 @@ final class PluginProcess: @unchecked Sendable {
             if status != nil { break }
             usleep(5_000)
         }
-        lock.lock()
-        let wasKilled = killed
-        lock.unlock()
+        let wasKilled = life.withLock { $0.killed }
         guard let status else { return wasKilled ? "killed by the runner" : nil }
         if wasKilled { return "killed by the runner" }
         if status & 0x7f == 0 { return "the plugin process exited with status \((status >> 8) & 0xff)" }
@@ -302,23 +227,26 @@ final class PluginProcess: @unchecked Sendable {
         return "the plugin process was killed by signal \(signal) (\(String(cString: strsignal(signal))))"
     }
 
+    /// The exit status, once the process has exited. Before reaping the process, kills what is
+    /// left of its group: a plugin's children die with it.
     private func reap(block: Bool) -> Int32? {
-        lock.lock()
-        if let exitStatus {
-            lock.unlock()
-            return exitStatus
+        if let status = life.withLock({ $0.exitStatus }) { return status }
+        if !block {
+            var info = siginfo_t()
+            guard waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0, info._sifields._sigchld.si_pid == pid else {
+                return nil
+            }
         }
-        lock.unlock()
+        // Exited but not reaped (or about to be waited for): the group id is still ours.
+        _ = Glibc.kill(-pid, SIGKILL)
         var status: Int32 = 0
-        let result = waitpid(pid, &status, block ? 0 : WNOHANG)
-        guard result == pid else { return nil }
-        lock.lock()
-        exitStatus = status
-        lock.unlock()
+        let result = waitpid(pid, &status, 0)
+        guard result == pid else { return life.withLock { $0.exitStatus } }  // another thread reaped it
+        life.withLock { $0.exitStatus = status }
         return status
     }
 
-    private func send(_ header: JSONObject) throws {
+    func send(_ header: JSONObject) throws {
         var buffers: [JSONBytes] = []
         var slot = 0
         let encoded = try codec.encode(.object(header), buffers: &buffers, slot: &slot)
@@ -338,7 +266,7 @@ final class PluginProcess: @unchecked Sendable {
 
     /// Emits an `output` frame's lines (batched while more frames wait in the pipe) or an
     /// `event` frame's api message.
-    private func pass(_ frame: HostFrame) {
+    func pass(_ frame: HostFrame) {
         // Output written outside a call (a thread between calls) is nobody's.
         let origin = frame.header["idle"]?.boolValue == true ? nil : origin
         if frame.kind == "output" {
@@ -361,7 +289,7 @@ final class PluginProcess: @unchecked Sendable {
         outputBatch.removeAll(keepingCapacity: true)
     }
 
-    private func receive() throws -> HostFrame {
+    func receive() throws -> HostFrame {
         let frame: HostFrame
         do { frame = try pipe.read() } catch {
             passOutputBatch()
@@ -377,39 +305,3 @@ final class PluginProcess: @unchecked Sendable {
     }
 }
 
-/// Why a Python plugin call failed.
-public enum PluginHostError: Error, CustomStringConvertible, Sendable {
-    /// The interpreter or the host program could not be started.
-    case start(String)
-    /// The plugin raised while its scripts ran or in `setup()`.
-    case setup(message: String, traceback: String)
-    /// The plugin raised in the call.
-    case python(message: String, traceback: String)
-    /// The process died (segfault, `os._exit`, killed).
-    case crashed(during: String, reason: String)
-    /// Anything else: an unknown plugin, a misuse of the api.
-    case other(String)
-
-    public var description: String {
-        switch self {
-        case .start(let reason): "cannot start the plugin host: \(reason)"
-        case .setup(let message, let traceback):
-            "the plugin failed to load or set up: \(message)" + (traceback.isEmpty ? "" : "\n\(traceback)")
-        case .python(let message, let traceback): traceback.isEmpty ? message : "\(message)\n\(traceback)"
-        case .crashed(let during, let reason): "the plugin process died during \(during): \(reason)"
-        case .other(let message): message
-        }
-    }
-}
-
-// MARK: - Helpers
-
-private let ignoreSIGPIPE: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
-private let spawnLock = NSLock()
-
-private func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
-    var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
-    pointers.append(nil)
-    defer { for pointer in pointers { free(pointer) } }
-    return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
-}

@@ -1,5 +1,6 @@
 import Foundation
 import ImJoySchema
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -13,10 +14,12 @@ import Glibc
 /// STATE/plugins/<plugin>/config.json
 /// STATE/workspace/                     WORK_DIR, the plugins' working folder
 /// ```
-final class PluginStateStore: @unchecked Sendable {
+final class PluginStateStore: Sendable {
     let root: String
-    private let lock = NSLock()
-    private var logs: [String: Int32] = [:]
+    /// Each plugin's open log file.
+    private let logs = Mutex<[String: Int32]>([:])
+    /// Held while a plugin's `config.json` is read or rewritten.
+    private let configs = Mutex(())
 
     init(root: String) throws {
         self.root = root
@@ -24,7 +27,7 @@ final class PluginStateStore: @unchecked Sendable {
     }
 
     deinit {
-        for fd in logs.values { close(fd) }
+        logs.withLock { for fd in $0.values { close(fd) } }
     }
 
     /// WORK_DIR of every plugin in the run.
@@ -36,15 +39,15 @@ final class PluginStateStore: @unchecked Sendable {
 
     /// The plugin's log file, opened for appending (shared by its processes).
     func logDescriptor(of plugin: String) throws -> Int32 {
-        lock.lock()
-        defer { lock.unlock() }
-        if let fd = logs[plugin] { return fd }
         let folder = folder(of: plugin)
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let fd = open(folder + "/plugin.log", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw PluginHostError.other("cannot open the log of \(plugin): \(String(cString: strerror(errno)))") }
-        logs[plugin] = fd
-        return fd
+        return try logs.withLock { logs in
+            if let fd = logs[plugin] { return fd }
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            let fd = open(folder + "/plugin.log", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+            guard fd >= 0 else { throw PluginHostError.other("cannot open the log of \(plugin): \(String(cString: strerror(errno)))") }
+            logs[plugin] = fd
+            return fd
+        }
     }
 
     /// Appends one line to the plugin's log.
@@ -58,21 +61,19 @@ final class PluginStateStore: @unchecked Sendable {
 
     /// The value `api.setConfig(name, …)` saved, or `null`.
     func config(of plugin: String, name: String) -> JSONValue {
-        lock.lock()
-        defer { lock.unlock() }
-        return loadConfig(plugin)[name] ?? .null
+        configs.withLock { _ in loadConfig(plugin)[name] ?? .null }
     }
 
     /// Saves `value` under `name` (written at once, atomically).
     func setConfig(of plugin: String, name: String, value: JSONValue) throws {
-        lock.lock()
-        defer { lock.unlock() }
-        var config = loadConfig(plugin)
-        config[name] = value
-        let folder = folder(of: plugin)
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        try Data(JSONValue.object(config).serialized(.prettyPrinted).utf8)
-            .write(to: URL(fileURLWithPath: folder + "/config.json"), options: .atomic)
+        try configs.withLock { _ in
+            var config = loadConfig(plugin)
+            config[name] = value
+            let folder = folder(of: plugin)
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try Data(JSONValue.object(config).serialized(.prettyPrinted).utf8)
+                .write(to: URL(fileURLWithPath: folder + "/config.json"), options: .atomic)
+        }
     }
 
     private func loadConfig(_ plugin: String) -> JSONObject {

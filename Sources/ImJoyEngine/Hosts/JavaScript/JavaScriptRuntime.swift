@@ -20,11 +20,11 @@ public struct JavaScriptHostOptions: Sendable {
     }
 }
 
-/// Starts web-worker plugins on Node.js: the executable, the host program `imjoy_host.js`, and
-/// the plugin's script requirements mapped to local files.
+/// The ``HostRuntime/javascript`` runtime: web-worker plugins on Node.js — the executable, the
+/// host program `imjoy_host.js`, and the plugin's script requirements mapped to local files.
 enum JavaScriptRuntime {
     /// How to start the host of the web-worker `plugin`.
-    static func launch(for plugin: Plugin, options: JavaScriptHostOptions) throws -> PythonLaunch {
+    static func launch(for plugin: Plugin, options: JavaScriptHostOptions) throws -> HostLaunch {
         let node = try executable(options.node)
         var requirements: [JSONValue] = []
         for requirement in plugin.config.requirements {
@@ -38,19 +38,19 @@ enum JavaScriptRuntime {
             "cache_dir": .string(options.cache.directory),
             "plugin_dir": .string(pluginFile.deletingLastPathComponent().path),
         ]
-        return PythonLaunch(
-            interpreter: [node], hostScript: try PythonInterpreter.hostScript("imjoy_host.js"),
-            environment: ProcessInfo.processInfo.environment, runtime: .node, initFields: initFields)
+        return HostLaunch(
+            runtime: .javascript, interpreter: [node], hostScript: try HostRuntime.javascript.hostProgram(),
+            environment: ProcessInfo.processInfo.environment, initFields: initFields)
     }
 
     /// `chosen` (`--node`) or the first of `node`, `nodejs` on `PATH`, as an absolute path.
     static func executable(_ chosen: String?) throws(JavaScriptHostError) -> String {
         if let chosen {
-            let path = chosen.contains("/") ? chosen : PythonInterpreter.search(chosen)
+            let path = chosen.contains("/") ? chosen : Subprocess.which(chosen)
             guard let path, access(path, X_OK) == 0 else { throw .nodeMissing("--node \(chosen) is not an executable") }
             return path
         }
-        guard let found = PythonInterpreter.search("node") ?? PythonInterpreter.search("nodejs") else {
+        guard let found = Subprocess.which("node") ?? Subprocess.which("nodejs") else {
             throw .nodeMissing("Node.js (node) is not on PATH; install Debian's nodejs or give --node PATH")
         }
         return found

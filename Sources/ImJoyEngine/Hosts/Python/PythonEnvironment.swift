@@ -135,26 +135,20 @@ public struct PythonEnvironment: Sendable {
                 continue
             }
             print("running: \(step)")
-            let process = Process()
-            if let arguments = step.arguments {
-                process.executableURL = URL(fileURLWithPath: arguments[0].contains("/") ? arguments[0] : (PythonInterpreter.search(arguments[0]) ?? arguments[0]))
-                process.arguments = Array(arguments.dropFirst())
-            } else {
-                process.executableURL = URL(fileURLWithPath: "/bin/sh")
-                process.arguments = ["-c", step.shell ?? ""]
-            }
-            process.currentDirectoryURL = URL(fileURLWithPath: workDirectory)
             var environment = ProcessInfo.processInfo.environment
             if FileManager.default.fileExists(atPath: directory + "/bin") {
                 environment["VIRTUAL_ENV"] = directory
                 environment["PATH"] = directory + "/bin:" + (environment["PATH"] ?? "/usr/bin:/bin")
             }
-            process.environment = environment
-            process.standardInput = FileHandle.nullDevice
-            do { try process.run() } catch { throw PluginHostError.start("cannot run \(step): \(error)") }
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else {
-                throw PluginHostError.other("'\(step)' failed with status \(process.terminationStatus)")
+            let command = Subprocess(
+                step.arguments ?? ["/bin/sh", "-c", step.shell ?? ""], environment: environment, directory: workDirectory,
+                output: .inherit)
+            let result: Subprocess.Result
+            do { result = try command.run() } catch {
+                throw PluginHostError(.start("cannot run \(step): \(error.reason)"), runtime: .python, plugin: plugin.config.name)
+            }
+            guard result.succeeded else {
+                throw PluginHostError(.other("'\(step)' failed with status \(result.status)"), runtime: .python, plugin: plugin.config.name)
             }
         }
         _ = FileManager.default.createFile(atPath: marker, contents: Data(skipped.map { "skipped: \($0)\n" }.joined().utf8))

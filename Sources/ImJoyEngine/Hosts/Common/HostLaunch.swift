@@ -1,0 +1,48 @@
+import Foundation
+import ImJoyPlugin
+import ImJoySchema
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How to start a plugin's host process: the runtime, its interpreter (with any arguments of the
+/// plugin's `cmd`), the host program, and the process environment.
+///
+/// Built per runtime in `PluginHosts+Launch.swift` (``PluginHosts/launch(for:options:)``).
+struct HostLaunch: Sendable {
+    /// The runtime (which host program, how errors name the plugin).
+    var runtime: HostRuntime
+    var interpreter: [String]
+    /// The host program (``HostRuntime/hostProgram()``).
+    var hostScript: String
+    var environment: [String: String]
+    /// Fields added to the `init` message (the JavaScript host's requirement files).
+    var initFields: JSONObject = [:]
+
+    init(
+        runtime: HostRuntime, interpreter: [String], hostScript: String, environment: [String: String],
+        initFields: JSONObject = [:]
+    ) {
+        self.runtime = runtime
+        self.interpreter = interpreter
+        self.hostScript = hostScript
+        self.environment = environment
+        self.initFields = initFields
+    }
+
+    /// Starts a host process of `plugin` (working directory and WORK_DIR `workDirectory`) and
+    /// waits until the plugin is set up.
+    func start(_ plugin: Plugin, workDirectory: String, emit: @escaping ([PluginEvent]) -> Void) throws(PluginHostError) -> PluginProcess {
+        var message = PluginHost.initMessage(plugin, workDirectory: workDirectory, runtime: runtime)
+        message.merge(initFields) { $1 }
+        return try PluginProcess.start(
+            interpreter: interpreter, hostScript: hostScript, workingDirectory: workDirectory,
+            environment: environment, plugin: plugin.config.name, runtime: runtime, initMessage: message,
+            segmentPrefix: SharedMemoryJanitor.runnerPrefix, emit: emit)
+    }
+}
+
+/// The former name of ``HostLaunch`` (it launched Node.js too).
+@available(*, deprecated, renamed: "HostLaunch")
+typealias PythonLaunch = HostLaunch
