@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `imjoy-run` command: the root of every subcommand.
 @main
@@ -42,4 +43,23 @@ struct ImJoyRun: AsyncParsableCommand {
         ],
         defaultSubcommand: RunCommand.self
     )
+
+    /// Runs the command line; usage errors (an unknown option, a bad value, a failed
+    /// `validate()`) exit 2, as documented, instead of ArgumentParser's 64.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(ExitCode.invalidInput.rawValue)
+            }
+            exit(withError: error)
+        }
+    }
 }

@@ -11,6 +11,7 @@ import TestSupport
             {"name": "chat", "plugins": {"c": "\(JavaScriptHostTests.plugin("ChattyJS"))"}, "inputs": {"what": ["a", "b"]},
              "ops": [{"id": "talk", "plugin": "c"}]}
             """)
+        defer { try? FileManager.default.removeItem(at: directory) }
         let result = try JavaScriptHostTests.run(directory, ["--events", "events.jsonl"])
         #expect(result.status == 0, "\(result.standardError)")
         let text = try String(contentsOf: directory.appendingPathComponent("events.jsonl"), encoding: .utf8)

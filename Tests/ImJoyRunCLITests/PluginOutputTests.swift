@@ -13,6 +13,7 @@ import TestSupport
             {"name": "chat", "plugins": {"c": "\(PythonHostTests.plugin("Chatty"))"}, "inputs": {"what": [\(list)]},
              "ops": [{"id": "talk", "plugin": "c"}]}
             """)
+        defer { try? FileManager.default.removeItem(at: directory) }
         let result = try PythonHostTests.run(directory, ["--events", "events.jsonl"] + extra)
         let text = try String(contentsOf: directory.appendingPathComponent("events.jsonl"), encoding: .utf8)
         let events = try text.split(separator: "\n").map { try JSONValue(jsonText: String($0)) }

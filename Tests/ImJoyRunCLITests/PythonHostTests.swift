@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 
 /// End-to-end runs of Python plugins (real Python 3 with numpy) through the built binary.
-@Suite(.serialized) struct PythonHostTests {
+@Suite(.serialized, .enabled(if: TestConditions.pythonWithNumpy, "needs python3 with numpy, tifffile, h5py and scipy")) struct PythonHostTests {
     static let plugins = Fixtures.url("plugins/python")
     static let samples = Fixtures.samples.appendingPathComponent("plugins")
 
@@ -57,6 +57,7 @@ import TestSupport
                      {"id": "opened", "plugin": "morph", "op": "Open", "config": {"radius": 1}, "data": {"mask": "$mask"}},
                      {"id": "count", "plugin": "count", "data": {"mask": "$opened.mask"}}]}
             """)
+        defer { try? FileManager.default.removeItem(at: directory) }
         let script = """
             import sys, numpy as np, tifffile
             yy, xx = np.mgrid[0:48, 0:64]
@@ -96,6 +97,7 @@ import TestSupport
                      {"id": "same", "plugin": "echo", "op": "Same"},
                      {"id": "check", "plugin": "echo", "op": "Check", "data": {"seed": "$inputs.seed", "arrays": "$same"}}]}
             """)
+        defer { try? FileManager.default.removeItem(at: directory) }
         let result = try Self.run(directory, ["--jobs", "2"])
         #expect(result.status == 0, "\(result.standardError)")
         let check = try Self.json(directory, "0/check.json")
@@ -113,6 +115,7 @@ import TestSupport
                      {"id": "pass", "plugin": "echo", "op": "Pass"},
                      {"id": "check", "plugin": "echo", "op": "CheckKinds"}]}
             """)
+        defer { try? FileManager.default.removeItem(at: directory) }
         let result = try Self.run(directory)
         #expect(result.status == 0, "\(result.standardError)")
         let check = try #require(try Self.json(directory, "0/check.json").objectValue)
@@ -125,6 +128,7 @@ import TestSupport
             {"name": "cfg", "plugins": {"st": "\(Self.plugin("Stateful"))"},
              "ops": [{"id": "count", "plugin": "st", "op": "Count"}]}
             """)
+        defer { try? FileManager.default.removeItem(at: directory) }
         for expected in 1...2 {
             let result = try Self.run(directory, ["--state-dir", "state"])
             #expect(result.status == 0, "\(result.standardError)")
@@ -138,6 +142,7 @@ import TestSupport
              "ops": [{"id": "given", "plugin": "st", "op": "Ask", "config": {"path": "/data/x.tif"}},
                      {"id": "missing", "plugin": "st", "op": "Ask", "data": null}]}
             """)
+        defer { try? FileManager.default.removeItem(at: directory) }
         let result = try Self.run(directory)
         #expect(result.status == 1)
         #expect(try Self.json(directory, "0/given.json")["path"] == "/data/x.tif")
@@ -150,6 +155,7 @@ import TestSupport
         let directory = try Self.folder("""
             {"name": "unk", "plugins": {"st": "\(Self.plugin("Stateful"))"}, "ops": [{"id": "u", "plugin": "st", "op": "Unknown"}]}
             """)
+        defer { try? FileManager.default.removeItem(at: directory) }
         let result = try Self.run(directory)
         #expect(result.status == 1)
         #expect(result.standardError.contains("api.requestUploadUrl is not available in batch"), "\(result.standardError)")
@@ -160,6 +166,7 @@ import TestSupport
             {"name": "win", "plugins": {"st": "\(Self.plugin("Stateful"))", "echo": "\(Self.plugin("Echo"))"},
              "ops": [{"id": "w", "plugin": "st", "op": "Window"}, {"id": "c", "plugin": "st", "op": "CallEcho", "data": null}]}
             """)
+        defer { try? FileManager.default.removeItem(at: directory) }
         let result = try Self.run(directory)
         #expect(result.status == 0, "\(result.standardError)")
         #expect(try Self.json(directory, "0/w.json")["window"] == "preview")
@@ -176,6 +183,7 @@ import TestSupport
             {"name": "pool", "plugins": {"echo": "\(Self.plugin("Echo"))"}, "inputs": {"n": {"values": \(Array(0..<100))}},
              "ops": [{"id": "pid", "plugin": "echo", "op": "Pid"}]}
             """)
+        defer { try? FileManager.default.removeItem(at: directory) }
         let result = try Self.run(directory, ["--jobs", "2"])
         #expect(result.status == 0, "\(result.standardError)")
         var pids = Set<Int>()
@@ -192,6 +200,7 @@ import TestSupport
             {"name": "ord", "plugins": {"st": "\(Self.plugin("Stateful"))"}, "inputs": {"n": {"values": \(Array(0..<20))}},
              "ops": [{"id": "seen", "plugin": "st"}]}
             """)
+        defer { try? FileManager.default.removeItem(at: directory) }
         let result = try Self.run(directory, ["--jobs", "4"])
         #expect(result.status == 0, "\(result.standardError)")
         for index in 0..<20 {
@@ -207,6 +216,7 @@ import TestSupport
             {"name": "err", "plugins": {"f": "\(Self.plugin("Faulty"))"}, "inputs": {"what": ["raise", "fine"]},
              "ops": [{"id": "f", "plugin": "f"}]}
             """)
+        defer { try? FileManager.default.removeItem(at: directory) }
         let result = try Self.run(directory)
         #expect(result.status == 1)
         let failed = Self.tasks(result).first { $0["status"] == "failed" }
@@ -228,6 +238,7 @@ import TestSupport
             {"name": "broken", "plugins": {"b": "\(Self.plugin("BrokenSetup"))"}, "inputs": {"n": [1, 2, 3, 4]},
              "ops": [{"id": "b", "plugin": "b"}]}
             """)
+        defer { try? FileManager.default.removeItem(at: directory) }
         let result = try Self.run(directory, ["--jobs", "1"])
         #expect(result.status == 1)
         let failed = Self.tasks(result).filter { $0["status"] == "failed" }
@@ -256,6 +267,7 @@ import TestSupport
         let directory = try PythonHostTests.folder("""
             {"name": "env", "plugins": {"e": "\(PythonHostTests.plugin("Env"))@T1"}, "ops": [{"id": "e", "plugin": "e"}]}
             """)
+        defer { try? FileManager.default.removeItem(at: directory) }
         let cache = directory.appendingPathComponent("envs").path
         let plugin = PythonHostTests.plugin("Env") + "@T1"
 
@@ -288,6 +300,7 @@ import TestSupport
 
     @Test func allowInstallRunsCommands() throws {
         let directory = try Fixtures.temporaryDirectory("imjoy-run-env")
+        defer { try? FileManager.default.removeItem(at: directory) }
         let cache = directory.appendingPathComponent("envs").path
         let result = try CommandRunner.imjoyRun(["env", PythonHostTests.plugin("Env") + "@T1", "--env-dir", cache, "--allow-install"], in: directory)
         #expect(result.status == 0, "\(result.standardError)")

@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 
 /// Shards, resume and gather through the built binary (the Slurm side is scripts/slurm-ci).
-@Suite(.serialized) struct ShardedRunTests {
+@Suite(.serialized, .enabled(if: TestConditions.pythonWithNumpy, "needs python3 with numpy, tifffile, h5py and scipy")) struct ShardedRunTests {
     static let workflow = """
         {"name": "shards", "inputs": {"images": {"glob": "*.tif"}},
          "ops": [{"id": "load", "builtin": "read-tiff"},

@@ -30,3 +30,13 @@ func withInputErrors<T>(_ body: () throws -> T) throws -> T {
         throw ExitCode.invalidInput
     }
 }
+
+/// The one-line reason of a file error ("No such file or directory"), without Foundation's dump.
+func fileErrorReason(_ error: any Error) -> String {
+    let nsError = error as NSError
+    if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+        return String(cString: strerror(Int32(underlying.code)))
+    }
+    if nsError.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(nsError.code))) }
+    return nsError.localizedDescription.replacingOccurrences(of: "\n", with: " ")
+}
