@@ -11,6 +11,7 @@ import TestSupport
     static func folder() throws -> URL {
         let directory = try Fixtures.temporaryDirectory("imjoy-run-codes")
         try workflow.write(to: directory.appendingPathComponent("w.json"), atomically: true, encoding: .utf8)
+        try Data("not a tiff".utf8).write(to: directory.appendingPathComponent("img_0.tif"))
         return directory
     }
 

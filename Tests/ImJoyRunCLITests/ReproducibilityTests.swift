@@ -30,6 +30,8 @@ import TestSupport
                 dirs[:] = [d for d in dirs if d != ".imjoy-run"]
                 for name in files:
                     path = os.path.join(folder, name); rel = os.path.relpath(path, root)
+                    # A kill -9 mid-write leaves a temporary sibling, never a final name.
+                    if name.startswith(".") and ".tmp-" in name: continue
                     if rel.startswith("gathered-"): continue
                     data = open(path, "rb").read()
                     if rel == "manifest.json":

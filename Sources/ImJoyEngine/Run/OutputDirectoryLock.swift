@@ -57,14 +57,24 @@ public final class OutputDirectoryLock: Sendable {
     }
 
     private static func createFolder(_ url: URL, outputDirectory: String) throws(WorkflowRunError) {
-        do {
-            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        } catch {
-            throw .outputNotWritable(path: outputDirectory, reason: reason(error))
+        if let failure = makeFolders(url.path) {
+            throw .outputNotWritable(path: outputDirectory, reason: failure)
         }
         guard access(url.path, W_OK) == 0 else {
             throw .outputNotWritable(path: outputDirectory, reason: String(cString: strerror(errno)))
         }
+    }
+
+    /// `mkdir -p`, with the failing folder and the POSIX reason on failure.
+    private static func makeFolders(_ path: String) -> String? {
+        var info = stat()
+        if stat(path, &info) == 0 {
+            return (info.st_mode & S_IFMT) == S_IFDIR ? nil : "\(path) is not a folder"
+        }
+        let parent = (path as NSString).deletingLastPathComponent
+        if !parent.isEmpty, parent != path, let failure = makeFolders(parent) { return failure }
+        if mkdir(path, 0o755) != 0 && errno != EEXIST { return "\(path): \(String(cString: strerror(errno)))" }
+        return nil
     }
 
     private static func lock(_ path: String, exclusive: Bool, outputDirectory: String, shard: String?) throws(WorkflowRunError) -> Int32 {
@@ -88,6 +98,11 @@ public final class OutputDirectoryLock: Sendable {
             return String(cString: strerror(Int32(underlying.code)))
         }
         if nsError.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(nsError.code))) }
+    switch (error as? CocoaError)?.code {
+    case .fileReadNoSuchFile?, .fileNoSuchFile?: return String(cString: strerror(ENOENT))
+    case .fileReadNoPermission?, .fileWriteNoPermission?: return String(cString: strerror(EACCES))
+    default: break
+    }
         return nsError.localizedDescription
     }
 }

