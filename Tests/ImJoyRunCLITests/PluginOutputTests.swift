@@ -13,7 +13,6 @@ import TestSupport
             {"name": "chat", "plugins": {"c": "\(PythonHostTests.plugin("Chatty"))"}, "inputs": {"what": [\(list)]},
              "ops": [{"id": "talk", "plugin": "c"}]}
             """)
-        defer { try? FileManager.default.removeItem(at: directory) }
         let result = try PythonHostTests.run(directory, ["--events", "events.jsonl"] + extra)
         let text = try String(contentsOf: directory.appendingPathComponent("events.jsonl"), encoding: .utf8)
         let events = try text.split(separator: "\n").map { try JSONValue(jsonText: String($0)) }
@@ -35,6 +34,7 @@ import TestSupport
 
     @Test func outputAndAPIMessagesReachTheEventsAndTheLogWithTheirCall() throws {
         let (directory, result, events) = try Self.runChatty(["a", "b"])
+        defer { try? FileManager.default.removeItem(at: directory) }
         #expect(result.status == 0, "\(result.standardError)")
         let keys = Self.itemKeys(events)
         let log = try Self.log(directory)
@@ -86,6 +86,7 @@ import TestSupport
 
     @Test func tenThousandLinesEachWayArriveInOrderAndTheRunGoesOn() throws {
         let (directory, result, events) = try Self.runChatty(["flood", "a"], ["--jobs", "1"])
+        defer { try? FileManager.default.removeItem(at: directory) }
         #expect(result.status == 0, "\(result.standardError)")
         let flood = events.filter { $0["event"] == "plugin_output" && $0["item_index"] == 0 }
         let printed = flood.filter { $0["stream"] == "stdout" }.compactMap { $0["text"]?.stringValue }
@@ -99,6 +100,7 @@ import TestSupport
 
     @Test func whatACrashedProcessWroteLastIsKept() throws {
         let (directory, result, events) = try Self.runChatty(["crash", "a"])
+        defer { try? FileManager.default.removeItem(at: directory) }
         #expect(result.status == 1)
         let key = try #require(Self.itemKeys(events)[0])
         let failed = events.first { $0["event"] == "task" && $0["item_index"] == 0 }
