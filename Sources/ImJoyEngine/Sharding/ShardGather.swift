@@ -53,6 +53,14 @@ public struct ShardGather {
         self.outputDirectory = outputDirectory
     }
 
+    /// Takes the out dir's lock exclusively (docs/execution.md, "One run per out dir"), so a
+    /// gather never reads shards that are still running; `nil` when the out dir has no state
+    /// folder (there is nothing to gather, and ``run(expectedShards:)`` says so).
+    public func lockOutputDirectory() throws(WorkflowRunError) -> OutputDirectoryLock? {
+        guard FileManager.default.fileExists(atPath: CompletionRecords(outputDirectory: outputDirectory).stateDirectory.path) else { return nil }
+        return try OutputDirectoryLock.acquire(outputDirectory: outputDirectory, shared: false, shardLabel: nil)
+    }
+
     /// - Parameter expectedShards: the array's size, when known; else the count the run records agree on.
     public func run(expectedShards: Int? = nil) throws -> Report {
         let runs = ShardRunRecord.readAll(outputDirectory: outputDirectory).filter { $0.workflow == plan.workflow.name }
