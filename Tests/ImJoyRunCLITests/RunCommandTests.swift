@@ -56,28 +56,6 @@ import TestSupport
         #expect(lines.filter { $0.contains("\"event\":\"task\"") }.count == 16)
     }
 
-    @Test func failedItemsExitOneAndAreListed() throws {
-        let directory = try Self.makeBatch(count: 2, workflow: Self.pipeline)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try Data("not a tiff".utf8).write(to: directory.appendingPathComponent("img_9.tif"))
-        let result = try CommandRunner.imjoyRun(["run", "w.json", "--out", "out"], in: directory)
-        #expect(result.status == 1)
-        #expect(result.standardError.contains("2/3 items succeeded"))
-        #expect(result.standardError.contains("failed: item img_9, op load"))
-        #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("out/img_0/mask.tif").path))
-    }
-
-    @Test func inputsSchemaViolationFailsTheItem() throws {
-        let directory = try Self.makeBatch(count: 1, workflow: """
-            {"name": "s", "inputs": {"files": {"files": ["img_0.tif", "notes.txt"]}}, "ops": [{"id": "load", "builtin": "read-tiff"}]}
-            """)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try Data("x".utf8).write(to: directory.appendingPathComponent("notes.txt"))
-        let result = try CommandRunner.imjoyRun(["w.json", "--out", "out"], in: directory)
-        #expect(result.status == 1)
-        #expect(result.standardError.contains("inputs schema"), "\(result.standardError)")
-    }
-
     @Test func dryRunPrintsThePlanAndWritesNothing() throws {
         let directory = try Self.makeBatch(count: 3, workflow: Self.pipeline)
         defer { try? FileManager.default.removeItem(at: directory) }
