@@ -10,7 +10,7 @@ public struct WorkflowRunOptions: Sendable {
     /// The file format for n-d array results, unless an op overrides it.
     public var arrayFormat: ArrayFileFormat = .tiff
     /// Tasks at once (1...``WorkflowRunOptions/jobsLimit``).
-    public var jobs: Int = RunOptions.defaultJobs()
+    public var jobs: Int = WorkflowRunOptions.defaultJobs()
     /// Stop starting new tasks at the first failure.
     public var failFast = false
     /// Retries of a failed call, for ops that set none (0...``WorkflowRunOptions/retriesLimit``).
@@ -52,6 +52,11 @@ public struct WorkflowRunOptions: Sendable {
     public static let jobsLimit = 1024
     /// The largest `retries` a run accepts.
     public static let retriesLimit = 100
+
+    /// `SLURM_CPUS_PER_TASK` when set, else the core count; at most ``jobsLimit``.
+    public static func defaultJobs() -> Int {
+        min(RunOptions.defaultJobs(), jobsLimit)
+    }
 
     public init(outputDirectory: String = "out") {
         self.outputDirectory = outputDirectory

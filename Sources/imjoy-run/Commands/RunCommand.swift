@@ -87,7 +87,7 @@ struct RunCommand: ParsableCommand {
         let stdoutIsTerminal = isatty(STDOUT_FILENO) == 1
         var run = WorkflowRunOptions(outputDirectory: outputDirectory)
         run.arrayFormat = format
-        run.jobs = jobs ?? RunOptions.defaultJobs()
+        run.jobs = jobs ?? WorkflowRunOptions.defaultJobs()
         (run.failFast, run.retries, run.eventsPath) = (failFast, retries, events)
         (run.shard, run.isSharded, run.resume) = (selection.shard, selection.isSharded, resume)
         (run.stateDirectory, run.environmentCache) = (stateDir, envDir)
