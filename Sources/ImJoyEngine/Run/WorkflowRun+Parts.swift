@@ -22,9 +22,11 @@ struct RunParts {
     static func make(for run: WorkflowRun, warnings: WarningList) throws(WorkflowRunError) -> RunParts {
         let plan = run.plan, options = run.options
         let (shardItems, items, resumed, records) = selectItems(plan: plan, options: options)
-        let cache = makeCache(plan: plan, options: options, records: records)
+        // The run's own file-hash memo: one run's cache folder never receives another run's hashes.
+        let hashes = FileHashes()
+        let cache = makeCache(plan: plan, options: options, records: records, hashes: hashes)
         let hdf5Files = SharedHDF5Files(shardLabel: run.shardLabel, chunkStore: cache.map { HDF5ChunkStore(directory: $0.directory) })
-        let provenance = ProvenanceBuilder(plan: plan)
+        let provenance = ProvenanceBuilder(plan: plan, hashes: hashes)
         var writer = OutputWriter(options: options.executorOptions, defaults: plan.workflow.output, hdf5Files: hdf5Files)
         writer.provenance = provenance
         let tracker = CompletionTracker(sink: writer, records: records, plan: plan, items: items, hdf5Files: hdf5Files)
@@ -69,12 +71,12 @@ struct RunParts {
         return (shardItems, items, resumed, records)
     }
 
-    private static func makeCache(plan: WorkflowPlan, options: WorkflowRunOptions, records: CompletionRecords) -> DiskCache? {
+    private static func makeCache(plan: WorkflowPlan, options: WorkflowRunOptions, records: CompletionRecords, hashes: FileHashes) -> DiskCache? {
         guard options.usesCache else { return nil }
         let directory = options.cacheDirectory ?? records.stateDirectory.appendingPathComponent("cache").path
         let log = options.log
-        let cache = DiskCache(directory: directory, plan: plan, rerun: Set(options.rerun), log: { line in log.note(line) })
-        FileHashes.shared.persist(in: cache.directory.appendingPathComponent("files"))
+        let cache = DiskCache(directory: directory, plan: plan, rerun: Set(options.rerun), hashes: hashes, log: { line in log.note(line) })
+        hashes.persist(in: cache.directory.appendingPathComponent("files"))
         return cache
     }
 
