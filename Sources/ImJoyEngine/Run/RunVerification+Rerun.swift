@@ -11,8 +11,8 @@ extension RunVerification {
         if options.keep { report.keptFolder = folder.path }
         let fresh: [String: String]
         do {
-            let summary = try WorkflowRun(plan: try plan(workflow: workflow, recorded: recorded), options: runOptions(folder, recorded)).run()
-            if summary.exitCode != 0 { report.notes.append("rerun: \(summary.text.split(separator: "\n").first ?? "")") }
+            let plan = try plan(workflow: workflow, recorded: recorded)
+            report.notes += try rederive(plan, into: folder, recorded: recorded)
             fresh = Dictionary(
                 Self.recordedOutputs((try? RunManifest.read(RunManifest.url(outputDirectory: folder.path))) ?? [:]).map { ($0.path, $0.sha256) },
                 uniquingKeysWith: { a, _ in a })
@@ -22,6 +22,32 @@ extension RunVerification {
             return
         }
         report.rerun = Self.compare(outputs, with: fresh)
+    }
+
+    /// Runs `plan` into `folder` as the recorded run did: one run, or — when the out dir holds
+    /// the run records of an array of N shards — N shard runs and a gather, so shard files and
+    /// the merged manifest come out as recorded. Returns notes for the report.
+    private func rederive(_ plan: WorkflowPlan, into folder: URL, recorded: JSONObject) throws -> [String] {
+        let shards = recordedShardCount(workflow: plan.workflow.name)
+        var notes: [String] = []
+        for index in 0..<shards {
+            var run = runOptions(folder, recorded)
+            if shards > 1 { (run.shard, run.isSharded) = (try Shard(index: index, count: shards), true) }
+            let summary = try WorkflowRun(plan: plan, options: run).run()
+            if summary.exitCode != 0 { notes.append("rerun: \(summary.text.split(separator: "\n").first ?? "")") }
+        }
+        guard shards > 1 else { return notes }
+        notes.append("rerun as \(shards) shards and gathered, as recorded")
+        let gathered = try ShardGather(plan: plan, outputDirectory: folder.path).run(expectedShards: shards)
+        if !gathered.isComplete { notes.append("rerun: gather incomplete") }
+        return notes
+    }
+
+    /// The shard count of the run records beside the manifest (1 for a run that was not sharded).
+    private func recordedShardCount(workflow: String) -> Int {
+        let outputDirectory = URL(fileURLWithPath: options.manifest).deletingLastPathComponent().path
+        let counts = Set(ShardRunRecord.readAll(outputDirectory: outputDirectory).filter { $0.workflow == workflow }.map(\.shards))
+        return counts.count == 1 ? max(1, counts.first!) : 1
     }
 
     /// Each recorded output against the rerun's, then the rerun's outputs the manifest lacks.

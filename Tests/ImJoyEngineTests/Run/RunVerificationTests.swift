@@ -1,4 +1,5 @@
 import Foundation
+import ImJoyWorkflow
 import Testing
 import TestSupport
 @testable import ImJoyEngine
@@ -41,6 +42,23 @@ import TestSupport
         let full = try RunVerification(options: options).run()
         #expect(full.exitCode == 1 && full.differences == 2, "\(full.text)")
         #expect(full.rerun.allSatisfy { $0.status == .identical }, "\(full.text)")
+    }
+
+    @Test func aGatheredShardedRunWithASharedHDF5FileVerifiesClean() throws {
+        let fixture = try RunFixture(count: 5, workflow: ShardedWorkflowRunTests.workflow)
+        defer { fixture.remove() }
+        for index in 0..<2 {
+            var options = fixture.options()
+            (options.shard, options.isSharded) = (try Shard(index: index, count: 2), true)
+            #expect(try fixture.run(options).status == .succeeded)
+        }
+        #expect(try ShardGather(plan: try fixture.plan(), outputDirectory: fixture.out.path).run().isComplete)
+        var options = RunVerification.Options(manifest: fixture.out.appendingPathComponent("manifest.json").path)
+        options.temporaryParent = fixture.directory
+        let report = try RunVerification(options: options).run()
+        #expect(report.exitCode == 0, "\(report.text)")
+        #expect(report.rerun.contains { $0.path == "smooth.shard-0001-of-0002.h5" && $0.status == .identical }, "\(report.text)")
+        #expect(report.notes.contains("rerun as 2 shards and gathered, as recorded"))
     }
 
     @Test func anUnreadableManifestThrows() throws {
