@@ -21,7 +21,8 @@ struct ImJoyRun: AsyncParsableCommand {
               imjoy-run convert stack.tif stack.h5 --compression deflate
               imjoy-run check-functional samples/plugins/GaussianBlur.imjoy.html --input a.tif
 
-            Exit codes: 0 success, 1 some items or instances failed, 2 invalid input or usage.
+            Exit codes: 0 success, 1 some items or instances failed, 2 invalid input or usage,
+            128 + N interrupted by signal N.
             """,
         version: version,
         subcommands: [

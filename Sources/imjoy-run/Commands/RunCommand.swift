@@ -13,7 +13,8 @@ struct RunCommand: ParsableCommand {
         discussion: """
             Built-in ops and functional plugins run in parallel across items (--jobs); other
             plugins get their items one at a time, in item order. Exit 0 when every item
-            succeeded, 1 when some failed, 2 for an invalid workflow or usage.
+            succeeded, 1 when some failed, 2 for an invalid workflow or usage (an out dir that
+            cannot be written or that another run holds), 128 + N when signal N interrupted the run.
             """
     )
 

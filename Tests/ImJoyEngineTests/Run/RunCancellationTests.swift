@@ -68,9 +68,7 @@ import TestSupport
         </script>
         """
 
-    static let pythonAvailable = FileManager.default.isExecutableFile(atPath: "/usr/bin/python3")
-
-    @Test(.enabled(if: pythonAvailable, "needs /usr/bin/python3"))
+    @Test(.enabled(if: RunTestConditions.pythonWithNumpy, "needs python3 with numpy"))
     func cancellingStopsABusyPluginProcessAtOnce() throws {
         let fixture = try RunFixture(count: 2, workflow: """
             {"name": "sleepy", "plugins": {"s": "Sleeper.imjoy.html"}, "inputs": {"images": {"glob": "*.tif"}},
@@ -79,7 +77,6 @@ import TestSupport
         defer { fixture.remove() }
         try Self.pythonPlugin.write(to: fixture.directory.appendingPathComponent("Sleeper.imjoy.html"), atomically: true, encoding: .utf8)
         var options = fixture.options()
-        options.python = "/usr/bin/python3"
         let run = WorkflowRun(plan: try fixture.plan(), options: options)
         DispatchQueue.global().asyncAfter(deadline: .now() + 2) { run.cancel(.signal(2)) }
         let started = Date()

@@ -71,3 +71,9 @@ final class EventLog: RunObserver, Sendable {
         onEvent(event)
     }
 }
+
+/// What the machine offers the run tests (a test needing what is missing is skipped with its reason).
+enum RunTestConditions {
+    /// python3 with numpy, for the Python host.
+    static let pythonWithNumpy: Bool = (try? CommandRunner.python("import numpy"))?.status == 0
+}
