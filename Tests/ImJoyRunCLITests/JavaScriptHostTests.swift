@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 
 /// End-to-end runs of web-worker plugins on the Node.js host (real Node.js) through the built binary.
-@Suite(.serialized) struct JavaScriptHostTests {
+@Suite(.serialized, .enabled(if: TestConditions.node && TestConditions.pythonWithNumpy, "needs Node.js and python3 with numpy")) struct JavaScriptHostTests {
     static let plugins = Fixtures.url("plugins/javascript")
 
     static func plugin(_ name: String) -> String { plugins.appendingPathComponent("\(name).imjoy.html").path }

@@ -5,7 +5,7 @@ import TestSupport
 
 /// Plugin output and api messages in the run's events and the plugin's log (real Python,
 /// through the built binary; the fixture is `plugins/python/Chatty.imjoy.html`).
-@Suite struct PluginOutputTests {
+@Suite(.enabled(if: TestConditions.pythonWithNumpy, "needs python3 with numpy, tifffile, h5py and scipy")) struct PluginOutputTests {
     /// Runs Chatty's op `talk` over `inputs` with `--events`; returns the run and its events.
     static func runChatty(_ inputs: [String], _ extra: [String] = []) throws -> (URL, CommandResult, [JSONValue]) {
         let list = inputs.map { "\"\($0)\"" }.joined(separator: ", ")

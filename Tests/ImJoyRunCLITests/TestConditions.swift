@@ -10,6 +10,14 @@ enum TestConditions {
         return result?.status == 0
     }()
 
+    /// Node.js on PATH (node or nodejs), for web-worker plugins.
+    static let node: Bool = {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        return path.split(separator: ":").contains { folder in
+            ["node", "nodejs"].contains { FileManager.default.isExecutableFile(atPath: "\(folder)/\($0)") }
+        }
+    }()
+
     /// Chromium, for the report screenshot.
     static let chromium: URL? = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
         .first(where: FileManager.default.isExecutableFile).map(URL.init(fileURLWithPath:))
