@@ -13,7 +13,7 @@ import PackageDescription
 
 let package = Package(
     name: "imjoy-run",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "imjoy-run", targets: ["imjoy-run"]),
         .library(name: "ImJoySchema", targets: ["ImJoySchema"]),
@@ -100,7 +100,7 @@ let package = Package(
         .testTarget(name: "ImJoyPluginTests", dependencies: ["ImJoyPlugin", "TestSupport"]),
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "TestSupport"]),
         .testTarget(name: "ImJoyWorkflowTests", dependencies: ["ImJoyWorkflow", "TestSupport"]),
-        .testTarget(name: "ImJoyEngineTests", dependencies: ["ImJoyEngine", "TestSupport"]),
+        .testTarget(name: "ImJoyEngineTests", dependencies: ["ImJoyEngine", "ImJoyWorkflow", "ImJoySchema", "TestSupport"]),
         .testTarget(name: "ImJoyRunCLITests", dependencies: ["TestSupport"]),
     ]
 )

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `imjoy-run` command: the root of every subcommand.
 @main
@@ -20,7 +21,8 @@ struct ImJoyRun: AsyncParsableCommand {
               imjoy-run convert stack.tif stack.h5 --compression deflate
               imjoy-run check-functional samples/plugins/GaussianBlur.imjoy.html --input a.tif
 
-            Exit codes: 0 success, 1 some items or instances failed, 2 invalid input or usage.
+            Exit codes: 0 success, 1 some items or instances failed, 2 invalid input or usage,
+            128 + N interrupted by signal N.
             """,
         version: version,
         subcommands: [
@@ -42,4 +44,23 @@ struct ImJoyRun: AsyncParsableCommand {
         ],
         defaultSubcommand: RunCommand.self
     )
+
+    /// Runs the command line; usage errors (an unknown option, a bad value, a failed
+    /// `validate()`) exit 2, as documented, instead of ArgumentParser's 64.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(ExitCode.invalidInput.rawValue)
+            }
+            exit(withError: error)
+        }
+    }
 }

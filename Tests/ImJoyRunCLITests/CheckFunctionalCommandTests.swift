@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 
 /// `imjoy-run check-functional` through the built binary: exit codes, the text and JSON reports.
-@Suite(.serialized) struct CheckFunctionalCommandTests {
+@Suite(.serialized, .enabled(if: TestConditions.pythonWithNumpy, "needs python3 with numpy, tifffile, h5py and scipy")) struct CheckFunctionalCommandTests {
     static func plugin(_ name: String) -> String { Fixtures.url("plugins/functional/\(name).imjoy.html").path }
 
     /// A folder with two 48×64 uint16 TIFFs, a.tif and b.tif.
@@ -46,6 +46,7 @@ import TestSupport
 
     @Test func writesAreSeenInWatchedFoldersOnly() throws {
         let directory = try Self.images()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let elsewhere = try Fixtures.temporaryDirectory("imjoy-run-check-elsewhere")
         defer {
             try? FileManager.default.removeItem(at: directory)

@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 
 /// End-to-end runs of web-worker plugins on the Node.js host (real Node.js) through the built binary.
-@Suite(.serialized) struct JavaScriptHostTests {
+@Suite(.serialized, .enabled(if: TestConditions.node && TestConditions.pythonWithNumpy, "needs Node.js and python3 with numpy")) struct JavaScriptHostTests {
     static let plugins = Fixtures.url("plugins/javascript")
 
     static func plugin(_ name: String) -> String { plugins.appendingPathComponent("\(name).imjoy.html").path }
@@ -38,6 +38,7 @@ import TestSupport
              "ops": [{"id": "load", "builtin": "read-tiff"},
                      {"id": "hist", "plugin": "hist", "config": {"bins": 10}, "data": {"image": "$load"}}]}
             """)
+        defer { try? FileManager.default.removeItem(at: directory) }
         try Self.writeTwoChannelImages(directory, count: 3)
         let result = try Self.run(directory, ["--jobs", "2"])
         #expect(result.status == 0, "\(result.standardError)")
@@ -64,6 +65,7 @@ import TestSupport
              "ops": [{"id": "load", "builtin": "read-tiff"},
                      {"id": "hist", "plugin": "h2", "config": {"bins": 8}, "data": {"image": "$load"}}]}
             """)
+        defer { try? FileManager.default.removeItem(at: directory) }
         let count = 40
         try Self.writeTwoChannelImages(directory, count: count)
         let result = try Self.run(directory, ["--jobs", "2"])
@@ -105,6 +107,7 @@ import TestSupport
                      {"id": "same", "plugin": "echo", "op": "Same", "data": "$make"},
                      {"id": "check", "plugin": "echo", "op": "Check", "data": "$same"}]}
             """)
+        defer { try? FileManager.default.removeItem(at: directory) }
         let result = try Self.run(directory, ["--jobs", "2"])
         #expect(result.status == 0, "\(result.standardError)")
         let check = try #require(try PythonHostTests.json(directory, "0/check.json").objectValue)
@@ -118,6 +121,7 @@ import TestSupport
         let directory = try PythonHostTests.folder("""
             {"name": "kinds", "plugins": {"echo": "\(Self.plugin("Echo"))"}, "ops": [{"id": "kinds", "plugin": "echo", "op": "Kinds"}]}
             """)
+        defer { try? FileManager.default.removeItem(at: directory) }
         let result = try Self.run(directory)
         #expect(result.status == 0, "\(result.standardError)")
         let kinds = try PythonHostTests.json(directory, "0/kinds.json")
@@ -145,6 +149,7 @@ import TestSupport
             {"name": "api", "plugins": {"echo": "\(Self.plugin("Echo"))", "py": "\(PythonHostTests.plugin("Echo"))"},
              "ops": [{"id": "a", "plugin": "echo", "op": "Api"}]}
             """)
+        defer { try? FileManager.default.removeItem(at: directory) }
         for expected in [JSONValue.null, 1] {
             let result = try Self.run(directory, ["--state-dir", "state", "--no-cache"])
             #expect(result.status == 0, "\(result.standardError)")
@@ -169,6 +174,7 @@ import TestSupport
         let directory = try PythonHostTests.folder("""
             {"name": "web", "plugins": {"echo": "\(Self.plugin("Echo"))"}, "ops": [{"id": "b", "plugin": "echo", "op": "Browser"}]}
             """)
+        defer { try? FileManager.default.removeItem(at: directory) }
         let result = try Self.run(directory)
         #expect(result.status == 0, "\(result.standardError)")
         let value = try PythonHostTests.json(directory, "0/b.json")
@@ -186,6 +192,7 @@ import TestSupport
             {"name": "req", "plugins": {"r": "\(Self.plugin("Requires"))"}, "inputs": {"v": [[1, 2], [3, 5]]},
              "ops": [{"id": "r", "plugin": "r"}]}
             """)
+        defer { try? FileManager.default.removeItem(at: directory) }
         let missing = try Self.run(directory)
         #expect(missing.status == 1)
         let failed = PythonHostTests.tasks(missing).filter { $0["status"] == "failed" }
@@ -215,6 +222,7 @@ import TestSupport
             {"name": "err", "plugins": {"f": "\(Self.plugin("Faulty"))"}, "inputs": {"what": ["throw", "late", "fine"]},
              "ops": [{"id": "f", "plugin": "f"}]}
             """)
+        defer { try? FileManager.default.removeItem(at: directory) }
         let result = try Self.run(directory)
         #expect(result.status == 1)
         let failed = PythonHostTests.tasks(result).filter { $0["status"] == "failed" }
@@ -249,6 +257,7 @@ import TestSupport
         let directory = try PythonHostTests.folder("""
             {"name": "ui", "plugins": {"viewer": "Viewer.imjoy.html"}, "ops": [{"id": "show", "plugin": "viewer"}]}
             """)
+        defer { try? FileManager.default.removeItem(at: directory) }
         try """
             <config lang="json">{"name": "Viewer", "type": "window", "api_version": "0.1.8", "ui": ""}</config>
             <window><div id="app"></div></window>
@@ -264,6 +273,7 @@ import TestSupport
         let directory = try PythonHostTests.folder("""
             {"name": "n", "plugins": {"echo": "\(Self.plugin("Echo"))"}, "ops": [{"id": "e", "plugin": "echo"}]}
             """)
+        defer { try? FileManager.default.removeItem(at: directory) }
         let result = try Self.run(directory, ["--node", "/nonexistent/node"])
         #expect(result.status == 2)
         #expect(result.standardError.contains("cannot run web-worker plugins: --node /nonexistent/node is not an executable"), "\(result.standardError)")

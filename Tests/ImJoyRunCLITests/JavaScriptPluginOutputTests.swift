@@ -5,12 +5,13 @@ import TestSupport
 
 /// A web-worker plugin's console output and api messages in the run's events and its log (real
 /// Node.js, through the built binary; the fixture is `plugins/javascript/ChattyJS.imjoy.html`).
-@Suite struct JavaScriptPluginOutputTests {
+@Suite(.enabled(if: TestConditions.node && TestConditions.pythonWithNumpy, "needs Node.js and python3 with numpy")) struct JavaScriptPluginOutputTests {
     @Test func consoleOutputAndAPIMessagesReachTheEventsAndTheLog() throws {
         let directory = try PythonHostTests.folder("""
             {"name": "chat", "plugins": {"c": "\(JavaScriptHostTests.plugin("ChattyJS"))"}, "inputs": {"what": ["a", "b"]},
              "ops": [{"id": "talk", "plugin": "c"}]}
             """)
+        defer { try? FileManager.default.removeItem(at: directory) }
         let result = try JavaScriptHostTests.run(directory, ["--events", "events.jsonl"])
         #expect(result.status == 0, "\(result.standardError)")
         let text = try String(contentsOf: directory.appendingPathComponent("events.jsonl"), encoding: .utf8)

@@ -16,6 +16,7 @@ enum PluginHostChecks {
              "ops": [{"id": "first", "plugin": "echo", "config": {"scale": 3}},
                      {"id": "second", "plugin": "echo", "data": {"x": "$first", "nested": [1, {"a": "b"}]}}]}
             """)
+        defer { try? FileManager.default.removeItem(at: directory) }
         let result = try PythonHostTests.run(directory, extra)
         #expect(result.status == 0, "\(result.standardError)")
         let first = try #require(try PythonHostTests.json(directory, "0/second.json")["data"]?["x"])
@@ -45,6 +46,7 @@ enum PluginHostChecks {
             {"name": "crash", "plugins": {"f": "\(plugin)"}, "inputs": {"what": ["a", "\(what)", "b"]},
              "ops": [{"id": "f", "plugin": "f"}]}
             """)
+        defer { try? FileManager.default.removeItem(at: directory) }
         let result = try PythonHostTests.run(directory)
         #expect(result.status == 1)
         let failed = PythonHostTests.tasks(result).filter { $0["status"] == "failed" }
@@ -64,6 +66,7 @@ enum PluginHostChecks {
             {"name": "hang", "plugins": {"f": "\(plugin)"}, "inputs": {"what": ["hang", "after"]},
              "ops": [{"id": "f", "plugin": "f", "timeout": 2}]}
             """)
+        defer { try? FileManager.default.removeItem(at: directory) }
         let start = Date()
         let result = try PythonHostTests.run(directory)
         #expect(Date().timeIntervalSince(start) < 30)
@@ -84,6 +87,7 @@ enum PluginHostChecks {
             {"name": "int", "plugins": {"f": "\(plugin)"}, "inputs": {"what": ["hang"]},
              "ops": [{"id": "f", "plugin": "f"}]}
             """)
+        defer { try? FileManager.default.removeItem(at: directory) }
         let process = Process()
         process.executableURL = Fixtures.imjoyRunExecutable
         process.arguments = ["run", "w.json", "--out", "out", "--no-progress"]

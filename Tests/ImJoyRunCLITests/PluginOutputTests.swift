@@ -5,7 +5,7 @@ import TestSupport
 
 /// Plugin output and api messages in the run's events and the plugin's log (real Python,
 /// through the built binary; the fixture is `plugins/python/Chatty.imjoy.html`).
-@Suite struct PluginOutputTests {
+@Suite(.enabled(if: TestConditions.pythonWithNumpy, "needs python3 with numpy, tifffile, h5py and scipy")) struct PluginOutputTests {
     /// Runs Chatty's op `talk` over `inputs` with `--events`; returns the run and its events.
     static func runChatty(_ inputs: [String], _ extra: [String] = []) throws -> (URL, CommandResult, [JSONValue]) {
         let list = inputs.map { "\"\($0)\"" }.joined(separator: ", ")
@@ -34,6 +34,7 @@ import TestSupport
 
     @Test func outputAndAPIMessagesReachTheEventsAndTheLogWithTheirCall() throws {
         let (directory, result, events) = try Self.runChatty(["a", "b"])
+        defer { try? FileManager.default.removeItem(at: directory) }
         #expect(result.status == 0, "\(result.standardError)")
         let keys = Self.itemKeys(events)
         let log = try Self.log(directory)
@@ -85,6 +86,7 @@ import TestSupport
 
     @Test func tenThousandLinesEachWayArriveInOrderAndTheRunGoesOn() throws {
         let (directory, result, events) = try Self.runChatty(["flood", "a"], ["--jobs", "1"])
+        defer { try? FileManager.default.removeItem(at: directory) }
         #expect(result.status == 0, "\(result.standardError)")
         let flood = events.filter { $0["event"] == "plugin_output" && $0["item_index"] == 0 }
         let printed = flood.filter { $0["stream"] == "stdout" }.compactMap { $0["text"]?.stringValue }
@@ -98,6 +100,7 @@ import TestSupport
 
     @Test func whatACrashedProcessWroteLastIsKept() throws {
         let (directory, result, events) = try Self.runChatty(["crash", "a"])
+        defer { try? FileManager.default.removeItem(at: directory) }
         #expect(result.status == 1)
         let key = try #require(Self.itemKeys(events)[0])
         let failed = events.first { $0["event"] == "task" && $0["item_index"] == 0 }

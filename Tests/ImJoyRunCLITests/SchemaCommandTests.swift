@@ -40,6 +40,7 @@ struct SchemaCommandTests {
 
     @Test func validInstancesExitZero() throws {
         let folder = try makeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let run = try imjoyRun(["schema", "validate", "--schema", "inputs.yaml", "--imjoy-inputs", "data/ok.json"], in: folder)
         #expect(run.status == 0)
         #expect(run.stdout.contains("data/ok.json: valid"))
@@ -47,6 +48,7 @@ struct SchemaCommandTests {
 
     @Test func anInvalidInstanceExitsOneAndListsItsErrors() throws {
         let folder = try makeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let run = try imjoyRun(["schema", "validate", "--schema", "inputs.yaml", "--imjoy-inputs", "data/ok.json", "bad.yml"],
                                in: folder)
         #expect(run.status == 1)
@@ -57,6 +59,7 @@ struct SchemaCommandTests {
 
     @Test func jsonOutput() throws {
         let folder = try makeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let run = try imjoyRun(["schema", "validate", "--schema", "inputs.yaml", "--imjoy-inputs", "--json", "bad.yml"], in: folder)
         #expect(run.status == 1)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
@@ -69,6 +72,7 @@ struct SchemaCommandTests {
 
     @Test func anInvalidSchemaExitsTwo() throws {
         let folder = try makeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         try #"{"type": "object", "properties": {"a": {"type": "strng"}}}"#
             .write(to: folder.appendingPathComponent("broken.json"), atomically: true, encoding: .utf8)
         let run = try imjoyRun(["schema", "validate", "--schema", "broken.json", "data/ok.json"], in: folder)
@@ -82,6 +86,7 @@ struct SchemaCommandTests {
 
     @Test func draft03RequiredExitsTwoWithAHint() throws {
         let folder = try makeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         try "image: {type: string, required: true}\n".write(to: folder.appendingPathComponent("old.yaml"), atomically: true, encoding: .utf8)
         let run = try imjoyRun(["schema", "validate", "--schema", "old.yaml", "--imjoy-inputs", "data/ok.json"], in: folder)
         #expect(run.status == 2)
@@ -90,6 +95,7 @@ struct SchemaCommandTests {
 
     @Test func anUnreadableInstanceExitsTwo() throws {
         let folder = try makeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         try "{not json".write(to: folder.appendingPathComponent("broken.json"), atomically: true, encoding: .utf8)
         let run = try imjoyRun(["schema", "validate", "--schema", "inputs.yaml", "broken.json"], in: folder)
         #expect(run.status == 2)

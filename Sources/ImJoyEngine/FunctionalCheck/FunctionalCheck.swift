@@ -63,6 +63,21 @@ public struct FunctionalCheck {
 
     public var options: Options
 
+    /// A JSON option's value (`--data`); `nil` for `nil`.
+    /// - Throws: ``FunctionalCheckError/option(name:reason:)`` when it does not parse.
+    public static func jsonOption(_ text: String?, name: String) throws(FunctionalCheckError) -> JSONValue? {
+        guard let text else { return nil }
+        do { return try JSONValue(jsonText: text) } catch { throw .option(name: name, reason: "not JSON: \(error)") }
+    }
+
+    /// A JSON object option's value (`--config`); `nil` for `nil`.
+    /// - Throws: ``FunctionalCheckError/option(name:reason:)`` when it does not parse or is not an object.
+    public static func jsonObjectOption(_ text: String?, name: String) throws(FunctionalCheckError) -> JSONObject? {
+        guard let value = try jsonOption(text, name: name) else { return nil }
+        guard let object = value.objectValue else { throw .option(name: name, reason: "$: expected a JSON object, got \(value.typeName)") }
+        return object
+    }
+
     public init(options: Options) {
         self.options = options
     }

@@ -53,23 +53,42 @@ public struct ShardGather {
         self.outputDirectory = outputDirectory
     }
 
+    /// Takes the out dir's lock exclusively (docs/execution.md, "One run per out dir"), so a
+    /// gather never reads shards that are still running; `nil` when the out dir has no state
+    /// folder (there is nothing to gather, and ``run(expectedShards:)`` says so).
+    public func lockOutputDirectory() throws(WorkflowRunError) -> OutputDirectoryLock? {
+        guard FileManager.default.fileExists(atPath: CompletionRecords(outputDirectory: outputDirectory).stateDirectory.path) else { return nil }
+        return try OutputDirectoryLock.acquire(outputDirectory: outputDirectory, shared: false, shardLabel: nil)
+    }
+
     /// - Parameter expectedShards: the array's size, when known; else the count the run records agree on.
     public func run(expectedShards: Int? = nil) throws -> Report {
         let runs = ShardRunRecord.readAll(outputDirectory: outputDirectory).filter { $0.workflow == plan.workflow.name }
-        let counts = Set(runs.map(\.shards))
-        let shards: Int
-        if let expectedShards {
-            shards = expectedShards
-        } else if counts.count == 1 {
-            shards = counts.first!
-        } else if counts.isEmpty {
-            throw Problem(description: "no shard run records in \(ShardRunRecord.directory(outputDirectory: outputDirectory).path): did the array run with this --out?")
-        } else {
-            throw Problem(description: "run records from different shard counts (\(counts.sorted().map(String.init).joined(separator: ", "))); give --shards N")
-        }
-        let records = CompletionRecords(outputDirectory: outputDirectory)
+        let shards = try shardCount(runs: runs, expected: expectedShards)
         var report = Report(shards: shards, items: plan.items.count, completeItems: 0)
         let byIndex = Dictionary(runs.filter { $0.shards == shards }.map { ($0.shard, $0) }, uniquingKeysWith: { $0.finished > $1.finished ? $0 : $1 })
+        checkShards(byIndex, shards: shards, into: &report)
+        let shared = checkItems(into: &report)
+        try writeGatheredFiles(byIndex, shards: shards, into: &report)
+        guard report.isComplete else { return report }
+        try RunManifest.merge(outputDirectory: outputDirectory, shardLabels: (0..<shards).compactMap { try? Shard(index: $0, count: shards).label })
+        report.masterFiles = try writeMasterFiles(shared: shared, shards: shards)
+        return report
+    }
+
+    /// `expected`, else the one shard count the run records agree on.
+    private func shardCount(runs: [ShardRunRecord], expected: Int?) throws -> Int {
+        if let expected { return expected }
+        let counts = Set(runs.map(\.shards))
+        if counts.count == 1 { return counts.first! }
+        if counts.isEmpty {
+            throw Problem(description: "no shard run records in \(ShardRunRecord.directory(outputDirectory: outputDirectory).path): did the array run with this --out?")
+        }
+        throw Problem(description: "run records from different shard counts (\(counts.sorted().map(String.init).joined(separator: ", "))); give --shards N")
+    }
+
+    /// Missing shards (no run record) and failed ones (an exit code, failures or skipped tasks).
+    private func checkShards(_ byIndex: [Int: ShardRunRecord], shards: Int, into report: inout Report) {
         for index in 0..<shards {
             guard let run = byIndex[index] else {
                 report.missingShards.append(index)
@@ -81,6 +100,11 @@ public struct ShardGather {
                     + (run.slurmJob.map { " (Slurm job \($0))" } ?? "")))
             }
         }
+    }
+
+    /// Checks every item's completion record; returns the shared files the complete items list.
+    private func checkItems(into report: inout Report) -> Set<String> {
+        let records = CompletionRecords(outputDirectory: outputDirectory)
         var shared: Set<String> = []
         let planParts = CompletionRecords.fingerprintParts(plan)
         for item in plan.items {
@@ -91,9 +115,12 @@ public struct ShardGather {
                 shared.formUnion(records.record(item.key)?.shared ?? [])
             }
         }
+        return shared
+    }
 
+    /// `gathered-events.jsonl` (the shards' events, in shard order) and `gathered-runs.json`.
+    private func writeGatheredFiles(_ byIndex: [Int: ShardRunRecord], shards: Int, into report: inout Report) throws {
         let base = CompletionRecords.base(outputDirectory)
-        // Merged events, in shard order.
         var events = Data()
         for index in 0..<shards {
             guard let path = byIndex[index]?.events, let data = FileManager.default.contents(atPath: path) else { continue }
@@ -108,15 +135,17 @@ public struct ShardGather {
         let runsURL = base.appendingPathComponent("gathered-runs.json")
         try CompletionRecords.writeAtomically(try encoder.encode((0..<shards).compactMap { byIndex[$0] }), to: runsURL)
         report.runsFile = runsURL.path
+    }
 
-        guard report.isComplete else { return report }
-        try RunManifest.merge(outputDirectory: outputDirectory, shardLabels: (0..<shards).compactMap { try? Shard(index: $0, count: shards).label })
-        // Master files: NAME.shard-I-of-N.h5 → NAME.h5.
+    /// Master files: `NAME.shard-I-of-N.h5` → `NAME.h5` of external links; returns their paths.
+    private func writeMasterFiles(shared: Set<String>, shards: Int) throws -> [String] {
+        let base = CompletionRecords.base(outputDirectory)
         var groups: [String: [(Int, String)]] = [:]
         for file in shared {
             guard let (name, index) = Self.shardFileParts(file, shards: shards) else { continue }
             groups[name, default: []].append((index, file))
         }
+        var masters: [String] = []
         for (name, files) in groups.sorted(by: { $0.key < $1.key }) {
             // Items resumed from an unsharded run keep their datasets in NAME.h5 itself: never
             // overwrite it with links.
@@ -136,9 +165,9 @@ public struct ShardGather {
                 }
             }
             try writer.commit()
-            report.masterFiles.append(master.path)
+            masters.append(master.path)
         }
-        return report
+        return masters
     }
 
     /// `dir/NAME.shard-0003-of-0008.h5` → (`dir/NAME.h5`, 3).

@@ -51,32 +51,20 @@ struct CheckFunctionalCommand: ParsableCommand {
     @Flag(help: "Keep the check's temporary folder (WORK_DIR, TMPDIR, out dirs, plugin log).")
     var keep = false
 
-    func run() throws {
+    func validate() throws {
         guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
+    }
+
+    func run() throws {
         let options = try withInputErrors {
             FunctionalCheck.Options(
-                pluginFile: plugin, tag: tag, ops: op, inputFiles: input, config: try jsonObject(config, option: "--config") ?? [:],
-                dataTemplate: try jsonValue(data, option: "--data"), interpreter: hosts.python,
+                pluginFile: plugin, tag: tag, ops: op, inputFiles: input, config: try FunctionalCheck.jsonObjectOption(config, name: "--config") ?? [:],
+                dataTemplate: try FunctionalCheck.jsonOption(data, name: "--data"), interpreter: hosts.python,
                 javascript: hosts.javascript,
                 watch: watch, timeout: timeout, keep: keep)
         }
         let report = try withInputErrors { try FunctionalCheck(options: options).run() }
         print(json ? report.json.serialized([.prettyPrinted, .sortedKeys]) : report.text)
         if !report.violations.isEmpty { throw ExitCode.someFailed }
-    }
-
-    private func jsonValue(_ text: String?, option: String) throws -> JSONValue? {
-        guard let text else { return nil }
-        do { return try JSONValue(jsonText: text) } catch {
-            throw FunctionalCheckError.option(name: option, reason: "not JSON: \(error)")
-        }
-    }
-
-    private func jsonObject(_ text: String?, option: String) throws -> JSONObject? {
-        guard let value = try jsonValue(text, option: option) else { return nil }
-        guard let object = value.objectValue else {
-            throw FunctionalCheckError.option(name: option, reason: "$: expected a JSON object, got \(value.typeName)")
-        }
-        return object
     }
 }

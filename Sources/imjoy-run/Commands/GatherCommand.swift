@@ -25,15 +25,18 @@ struct GatherCommand: ParsableCommand {
     @Option(help: "How many shards the array had (default: the count the run records agree on).")
     var shards: Int?
 
+    func validate() throws {
+        if let shards, shards < 1 { throw ValidationError("--shards must be at least 1") }
+    }
+
     func run() throws {
         let plan = try options.plan()
-        if let shards, shards < 1 {
-            printError("--shards must be at least 1")
-            throw ExitCode.invalidInput
-        }
+        let gather = ShardGather(plan: plan, outputDirectory: outputDirectory)
+        let lock = try withInputErrors { try gather.lockOutputDirectory() }
+        defer { lock?.release() }
         let report: ShardGather.Report
         do {
-            report = try ShardGather(plan: plan, outputDirectory: outputDirectory).run(expectedShards: shards)
+            report = try gather.run(expectedShards: shards)
         } catch let problem as ShardGather.Problem {
             printError(problem.description)
             throw ExitCode.someFailed

@@ -47,7 +47,7 @@ extension SchemaCommand {
                 compiled = try compileSchema()
             } catch {
                 if json, let schemaError = error as? SchemaError { print(InstanceReport.json(schemaError)) }
-                printError("\(schema): \(error)")
+                printError(error is DocumentError ? "\(error)" : "\(schema): \(error)")
                 throw ExitCode.invalidInput
             }
             var reports: [InstanceReport] = []
@@ -80,7 +80,8 @@ extension SchemaCommand {
 
     /// Reads a JSON or YAML document (YAML for .yaml/.yml files).
     static func readDocument(atPath path: String) throws -> JSONValue {
-        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch { throw DocumentError(path: path, reason: fileErrorReason(error)) }
         let lowered = path.lowercased()
         if lowered.hasSuffix(".yaml") || lowered.hasSuffix(".yml") {
             guard let text = String(data: data, encoding: .utf8) else { throw DocumentError(path: path, reason: "not UTF-8 text") }
