@@ -13,7 +13,7 @@ import PackageDescription
 
 let package = Package(
     name: "imjoy-run",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "imjoy-run", targets: ["imjoy-run"]),
         .library(name: "ImJoySchema", targets: ["ImJoySchema"]),
@@ -72,7 +72,10 @@ let package = Package(
         ),
         .target(
             name: "ImJoyEngine",
-            dependencies: ["COpenSSL", "ImJoySchema", "ImJoyPlugin", "ImageIO", "ImJoyWorkflow"],
+            dependencies: [
+                "COpenSSL", "ImJoySchema", "ImJoyPlugin", "ImageIO", "ImJoyWorkflow",
+                .product(name: "HeapModule", package: "swift-collections"),
+            ],
             resources: [.copy("Resources/imjoy_host.py"), .copy("Resources/imjoy_host.js")]
         ),
         .executableTarget(

@@ -35,6 +35,7 @@ public struct EngineInvoker: OpInvoker {
         if needsPython {
             do { python = try PluginHosts(plan: plan, options: options) } catch { throw .hostUnavailable("\(error)") }
             python?.prestart()
+            provenance?.runtimeIdentity = { [python] alias in python?.runtimeIdentity(alias: alias) }
         } else {
             python = nil
         }
@@ -53,6 +54,11 @@ public struct EngineInvoker: OpInvoker {
     public func takesLazyData(_ op: PlannedOp) -> Bool {
         if case .builtin = op.spec.target { return builtins.takesLazyData(op) }
         return false
+    }
+
+    public func runtimeIdentity(of op: PlannedOp) -> RuntimeIdentity? {
+        guard case .plugin(let alias, _) = op.spec.target else { return nil }
+        return python?.runtimeIdentity(alias: alias)
     }
 
     public func cancel(_ call: OpCall) {
