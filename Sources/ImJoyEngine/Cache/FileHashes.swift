@@ -20,8 +20,12 @@ public final class FileHashes: Sendable {
     }
 
     private let state = Mutex(State())
+    /// Files changed less than this many seconds ago are hashed but not persisted.
+    let racySeconds: Double
 
-    public init() {}
+    public init() { racySeconds = 2 }
+
+    init(racySeconds: Double) { self.racySeconds = racySeconds }
 
     /// Keeps hashes in `directory` too, keyed by path and validated by the file's stamp: a warm
     /// rerun does not read its input files again just to hash them.
@@ -53,15 +57,16 @@ public final class FileHashes: Sendable {
         var after = stat()
         guard stat(path, &after) == 0, Self.stamp(after) == stamp else { return hash }
         state.withLock { $0.memo[path] = (stamp, hash) }
-        if let record, !Self.isRecent(info) { Self.writeRecord(record, path: path, stamp: stamp, hash: hash) }
+        if let record, !Self.isRecent(info, within: racySeconds) { Self.writeRecord(record, path: path, stamp: stamp, hash: hash) }
         return hash
     }
 
-    /// Whether the file changed in the last two seconds (its stamp may not yet be final).
-    static func isRecent(_ info: stat) -> Bool {
+    /// Whether the file changed in the last `seconds` (its stamp may not yet be final).
+    static func isRecent(_ info: stat, within seconds: Double) -> Bool {
+        guard seconds > 0 else { return false }
         let now = Date().timeIntervalSince1970
         let changed = max(Double(info.st_mtim.tv_sec), Double(info.st_ctim.tv_sec))
-        return changed >= now - 2
+        return changed >= now - seconds
     }
 
     /// A record's four lines: path, stamp, hash, and the SHA-256 of the first three.

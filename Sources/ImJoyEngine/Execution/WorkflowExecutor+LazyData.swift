@@ -71,6 +71,7 @@ extension WorkflowExecutor {
         switch value {
         case .object(let members):
             if members.count == 1, let key = members[DiskCache.referenceKey]?.stringValue {
+                if key == error.key { return try callAgain(key: key, error: error, for: op, item: item) }
                 do {
                     if let cache { return try cache.materialize(value) }
                 } catch let bad as CacheEntryError {
