@@ -33,7 +33,7 @@ public struct EngineInvoker: OpInvoker {
         }
         builtins = BuiltinInvoker(baseDirectory: plan.workflow.baseDirectory, hdf5Files: hdf5Files, provenance: provenance)
         if needsPython {
-            do { python = try PluginHosts(plan: plan, options: options) } catch { throw .hostUnavailable("\(error)") }
+            do { python = try PluginHosts(plan: plan, options: options) } catch { throw .hostUnavailable(error) }
             python?.prestart()
             provenance?.runtimeIdentity = { [python] alias in python?.runtimeIdentity(alias: alias) }
         } else {
@@ -78,7 +78,8 @@ public enum EngineError: Error, CustomStringConvertible, Sendable {
     case noHost(op: String, plugin: String, type: String)
     case userInterfaceOnly(op: String, plugin: String, type: String)
     case invalidSchema(op: String, which: String, message: String)
-    case hostUnavailable(String)
+    /// The plugin hosts cannot be prepared; the underlying error (a ``PluginHostError``, a file error) kept.
+    case hostUnavailable(any Error)
 
     public var description: String {
         switch self {
@@ -88,8 +89,8 @@ public enum EngineError: Error, CustomStringConvertible, Sendable {
             "op '\(op)': plugin \(plugin) is a \(type) plugin: \(type) plugins show a user interface and cannot run in a batch run; call a web-worker or Python plugin (or a built-in op) for the computation"
         case .invalidSchema(let op, let which, let message):
             "op '\(op)': its \(which) schema does not compile: \(message)"
-        case .hostUnavailable(let reason):
-            "the plugin host cannot start: \(reason)"
+        case .hostUnavailable(let error):
+            "the plugin host cannot start: \(error)"
         }
     }
 }
