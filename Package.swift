@@ -72,7 +72,10 @@ let package = Package(
         ),
         .target(
             name: "ImJoyEngine",
-            dependencies: ["COpenSSL", "ImJoySchema", "ImJoyPlugin", "ImageIO", "ImJoyWorkflow"],
+            dependencies: [
+                "COpenSSL", "ImJoySchema", "ImJoyPlugin", "ImageIO", "ImJoyWorkflow",
+                .product(name: "HeapModule", package: "swift-collections"),
+            ],
             resources: [.copy("Resources/imjoy_host.py"), .copy("Resources/imjoy_host.js")]
         ),
         .executableTarget(

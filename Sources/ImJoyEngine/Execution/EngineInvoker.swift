@@ -37,8 +37,9 @@ public struct EngineInvoker: OpInvoker {
         }
         builtins = BuiltinInvoker(baseDirectory: plan.workflow.baseDirectory, hdf5Files: hdf5Files, provenance: provenance)
         if needsHosts {
-            do { plugins = try PluginHosts(plan: plan, options: options) } catch { throw .hostUnavailable("\(error)") }
+            do { plugins = try PluginHosts(plan: plan, options: options) } catch { throw .hostUnavailable(error) }
             plugins?.prestart()
+            provenance?.runtimeIdentity = { [plugins] alias in plugins?.runtimeIdentity(alias: alias) }
         } else {
             plugins = nil
         }
@@ -68,6 +69,11 @@ public struct EngineInvoker: OpInvoker {
         return false
     }
 
+    public func runtimeIdentity(of op: PlannedOp) -> RuntimeIdentity? {
+        guard case .plugin(let alias, _) = op.spec.target else { return nil }
+        return plugins?.runtimeIdentity(alias: alias)
+    }
+
     public func cancel(_ call: OpCall) {
         if case .plugin(let alias, _) = call.op.spec.target, let plugins, plugins.serves(alias: alias) {
             plugins.cancel(call)
@@ -85,7 +91,8 @@ public enum EngineError: Error, CustomStringConvertible, Sendable {
     case noHost(op: String, plugin: String, type: String)
     case userInterfaceOnly(op: String, plugin: String, type: String)
     case invalidSchema(op: String, which: String, message: String)
-    case hostUnavailable(String)
+    /// The plugin hosts cannot be prepared; the underlying error (a ``PluginHostError``, a file error) kept.
+    case hostUnavailable(any Error)
 
     public var description: String {
         switch self {
@@ -95,8 +102,8 @@ public enum EngineError: Error, CustomStringConvertible, Sendable {
             "op '\(op)': plugin \(plugin) is a \(type) plugin: \(type) plugins show a user interface and cannot run in a batch run; call a web-worker or Python plugin (or a built-in op) for the computation"
         case .invalidSchema(let op, let which, let message):
             "op '\(op)': its \(which) schema does not compile: \(message)"
-        case .hostUnavailable(let reason):
-            "the plugin host cannot start: \(reason)"
+        case .hostUnavailable(let error):
+            "the plugin host cannot start: \(error)"
         }
     }
 }

@@ -20,6 +20,9 @@ public struct OpCall: Sendable {
     /// ``OpInvoker/takesLazyData(_:)``: loads them (and checks the loaded data against the op's
     /// inputs schema) for a call that finds it needs the data after all.
     public var loadData: (@Sendable (JSONValue) throws -> JSONValue)?
+    /// The plugin runtime the call runs on (interpreter, packages, host program), when the run
+    /// uses a cache: part of the call's cache key.
+    public var runtime: RuntimeIdentity?
 
     public init(op: PlannedOp, item: WorkItem, context: JSONObject, attempt: Int = 1, outputDirectory: String) {
         self.op = op
@@ -71,9 +74,14 @@ public protocol OpInvoker: Sendable {
     /// (with ``OpCall/loadData`` to load them): ops that can often do without the data, such as
     /// `write-hdf5` when the cache has its compressed chunks. Default: `false`.
     func takesLazyData(_ op: PlannedOp) -> Bool
+
+    /// The runtime `op`'s calls run on (interpreter and version, installed packages, host
+    /// program), for cache keys and provenance; `nil` for ops that run in process. Default: `nil`.
+    func runtimeIdentity(of op: PlannedOp) -> RuntimeIdentity?
 }
 
 extension OpInvoker {
     public func cancel(_ call: OpCall) {}
     public func takesLazyData(_ op: PlannedOp) -> Bool { false }
+    public func runtimeIdentity(of op: PlannedOp) -> RuntimeIdentity? { nil }
 }

@@ -8,6 +8,20 @@ public struct RunSummary: Sendable {
         public var itemIndex: Int
         public var op: String
         public var message: String
+        /// The typed error (with the underlying one), when the executor made this failure.
+        public var error: TaskError?
+
+        public init(itemKey: String, itemIndex: Int, op: String, message: String, error: TaskError? = nil) {
+            self.itemKey = itemKey
+            self.itemIndex = itemIndex
+            self.op = op
+            self.message = message
+            self.error = error
+        }
+
+        public static func == (a: Failure, b: Failure) -> Bool {
+            (a.itemKey, a.itemIndex, a.op, a.message) == (b.itemKey, b.itemIndex, b.op, b.message)
+        }
     }
 
     public var items: Int

@@ -2,20 +2,30 @@ import Foundation
 import ImJoyPlugin
 import ImJoySchema
 import ImJoyWorkflow
+import Synchronization
 
 /// Builds the provenance document every output carries (docs/reproducibility.md): workflow
 /// name, version and content hash; `_workflow_id`; the op chain back to the inputs (the
 /// `_source_op` lineage) with each op's plugin (name, version, tag, content hash) or built-in
-/// (name, runner version) and config; the item's inputs with their file hashes; the runner.
+/// (name, runner version) and config — for plugin ops also the runtime they ran on
+/// (``RuntimeIdentity``: interpreter, version, package-set hash, host program) —; the item's
+/// inputs with their file hashes; the runner.
 ///
 /// Deterministic by design: no timestamps (they live in `manifest.json`'s `timestamps`), so
 /// the same workflow on the same inputs gives byte-identical files.
-public final class ProvenanceBuilder: @unchecked Sendable {
+public final class ProvenanceBuilder: Sendable {
     public let plan: WorkflowPlan
     private let hashes: FileHashes
     private let opsByID: [String: PlannedOp]
     private let opEntries: [String: JSONValue]
     private let workflowSection: JSONValue
+    private let runtimeLookup = Mutex<(@Sendable (String) -> RuntimeIdentity?)?>(nil)
+
+    /// The runtime of a plugin alias, when the run has plugin hosts (``EngineInvoker`` sets it).
+    public var runtimeIdentity: (@Sendable (String) -> RuntimeIdentity?)? {
+        get { runtimeLookup.withLock { $0 } }
+        set { runtimeLookup.withLock { $0 = newValue } }
+    }
 
     public init(plan: WorkflowPlan, hashes: FileHashes = .shared) {
         self.plan = plan
@@ -74,6 +84,15 @@ public final class ProvenanceBuilder: @unchecked Sendable {
         return ["values": .object(values), "files": .object(files)]
     }
 
+    /// The entry of `opID` in a lineage, with its runtime for plugin ops.
+    private func lineageEntry(_ opID: String) -> JSONValue? {
+        guard let entry = opEntries[opID] else { return nil }
+        guard let alias = opsByID[opID]?.pluginAlias, let lookup = runtimeIdentity, let runtime = lookup(alias),
+              case .object(var object) = entry else { return entry }
+        object["runtime"] = runtime.jsonValue
+        return .object(object)
+    }
+
     /// The provenance of `op`'s output for `item`.
     public func document(op opID: String, item: WorkItem) -> JSONValue {
         [
@@ -83,7 +102,7 @@ public final class ProvenanceBuilder: @unchecked Sendable {
             "workflow_id": .string(plan.workflowID(for: item)),
             "item": .string(item.key),
             "op": .string(opID),
-            "lineage": .array(lineage(of: opID).compactMap { opEntries[$0] }),
+            "lineage": .array(lineage(of: opID).compactMap(lineageEntry)),
             "inputs": inputs(of: item),
             "variables": .object(plan.variables),
         ]

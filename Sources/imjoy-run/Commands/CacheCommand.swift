@@ -21,11 +21,11 @@ struct CacheCommand: ParsableCommand {
         var maxSize: String
 
         func run() throws {
-            guard let bytes = DiskCache.parseSize(maxSize), bytes >= 0 else {
+            guard let bytes = CacheSize.parse(maxSize), bytes >= 0 else {
                 printError("--max-size: '\(maxSize)' is not a size (e.g. 500M, 10G)")
                 throw ExitCode.invalidInput
             }
-            let report = try DiskCache.prune(directory: cache, maxBytes: bytes)
+            let report = try CachePruner.prune(directory: cache, maxBytes: bytes)
             print("\(report.entries) entries, \(report.bytesBefore) bytes; removed \(report.removed), \(report.bytesAfter) bytes left")
         }
     }

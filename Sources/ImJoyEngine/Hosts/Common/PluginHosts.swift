@@ -67,6 +67,13 @@ public final class PluginHosts: Sendable {
     /// Whether the plan's op `alias` is served here.
     public func serves(alias: String) -> Bool { hostsByAlias[alias] != nil }
 
+    /// The runtime `alias`'s plugin runs on, for cache keys and provenance (``RuntimeIdentity``).
+    public func runtimeIdentity(alias: String) -> RuntimeIdentity? {
+        guard let launch = hostsByAlias[alias]?.launch else { return nil }
+        return RuntimeIdentity.identify(command: launch.interpreter, runtime: launch.runtime == .javascript ? "node" : "python",
+                                        hostProgram: launch.hostScript, environment: launch.environment)
+    }
+
     /// Processes started so far for the plugin with alias `alias` (tests).
     public func processCount(alias: String) -> Int { hostsByAlias[alias]?.processCount ?? 0 }
 
