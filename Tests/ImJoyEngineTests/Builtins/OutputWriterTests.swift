@@ -136,9 +136,10 @@ import TestSupport
     }
 
     @Test func extensionsAreAdjusted() {
-        #expect(OutputWriter.adjusted("x/a.tif", kind: .json, key: nil) == "x/a.json")
-        #expect(OutputWriter.adjusted("x/a.TIFF", kind: .tiff, key: "k") == "x/a.k.TIFF")
-        #expect(OutputWriter.adjusted("x/a", kind: .hdf5, key: nil) == "x/a.h5")
-        #expect(OutputWriter.adjusted("x/a.v1", kind: .tiff, key: nil) == "x/a.v1.tif")
+        let tiff = TIFFFormat().fileExtensions, hdf5 = HDF5Format().fileExtensions
+        #expect(OutputWriter.adjusted("x/a.tif", extensions: ["json"], key: nil) == "x/a.json")
+        #expect(OutputWriter.adjusted("x/a.TIFF", extensions: tiff, key: "k") == "x/a.k.TIFF")
+        #expect(OutputWriter.adjusted("x/a", extensions: hdf5, key: nil) == "x/a.h5")
+        #expect(OutputWriter.adjusted("x/a.v1", extensions: tiff, key: nil) == "x/a.v1.tif")
     }
 }
