@@ -121,7 +121,6 @@ public struct ArrayWriteOptions: Sendable {
 public enum ArrayFormatError: Error, CustomStringConvertible, Equatable, Sendable {
     case unknownCompression(format: String, name: String, known: [String])
     case levelOutOfRange(format: String, compression: String, level: Int, range: ClosedRange<Int>)
-    case levelNotTaken(format: String, compression: String)
     case unsupported(format: String, reason: String)
 
     public var description: String {
@@ -130,8 +129,6 @@ public enum ArrayFormatError: Error, CustomStringConvertible, Equatable, Sendabl
             "\(format) has no compression '\(name)' (\(known.joined(separator: ", ")))"
         case .levelOutOfRange(let format, let compression, let level, let range):
             "\(format) \(compression) level \(level) is outside \(range.lowerBound)...\(range.upperBound)"
-        case .levelNotTaken(let format, let compression):
-            "\(format) \(compression) takes no level"
         case .unsupported(let format, let reason):
             "\(format): \(reason)"
         }

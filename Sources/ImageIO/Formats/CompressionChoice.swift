@@ -31,13 +31,11 @@ public struct CompressionChoice: Sendable, Equatable {
         return lowered == self.name || aliases.contains(lowered)
     }
 
-    /// The compression at `level` (`nil`: the default level). A level given to a compression
-    /// without levels is an error, as is one outside ``levels``.
+    /// The compression at `level` (`nil`: the default level). A level outside ``levels`` is an
+    /// error; one given to a compression without levels (`none`, `lzw`) is ignored, so a config
+    /// can switch compressions without removing its level.
     public func compression(level: Int?, format: String) throws(ArrayFormatError) -> Compression {
-        guard let levels else {
-            if level != nil { throw .levelNotTaken(format: format, compression: name) }
-            return make(0)
-        }
+        guard let levels else { return make(0) }
         let chosen = level ?? defaultLevel ?? levels.lowerBound
         guard levels.contains(chosen) else { throw .levelOutOfRange(format: format, compression: name, level: chosen, range: levels) }
         return make(chosen)
