@@ -17,7 +17,7 @@ public enum OutputTemplate {
         if template.isEmpty { return "is empty" }
         if let problem = placeholderProblem(template) { return problem }
         let text = template.replacingOccurrences(of: "{", with: "").replacingOccurrences(of: "}", with: "")
-        return pathProblem(text, literalOnly: true)
+        return pathProblem(text)
     }
 
     /// Why `template` (an HDF5 dataset path) cannot name a dataset, or `nil`.
@@ -31,14 +31,14 @@ public enum OutputTemplate {
     }
 
     /// Why an expanded output path cannot be used, or `nil` (see ``problem(withPath:)``).
-    /// `literalOnly`: the text still has placeholders removed, so a reserved name is only
-    /// refused when it is written literally (an item key may still make one, checked per item).
-    public static func pathProblem(_ path: String, literalOnly: Bool = false) -> String? {
+    /// For a template (placeholders' braces removed) a reserved name is only found when written
+    /// literally; an item key may still make one, which the engine checks per item.
+    public static func pathProblem(_ path: String) -> String? {
         if path.hasPrefix("/") { return "is absolute; output paths are relative to the out dir" }
         if path.contains("\0") { return "contains a NUL character" }
         let components = path.split(separator: "/").filter { $0 != "." }
         if components.contains("..") { return "contains '..' and would leave the out dir" }
-        guard let first = components.first else { return literalOnly ? nil : "is empty" }
+        guard let first = components.first else { return "is empty" }
         if reservedNames.contains(String(first)) {
             return "starts with '\(first)', which is reserved for imjoy-run (the run manifest and state folder)"
         }
