@@ -53,7 +53,12 @@ public struct BuiltinOpDeclaration: Sendable {
     public var description: OpDescription {
         // The declarations are constants checked by BuiltinOpsTests; a parse error is a programming error.
         let location = PluginLocation(file: "BuiltinOps.swift", field: "\(name).ui")
-        let parsed = try! UIParameter.parse(ui: .string(ui), at: location)
+        var parsed = try! UIParameter.parse(ui: .string(ui), at: location)
+        // ImJoy gives a number widget without a placeholder the default 3; a built-in op's
+        // default is its declaration's (none: the kernel decides, e.g. a compression's level).
+        for index in parsed.indices {
+            parsed[index].defaultValue = parameters.first { $0.id == parsed[index].id }?.defaultValue
+        }
         return OpDescription(
             name: name, summary: summary, parameters: parsed,
             inputs: try! JSONValue(jsonText: inputs), outputs: try! JSONValue(jsonText: outputs), isFunctional: true)
