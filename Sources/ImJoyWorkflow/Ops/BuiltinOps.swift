@@ -37,9 +37,11 @@ public enum BuiltinOps {
     private static let fileOutput = #"{"type": "object", "required": ["path"], "properties": {"path": {"type": "string"}}}"#
     private static let statistic = #"{"type": ["number", "null"]}"#
 
-    /// The compressions `write-tiff` and `write-hdf5` offer, and the widest level range among
-    /// them; ImageIO's format registry holds each compression's own range and default level (a
-    /// test checks these agree with it).
+    /// The compressions `write-tiff` and `write-hdf5` offer. Their `level` parameters declare the
+    /// default compression's default level (TIFF deflate 6, HDF5 gzip 4; it is in every merged
+    /// config and so in provenance and cache keys) and the widest range among the compressions;
+    /// ImageIO's format registry checks each compression's own range. A test keeps these equal
+    /// to ImageIO's `CompressionChoice`s.
     public static let tiffCompressions = ["deflate", "none", "lzw", "zstd"]
     public static let hdf5Compressions = ["gzip", "none"]
 
@@ -57,7 +59,7 @@ public enum BuiltinOps {
             parameters: [
                 BuiltinParameter("path", "Path", .string(default: "{item}/{op}.tif")),
                 BuiltinParameter("compression", "compression", .choice(options: tiffCompressions, default: "deflate")),
-                BuiltinParameter("level", "level", .number(default: nil, range: 1...22, integer: true)),
+                BuiltinParameter("level", "level", .number(default: 6, range: 1...22, integer: true)),
                 BuiltinParameter("imagej", "ImageJ metadata", .yesNo(default: false)),
             ],
             inputs: anyArray, outputs: fileOutput, cacheUse: .writesFiles),
@@ -67,7 +69,7 @@ public enum BuiltinOps {
                 BuiltinParameter("path", "Path", .string(default: "{item}.h5")),
                 BuiltinParameter("dataset", "dataset", .string(default: "{op}")),
                 BuiltinParameter("compression", "compression", .choice(options: hdf5Compressions, default: "gzip")),
-                BuiltinParameter("level", "level", .number(default: nil, range: 1...9, integer: true)),
+                BuiltinParameter("level", "level", .number(default: 4, range: 1...9, integer: true)),
             ],
             inputs: anyArray, outputs: fileOutput, cacheUse: .writesFiles),
         BuiltinOpDeclaration(

@@ -16,9 +16,9 @@ import Testing
 
     @Test func uiIsMadeFromTheDeclarations() throws {
         let writeTIFF = try #require(BuiltinOps.declaration("write-tiff"))
-        #expect(writeTIFF.ui.contains("{id: 'level', type: 'number', min: 1, max: 22}"))
+        #expect(writeTIFF.ui.contains("{id: 'level', type: 'number', placeholder: 6, min: 1, max: 22}"))
         let level = try #require(BuiltinOps.description("write-tiff")?.parameters.first { $0.id == "level" })
-        #expect(level.maximum == 22 && level.defaultValue == nil)
+        #expect(level.maximum == 22 && level.defaultValue == 6)
         #expect(BuiltinOps.declaration("read-tiff")?.readsFile == true)
         #expect(BuiltinOps.declaration("write-hdf5")?.writesFiles == true)
         #expect(BuiltinOps.declaration("gaussian")?.storesResult == true)
