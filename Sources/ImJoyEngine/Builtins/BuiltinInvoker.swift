@@ -35,7 +35,7 @@ public struct BuiltinInvoker: OpInvoker {
         }
         guard Self.names.contains(name) else { throw BuiltinOpError.unknownOp(name) }
         let context = Context(item: call.item, opID: call.op.id, outputDirectory: call.outputDirectory, cacheKey: call.cacheKey, loadData: call.loadData)
-        return try run(name, data: call.data, config: Config(op: name, values: call.config), context: context)
+        return try run(name, data: call.data, config: Self.config(name, call.config), context: context)
     }
 
     /// `write-hdf5` takes lazy data: with the compressed chunks of an earlier write of the same
@@ -53,11 +53,16 @@ public struct BuiltinInvoker: OpInvoker {
     ) throws -> JSONValue {
         guard Self.names.contains(name) else { throw BuiltinOpError.unknownOp(name) }
         let context = Context(item: item, opID: opID, outputDirectory: outputDirectory, cacheKey: cacheKey)
-        return try run(name, data: data, config: Config(op: name, values: config), context: context)
+        return try run(name, data: data, config: Self.config(name, config), context: context)
+    }
+
+    /// The typed config of op `name` (a known name).
+    private static func config(_ name: String, _ values: JSONObject) -> BuiltinConfig {
+        BuiltinConfig(declaration: BuiltinOps.declaration(name)!, values: values)
     }
 
     /// Runs `name` and gives its errors their built-in op form.
-    private func run(_ name: String, data: JSONValue, config: Config, context: Context) throws -> JSONValue {
+    private func run(_ name: String, data: JSONValue, config: BuiltinConfig, context: Context) throws -> JSONValue {
         do {
             return try run(name, data: data, config: config, call: context)
         } catch let error as BuiltinOpError {
@@ -66,6 +71,8 @@ public struct BuiltinInvoker: OpInvoker {
             throw BuiltinOpError.invalidArray(op: name, reason: error.message)
         } catch let error as OutputPaths.Problem {
             throw BuiltinOpError.unsafePath(op: name, path: error.path, reason: error.reason)
+        } catch let error as ArrayFormatError {
+            throw BuiltinOpError.invalidArray(op: name, reason: error.description)
         } catch {
             throw BuiltinOpError.fileError(op: name, reason: "\(error)")
         }
@@ -80,83 +87,88 @@ public struct BuiltinInvoker: OpInvoker {
         var loadData: (@Sendable (JSONValue) throws -> JSONValue)?
     }
 
-    private func run(_ name: String, data: JSONValue, config: Config, call: Context) throws -> JSONValue {
+    private func run(_ name: String, data: JSONValue, config: BuiltinConfig, call: Context) throws -> JSONValue {
         switch name {
         case "read-tiff":
-            return try FileOps.readTIFF(inputURL(data, op: name)).rpcValue
+            return try FileOps.read(inputURL(data, op: name), format: TIFFFormat()).rpcValue
         case "read-hdf5":
-            return try FileOps.readHDF5(inputURL(data, op: name), dataset: config.string("dataset", default: "data")).rpcValue
+            return try FileOps.read(inputURL(data, op: name), format: HDF5Format(), name: config.string("dataset")).rpcValue
         case "write-tiff":
-            let array = try Self.array(from: data, op: name)
-            let relative = try OutputPaths.relativePath(config.string("path", default: "{item}/{op}.tif"), item: call.item, op: call.opID)
-            let compression = try FileOps.tiffCompression(
-                config.choice("compression", ["deflate", "none", "lzw", "zstd"], default: "deflate"),
-                level: config.integer("level", default: 6, range: 1...22))
-            let imageJ = try config.yesNo("imagej", default: false)
-            let url = try OutputPaths.prepareFile(relative, in: call.outputDirectory)
-            try FileOps.writeTIFF(array, to: url, compression: compression, imageJ: imageJ, provenance: provenance?.text(op: call.opID, item: call.item))
-            return ["path": .string(relative)]
+            return try writeTIFF(data, config: config, call: call)
         case "write-hdf5":
-            let template = config.string("path", default: "{item}.h5")
-            let shared = !OutputPaths.isPerItem(template)
-            var relative = try OutputPaths.relativePath(template, item: call.item, op: call.opID)
-            if shared { relative = hdf5Files.sharedPath(relative) }
-            var dataset = try OutputPaths.expand(config.string("dataset", default: "{op}"), item: call.item, op: call.opID)
-            if shared { dataset = call.item.key + "/" + dataset }
-            dataset = try OutputPaths.checkedDatasetPath(dataset)
-            let layout = try FileOps.hdf5Layout(
-                config.choice("compression", ["gzip", "none"], default: "gzip"),
-                level: config.integer("level", default: 4, range: 1...9))
-            let contents: SharedHDF5Files.DatasetContents
-            if call.loadData != nil, let key = call.cacheKey, let stored = hdf5Files.chunkStore?.storedChunks(for: key),
-               HDF5Writer.canWrite(stored, layout: layout) {
-                // The data is the array these chunks were compressed from (equal cache keys).
-                contents = .storedChunks(stored)
-            } else {
-                contents = .array(try Self.array(from: call.loadData?(data) ?? data, op: name))
-            }
-            let url = try OutputPaths.prepareFile(relative, in: call.outputDirectory)
-            try hdf5Files.add(contents: [(dataset, contents)], to: url, layout: layout, shared: shared,
-                              provenance: provenance?.text(op: call.opID, item: call.item), chunkKey: call.cacheKey, item: call.item.key)
-            return ["path": .string(relative), "dataset": .string(dataset)]
+            return try writeHDF5(data, config: config, call: call)
         case "gaussian":
             let array = try Self.array(from: data, op: name)
-            let sigma = try config.numbers("sigma", default: 1, range: 0...1e6)
-            let truncate = try config.number("truncate", default: 4, range: 1e-6...1e6)
-            let mode = try BorderMode(rawValue: config.choice("mode", BorderMode.allCases.map(\.rawValue), default: "reflect"))!
-            return try GaussianKernel.apply(array, sigma: sigma, truncate: truncate, mode: mode).rpcValue
+            let mode = try BorderMode(rawValue: config.choice("mode"))!
+            return try GaussianKernel.apply(array, sigma: config.numbers("sigma"), truncate: config.number("truncate"), mode: mode).rpcValue
         case "threshold":
             let array = try Self.array(from: data, op: name)
-            let method = try ThresholdMethod(rawValue: config.choice("method", ThresholdMethod.allCases.map(\.rawValue), default: "otsu"))!
-            let value = try config.number("value", default: 0, range: -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude)
-            let foreground = try config.integer("foreground", default: 1, range: 1...255)
-            let threshold = try ThresholdKernel.threshold(array, method: method, value: value)
-            return try ThresholdKernel.mask(array, threshold: threshold, foreground: UInt8(foreground)).rpcValue
+            let method = try ThresholdMethod(rawValue: config.choice("method"))!
+            let threshold = try ThresholdKernel.threshold(array, method: method, value: config.number("value"))
+            return try ThresholdKernel.mask(array, threshold: threshold, foreground: UInt8(config.integer("foreground"))).rpcValue
         case "normalize":
             let array = try Self.array(from: data, op: name)
-            let low = try config.number("low", default: 1, range: 0...100)
-            let high = try config.number("high", default: 99.8, range: 0...100)
-            let clip = try config.yesNo("clip", default: true)
-            return try NormalizeKernel.normalize(array, low: low, high: high, clip: clip).rpcValue
+            return try NormalizeKernel.normalize(array, low: config.number("low"), high: config.number("high"), clip: config.yesNo("clip")).rpcValue
         case "max-projection", "mean-projection":
             let array = try Self.array(from: data, op: name)
-            let axis = try config.integer("axis", default: 0, range: 0...31)
+            let axis = try config.integer("axis")
             return try (name == "max-projection" ? ProjectionKernel.max(array, axis: axis) : ProjectionKernel.mean(array, axis: axis)).rpcValue
         case "crop":
             let array = try Self.array(from: data, op: name)
-            return try CropKernel.crop(array, region: config.string("region", default: ":")).rpcValue
+            return try CropKernel.crop(array, region: config.string("region")).rpcValue
         case "convert-dtype":
             let array = try Self.array(from: data, op: name)
-            let dtypeName = config.string("dtype", default: "float32")
-            guard let dtype = DType(rawValue: dtypeName) else {
-                throw BuiltinOpError.invalidConfig(op: name, parameter: "dtype", reason: "unknown dtype '\(dtypeName)' (\(DType.allCases.map(\.rawValue).joined(separator: ", ")))")
-            }
-            return try ConvertKernel.convert(array, to: dtype, rescale: config.yesNo("rescale", default: false)).rpcValue
+            let dtype = try DType(rawValue: config.choice("dtype"))!
+            return try ConvertKernel.convert(array, to: dtype, rescale: config.yesNo("rescale")).rpcValue
         case "stats":
             return StatsKernel.json(try Self.array(from: data, op: name))
         default:
             throw BuiltinOpError.unknownOp(name)
         }
+    }
+
+    /// The compression `config` asks of `format` (its `compression` and `level`, the level's
+    /// default and range from ImageIO's registry).
+    private static func compression(_ config: BuiltinConfig, format: any ArrayFormat) throws -> Compression {
+        let name = try config.choice("compression"), level = try config.optionalInteger("level")
+        do {
+            return try format.compression(named: name, level: level)
+        } catch {
+            throw BuiltinOpError.invalidConfig(op: config.declaration.name, parameter: "level", reason: error.description)
+        }
+    }
+
+    private func writeTIFF(_ data: JSONValue, config: BuiltinConfig, call: Context) throws -> JSONValue {
+        let array = try Self.array(from: data, op: "write-tiff")
+        let relative = try OutputPaths.relativePath(config.string("path"), item: call.item, op: call.opID)
+        let format = TIFFFormat()
+        var options = ArrayWriteOptions(compression: try Self.compression(config, format: format), provenance: provenance?.text(op: call.opID, item: call.item))
+        options.imageJ = try config.yesNo("imagej")
+        try format.write(array, to: OutputPaths.prepareFile(relative, in: call.outputDirectory), options: options)
+        return ["path": .string(relative)]
+    }
+
+    private func writeHDF5(_ data: JSONValue, config: BuiltinConfig, call: Context) throws -> JSONValue {
+        let template = config.string("path")
+        let shared = !OutputPaths.isPerItem(template)
+        var relative = try OutputPaths.relativePath(template, item: call.item, op: call.opID)
+        if shared { relative = hdf5Files.sharedPath(relative) }
+        var dataset = try OutputPaths.expand(config.string("dataset"), item: call.item, op: call.opID)
+        if shared { dataset = call.item.key + "/" + dataset }
+        dataset = try OutputPaths.checkedDatasetPath(dataset)
+        let layout = try HDF5Format.layout(for: Self.compression(config, format: HDF5Format()))
+        let contents: SharedHDF5Files.DatasetContents
+        if call.loadData != nil, let key = call.cacheKey, let stored = hdf5Files.chunkStore?.storedChunks(for: key),
+           HDF5Writer.canWrite(stored, layout: layout) {
+            // The data is the array these chunks were compressed from (equal cache keys).
+            contents = .storedChunks(stored)
+        } else {
+            contents = .array(try Self.array(from: call.loadData?(data) ?? data, op: "write-hdf5"))
+        }
+        let url = try OutputPaths.prepareFile(relative, in: call.outputDirectory)
+        try hdf5Files.add(contents: [(dataset, contents)], to: url, layout: layout, shared: shared,
+                          provenance: provenance?.text(op: call.opID, item: call.item), chunkKey: call.cacheKey, item: call.item.key)
+        return ["path": .string(relative), "dataset": .string(dataset)]
     }
 
     // MARK: - Data
@@ -199,78 +211,5 @@ public struct BuiltinInvoker: OpInvoker {
             ? URL(fileURLWithPath: baseDirectory)
             : URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(baseDirectory)
         return base.appendingPathComponent(path).standardizedFileURL
-    }
-}
-
-/// Typed access to an op's config (defaults merged in by the planner; the given defaults cover
-/// direct calls).
-struct Config {
-    let op: String
-    let values: JSONObject
-
-    private func invalid(_ key: String, _ reason: String) -> BuiltinOpError {
-        .invalidConfig(op: op, parameter: key, reason: reason)
-    }
-
-    func string(_ key: String, default fallback: String) -> String {
-        switch values[key] {
-        case .string(let text)?: text
-        case nil, .null?: fallback
-        case let other?: other.serialized()
-        }
-    }
-
-    func number(_ key: String, default fallback: Double, range: ClosedRange<Double>) throws -> Double {
-        let value: Double
-        switch values[key] {
-        case nil, .null?: value = fallback
-        case .string(let text)?:
-            guard let parsed = Double(text.trimmingCharacters(in: .whitespaces)) else { throw invalid(key, "expected a number, got '\(text)'") }
-            value = parsed
-        case let other?:
-            guard let number = other.doubleValue else { throw invalid(key, "expected a number, got \(other.typeName)") }
-            value = number
-        }
-        guard value.isFinite, range.contains(value) else { throw invalid(key, "\(value) is outside \(range.lowerBound)...\(range.upperBound)") }
-        return value
-    }
-
-    /// A number or a list of numbers (one per axis).
-    func numbers(_ key: String, default fallback: Double, range: ClosedRange<Double>) throws -> [Double] {
-        guard let list = values[key]?.arrayValue else { return [try number(key, default: fallback, range: range)] }
-        guard !list.isEmpty else { throw invalid(key, "expected a number or a non-empty list of numbers") }
-        return try list.map { item in
-            guard let value = item.doubleValue, value.isFinite, range.contains(value) else {
-                throw invalid(key, "\(item) is not a number in \(range.lowerBound)...\(range.upperBound)")
-            }
-            return value
-        }
-    }
-
-    func integer(_ key: String, default fallback: Int, range: ClosedRange<Int>) throws -> Int {
-        let value = try number(key, default: Double(fallback), range: Double(range.lowerBound)...Double(range.upperBound))
-        guard value.rounded() == value else { throw invalid(key, "expected an integer, got \(value)") }
-        return Int(value)
-    }
-
-    func choice(_ key: String, _ options: [String], default fallback: String) throws -> String {
-        let value = string(key, default: fallback)
-        guard options.contains(value) else { throw invalid(key, "'\(value)' is not one of \(options.joined(separator: ", "))") }
-        return value
-    }
-
-    /// `yes`/`no` (also JSON booleans and `true`/`false`).
-    func yesNo(_ key: String, default fallback: Bool) throws -> Bool {
-        switch values[key] {
-        case nil, .null?: return fallback
-        case .bool(let flag)?: return flag
-        case .string(let text)?:
-            switch text.lowercased() {
-            case "yes", "true", "1": return true
-            case "no", "false", "0": return false
-            default: throw invalid(key, "expected yes or no, got '\(text)'")
-            }
-        case let other?: throw invalid(key, "expected yes or no, got \(other.typeName)")
-        }
     }
 }

@@ -37,36 +37,29 @@ public enum OutputPaths {
 
     /// `template` with `{item}` (the item key), `{stem}` and `{op}` (the op id) replaced.
     ///
-    /// - Throws: ``Problem`` for any other `{…}` placeholder.
+    /// - Throws: ``Problem`` for any other `{…}` placeholder (``OutputTemplate``'s rules).
     public static func expand(_ template: String, item: WorkItem, op: String) throws(Problem) -> String {
+        if let problem = OutputTemplate.placeholderProblem(template) { throw Problem(path: template, reason: problem) }
         var result = ""
         var rest = Substring(template)
-        while let open = rest.firstIndex(of: "{") {
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
             result += rest[..<open]
-            guard let close = rest[open...].firstIndex(of: "}") else {
-                throw Problem(path: template, reason: "has an unclosed '{'")
-            }
-            let name = rest[rest.index(after: open)..<close]
-            switch name {
+            switch rest[rest.index(after: open)..<close] {
             case "item": result += item.key
             case "stem": result += stem(of: item)
-            case "op": result += op
-            default: throw Problem(path: template, reason: "has an unknown placeholder {\(name)} (known: {item}, {stem}, {op})")
+            default: result += op
             }
             rest = rest[rest.index(after: close)...]
         }
         return result + rest
     }
 
-    /// `path` as a clean relative path inside the out dir: not absolute, no `..`, not empty;
-    /// empty and `.` components are dropped.
+    /// `path` as a clean relative path inside the out dir: not absolute, no `..`, not empty, not
+    /// under a name imjoy-run keeps for itself (`manifest.json`, `.imjoy-run`: an item key can
+    /// make one); empty and `.` components are dropped.
     public static func checkedRelative(_ path: String) throws(Problem) -> String {
-        guard !path.hasPrefix("/") else { throw Problem(path: path, reason: "is absolute; output paths are relative to the out dir") }
-        guard !path.contains("\0") else { throw Problem(path: path, reason: "contains a NUL character") }
-        let components = path.split(separator: "/").filter { $0 != "." }
-        guard !components.contains("..") else { throw Problem(path: path, reason: "contains '..' and would leave the out dir") }
-        guard !components.isEmpty else { throw Problem(path: path, reason: "is empty") }
-        return components.joined(separator: "/")
+        if let problem = OutputTemplate.pathProblem(path) { throw Problem(path: path, reason: problem) }
+        return path.split(separator: "/").filter { $0 != "." }.joined(separator: "/")
     }
 
     /// Expands and checks `template`.
@@ -76,13 +69,40 @@ public enum OutputPaths {
 
     /// The file URL of `relative` under `outputDirectory` (relative out dirs are taken from the
     /// current directory), after creating its parent folders.
+    ///
+    /// - Throws: ``Problem`` when a folder on the way is a symbolic link that leads outside the
+    ///   out dir (checked on real paths before and after the folders are created).
     public static func prepareFile(_ relative: String, in outputDirectory: String) throws -> URL {
         let base = outputDirectory.hasPrefix("/")
             ? URL(fileURLWithPath: outputDirectory)
             : URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(outputDirectory)
         let url = base.appendingPathComponent(relative)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let parent = url.deletingLastPathComponent()
+        try checkContainment(parent, in: base, relative: relative)
+        try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
+        try checkContainment(parent, in: base, relative: relative)
         return url
+    }
+
+    /// Throws when the deepest existing folder of `directory` resolves (through symbolic links)
+    /// outside `base`'s real path.
+    static func checkContainment(_ directory: URL, in base: URL, relative: String) throws {
+        guard let root = realPath(base.path) else { return }  // the out dir does not exist yet
+        var existing = directory.path
+        while realPath(existing) == nil, existing != "/", !existing.isEmpty {
+            existing = (existing as NSString).deletingLastPathComponent
+        }
+        guard let resolved = realPath(existing) else { return }
+        guard resolved == root || resolved.hasPrefix(root == "/" ? "/" : root + "/") else {
+            throw Problem(path: relative, reason: "leads outside the out dir through a symbolic link (to \(resolved))")
+        }
+    }
+
+    /// `path` with every symbolic link resolved (`realpath`), or `nil` when it does not exist.
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     /// `/a/b` form of an HDF5 dataset path (no empty, `.` or `..` components).

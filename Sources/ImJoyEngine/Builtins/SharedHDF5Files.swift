@@ -38,7 +38,7 @@ public final class SharedHDF5Files: @unchecked Sendable {
     private let orderedWrites = DispatchQueue(label: "imjoy-run.shared-hdf5.ordered")
 
     /// What a dataset is written from.
-    public enum DatasetContents {
+    public enum DatasetContents: Sendable {
         case array(NDArray)
         /// The chunks the result cache kept from an earlier write of the same data (a warm
         /// rerun writes them without loading the array; ``HDF5Writer/writeDataset(_:storedChunks:layout:)``).
@@ -46,7 +46,7 @@ public final class SharedHDF5Files: @unchecked Sendable {
     }
 
     /// A shared-file write waiting for its turn.
-    private struct HeldWrite {
+    private struct HeldWrite: Sendable {
         var datasets: [(path: String, contents: DatasetContents)]
         var url: URL
         var layout: HDF5Layout
@@ -235,8 +235,7 @@ public final class SharedHDF5Files: @unchecked Sendable {
             return due
         }
         guard !due.isEmpty else { return }
-        let writes = UncheckedSendable(value: due)
-        orderedWrites.async { [self] in for write in writes.value { perform(write) } }
+        orderedWrites.async { [self] in for write in due { perform(write) } }
     }
 
     /// Holds `write` for its item's turn; `false` when writes are not ordered (write at once).

@@ -1,4 +1,5 @@
 import Foundation
+import ImageIO
 
 /// How a run behaves: parallelism, failure handling, outputs.
 public struct RunOptions: Sendable {
@@ -30,10 +31,33 @@ public struct RunOptions: Sendable {
     }
 }
 
-/// File formats for n-d array results.
-public enum ArrayFileFormat: String, Sendable, CaseIterable {
-    case tiff, hdf5
+/// The file format for n-d array results: the name of a format in ImageIO's
+/// ``ArrayFormatRegistry/standard`` (`tiff`, `hdf5`; aliases such as `tif` and `h5` are accepted
+/// and stored as the format's name). `--format` parses one (`ExpressibleByArgument` through
+/// `RawRepresentable` and `CaseIterable`).
+public struct ArrayFileFormat: RawRepresentable, Hashable, Sendable, CaseIterable, CustomStringConvertible {
+    /// The format's registry name.
+    public let rawValue: String
 
-    /// The file extension, without a dot.
-    public var fileExtension: String { self == .tiff ? "tif" : "h5" }
+    /// The registered format called `rawValue` (or an alias of it), else `nil`.
+    public init?(rawValue: String) {
+        guard let format = ArrayFormatRegistry.standard.format(named: rawValue) else { return nil }
+        self.rawValue = format.name
+    }
+
+    public static let tiff = ArrayFileFormat(rawValue: "tiff")!
+    public static let hdf5 = ArrayFileFormat(rawValue: "hdf5")!
+
+    /// Every registered format.
+    public static var allCases: [ArrayFileFormat] {
+        ArrayFormatRegistry.standard.names.compactMap(ArrayFileFormat.init(rawValue:))
+    }
+
+    /// The format itself.
+    public var format: any ArrayFormat { ArrayFormatRegistry.standard.format(named: rawValue)! }
+
+    /// The file extension outputs get, without a dot.
+    public var fileExtension: String { format.defaultExtension }
+
+    public var description: String { rawValue }
 }

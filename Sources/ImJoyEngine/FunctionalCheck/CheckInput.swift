@@ -43,34 +43,40 @@ public struct CheckInput: Sendable {
         return inputs
     }
 
-    /// An input's file path and, for `FILE.h5:DATASET`, the dataset.
+    /// An input's file path and, for `FILE.h5:DATASET` (any container format's extension), the dataset.
     static func split(_ file: String) -> (path: String, dataset: String?) {
-        guard let colon = file.range(of: ".h5:") ?? file.range(of: ".hdf5:") else { return (file, nil) }
-        return (String(file[..<file.index(before: colon.upperBound)]), String(file[colon.upperBound...]))
+        let registry = ArrayFormatRegistry.standard
+        for format in registry.formats where format.capabilities.contains(.namedArrays) {
+            for ext in format.fileExtensions {
+                if let colon = file.range(of: ".\(ext):") {
+                    return (String(file[..<file.index(before: colon.upperBound)]), String(file[colon.upperBound...]))
+                }
+            }
+        }
+        return (file, nil)
     }
 
-    /// The value of one input file.
+    /// The value of one input file: an array in a registered format (ImageIO's
+    /// ``ArrayFormatRegistry``), or JSON.
     static func read(_ file: String) throws(FunctionalCheckError) -> JSONValue {
         let (path, dataset) = split(file)
         guard FileManager.default.fileExists(atPath: path) else { throw .input(file: file, reason: "no such file") }
         let url = URL(fileURLWithPath: path)
         do {
-            switch url.pathExtension.lowercased() {
-            case "tif", "tiff":
-                return try FileOps.readTIFF(url).rpcValue
-            case "h5", "hdf5":
-                if let dataset { return try FileOps.readHDF5(url, dataset: dataset).rpcValue }
-                let datasets = try HDF5File(contentsOf: url).datasetPaths()
-                guard datasets.count == 1 else {
-                    throw FunctionalCheckError.input(
-                        file: file, reason: "holds \(datasets.count) datasets; name one as \(path):DATASET (have: \(datasets.prefix(10).joined(separator: ", ")))")
-                }
-                return try FileOps.readHDF5(url, dataset: datasets[0]).rpcValue
-            case "json":
+            if url.pathExtension.lowercased() == "json" {
                 return try JSONValue(jsonBytes: [UInt8](Data(contentsOf: url)))
-            default:
-                throw FunctionalCheckError.input(file: file, reason: "not a TIFF (.tif), HDF5 (.h5) or JSON (.json) file")
             }
+            guard let format = ArrayFormatRegistry.standard.format(for: url) else {
+                throw FunctionalCheckError.input(file: file, reason: "not an array file (\(ArrayFormatRegistry.standard.extensionList)) or JSON (.json)")
+            }
+            if let dataset { return try format.read(url, name: dataset).rpcValue }
+            guard format.capabilities.contains(.namedArrays) else { return try format.read(url, name: nil).rpcValue }
+            let datasets = try format.arrayNames(in: url)
+            guard datasets.count == 1 else {
+                throw FunctionalCheckError.input(
+                    file: file, reason: "holds \(datasets.count) datasets; name one as \(path):DATASET (have: \(datasets.prefix(10).joined(separator: ", ")))")
+            }
+            return try format.read(url, name: datasets[0]).rpcValue
         } catch let error as FunctionalCheckError {
             throw error
         } catch {

@@ -48,55 +48,37 @@ public struct OutputWriter: ResultSink {
     }
 
     private func writeResult(_ result: JSONValue, op: PlannedOp, item: WorkItem) throws -> [String] {
-        if case .builtin(let name) = op.spec.target, name == "write-tiff" || name == "write-hdf5" {
+        if case .builtin(let name) = op.spec.target, BuiltinOps.declaration(name)?.writesFiles == true {
             return result["path"]?.stringValue.map { [$0] } ?? []
         }
         // An op that returns nothing (ImJoy ops often do) leaves no file.
         if result.isNull { return [] }
-        let format = try resolvedFormat(op)
-        let template = op.spec.output?.path ?? defaults.path
-        let dataset = op.spec.output?.dataset ?? defaults.dataset ?? op.id
-        let perItem = template.map(OutputPaths.isPerItem) ?? true
-        let provenanceText = provenance?.text(op: op.id, item: item)
-
-        func path(_ kind: FileKind, key: String? = nil) throws -> String {
-            let base = try OutputPaths.expand(template ?? "{item}/{op}.\(kind.defaultExtension)", item: item, op: op.id)
-            let relative = try OutputPaths.checkedRelative(Self.adjusted(base, kind: kind, key: key))
-            // A shard's shared HDF5 file is its own (NAME.shard-I-of-N.h5).
-            return kind == .hdf5 && !perItem ? hdf5Files.sharedPath(relative) : relative
-        }
-        func datasetPath(_ name: String) throws -> String {
-            try OutputPaths.checkedDatasetPath(perItem ? name : item.key + "/" + name)
-        }
+        let target = Target(writer: self, op: op, item: item, format: try resolvedFormat(op))
 
         // A bare array, or an object whose only member is one.
         if BuiltinInvoker.isNDArray(result) || (result.objectValue?.count == 1 && result.objectValue!.values.allSatisfy(BuiltinInvoker.isNDArray)) {
             let array = try BuiltinInvoker.array(from: result, op: op.id)
-            switch format {
-            case .tiff:
-                let relative = try path(.tiff)
-                try FileOps.writeTIFF(array, to: OutputPaths.prepareFile(relative, in: outputDirectory), compression: .deflate(level: 6), imageJ: false, provenance: provenanceText)
-                return [relative]
-            case .hdf5:
-                let relative = try path(.hdf5)
-                try hdf5Files.add([(try datasetPath(OutputPaths.expand(dataset, item: item, op: op.id)), array)],
-                                  to: OutputPaths.prepareFile(relative, in: outputDirectory), layout: Self.hdf5Layout, shared: !perItem, provenance: provenanceText,
-                                  item: item.key)
+            if target.isContainer {
+                let relative = try target.path(.array)
+                try target.addToContainer([(try target.datasetPath(target.dataset()), array)], relative: relative)
                 return [relative]
             }
+            let relative = try target.path(.array)
+            try target.writeArray(array, relative: relative)
+            return [relative]
         }
 
         guard let object = result.objectValue, object.values.contains(where: BuiltinInvoker.isNDArray) else {
-            let relative = try path(.json)
+            let relative = try target.path(.json)
             try Self.writeJSON(result, to: OutputPaths.prepareFile(relative, in: outputDirectory))
             return [relative] + (try writeSidecar(for: relative, item: item, op: op))
         }
 
-        // Arrays to their own files (or datasets), the rest to JSON with references.
+        // Arrays to their own files (or datasets of one container), the rest to JSON with references.
         var files: [String] = []
         var remainder = JSONObject()
         var datasets: [(path: String, array: NDArray)] = []
-        let hdf5File = format == .hdf5 ? try path(.hdf5) : nil
+        let containerFile = target.isContainer ? try target.path(.array) : nil
         for (key, value) in object {
             guard BuiltinInvoker.isNDArray(value) else {
                 remainder[key] = value
@@ -104,23 +86,22 @@ public struct OutputWriter: ResultSink {
             }
             let array = try BuiltinInvoker.array(from: value, op: op.id)
             let safeKey = OutputPaths.sanitized(key)
-            if let hdf5File {
-                let name = try datasetPath(OutputPaths.expand(dataset, item: item, op: op.id) + "/" + safeKey)
+            if let containerFile {
+                let name = try target.datasetPath(target.dataset() + "/" + safeKey)
                 datasets.append((name, array))
-                remainder[key] = ["path": .string(hdf5File), "dataset": .string(name)]
+                remainder[key] = ["path": .string(containerFile), "dataset": .string(name)]
             } else {
-                let relative = try path(.tiff, key: safeKey)
-                try FileOps.writeTIFF(array, to: OutputPaths.prepareFile(relative, in: outputDirectory), compression: .deflate(level: 6), imageJ: false, provenance: provenanceText)
+                let relative = try target.path(.array, key: safeKey)
+                try target.writeArray(array, relative: relative)
                 files.append(relative)
                 remainder[key] = ["path": .string(relative)]
             }
         }
-        if let hdf5File {
-            try hdf5Files.add(datasets, to: OutputPaths.prepareFile(hdf5File, in: outputDirectory), layout: Self.hdf5Layout, shared: !perItem,
-                              provenance: provenanceText, item: item.key)
-            files.append(hdf5File)
+        if let containerFile {
+            try target.addToContainer(datasets, relative: containerFile)
+            files.append(containerFile)
         }
-        let jsonFile = try path(.json)
+        let jsonFile = try target.path(.json)
         try Self.writeJSON(.object(remainder), to: OutputPaths.prepareFile(jsonFile, in: outputDirectory))
         files.append(jsonFile)
         return files + (try writeSidecar(for: jsonFile, item: item, op: op))
@@ -134,45 +115,30 @@ public struct OutputWriter: ResultSink {
         return [sidecar]
     }
 
-    static let hdf5Layout = HDF5Layout.chunked(chunkShape: nil, compression: .deflate(level: 4), shuffle: true)
+    /// The layout of HDF5 outputs: the HDF5 format's default compression.
+    static let hdf5Layout = try! HDF5Format.layout(for: HDF5Format().compression(named: nil, level: nil))
 
-    private func resolvedFormat(_ op: PlannedOp) throws -> ArrayFileFormat {
-        guard let name = op.spec.output?.format ?? defaults.format else { return arrayFormat }
-        switch name.lowercased() {
-        case "tiff", "tif": return .tiff
-        case "hdf5", "h5": return .hdf5
-        default: throw BuiltinOpError.invalidConfig(op: op.id, parameter: "output.format", reason: "'\(name)' is not tiff or hdf5")
+    /// The op's array format: its `output.format`, else the workflow's, else the run's.
+    private func resolvedFormat(_ op: PlannedOp) throws -> any ArrayFormat {
+        guard let name = op.spec.output?.format ?? defaults.format else { return arrayFormat.format }
+        guard let format = ArrayFormatRegistry.standard.format(named: name) else {
+            let known = ArrayFormatRegistry.standard.names.joined(separator: ", ")
+            throw BuiltinOpError.invalidConfig(op: op.id, parameter: "output.format", reason: "'\(name)' is not an array format (\(known))")
         }
-    }
-
-    enum FileKind {
-        case tiff, hdf5, json
-        var defaultExtension: String {
-            switch self {
-            case .tiff: "tif"
-            case .hdf5: "h5"
-            case .json: "json"
-            }
-        }
-        var extensions: Set<String> {
-            switch self {
-            case .tiff: ["tif", "tiff"]
-            case .hdf5: ["h5", "hdf5", "he5"]
-            case .json: ["json"]
-            }
-        }
+        return format
     }
 
     /// `path` with `.<key>` inserted before the extension and the extension made right for
-    /// `kind`: a matching one (`.tiff`) is kept, another known one (`.tif`, `.h5`, `.json`) is
-    /// replaced, anything else gets the kind's extension appended.
-    static func adjusted(_ path: String, kind: FileKind, key: String?) -> String {
+    /// what is written (`extensions`, the first the default): a matching one (`.tiff`) is kept,
+    /// another known one (any registered format's, or `.json`) is replaced, anything else gets
+    /// the default appended.
+    static func adjusted(_ path: String, extensions: [String], key: String?) -> String {
         let current = (path as NSString).pathExtension
-        let known: Set<String> = ["tif", "tiff", "h5", "hdf5", "he5", "json"]
-        var base = path, ext = kind.defaultExtension
+        let known = ArrayFormatRegistry.standard.fileExtensions.union(["json"])
+        var base = path, ext = extensions[0]
         if known.contains(current.lowercased()) {
             base = String(path.dropLast(current.count + 1))
-            if kind.extensions.contains(current.lowercased()) { ext = current }
+            if extensions.contains(current.lowercased()) { ext = current }
         }
         return base + (key.map { ".\($0)" } ?? "") + "." + ext
     }

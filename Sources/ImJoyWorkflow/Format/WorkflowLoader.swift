@@ -156,8 +156,9 @@ private struct FieldReader {
         guard case .object(let object) = value else { throw error(path, "must be an object with format, path, dataset", op: op) }
         try rejectUnknownKeys(object, allowed: Self.outputKeys, path: path, op: op)
         let format = try optionalString(object["format"], path: "\(path).format", op: op)
-        if let format, !["tiff", "hdf5", "json"].contains(format) {
-            throw error("\(path).format", "must be tiff, hdf5 or json, not '\(format)'", op: op)
+        // Array format names: ArrayFormatNames (ImageIO's format registry; h2-formats).
+        if let format, let problem = ArrayFormatNames.problem(with: format) {
+            throw error("\(path).format", problem, op: op)
         }
         return OutputSpec(
             format: format, path: try optionalString(object["path"], path: "\(path).path", op: op),

@@ -2,23 +2,30 @@ import Synchronization
 import ImJoyPlugin
 import ImJoySchema
 
-/// The built-in ops: native Swift, all functional. Each is described like a plugin op — a `ui`
-/// declaring its config, and `inputs`/`outputs` schemas — so workflows validate them the same
-/// way and `imjoy-run ops` can list them. Their kernels live in ImJoyEngine.
+/// The built-in ops: native Swift, all functional. Each is declared once
+/// (``BuiltinOpDeclaration``: parameters with defaults and limits, `inputs`/`outputs` schemas,
+/// cache use); its `ui` and catalog entry are made from that declaration, so workflows validate
+/// built-in ops like plugin ops, `imjoy-run ops` lists them, and the kernels in ImJoyEngine read
+/// their config through the same declaration. docs/builtin-ops.md's table is checked against it.
 public enum BuiltinOps {
     /// The descriptions, by name, in catalog order.
-    public static let all: [OpDescription] = specs.map(\.description)
+    public static let all: [OpDescription] = declarations.map(\.description)
 
     /// The built-in ops' names, in catalog order.
-    public static let names: [String] = specs.map(\.name)
+    public static let names: [String] = declarations.map(\.name)
+
+    /// The declaration of built-in op `name`, or `nil`.
+    public static func declaration(_ name: String) -> BuiltinOpDeclaration? {
+        declarations.first { $0.name == name }
+    }
 
     /// The description of built-in op `name` (parsed on first use: a run needs only its own ops',
     /// and parsing every op's `ui` cost a few milliseconds of each run's start-up).
     public static func description(_ name: String) -> OpDescription? {
         parsed.withLock { cache in
             if let known = cache[name] { return known }
-            guard let spec = specs.first(where: { $0.name == name }) else { return nil }
-            let description = spec.description
+            guard let declaration = declaration(name) else { return nil }
+            let description = declaration.description
             cache[name] = description
             return description
         }
@@ -28,64 +35,90 @@ public enum BuiltinOps {
 
     private static let anyArray = #"{"ndarray": {}}"#
     private static let fileOutput = #"{"type": "object", "required": ["path"], "properties": {"path": {"type": "string"}}}"#
+    private static let statistic = #"{"type": ["number", "null"]}"#
 
-    private static let specs: [Spec] = [
-        Spec("read-tiff", "Reads a TIFF file (a page or a stack of equal pages) into an array.",
-             ui: "", inputs: #"{"file": {"ext": [".tif", ".tiff", ".TIF", ".TIFF"]}}"#, outputs: anyArray),
-        Spec("read-hdf5", "Reads a dataset of an HDF5 file into an array.",
-             ui: "Dataset {id: 'dataset', type: 'string', placeholder: 'data'}",
-             inputs: #"{"file": {"ext": [".h5", ".hdf5", ".he5", ".H5"]}}"#, outputs: anyArray),
-        Spec("write-tiff", "Writes an array as a TIFF file in the out dir; returns {path}.",
-             ui: "Path {id: 'path', type: 'string', placeholder: '{item}/{op}.tif'} compression {id: 'compression', type: 'choose', options: ['deflate', 'none', 'lzw', 'zstd'], placeholder: 'deflate'} level {id: 'level', type: 'number', placeholder: 6, min: 1, max: 12} ImageJ metadata {id: 'imagej', type: 'choose', options: ['no', 'yes'], placeholder: 'no'}",
-             inputs: anyArray, outputs: fileOutput),
-        Spec("write-hdf5", "Writes an array as a dataset of an HDF5 file in the out dir; returns {path}.",
-             ui: "Path {id: 'path', type: 'string', placeholder: '{item}.h5'} dataset {id: 'dataset', type: 'string', placeholder: '{op}'} compression {id: 'compression', type: 'choose', options: ['gzip', 'none'], placeholder: 'gzip'} level {id: 'level', type: 'number', placeholder: 4, min: 1, max: 9}",
-             inputs: anyArray, outputs: fileOutput),
-        Spec("gaussian", "Gaussian smoothing over every axis (separable, float32), like scipy.ndimage.gaussian_filter.",
-             ui: "Sigma {id: 'sigma', type: 'number', placeholder: 1, min: 0, max: 1000} truncate {id: 'truncate', type: 'number', placeholder: 4, min: 0.5, max: 20} border {id: 'mode', type: 'choose', options: ['reflect', 'nearest', 'mirror', 'wrap', 'constant'], placeholder: 'reflect'}",
-             inputs: anyArray, outputs: #"{"ndarray": {"dtype": "float32"}}"#),
-        Spec("threshold", "Foreground mask (uint8) above a fixed value, the mean, or Otsu's threshold.",
-             ui: "Method {id: 'method', type: 'choose', options: ['otsu', 'mean', 'value'], placeholder: 'otsu'} value {id: 'value', type: 'number', placeholder: 0} foreground {id: 'foreground', type: 'number', placeholder: 1, min: 1, max: 255}",
-             inputs: anyArray, outputs: #"{"ndarray": {"dtype": "uint8"}}"#),
-        Spec("normalize", "Rescales so that the low and high percentiles map to 0 and 1 (float32).",
-             ui: "Low percentile {id: 'low', type: 'number', placeholder: 1, min: 0, max: 100} high {id: 'high', type: 'number', placeholder: 99.8, min: 0, max: 100} clip {id: 'clip', type: 'choose', options: ['yes', 'no'], placeholder: 'yes'}",
-             inputs: anyArray, outputs: #"{"ndarray": {"dtype": "float32"}}"#),
-        Spec("max-projection", "Maximum along an axis.",
-             ui: "Axis {id: 'axis', type: 'number', placeholder: 0, min: 0, max: 31}", inputs: anyArray, outputs: anyArray),
-        Spec("mean-projection", "Mean along an axis (float32).",
-             ui: "Axis {id: 'axis', type: 'number', placeholder: 0, min: 0, max: 31}", inputs: anyArray, outputs: #"{"ndarray": {"dtype": "float32"}}"#),
-        Spec("crop", "A region in numpy slice syntax, e.g. '10:200, 0:128' (leading axes first).",
-             ui: "Region {id: 'region', type: 'string', placeholder: ':'}", inputs: anyArray, outputs: anyArray),
-        Spec("convert-dtype", "Converts to another dtype, optionally rescaling min..max to the type's range.",
-             ui: "To {id: 'dtype', type: 'choose', options: ['uint8', 'uint16', 'uint32', 'int8', 'int16', 'int32', 'int64', 'uint64', 'float32', 'float64'], placeholder: 'float32'} rescale {id: 'rescale', type: 'choose', options: ['no', 'yes'], placeholder: 'no'}",
-             inputs: anyArray, outputs: anyArray),
-        Spec("stats", "min, max, mean and std of an array, as JSON.",
-             ui: "", inputs: anyArray,
-             outputs: #"{"type": "object", "required": ["min", "max", "mean", "std"], "properties": {"min": {"type": "number"}, "max": {"type": "number"}, "mean": {"type": "number"}, "std": {"type": "number"}}}"#),
+    /// The compressions `write-tiff` and `write-hdf5` offer. Their `level` parameters declare the
+    /// default compression's default level (TIFF deflate 6, HDF5 gzip 4; it is in every merged
+    /// config and so in provenance and cache keys) and the widest range among the compressions;
+    /// ImageIO's format registry checks each compression's own range. A test keeps these equal
+    /// to ImageIO's `CompressionChoice`s.
+    public static let tiffCompressions = ["deflate", "none", "lzw", "zstd"]
+    public static let hdf5Compressions = ["gzip", "none"]
+
+    /// Every built-in op, in catalog order.
+    public static let declarations: [BuiltinOpDeclaration] = [
+        BuiltinOpDeclaration(
+            "read-tiff", "Reads a TIFF file (a page or a stack of equal pages) into an array.",
+            inputs: #"{"file": {"ext": [".tif", ".tiff", ".TIF", ".TIFF"]}}"#, outputs: anyArray, cacheUse: .readsFile),
+        BuiltinOpDeclaration(
+            "read-hdf5", "Reads a dataset of an HDF5 file into an array.",
+            parameters: [BuiltinParameter("dataset", "Dataset", .string(default: "data"))],
+            inputs: #"{"file": {"ext": [".h5", ".hdf5", ".he5", ".H5"]}}"#, outputs: anyArray, cacheUse: .readsFile),
+        BuiltinOpDeclaration(
+            "write-tiff", "Writes an array as a TIFF file in the out dir; returns {path}.",
+            parameters: [
+                BuiltinParameter("path", "Path", .string(default: "{item}/{op}.tif")),
+                BuiltinParameter("compression", "compression", .choice(options: tiffCompressions, default: "deflate")),
+                BuiltinParameter("level", "level", .number(default: 6, range: 1...22, integer: true)),
+                BuiltinParameter("imagej", "ImageJ metadata", .yesNo(default: false)),
+            ],
+            inputs: anyArray, outputs: fileOutput, cacheUse: .writesFiles),
+        BuiltinOpDeclaration(
+            "write-hdf5", "Writes an array as a dataset of an HDF5 file in the out dir; returns {path}.",
+            parameters: [
+                BuiltinParameter("path", "Path", .string(default: "{item}.h5")),
+                BuiltinParameter("dataset", "dataset", .string(default: "{op}")),
+                BuiltinParameter("compression", "compression", .choice(options: hdf5Compressions, default: "gzip")),
+                BuiltinParameter("level", "level", .number(default: 4, range: 1...9, integer: true)),
+            ],
+            inputs: anyArray, outputs: fileOutput, cacheUse: .writesFiles),
+        BuiltinOpDeclaration(
+            "gaussian", "Gaussian smoothing over every axis (separable, float32), like scipy.ndimage.gaussian_filter.",
+            parameters: [
+                BuiltinParameter("sigma", "Sigma", .numbers(default: 1, range: 0...1000)),
+                BuiltinParameter("truncate", "truncate", .number(default: 4, range: 0.5...20, integer: false)),
+                BuiltinParameter("mode", "border", .choice(options: ["reflect", "nearest", "mirror", "wrap", "constant"], default: "reflect")),
+            ],
+            inputs: anyArray, outputs: #"{"ndarray": {"dtype": "float32"}}"#),
+        BuiltinOpDeclaration(
+            "threshold", "Foreground mask (uint8) above a fixed value, the mean, or Otsu's threshold.",
+            parameters: [
+                BuiltinParameter("method", "Method", .choice(options: ["otsu", "mean", "value"], default: "otsu")),
+                BuiltinParameter("value", "value", .number(default: 0, range: nil, integer: false)),
+                BuiltinParameter("foreground", "foreground", .number(default: 1, range: 1...255, integer: true)),
+            ],
+            inputs: anyArray, outputs: #"{"ndarray": {"dtype": "uint8"}}"#),
+        BuiltinOpDeclaration(
+            "normalize", "Rescales so that the low and high percentiles map to 0 and 1 (float32).",
+            parameters: [
+                BuiltinParameter("low", "Low percentile", .number(default: 1, range: 0...100, integer: false)),
+                BuiltinParameter("high", "high", .number(default: 99.8, range: 0...100, integer: false)),
+                BuiltinParameter("clip", "clip", .yesNo(default: true)),
+            ],
+            inputs: anyArray, outputs: #"{"ndarray": {"dtype": "float32"}}"#),
+        BuiltinOpDeclaration(
+            "max-projection", "Maximum along an axis.",
+            parameters: [BuiltinParameter("axis", "Axis", .number(default: 0, range: 0...31, integer: true))],
+            inputs: anyArray, outputs: anyArray),
+        BuiltinOpDeclaration(
+            "mean-projection", "Mean along an axis (float32).",
+            parameters: [BuiltinParameter("axis", "Axis", .number(default: 0, range: 0...31, integer: true))],
+            inputs: anyArray, outputs: #"{"ndarray": {"dtype": "float32"}}"#),
+        BuiltinOpDeclaration(
+            "crop", "A region in numpy slice syntax, e.g. '10:200, 0:128' (leading axes first).",
+            parameters: [BuiltinParameter("region", "Region", .string(default: ":"))],
+            inputs: anyArray, outputs: anyArray),
+        BuiltinOpDeclaration(
+            "convert-dtype", "Converts to another dtype, optionally rescaling min..max to the type's range.",
+            parameters: [
+                BuiltinParameter("dtype", "To", .choice(
+                    options: ["uint8", "uint16", "uint32", "int8", "int16", "int32", "int64", "uint64", "float32", "float64"], default: "float32")),
+                BuiltinParameter("rescale", "rescale", .yesNo(default: false)),
+            ],
+            inputs: anyArray, outputs: anyArray),
+        BuiltinOpDeclaration(
+            "stats", "min, max, mean and std of an array, as JSON (null when undefined: an empty array, NaN).",
+            inputs: anyArray,
+            outputs: #"{"type": "object", "required": ["min", "max", "mean", "std"], "properties": {"min": \#(statistic), "max": \#(statistic), "mean": \#(statistic), "std": \#(statistic)}}"#),
     ]
-
-    private struct Spec: Sendable {
-        let name: String
-        let summary: String
-        let ui: String
-        let inputs: String
-        let outputs: String
-
-        init(_ name: String, _ summary: String, ui: String, inputs: String, outputs: String) {
-            self.name = name
-            self.summary = summary
-            self.ui = ui
-            self.inputs = inputs
-            self.outputs = outputs
-        }
-
-        var description: OpDescription {
-            // The texts above are constants checked by BuiltinOpsTests; a typo is a programming error.
-            let location = PluginLocation(file: "BuiltinOps.swift", field: "\(name).ui")
-            let parameters = try! UIParameter.parse(ui: .string(ui), at: location)
-            return OpDescription(
-                name: name, summary: summary, parameters: parameters,
-                inputs: try! JSONValue(jsonText: inputs), outputs: try! JSONValue(jsonText: outputs), isFunctional: true)
-        }
-    }
 }

@@ -80,6 +80,8 @@ public struct WorkflowValidator: Sendable {
                 spec: op, description: description, config: description.mergedConfig(op.config), data: data,
                 sourceOps: sources, dependencies: dependencies, pluginAlias: alias))
         }
+        // Output templates that would fail every item (h2-formats: OutputTemplate in Ops/).
+        for (op, path, message) in OutputTemplate.problems(in: workflow) { fail(op, path, message) }
         guard errors.isEmpty else { throw WorkflowErrors(errors) }
 
         // Order, or the cycle.

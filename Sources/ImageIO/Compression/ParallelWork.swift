@@ -1,10 +1,10 @@
 import Dispatch
 
 /// Wraps a value the caller guarantees is used safely across threads (disjoint writes, or
-/// objects owned by one worker).
-public struct UncheckedSendable<Value>: @unchecked Sendable {
-    public let value: Value
-    public init(value: Value) { self.value = value }
+/// objects owned by one worker). Internal: ImageIO exports no unchecked-Sendable wrapper.
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(value: Value) { self.value = value }
 }
 
 /// Runs `body(worker)` for `workers` workers on Dispatch's concurrent pool and waits for all.

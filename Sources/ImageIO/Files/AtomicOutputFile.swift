@@ -50,7 +50,7 @@ public final class AtomicOutputFile {
         while done < bytes.count {
             let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
             if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { throw ImageIOFileError(file: URL(fileURLWithPath: path), reason: "write failed: \(String(cString: strerror(errno)))") }
+            guard n > 0 else { throw ImageIOFileError(file: URL(fileURLWithPath: path), reason: "write failed: \(WriteFailure.text(errno: errno))") }
             done += n
         }
     }
@@ -88,7 +88,7 @@ public final class AtomicOutputFile {
         guard fd >= 0 else { throw ImageIOFileError(file: file, reason: "cannot open for fsync: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         guard Glibc.fsync(fd) == 0 else {
-            throw ImageIOFileError(file: file, reason: "fsync failed: \(String(cString: strerror(errno)))")
+            throw ImageIOFileError(file: file, reason: "fsync failed: \(WriteFailure.text(errno: errno))")
         }
     }
 }

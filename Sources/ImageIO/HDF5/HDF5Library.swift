@@ -14,9 +14,18 @@ enum HDF5Library {
     static func withLock<R, E: Error>(_ body: () throws(E) -> R) throws(E) -> R {
         lock.lock()
         defer { lock.unlock() }
+        _ = noCleanupAtExit
         CHDF5_silenceErrorStack()
         return try body()
     }
+
+    /// Turns off libhdf5's `atexit` clean-up before the library's first call. That clean-up
+    /// closes files still open at exit, and closing a file whose writes failed (a full disk)
+    /// dereferences freed metadata inside libhdf5 and crashes the process after the run has
+    /// reported its error. ImageIO closes every file it commits; one still open at exit was
+    /// never committed, and its temporary name is removed by ``AtomicOutputFile`` or left as a
+    /// dot-file, never under its final name.
+    private static let noCleanupAtExit: Void = { _ = H5dont_atexit() }()
 
     /// File access properties for every file ImageIO opens: HDF5's `flock` file locking off.
     ///
@@ -36,7 +45,17 @@ enum HDF5Library {
         var text = CHDF5_ErrorText()
         CHDF5_takeErrorStack(&text)
         let message = withUnsafeBytes(of: text.message) { raw in String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self) }
-        return message.isEmpty ? fallback : "\(fallback): \(message)"
+        let cause = fullDiskCause(message).map { "\($0): " } ?? ""
+        return message.isEmpty ? fallback : "\(cause)\(fallback): \(message)"
+    }
+
+    /// "no space left on device (ENOSPC)" when HDF5's message carries `errno = 28` (or another
+    /// full-disk errno), else `nil`.
+    static func fullDiskCause(_ message: String) -> String? {
+        guard let range = message.range(of: "errno = ") else { return nil }
+        let digits = message[range.upperBound...].prefix { $0.isNumber }
+        guard let code = Int32(digits) else { return nil }
+        return WriteFailure.fullDisk[code]
     }
 }
 

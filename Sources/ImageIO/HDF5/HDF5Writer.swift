@@ -32,7 +32,7 @@ public final class HDF5Writer {
         let temporary = output.temporaryURL.path, filePath = path
         let created: Result<HDF5Object, HDF5Error> = HDF5Library.withLock {
             guard let object = HDF5Object(H5Fcreate(temporary, CHDF5_H5F_ACC_TRUNC(), CHDF5_H5P_DEFAULT(), HDF5Library.fileAccess.id)) else {
-                return .failure(.cannotOpen(file: filePath, reason: HDF5Library.takeErrorStack("H5Fcreate failed")))
+                return .failure(.writeFailed(file: filePath, path: "/", reason: HDF5Library.takeErrorStack("cannot create the file (H5Fcreate)")))
             }
             return .success(object)
         }
@@ -288,15 +288,13 @@ public final class HDF5Writer {
         // the rename, into the file under its final name.
         guard let fileID = file?.id else { return }
         let filePath = path
-        let closed = HDF5Library.withLock { () -> Bool in
-            let ok = H5Fflush(fileID, H5F_SCOPE_GLOBAL) >= 0
-            if !ok { _ = HDF5Library.takeErrorStack("") }
-            return ok
+        let flushError = HDF5Library.withLock { () -> String? in
+            H5Fflush(fileID, H5F_SCOPE_GLOBAL) >= 0 ? nil : HDF5Library.takeErrorStack("flush failed")
         }
         file = nil  // releasing the last reference closes the file (H5Fclose) before the rename
-        guard closed else {
+        if let flushError {
             output.discard()
-            throw .writeFailed(file: filePath, path: "/", reason: "flush failed")
+            throw .writeFailed(file: filePath, path: "/", reason: flushError)
         }
         do {
             try output.commit()

@@ -77,7 +77,18 @@ public enum TIFFWriter {
             throw .invalidArray(file: file, reason: "\(array.byteCount) bytes do not fit a classic TIFF; allow BigTIFF")
         }
         let output = AtomicOutputFile(destination: url, synchronizes: options.synchronizes)
-        let handle = try TIFFHandle.open(path: output.temporaryURL.path, mode: big ? "w8" : "w")
+        let handle: TIFFHandle
+        do {
+            handle = try TIFFHandle.open(path: output.temporaryURL.path, mode: big ? "w8" : "w")
+        } catch {
+            // A full disk fails here already ("Error writing TIFF header"): a write failure of
+            // the final file, not an unreadable input.
+            let code = errno
+            let text = if case .cannotOpen(_, let text) = error { text } else { "\(error)" }
+            let reason = WriteFailure.reason("cannot create: \(text)", errno: code, file: file)
+            output.discard()
+            throw .writeFailed(file: file, reason: reason)
+        }
         let layout = PageWriter(array: array, width: width, height: height, options: options, file: file)
         do {
             if layout.compressesInParallel {
@@ -88,14 +99,21 @@ public enum TIFFWriter {
                 }
             }
         } catch {
+            let code = errno
             handle.close()
+            // The cause is read before the temporary file is removed (and its blocks freed).
+            let failure: TIFFError = if case .writeFailed(let name, let reason) = error {
+                .writeFailed(file: name, reason: WriteFailure.reason(reason, errno: code, file: file))
+            } else { error }
             output.discard()
-            throw error
+            throw failure
         }
         let flushed = handle.close(flush: true)
         guard flushed, !handle.hasError else {
+            let code = errno
+            let reason = WriteFailure.reason(handle.takeError("flush failed"), errno: code, file: file)
             output.discard()
-            throw .writeFailed(file: file, reason: handle.takeError("flush failed"))
+            throw .writeFailed(file: file, reason: reason)
         }
         do {
             try output.commit()

@@ -9,7 +9,7 @@ struct ConvertCommand: ParsableCommand {
         commandName: "convert",
         abstract: "Convert between TIFF and HDF5, or recompress (format from the extension).",
         discussion: """
-            Formats: .tif/.tiff (libtiff) and .h5/.hdf5 (HDF5). Multi-page TIFFs are read as one stack;
+            Formats: .tif/.tiff (libtiff) and .h5/.hdf5 (HDF5), ImageIO's ArrayFormatRegistry. Multi-page TIFFs are read as one stack;
             ImageJ hyperstacks keep their TZC axes. Output is written to a temporary sibling and renamed
             into place, so a failed conversion never leaves a partial OUT.
 
@@ -20,19 +20,19 @@ struct ConvertCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The input file (.tif, .tiff, .h5, .hdf5).")
+    @Argument(help: "The input file (\(ArrayFormatRegistry.standard.extensionList)).")
     var input: String
 
-    @Argument(help: "The output file (.tif, .tiff, .h5, .hdf5).")
+    @Argument(help: "The output file (\(ArrayFormatRegistry.standard.extensionList)).")
     var output: String
 
-    @Option(help: "Output compression: none, deflate, lzw or zstd (TIFF); none or deflate (HDF5).")
-    var compression: String = "none"
+    @Option(help: "Output compression: \(Self.compressionHelp). Default: none.")
+    var compression: String?
 
-    @Option(help: "Compression level (deflate 1-12 for TIFF and 1-9 for HDF5, default 6/4; zstd 1-22, default 9).")
+    @Option(help: "Compression level (default and range per compression: \(Self.levelHelp)).")
     var level: Int?
 
-    @Option(help: "The HDF5 dataset to read (default: the first) or to write (default: /data).")
+    @Option(help: "The dataset to read (default: the first) or to write (default: /data), for formats holding several arrays.")
     var dataset: String?
 
     @Flag(help: "Write BigTIFF even below 4 GiB.")
@@ -44,65 +44,60 @@ struct ConvertCommand: ParsableCommand {
     @Flag(help: "fsync the output before renaming it into place.")
     var sync = false
 
+    /// "deflate, none, lzw, zstd (tiff); gzip, none (hdf5)", from the registry.
+    static var compressionHelp: String {
+        ArrayFormatRegistry.standard.formats.map { "\($0.compressions.map(\.name).joined(separator: ", ")) (\($0.name))" }
+            .joined(separator: "; ")
+    }
+
+    /// "tiff deflate 1-12 (6), zstd 1-22 (9); hdf5 gzip 1-9 (4)", from the registry.
+    static var levelHelp: String {
+        ArrayFormatRegistry.standard.formats.map { format in
+            format.name + " " + format.compressions.compactMap { choice in
+                guard let levels = choice.levels else { return nil }
+                return "\(choice.name) \(levels.lowerBound)-\(levels.upperBound) (\(choice.defaultLevel ?? levels.lowerBound))"
+            }.joined(separator: ", ")
+        }.joined(separator: "; ")
+    }
+
     func run() throws {
         try withInputErrors {
+            let registry = ArrayFormatRegistry.standard
             let inputURL = URL(fileURLWithPath: input), outputURL = URL(fileURLWithPath: output)
-            guard let inputFormat = ImageFileFormat(url: inputURL) else {
-                throw ValidationError("\(input): unknown input format (use .tif, .tiff, .h5 or .hdf5)")
+            guard let inputFormat = registry.format(for: inputURL) else {
+                throw ValidationError("\(input): unknown input format (use \(registry.extensionList))")
             }
-            guard let outputFormat = ImageFileFormat(url: outputURL) else {
-                throw ValidationError("\(output): unknown output format (use .tif, .tiff, .h5 or .hdf5)")
+            guard let outputFormat = registry.format(for: outputURL) else {
+                throw ValidationError("\(output): unknown output format (use \(registry.extensionList))")
             }
-            guard let codec = ImageIO.Compression(name: compression, level: level) else {
-                throw ValidationError("unknown compression '\(compression)' (none, deflate, lzw, zstd)")
+            let codec: Compression
+            do {
+                codec = try outputFormat.compression(named: compression ?? "none", level: level)
+            } catch {
+                throw ValidationError("\(output): \(error)")
             }
-            if let level, !(0...22).contains(level) { throw ValidationError("--level \(level) is out of range") }
-            if imagej, outputFormat != .tiff { throw ValidationError("--imagej applies to TIFF output only") }
-            if bigtiff, outputFormat != .tiff { throw ValidationError("--bigtiff applies to TIFF output only") }
-
-            let array: NDArray
-            switch inputFormat {
-            case .tiff:
-                array = try TIFFReader.read(contentsOf: inputURL).array
-            case .hdf5:
-                let file = try HDF5File(contentsOf: inputURL)
-                let path: String
-                if let dataset {
-                    path = dataset
-                } else if let first = try file.datasetPaths().first {
-                    path = first
-                } else {
-                    throw ValidationError("\(input): the file holds no dataset")
-                }
-                array = try file.readDataset(path)
+            let imageJCapable = outputFormat.capabilities.contains(.imageJ)
+            if imagej, !imageJCapable { throw ValidationError("--imagej applies to \(Self.imageJFormats) output only") }
+            if bigtiff, !(outputFormat is TIFFFormat) { throw ValidationError("--bigtiff applies to TIFF output only") }
+            if dataset != nil, !inputFormat.capabilities.contains(.namedArrays), !outputFormat.capabilities.contains(.namedArrays) {
+                throw ValidationError("--dataset applies to formats holding several arrays (\(Self.containerFormats))")
             }
 
-            switch outputFormat {
-            case .tiff:
-                var options = TIFFWriter.Options(compression: codec, bigTIFF: bigtiff ? true : nil)
-                options.synchronizes = sync
-                if imagej {
-                    options.description = .imageJ
-                } else {
-                    var provenance = JSONObject()
-                    provenance["shape"] = .array(array.shape.map { .integer(Int64($0)) })
-                    provenance["source"] = .string(inputURL.lastPathComponent)
-                    options.description = .json(.object(provenance))
-                }
-                try TIFFWriter.write(array, to: outputURL, options: options)
-            case .hdf5:
-                let layout: HDF5Layout
-                switch codec {
-                case .none: layout = .contiguous
-                case .deflate(let level): layout = .chunked(compression: .deflate(level: min(level, 9)), shuffle: true)
-                case .lzw, .zstd: throw ValidationError("HDF5 output supports --compression none or deflate, not \(compression)")
-                }
-                let writer = try HDF5Writer(url: outputURL, synchronizes: sync)
-                let path = dataset ?? "/data"
-                try writer.writeDataset(path, array, layout: layout)
-                try writer.setAttribute("source", to: .string(inputURL.lastPathComponent), at: path)
-                try writer.commit()
-            }
+            let array = try inputFormat.read(inputURL, name: inputFormat.capabilities.contains(.namedArrays) ? dataset : nil)
+            var options = ArrayWriteOptions(compression: codec, name: outputFormat.capabilities.contains(.namedArrays) ? dataset : nil)
+            options.imageJ = imagej
+            options.largeFile = bigtiff ? true : nil
+            options.synchronizes = sync
+            options.source = inputURL.lastPathComponent
+            try outputFormat.write(array, to: outputURL, options: options)
         }
+    }
+
+    private static var imageJFormats: String {
+        ArrayFormatRegistry.standard.formats.filter { $0.capabilities.contains(.imageJ) }.map(\.name).joined(separator: ", ")
+    }
+
+    private static var containerFormats: String {
+        ArrayFormatRegistry.standard.formats.filter { $0.capabilities.contains(.namedArrays) }.map(\.name).joined(separator: ", ")
     }
 }

@@ -12,7 +12,14 @@ struct OpsCommand: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
+    @Flag(help: "Print the parameter table of docs/builtin-ops.md.")
+    var markdown = false
+
     func run() {
+        if markdown {
+            print(BuiltinOps.markdownTable)
+            return
+        }
         if json {
             let list: [JSONValue] = BuiltinOps.all.map { op in
                 [

@@ -1,6 +1,7 @@
 import Foundation
 import ImageIO
 import ImJoySchema
+import ImJoyWorkflow
 import Testing
 @testable import ImJoyEngine
 
@@ -301,5 +302,20 @@ let allDTypes = ["bool", "uint8", "uint16", "uint32", "uint64", "int8", "int16",
         #expect(empty["mean"] == .null)
         let nan = StatsKernel.json(try NDArray(shape: [2], elements: [Float.nan, 1]))
         #expect(nan["max"] == .null)
+    }
+}
+
+/// `stats` of an empty or all-NaN array fits its own outputs schema (nulls for undefined values).
+@Suite struct StatsSchemaTests {
+    @Test(arguments: [
+        try! NDArray(shape: [0], elements: [Float]()),
+        try! NDArray(shape: [2], elements: [Float.nan, Float.nan]),
+        try! NDArray(shape: [2], elements: [Float.infinity, -Float.infinity]),
+    ])
+    func undefinedStatisticsAreNullAndValid(_ array: NDArray) throws {
+        let result = StatsKernel.json(array)
+        let schema = try #require(try BuiltinOps.description("stats")?.compiledOutputs())
+        #expect(schema.isValid(result), "\(result.serialized())")
+        #expect(result["mean"] == .null)
     }
 }

@@ -169,8 +169,12 @@ func builtinCall(_ op: String, inputs: String = #"["/data/cell_01.tif", "/data/c
         defer { try? FileManager.default.removeItem(at: out) }
         let array = try NDArray(shape: [2, 2], elements: [UInt8(1), 2, 3, 4])
         for builtin in ["write-tiff", "write-hdf5"] {
-            let call = try builtinCall(#"{"id": "w", "builtin": "\#(builtin)", "config": {"path": "\#(path)"}}"#, data: array.rpcValue, out: out)
-            let error = try #require(throws: BuiltinOpError.self) { try invoker.invoke(call) }
+            // `validate` refuses these templates; a direct call is checked again.
+            #expect((try? builtinCall(#"{"id": "w", "builtin": "\#(builtin)", "config": {"path": "\#(path)"}}"#, data: array.rpcValue, out: out)) == nil)
+            let call = try builtinCall(#"{"id": "w", "builtin": "\#(builtin)"}"#, data: array.rpcValue, out: out)
+            let error = try #require(throws: BuiltinOpError.self) {
+                try invoker.run(builtin, data: array.rpcValue, config: ["path": .string(path)], item: call.item, opID: "w", outputDirectory: out.path)
+            }
             guard case .unsafePath = error else {
                 Issue.record("expected unsafePath, got \(error)")
                 continue

@@ -124,11 +124,14 @@ import TestSupport
         #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).isEmpty)
     }
 
+    /// Refused by `validate` already; the writer checks again (a planned op built otherwise).
     @Test(arguments: ["../up.tif", "/abs/x.tif", "{item}/../../x"])
     func rejectsEscapingTemplates(_ path: String) throws {
         let out = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: out) }
-        let (smooth, item) = try op(#"{"id": "smooth", "builtin": "gaussian", "output": {"path": "\#(path)"}}"#, "smooth")
+        #expect(throws: WorkflowErrors.self) { try op(#"{"id": "smooth", "builtin": "gaussian", "output": {"path": "\#(path)"}}"#, "smooth") }
+        var (smooth, item) = try op(#"{"id": "smooth", "builtin": "gaussian"}"#, "smooth")
+        smooth.spec.output = OutputSpec(format: nil, path: path, dataset: nil)
         #expect(throws: BuiltinOpError.self) {
             try OutputWriter(options: RunOptions(outputDirectory: out.path)).write(image.rpcValue, op: smooth, item: item)
         }
@@ -136,9 +139,59 @@ import TestSupport
     }
 
     @Test func extensionsAreAdjusted() {
-        #expect(OutputWriter.adjusted("x/a.tif", kind: .json, key: nil) == "x/a.json")
-        #expect(OutputWriter.adjusted("x/a.TIFF", kind: .tiff, key: "k") == "x/a.k.TIFF")
-        #expect(OutputWriter.adjusted("x/a", kind: .hdf5, key: nil) == "x/a.h5")
-        #expect(OutputWriter.adjusted("x/a.v1", kind: .tiff, key: nil) == "x/a.v1.tif")
+        let tiff = TIFFFormat().fileExtensions, hdf5 = HDF5Format().fileExtensions
+        #expect(OutputWriter.adjusted("x/a.tif", extensions: ["json"], key: nil) == "x/a.json")
+        #expect(OutputWriter.adjusted("x/a.TIFF", extensions: tiff, key: "k") == "x/a.k.TIFF")
+        #expect(OutputWriter.adjusted("x/a", extensions: hdf5, key: nil) == "x/a.h5")
+        #expect(OutputWriter.adjusted("x/a.v1", extensions: tiff, key: nil) == "x/a.v1.tif")
+    }
+
+    /// An item key imjoy-run keeps for itself (a CSV id `manifest.json`, `.imjoy-run`) fails
+    /// that item; a symlinked folder leading outside the out dir is refused.
+    @Test(arguments: ["manifest.json", ".imjoy-run"])
+    func reservedItemKeysAreRefused(_ key: String) throws {
+        let out = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: out) }
+        var (smooth, item) = try op(#"{"id": "smooth", "builtin": "gaussian"}"#, "smooth")
+        item.key = key
+        let error = try #require(throws: BuiltinOpError.self) {
+            try OutputWriter(options: RunOptions(outputDirectory: out.path)).write(image.rpcValue, op: smooth, item: item)
+        }
+        #expect(error.description.contains("reserved for imjoy-run"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).isEmpty)
+        _ = smooth
+    }
+
+    @Test func symlinkedFoldersDoNotLeaveTheOutDir() throws {
+        let out = try Fixtures.temporaryDirectory(), outside = try Fixtures.temporaryDirectory()
+        defer {
+            try? FileManager.default.removeItem(at: out)
+            try? FileManager.default.removeItem(at: outside)
+        }
+        try FileManager.default.createSymbolicLink(at: out.appendingPathComponent("a1"), withDestinationURL: outside)
+        let (smooth, item) = try op(#"{"id": "smooth", "builtin": "gaussian"}"#, "smooth")
+        let error = try #require(throws: BuiltinOpError.self) {
+            try OutputWriter(options: RunOptions(outputDirectory: out.path)).write(image.rpcValue, op: smooth, item: item)
+        }
+        #expect(error.description.contains("symbolic link"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outside.path).isEmpty)
+        // A link that stays inside is fine.
+        try FileManager.default.createDirectory(at: out.appendingPathComponent("inner"), withIntermediateDirectories: true)
+        try FileManager.default.removeItem(at: out.appendingPathComponent("a1"))
+        try FileManager.default.createSymbolicLink(at: out.appendingPathComponent("a1"), withDestinationURL: out.appendingPathComponent("inner"))
+        #expect(try OutputWriter(options: RunOptions(outputDirectory: out.path)).write(image.rpcValue, op: smooth, item: item) == ["a1/smooth.tif"])
+    }
+
+    @Test func outputFormatJSONIsRefusedAtLoadTime() throws {
+        let error = try #require(throws: (any Error).self) {
+            try op(#"{"id": "smooth", "builtin": "gaussian"}"#, "smooth", output: #""output": {"format": "json"},"#)
+        }
+        #expect("\(error)".contains("must be tiff or hdf5, not 'json'"))
+    }
+
+    @Test func formatNamesMatchTheRegistry() {
+        #expect(ArrayFormatNames.all == ArrayFormatRegistry.standard.names)
+        #expect(ArrayFileFormat.allCases.map(\.rawValue) == ArrayFormatRegistry.standard.names)
+        #expect(ArrayFileFormat(rawValue: "h5") == .hdf5 && ArrayFileFormat(rawValue: "nope") == nil)
     }
 }

@@ -135,8 +135,12 @@ extension NDArray {
     }
 }
 
-/// Wraps values (pointers into disjoint regions) handed to parallel workers (ImageIO's wrapper).
-typealias UnsafeSendableBox = UncheckedSendable
+/// Wraps values (pointers into disjoint regions) handed to parallel workers, which the caller
+/// guarantees touch disjoint parts; internal to the kernels.
+struct UnsafeSendableBox<Value>: @unchecked Sendable {
+    let value: Value
+    init(value: Value) { self.value = value }
+}
 
 /// `0..<count` split into contiguous ranges of at least `minimumChunk` elements, a few per core.
 func chunkRanges(_ count: Int, minimumChunk: Int = 1) -> [Range<Int>] {

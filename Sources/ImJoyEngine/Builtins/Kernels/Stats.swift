@@ -70,14 +70,14 @@ enum StatsKernel {
     }
 
     /// The `stats` op's result: `{min, max, mean, std, shape, dtype}`. Integer (and bool) arrays
-    /// give integer min/max; NaN becomes null.
+    /// give integer min/max; NaN and ±inf (no JSON numbers) become null, as do all four for an empty array.
     static func json(_ array: NDArray) -> JSONValue {
         let stats = compute(array)
         func number(_ scalar: NDScalar?, _ value: Double) -> JSONValue {
             switch scalar {
             case .signed(let v)?: return .integer(v)
             case .unsigned(let v)?: return v <= UInt64(Int64.max) ? .integer(Int64(v)) : .number(Double(v))
-            default: return value.isNaN ? .null : .number(value)
+            default: return value.isFinite ? .number(value) : .null  // NaN, ±inf: JSON has no such numbers
             }
         }
         var object = JSONObject()

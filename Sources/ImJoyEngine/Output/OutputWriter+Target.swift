@@ -1,0 +1,69 @@
+import Foundation
+import ImageIO
+import ImJoyWorkflow
+
+extension OutputWriter {
+    /// Where and how one op's result for one item is written: its format, path template and
+    /// dataset name.
+    struct Target {
+        /// What a file holds, for its extension.
+        enum Kind { case array, json }
+
+        let writer: OutputWriter
+        let op: PlannedOp
+        let item: WorkItem
+        let format: any ArrayFormat
+        let template: String?
+        let datasetTemplate: String
+        let perItem: Bool
+        let provenance: String?
+
+        init(writer: OutputWriter, op: PlannedOp, item: WorkItem, format: any ArrayFormat) {
+            self.writer = writer
+            self.op = op
+            self.item = item
+            self.format = format
+            template = op.spec.output?.path ?? writer.defaults.path
+            datasetTemplate = op.spec.output?.dataset ?? writer.defaults.dataset ?? op.id
+            perItem = template.map(OutputPaths.isPerItem) ?? true
+            provenance = writer.provenance?.text(op: op.id, item: item)
+        }
+
+        /// Whether arrays go into one container file (datasets) rather than a file each.
+        var isContainer: Bool { format.capabilities.contains(.namedArrays) }
+
+        /// The relative path of the file for `kind` (with `.<key>` for one member's array).
+        func path(_ kind: Kind, key: String? = nil) throws -> String {
+            let extensions = kind == .json ? ["json"] : format.fileExtensions
+            let base = try OutputPaths.expand(template ?? "{item}/{op}.\(extensions[0])", item: item, op: op.id)
+            let relative = try OutputPaths.checkedRelative(OutputWriter.adjusted(base, extensions: extensions, key: key))
+            // A shard's shared container file is its own (NAME.shard-I-of-N.h5).
+            return kind == .array && isContainer && !perItem ? writer.hdf5Files.sharedPath(relative) : relative
+        }
+
+        /// The expanded dataset template (`{op}` by default).
+        func dataset() throws -> String {
+            try OutputPaths.expand(datasetTemplate, item: item, op: op.id)
+        }
+
+        /// A dataset path in the container: under `/<item key>/` when the file is shared.
+        func datasetPath(_ name: String) throws -> String {
+            try OutputPaths.checkedDatasetPath(perItem ? name : item.key + "/" + name)
+        }
+
+        /// Writes one array as its own file with the format's default compression.
+        func writeArray(_ array: NDArray, relative: String) throws {
+            try format.write(array, to: OutputPaths.prepareFile(relative, in: writer.outputDirectory),
+                             options: ArrayWriteOptions(provenance: provenance))
+        }
+
+        /// Adds datasets to the container file (per item, or shared by the run's items).
+        func addToContainer(_ datasets: [(path: String, array: NDArray)], relative: String) throws {
+            guard format is HDF5Format else {
+                throw BuiltinOpError.invalidConfig(op: op.id, parameter: "output.format", reason: "\(format.name) has no container writer in this run")
+            }
+            try writer.hdf5Files.add(datasets, to: OutputPaths.prepareFile(relative, in: writer.outputDirectory), layout: OutputWriter.hdf5Layout,
+                                     shared: !perItem, provenance: provenance, item: item.key)
+        }
+    }
+}
