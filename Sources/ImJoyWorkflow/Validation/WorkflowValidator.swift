@@ -80,6 +80,7 @@ public struct WorkflowValidator: Sendable {
                 spec: op, description: description, config: description.mergedConfig(op.config), data: data,
                 sourceOps: sources, dependencies: dependencies, pluginAlias: alias))
         }
+        errors += headlessRefusals(workflow, plugins: plugins)
         guard errors.isEmpty else { throw WorkflowErrors(errors) }
 
         // Order, or the cycle.
