@@ -30,7 +30,8 @@ public enum Fixtures {
         return FileManager.default.fileExists(atPath: url.path) ? url : nil
     }()
 
-    /// A fresh temporary directory, removed by the caller (or left for inspection).
+    /// A fresh temporary directory; the caller removes it (`defer`). Prefer ``TemporaryDirectory``
+    /// or ``withTemporaryDirectory(_:_:)``, which always remove it.
     public static func temporaryDirectory(_ label: String = "imjoy-run-test") throws -> URL {
         let url = FileManager.default.temporaryDirectory
             .appendingPathComponent("\(label)-\(UUID().uuidString)")
