@@ -31,9 +31,10 @@ public struct Plugin: Sendable {
     public init(contentsOf path: String, tag: String? = nil) throws(PluginError) {
         let data: Data
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+            // A regular file within the size limit: a FIFO or /dev/zero must not hang the reader.
+            data = try DocumentFile.read(path, limit: DocumentFile.maximumPluginBytes)
         } catch {
-            throw .unreadable(file: path, reason: (error as NSError).localizedDescription)
+            throw .unreadable(file: path, reason: error.description)
         }
         // Invalid UTF-8 is replaced, as a browser decoding the file would.
         try self.init(text: String(decoding: data, as: UTF8.self), file: path, tag: tag)

@@ -30,12 +30,33 @@ public enum Fixtures {
         return FileManager.default.fileExists(atPath: url.path) ? url : nil
     }()
 
-    /// A fresh temporary directory, removed by the caller (or left for inspection).
+    /// A fresh temporary directory; the caller removes it (`defer`). Prefer ``TemporaryDirectory``
+    /// or ``withTemporaryDirectory(_:_:)``, which remove it as soon as the test is done. Whatever a
+    /// test forgets is removed when the test process exits: the folder's name carries the
+    /// process id (`imjoy-test-<pid>-<label>-<uuid>`), and an exit handler removes this process's.
     public static func temporaryDirectory(_ label: String = "imjoy-run-test") throws -> URL {
+        _ = removeAtExit
         let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("\(label)-\(UUID().uuidString)")
+            .appendingPathComponent("\(processPrefix)\(label)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
+    }
+
+    /// The name prefix of this process's temporary folders.
+    static var processPrefix: String { "imjoy-test-\(getpid())-" }
+
+    /// Installs (once) the exit handler that removes this process's temporary folders.
+    private static let removeAtExit: Void = {
+        atexit { Fixtures.removeTemporaryDirectoriesOfThisProcess() }
+    }()
+
+    /// Removes every temporary folder this process made and did not remove.
+    static func removeTemporaryDirectoriesOfThisProcess() {
+        let base = FileManager.default.temporaryDirectory
+        let prefix = processPrefix
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: base.path)) ?? [] where name.hasPrefix(prefix) {
+            try? FileManager.default.removeItem(at: base.appendingPathComponent(name))
+        }
     }
 
     /// The built `imjoy-run` executable next to the test bundle.

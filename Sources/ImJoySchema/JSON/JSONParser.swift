@@ -29,10 +29,14 @@ extension JSONValue {
     }
 
     /// Parses JSON from UTF-8 bytes.
-    public init(jsonBytes bytes: some Collection<UInt8>) throws(JSONSyntaxError) {
+    /// - Parameter rejectingDuplicateKeys: Throw on an object key written twice (with the key's
+    ///   JSON path) instead of keeping the last value as JavaScript's `JSON.parse` does. Workflow
+    ///   files are strict; plugin configs stay lenient, as ImJoy reads them with `JSON.parse`.
+    public init(jsonBytes bytes: some Collection<UInt8>, rejectingDuplicateKeys: Bool = false) throws(JSONSyntaxError) {
         let array = Array(bytes)
         let result: Result<JSONValue, JSONSyntaxError> = array.withUnsafeBufferPointer { buffer in
             var parser = JSONParser(buffer)
+            parser.rejectsDuplicateKeys = rejectingDuplicateKeys
             return Result { () throws(JSONSyntaxError) in try parser.parseDocument() }
         }
         self = try result.get()
@@ -43,6 +47,10 @@ private struct JSONParser {
     let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
     var depth = 0
+    /// Whether a repeated key is an error; the path below is kept only then.
+    var rejectsDuplicateKeys = false
+    /// The JSON path of the value being parsed (only when `rejectsDuplicateKeys`).
+    var path = JSONPathTrail()
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
@@ -85,12 +93,22 @@ private struct JSONParser {
         while true {
             skipWhitespace()
             guard peek() == UInt8(ascii: "\"") else { throw error("expected a string key") }
+            let keyStart = index
             let key = try parseString()
             skipWhitespace()
             guard peek() == UInt8(ascii: ":") else { throw error("expected ':' after the key \"\(key)\"") }
             index += 1
             skipWhitespace()
-            object[key] = try parseValue()
+            if rejectsDuplicateKeys {
+                if object[key] != nil {
+                    throw error("duplicate key \"\(key)\" at \(path.text(appending: .key(key)))", at: keyStart)
+                }
+                path.components.append(.key(key))
+                object[key] = try parseValue()
+                path.components.removeLast()
+            } else {
+                object[key] = try parseValue()
+            }
             skipWhitespace()
             switch peek() {
             case UInt8(ascii: ","): index += 1
@@ -115,7 +133,13 @@ private struct JSONParser {
         }
         while true {
             skipWhitespace()
-            array.append(try parseValue())
+            if rejectsDuplicateKeys {
+                path.components.append(.index(array.count))
+                array.append(try parseValue())
+                path.components.removeLast()
+            } else {
+                array.append(try parseValue())
+            }
             skipWhitespace()
             switch peek() {
             case UInt8(ascii: ","): index += 1

@@ -7,9 +7,15 @@ public struct YAMLSyntaxError: Error, CustomStringConvertible, Sendable {
 }
 
 extension JSONValue {
+    /// The most values one YAML document may expand to. Aliases repeat the anchored value, so a
+    /// few hundred bytes of nested aliases ("billion laughs") would otherwise expand to billions
+    /// of values; a document over the limit is refused while it is converted.
+    public static let maximumYAMLValues = 1_000_000
+
     /// Parses a YAML document (YAML 1.1 core types as Yams resolves them: `yes`/`no` stay strings,
     /// `true`/`false` are booleans, `1.0` is a float). Mapping order is kept; non-string keys are
-    /// converted to their text; anchors and aliases are expanded; `.inf` and `.nan` stay strings.
+    /// converted to their text; anchors and aliases are expanded (at most ``maximumYAMLValues``
+    /// values in all); `.inf` and `.nan` stay strings.
     public init(yamlText text: String) throws(YAMLSyntaxError) {
         let node: Node?
         do {
@@ -21,26 +27,28 @@ extension JSONValue {
             self = .null
             return
         }
-        self = try JSONValue(yamlNode: node, depth: 0)
+        var budget = YAMLValueBudget(remaining: JSONValue.maximumYAMLValues)
+        self = try JSONValue(yamlNode: node, depth: 0, budget: &budget)
     }
 
-    private init(yamlNode node: Node, depth: Int) throws(YAMLSyntaxError) {
+    private init(yamlNode node: Node, depth: Int, budget: inout YAMLValueBudget) throws(YAMLSyntaxError) {
         guard depth <= JSONValue.maximumNestingDepth else {
             throw YAMLSyntaxError(message: "nesting deeper than \(JSONValue.maximumNestingDepth) levels")
         }
+        try budget.spend()
         switch node {
         case .scalar(let scalar):
             self = JSONValue(yamlScalar: scalar, tag: node.tag)
         case .sequence(let sequence):
             var array: [JSONValue] = []
             array.reserveCapacity(sequence.count)
-            for element in sequence { array.append(try JSONValue(yamlNode: element, depth: depth + 1)) }
+            for element in sequence { array.append(try JSONValue(yamlNode: element, depth: depth + 1, budget: &budget)) }
             self = .array(array)
         case .mapping(let mapping):
             var object = JSONObject()
             for (key, value) in mapping {
                 let name = key.scalar?.string ?? String(describing: key)
-                object[name] = try JSONValue(yamlNode: value, depth: depth + 1)
+                object[name] = try JSONValue(yamlNode: value, depth: depth + 1, budget: &budget)
             }
             self = .object(object)
         case .alias:
@@ -77,5 +85,17 @@ extension JSONValue {
     private static func finiteNumber(_ scalar: Node.Scalar) -> JSONValue? {
         guard let double = Double.construct(from: scalar), double.isFinite else { return nil }
         return .number(double)
+    }
+}
+
+/// Counts the values a YAML document expands to (``JSONValue/maximumYAMLValues``).
+private struct YAMLValueBudget {
+    var remaining: Int
+
+    mutating func spend() throws(YAMLSyntaxError) {
+        remaining -= 1
+        guard remaining >= 0 else {
+            throw YAMLSyntaxError(message: "the document expands to more than \(JSONValue.maximumYAMLValues) values (aliases repeat their anchor's value; is this a \"billion laughs\" document?)")
+        }
     }
 }

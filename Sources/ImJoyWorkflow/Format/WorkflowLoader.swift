@@ -6,22 +6,14 @@ import OrderedCollections
 public enum WorkflowLoader {
     /// Reads the workflow at `path`. YAML when the extension is `.yaml`/`.yml`, else JSON.
     public static func load(contentsOf path: String) throws(WorkflowError) -> Workflow {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw WorkflowError(file: path, message: "cannot read the workflow file")
-        }
-        let text = String(decoding: data, as: UTF8.self)
+        let text = try readWorkflowText(path)
         let isYAML = path.hasSuffix(".yaml") || path.hasSuffix(".yml")
         return try load(text: text, file: path, isYAML: isYAML)
     }
 
     /// Parses workflow text.
     public static func load(text: String, file: String, isYAML: Bool = false) throws(WorkflowError) -> Workflow {
-        let value: JSONValue
-        do {
-            value = isYAML ? try JSONValue(yamlText: text) : try JSONValue(jsonText: text)
-        } catch {
-            throw WorkflowError(file: file, message: "not valid \(isYAML ? "YAML" : "JSON"): \(error)")
-        }
+        let value = try parseWorkflowText(text, file: file, isYAML: isYAML)
         guard case .object(let object) = value else {
             throw WorkflowError(file: file, message: "a workflow must be an object, not \(value.typeName)")
         }
@@ -35,7 +27,7 @@ public enum WorkflowLoader {
 }
 
 /// Reads fields with JSON paths for errors.
-private struct FieldReader {
+struct FieldReader {
     let file: String
 
     static let topLevelKeys: Set<String> = ["name", "version", "description", "plugins", "variables", "inputs", "ops", "output", "$schema"]
@@ -135,16 +127,8 @@ private struct FieldReader {
         case .array(let list)? where list.allSatisfy({ $0.stringValue != nil }): after = list.compactMap(\.stringValue)
         default: throw error("\(path).after", "must be an op id or a list of op ids", op: id)
         }
-        var timeout: Double?
-        if let value = object["timeout"], !value.isNull {
-            guard let seconds = value.doubleValue, seconds > 0 else { throw error("\(path).timeout", "must be a positive number of seconds", op: id) }
-            timeout = seconds
-        }
-        var retries: Int?
-        if let value = object["retries"], !value.isNull {
-            guard let count = value.intValue, count >= 0 else { throw error("\(path).retries", "must be a whole number ≥ 0", op: id) }
-            retries = count
-        }
+        let timeout = try timeoutField(object["timeout"], path: "\(path).timeout", op: id)
+        let retries = try retriesField(object["retries"], path: "\(path).retries", op: id)
         return OpSpec(
             id: id, target: target, config: try objectField(object["config"], path: "\(path).config", op: id),
             data: object["data"].map(DataExpression.init(parsing:)), after: after, timeout: timeout, retries: retries,

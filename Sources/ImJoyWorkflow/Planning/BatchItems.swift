@@ -43,19 +43,19 @@ public enum BatchItems {
         case .values(let values):
             return values
         case .files(let files):
-            return files.map { .string(absolute($0, base: workflow.baseDirectory)) }
+            let paths = files.map { absolute($0, base: workflow.baseDirectory) }
+            try InputFileCheck.check(paths, workflow: workflow, path: "\(path).files")
+            return paths.map(JSONValue.string)
         case .glob(let pattern):
             let matches = Glob.matches(absolute(pattern, base: workflow.baseDirectory))
             if matches.isEmpty {
                 throw WorkflowError(file: workflow.file, path: "\(path).glob", message: "'\(pattern)' matches no file (relative to \(workflow.baseDirectory))")
             }
+            try InputFileCheck.check(matches, workflow: workflow, path: "\(path).glob")
             return matches.map(JSONValue.string)
         case .csv(let file, let column):
             let csvPath = absolute(file, base: workflow.baseDirectory)
-            guard let data = FileManager.default.contents(atPath: csvPath) else {
-                throw WorkflowError(file: workflow.file, path: "\(path).csv", message: "cannot read \(csvPath)")
-            }
-            let rows = CSVTable(text: String(decoding: data, as: UTF8.self))
+            let rows = try csvTable(csvPath, workflow: workflow, path: "\(path).csv")
             guard let header = rows.header else {
                 throw WorkflowError(file: workflow.file, path: "\(path).csv", message: "\(csvPath) has no header row")
             }
@@ -68,6 +68,20 @@ public enum BatchItems {
                 for name in header { object[name] = .string(record[name] ?? "") }
                 return .object(object)
             }
+        }
+    }
+
+    /// The CSV table at `csvPath`: a regular UTF-8 file within the size limit, well formed.
+    private static func csvTable(_ csvPath: String, workflow: Workflow, path: String) throws(WorkflowError) -> CSVTable {
+        let data: Data
+        do { data = try DocumentFile.read(csvPath, limit: DocumentFile.maximumCSVBytes) } catch {
+            throw WorkflowError(file: workflow.file, path: path, message: "cannot read \(csvPath): \(error)")
+        }
+        if let offset = UTF8Validation.firstInvalidByteOffset(in: data) {
+            throw WorkflowError(file: workflow.file, path: path, message: "\(csvPath) is not UTF-8 text (invalid byte at offset \(offset))")
+        }
+        do { return try CSVTable(text: String(decoding: data, as: UTF8.self)) } catch {
+            throw WorkflowError(file: workflow.file, path: path, message: "\(csvPath): \(error)")
         }
     }
 

@@ -80,8 +80,9 @@ public struct WorkflowValidator: Sendable {
                 spec: op, description: description, config: description.mergedConfig(op.config), data: data,
                 sourceOps: sources, dependencies: dependencies, pluginAlias: alias))
         }
-        // Output templates that would fail every item (h2-formats: OutputTemplate in Ops/).
+        // Output templates that would fail every item (OutputTemplate in Ops/).
         for (op, path, message) in OutputTemplate.problems(in: workflow) { fail(op, path, message) }
+        errors += headlessRefusals(workflow, plugins: plugins)
         guard errors.isEmpty else { throw WorkflowErrors(errors) }
 
         // Order, or the cycle.

@@ -11,11 +11,12 @@ struct FileKeywordTests {
     static let jpegMagic: [UInt8] = [0xFF, 0xD8, 0xFF, 0xE0]
     static let zipMagic: [UInt8] = [0x50, 0x4B, 0x03, 0x04]
 
-    /// A temporary directory with files written by hand.
+    /// A temporary directory with files written by hand, removed with the last copy of it.
     struct Folder {
-        let url: URL
+        let directory: TemporaryDirectory
+        var url: URL { directory.url }
 
-        init() throws { url = try Fixtures.temporaryDirectory("file-keyword") }
+        init() throws { directory = try TemporaryDirectory("file-keyword") }
 
         @discardableResult
         func write(_ name: String, _ bytes: [UInt8], padTo size: Int = 0) throws -> String {

@@ -116,3 +116,17 @@ func validationErrors(_ text: String) -> [WorkflowError] {
         #expect(validated.ops[0].data.referencedInputs == ["a", "b"])
     }
 }
+
+/// `validate` refuses what `run` refuses (issue #19): a user-interface plugin cannot run headless.
+@Suite struct HeadlessValidationTests {
+    @Test func windowPluginsAreRefusedWithRunsMessage() {
+        let errors = validationErrors("""
+            {"name": "w", "plugins": {"win": "../Tests/Fixtures/plugins/functional/Window.imjoy.html"},
+             "ops": [{"id": "show", "plugin": "win"}]}
+            """)
+        #expect(errors.map(\.description) == [
+            Fixtures.packageRoot.appendingPathComponent("workflows/w.json").path
+                + ": op 'show': plugin Window is a window plugin: window plugins show a user interface and cannot run in a batch run; call a web-worker or Python plugin (or a built-in op) for the computation",
+        ])
+    }
+}

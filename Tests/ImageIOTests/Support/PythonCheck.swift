@@ -20,6 +20,12 @@ enum PythonCheck {
         return true
     }()
 
+    /// The trait for tests that need the Python cross-check: `@Test(PythonCheck.required)`
+    /// skips the test (with the reason) when the packages are missing, instead of returning green.
+    static var required: ConditionTrait {
+        .enabled(if: isAvailable, "python3 with numpy, tifffile, h5py and imagecodecs is not available (pip install numpy tifffile h5py imagecodecs)")
+    }
+
     struct Output {
         var status: Int32
         var stdout: String
