@@ -14,7 +14,7 @@ struct HDF5RoundTripTests {
         .chunked(chunkShape: [3, 20, 20], compression: .none, shuffle: false),
     ]
 
-    @Test("every dtype × layout", arguments: DType.allCases, layouts.indices)
+    @Test("every dtype × layout", PythonCheck.required, arguments: DType.allCases, layouts.indices)
     func writeThenReadEverywhere(dtype: DType, layoutIndex: Int) throws {
         let layout = Self.layouts[layoutIndex]
         let directory = try Fixtures.temporaryDirectory("h5-rt")
@@ -31,7 +31,6 @@ struct HDF5RoundTripTests {
         #expect(file.kind(at: "/item1") == .group)
         #expect(file.kind(at: "/item1/blur") == .dataset)
 
-        guard PythonCheck.isAvailable else { return }
         let (facts, bytes) = try PythonCheck.readHDF5(url, dataset: "/item1/blur")
         #expect(facts["dtype"]?.stringValue == dtype.rawValue)
         #expect(facts["shape"]?.arrayValue?.compactMap(\.intValue) == [3, 37, 29])
@@ -50,7 +49,7 @@ struct HDF5RoundTripTests {
         #expect(array.withUnsafeBytes { Array($0) } == bytes, "h5py read different values")
     }
 
-    @Test("many items in one file, groups and attributes")
+    @Test("many items in one file, groups and attributes", PythonCheck.required)
     func itemsGroupsAttributes() throws {
         let directory = try Fixtures.temporaryDirectory("h5-rt")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -88,7 +87,6 @@ struct HDF5RoundTripTests {
         let root = try file.attributes(of: "/")
         #expect(try root.first { $0.name == "provenance" }.flatMap { if case .string(let s) = $0.value { try JSONValue(jsonText: s) } else { nil } } == provenance)
 
-        guard PythonCheck.isAvailable else { return }
         let (facts, bytes) = try PythonCheck.readHDF5(url, dataset: "/item0/raw")
         #expect(facts["groups"]?.arrayValue?.compactMap(\.stringValue) == ["item0", "item1", "item2"])
         let pyAttributes = try #require(facts["attrs"])
@@ -99,7 +97,7 @@ struct HDF5RoundTripTests {
         #expect(arrays["/item0/raw"]!.withUnsafeBytes { Array($0) } == bytes)
     }
 
-    @Test("files h5py writes read back bit-exact", arguments: [
+    @Test("files h5py writes read back bit-exact", PythonCheck.required, arguments: [
         (#"{"shape": [4, 33, 21], "dtype": "uint16", "kwargs": {"chunks": [1, 16, 16], "compression": "gzip", "compression_opts": 5, "shuffle": true}}"#),
         (#"{"shape": [4, 33, 21], "dtype": "float32", "kwargs": {"chunks": true, "compression": "gzip"}}"#),
         (#"{"shape": [10, 11], "dtype": "int64", "kwargs": {}}"#),
@@ -112,7 +110,6 @@ struct HDF5RoundTripTests {
         (#"{"shape": [16, 16], "dtype": ">i2", "kwargs": {}}"#),
     ])
     func readH5pyOutput(spec: String) throws {
-        guard PythonCheck.isAvailable else { return }
         let directory = try Fixtures.temporaryDirectory("h5-read")
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("in.h5")

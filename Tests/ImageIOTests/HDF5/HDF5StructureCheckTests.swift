@@ -101,8 +101,7 @@ struct HDF5StructureCheckTests {
 
     /// A small h5py file (libver "earliest": version-1 object headers, no checksums) with a
     /// gzip + shuffle dataset `/g/data` carrying enough attributes to need a continuation chunk.
-    private func earliestFile() throws -> [UInt8]? {
-        guard PythonCheck.isAvailable else { return nil }
+    private func earliestFile() throws -> [UInt8] {
         let directory = try Fixtures.temporaryDirectory("h5-check")
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("small.h5")
@@ -136,9 +135,8 @@ struct HDF5StructureCheckTests {
         #expect(hdf5Lookup3(text[...], initial: 1) == 0xCD62_8161)
     }
 
-    @Test("files h5py writes pass: superblock v0 (earliest), v2 (v108) and v3 (v110)", arguments: ["earliest", "v108", "v110"])
+    @Test("files h5py writes pass: superblock v0 (earliest), v2 (v108) and v3 (v110)", PythonCheck.required, arguments: ["earliest", "v108", "v110"])
     func h5pyFilesPass(libver: String) throws {
-        guard PythonCheck.isAvailable else { return }
         let directory = try Fixtures.temporaryDirectory("h5-check")
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("variety-\(libver).h5")
@@ -193,9 +191,8 @@ struct HDF5StructureCheckTests {
         #expect(try file.attributes(of: "/item/raw").count == 4)
     }
 
-    @Test("link cycles end, external links are refused, both with typed errors")
+    @Test("link cycles end, external links are refused, both with typed errors", PythonCheck.required)
     func linkCyclesAndExternalLinks() throws {
-        guard PythonCheck.isAvailable else { return }
         let directory = try Fixtures.temporaryDirectory("h5-check")
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("links.h5")
@@ -223,9 +220,9 @@ struct HDF5StructureCheckTests {
 
     // MARK: - Damaged headers give typed errors
 
-    @Test("every byte of the datatype, dataspace, layout, filter and attribute messages damaged: typed errors only")
+    @Test("every byte of the datatype, dataspace, layout, filter and attribute messages damaged: typed errors only", PythonCheck.required)
     func damagedMessageBytes() throws {
-        guard let good = try earliestFile() else { return }
+        let good = try earliestFile()
         #expect(errors(reading: good).isEmpty)
         var damagedCount = 0, refusedByCheck = 0
         for message in try messages(good, of: "/g/data") where [0x01, 0x03, 0x05, 0x08, 0x0B, 0x0C].contains(message.type) {
@@ -244,9 +241,9 @@ struct HDF5StructureCheckTests {
         #expect(refusedByCheck > damagedCount / 4, "\(refusedByCheck) of \(damagedCount) refused by the check")
     }
 
-    @Test("a datatype of a class ImageIO does not read is refused before libhdf5 decodes it")
+    @Test("a datatype of a class ImageIO does not read is refused before libhdf5 decodes it", PythonCheck.required)
     func datatypeClass() throws {
-        guard let good = try earliestFile() else { return }
+        let good = try earliestFile()
         let datatype = try #require(try messages(good, of: "/g/data").first { $0.type == 0x03 })
         var bytes = good
         bytes[Int(datatype.fileOffset)] = bytes[Int(datatype.fileOffset)] & 0xF0 | 6  // compound
@@ -258,9 +255,9 @@ struct HDF5StructureCheckTests {
         #expect(errors(reading: bytes).contains { "\($0)".contains("1048578-byte integers") })
     }
 
-    @Test("an object header chunk running past the end of the file is refused")
+    @Test("an object header chunk running past the end of the file is refused", PythonCheck.required)
     func truncatedHeader() throws {
-        guard let good = try earliestFile() else { return }
+        let good = try earliestFile()
         let file = try good.withUnsafeBytes { try HDF5File(image: $0, name: "good.h5") }
         let address = Int(try #require(file.objectHeaderAddress("/g/data")))
         // Version-1 prefix: version, reserved, message count, reference count, chunk size (at +8).
@@ -275,9 +272,9 @@ struct HDF5StructureCheckTests {
         #expect(!errors(reading: Array(good.prefix(address + 40))).isEmpty)
     }
 
-    @Test("a continuation message pointing back into its own header is refused")
+    @Test("a continuation message pointing back into its own header is refused", PythonCheck.required)
     func cyclicContinuation() throws {
-        guard let good = try earliestFile() else { return }
+        let good = try earliestFile()
         let file = try good.withUnsafeBytes { try HDF5File(image: $0, name: "good.h5") }
         let address = Int(try #require(file.objectHeaderAddress("/g/data")))
         let all = try messages(good, of: "/g/data")
@@ -291,9 +288,9 @@ struct HDF5StructureCheckTests {
         #expect(found.contains { "\($0)".contains("cyclic object header continuation") }, "\(found)")
     }
 
-    @Test("a filter name without its NUL terminator is refused (libhdf5 strlen()s it)")
+    @Test("a filter name without its NUL terminator is refused (libhdf5 strlen()s it)", PythonCheck.required)
     func unterminatedFilterName() throws {
-        guard let good = try earliestFile() else { return }
+        let good = try earliestFile()
         let pipeline = try #require(try messages(good, of: "/g/data").first { $0.type == 0x0B })
         let body = Array(good[Int(pipeline.fileOffset)..<(Int(pipeline.fileOffset) + pipeline.body.remaining)])
         let name = Array("deflate".utf8)
@@ -305,9 +302,9 @@ struct HDF5StructureCheckTests {
         #expect(found.contains { if case .readFailed(_, "/g/data", let reason) = $0 { reason.contains("name not NUL-terminated") } else { false } }, "\(found)")
     }
 
-    @Test("a damaged attribute message stops attribute reading only")
+    @Test("a damaged attribute message stops attribute reading only", PythonCheck.required)
     func damagedAttribute() throws {
-        guard let good = try earliestFile() else { return }
+        let good = try earliestFile()
         let attribute = try #require(try messages(good, of: "/g/data").first { $0.type == 0x0C })
         var bytes = good
         // Version-1 attribute: version, reserved, name size, datatype size (at +4): claim 0xFFF0.

@@ -8,16 +8,11 @@ import Testing
 /// Runs Tests/Fixtures/python/imageio_check.py (numpy, tifffile, h5py) as an independent reader
 /// and writer.
 enum PythonCheck {
-    /// Whether python3 with numpy, tifffile and h5py is available; prints a loud SKIPPED line once
-    /// when it is not.
+    /// Whether python3 with numpy, tifffile, h5py and imagecodecs is available (tests that need it
+    /// take ``required``, so they are reported as skipped when it is not).
     static let isAvailable: Bool = {
         let result = try? run(["-c", "import numpy, tifffile, h5py, imagecodecs"])
-        if result?.status != 0 {
-            print("SKIPPED: python3 with numpy, tifffile, h5py and imagecodecs is not available; "
-                + "ImageIO cross-checks did not run (pip install numpy tifffile h5py imagecodecs)")
-            return false
-        }
-        return true
+        return result?.status == 0
     }()
 
     /// The trait for tests that need the Python cross-check: `@Test(PythonCheck.required)`

@@ -85,9 +85,8 @@ struct TIFFBadInputTests {
         #expect(error?.file == url.path)
     }
 
-    @Test("pages of different shapes do not form a stack")
+    @Test("pages of different shapes do not form a stack", PythonCheck.required)
     func inconsistentPages() throws {
-        guard PythonCheck.isAvailable else { return }
         let directory = try Fixtures.temporaryDirectory("tiff-bad")
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("mixed.tif")

@@ -27,10 +27,9 @@ struct TIFFReaderCrossCheckTests {
         ("ImageJ hyperstack", [2, 3, 4, 16, 16], "uint16", #"{"imagej": true}"#),
     ]
 
-    @Test("tifffile variant", arguments: variants.indices)
+    @Test("tifffile variant", PythonCheck.required, arguments: variants.indices)
     func readTifffileOutput(index: Int) throws {
         try #require(PythonCheck.isAvailable || true)
-        guard PythonCheck.isAvailable else { return }
         let variant = Self.variants[index]
         let directory = try Fixtures.temporaryDirectory("tiff-read")
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -10,7 +10,7 @@ struct TIFFRoundTripTests {
     static let tiffDTypes: [DType] = DType.allCases.filter { $0 != .bool }
     static let compressions: [Compression] = [.none, .deflate(level: 6), .deflate(level: 1), .lzw, .zstd(level: 5)]
 
-    @Test("every dtype × compression", arguments: tiffDTypes, compressions)
+    @Test("every dtype × compression", PythonCheck.required, arguments: tiffDTypes, compressions)
     func writeThenReadEverywhere(dtype: DType, compression: Compression) throws {
         let directory = try Fixtures.temporaryDirectory("tiff-rt")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -24,7 +24,6 @@ struct TIFFRoundTripTests {
         #expect(back.array == array)
         #expect(back.pageCount == 3)
 
-        guard PythonCheck.isAvailable else { return }
         let (facts, bytes) = try PythonCheck.readTIFF(url)
         #expect(facts["shape"]?.arrayValue?.compactMap(\.intValue) == [3, 37, 53])
         #expect(facts["dtype"]?.stringValue == dtype.rawValue)
@@ -51,7 +50,7 @@ struct TIFFRoundTripTests {
         #expect(back.array == array)
     }
 
-    @Test("BigTIFF on request")
+    @Test("BigTIFF on request", PythonCheck.required)
     func bigTIFF() throws {
         let directory = try Fixtures.temporaryDirectory("tiff-rt")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -61,13 +60,12 @@ struct TIFFRoundTripTests {
         let header = try [UInt8](Data(contentsOf: url).prefix(4))
         #expect(header == [0x49, 0x49, 43, 0], "BigTIFF magic 43")
         #expect(try TIFFReader.read(contentsOf: url).array == array)
-        guard PythonCheck.isAvailable else { return }
         let (facts, bytes) = try PythonCheck.readTIFF(url)
         #expect(facts["bigtiff"]?.boolValue == true)
         #expect(array.withUnsafeBytes { Array($0) } == bytes)
     }
 
-    @Test("ImageJ hyperstack metadata as tifffile reads it", arguments: [[4, 3, 2, 16, 16], [5, 16, 16], [3, 2, 16, 16]])
+    @Test("ImageJ hyperstack metadata as tifffile reads it", PythonCheck.required, arguments: [[4, 3, 2, 16, 16], [5, 16, 16], [3, 2, 16, 16]])
     func imageJ(shape: [Int]) throws {
         let directory = try Fixtures.temporaryDirectory("tiff-rt")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -81,7 +79,6 @@ struct TIFFRoundTripTests {
         let padded = Array(repeating: 1, count: 5 - shape.count) + shape
         #expect(back.imageJ == ImageJMetadata(images: padded[0] * padded[1] * padded[2], channels: padded[2], slices: padded[1], frames: padded[0], otherFields: back.imageJ?.otherFields ?? []))
 
-        guard PythonCheck.isAvailable else { return }
         let (facts, bytes) = try PythonCheck.readTIFF(url)
         let metadata = try #require(facts["imagej"])
         #expect(metadata["images"]?.intValue == padded[0] * padded[1] * padded[2])
@@ -93,7 +90,7 @@ struct TIFFRoundTripTests {
         #expect(array.withUnsafeBytes { Array($0) } == bytes)
     }
 
-    @Test("JSON description for provenance")
+    @Test("JSON description for provenance", PythonCheck.required)
     func jsonDescription() throws {
         let directory = try Fixtures.temporaryDirectory("tiff-rt")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -104,7 +101,6 @@ struct TIFFRoundTripTests {
         let back = try TIFFReader.read(contentsOf: url)
         #expect(try back.description.map { try JSONValue(jsonText: $0) } == provenance)
         #expect(back.imageJ == nil)
-        guard PythonCheck.isAvailable else { return }
         let (facts, _) = try PythonCheck.readTIFF(url)
         #expect(try facts["description"]?.stringValue.map { try JSONValue(jsonText: $0) } == provenance)
     }
