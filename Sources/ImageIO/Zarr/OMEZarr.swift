@@ -68,6 +68,11 @@ public enum OMEZarr {
         }
     }
 
+    /// The image names listed by the collection store at `store` (see ``add(_:named:axes:scale:translation:toCollection:options:)``).
+    public static func images(inCollection store: URL) throws(ZarrError) -> [String] {
+        try OMEZarrCollection.images(store: store)
+    }
+
     // MARK: - Writing
 
     /// Writes the group metadata and every level of the image into the directory `root`.

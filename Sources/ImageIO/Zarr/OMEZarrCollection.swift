@@ -57,7 +57,7 @@ enum OMEZarrCollection {
     }
 
     /// The image names listed by the collection at `store`.
-    public static func images(store: URL) throws(ZarrError) -> [String] {
+    static func images(store: URL) throws(ZarrError) -> [String] {
         let root = store.path
         let attributes: ZarrJSONField?
         if let v3 = try ZarrFiles.readJSON(root + "/zarr.json", store: root, file: "zarr.json") {

@@ -60,7 +60,7 @@ public struct ZarrArray: Sendable {
         }
         guard output.count > 0 else { return output }
         let chunks = chunksCovering(origin: origin, shape: shape)
-        let workers = min(chunks.count, ProcessInfo.processInfo.activeProcessorCount)
+        let workers = min(chunks.counts.reduce(1, *), ProcessInfo.processInfo.activeProcessorCount)
         var failures = [ZarrError?](repeating: nil, count: workers)
         output.withUnsafeMutableBytes { raw in
             let base = UncheckedSendable(value: raw.baseAddress!)
@@ -79,26 +79,23 @@ public struct ZarrArray: Sendable {
         return output
     }
 
-    /// The grid positions of the chunks that overlap the region.
-    func chunksCovering(origin: [Int], shape: [Int]) -> [[Int]] {
+    /// The chunks that overlap the region: the first one's grid position and how many per dimension.
+    func chunksCovering(origin: [Int], shape: [Int]) -> (first: [Int], counts: [Int]) {
         let first = zip(origin, metadata.chunkShape).map { $0 / $1 }
         let last = (0..<origin.count).map { (origin[$0] + shape[$0] - 1) / metadata.chunkShape[$0] }
-        let counts = zip(first, last).map { $1 - $0 + 1 }
-        return (0..<counts.reduce(1, *)).map { index in
-            zip(ZarrBoxCopy.gridIndex(index, counts: counts), first).map { $0 + $1 }
-        }
+        return (first, zip(first, last).map { $1 - $0 + 1 })
     }
 
     /// Reads chunks `worker`, `worker + workers`, … of `chunks` into the region buffer.
     private func readChunks(
-        _ chunks: [[Int]], worker: Int, of workers: Int, origin: [Int], shape: [Int], into output: UnsafeMutableRawPointer
+        _ chunks: (first: [Int], counts: [Int]), worker: Int, of workers: Int, origin: [Int], shape: [Int], into output: UnsafeMutableRawPointer
     ) throws(ZarrError) {
         let codec = ZarrChunkCodec(metadata.compressor, typeSize: metadata.dtype.byteSize)
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(metadata.chunkByteCount, 1), alignment: 64)
         defer { buffer.deallocate() }
         let copier = ZarrBoxCopy(extent: [], elementSize: metadata.dtype.byteSize)
-        for index in stride(from: worker, to: chunks.count, by: workers) {
-            let position = chunks[index]
+        for index in stride(from: worker, to: chunks.counts.reduce(1, *), by: workers) {
+            let position = zip(ZarrBoxCopy.gridIndex(index, counts: chunks.counts), chunks.first).map { $0 + $1 }
             try loadChunk(position, codec: codec, into: buffer)
             // The overlap of this chunk and the region, in array coordinates.
             let chunkOrigin = zip(position, metadata.chunkShape).map { $0 * $1 }

@@ -76,7 +76,7 @@ struct ZarrRoundTripTests {
         DispatchQueue.concurrentPerform(iterations: 6) { index in
             try? OMEZarr.add(array, named: "item\(index)", toCollection: store, options: OMEZarrWriteOptions(format: .v3))
         }
-        #expect(try OMEZarrCollection.images(store: store) == (0..<6).map { "item\($0)" })
+        #expect(try OMEZarr.images(inCollection: store) == (0..<6).map { "item\($0)" })
         #expect(try OMEZarr.read(store.appendingPathComponent("item3")).array == array)
         #expect(throws: ZarrError.self) { try OMEZarr.add(array, named: "v2", toCollection: store, options: .init(format: .v2)) }
     }
