@@ -41,6 +41,7 @@ let package = Package(
         ),
         .systemLibrary(name: "CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"]), .brew(["libdeflate"])]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]),
+        .systemLibrary(name: "CBlosc", pkgConfig: "blosc", providers: [.apt(["libblosc-dev"]), .brew(["c-blosc"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]),
 
         // MARK: - Modules
@@ -61,7 +62,7 @@ let package = Package(
         ),
         .target(
             name: "ImageIO",
-            dependencies: ["CTIFF", "CHDF5", "CDeflate", "CZstd", "ImJoySchema"]
+            dependencies: ["CTIFF", "CHDF5", "CDeflate", "CZstd", "CBlosc", "ImJoySchema"]
         ),
         .target(
             name: "ImJoyWorkflow",

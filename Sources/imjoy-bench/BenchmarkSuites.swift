@@ -7,6 +7,7 @@ enum BenchmarkSuites {
         "executor": ExecutorBenchmark.run,
         "schema": SchemaBenchmark.run,
         "imageio": ImageIOBenchmark.run,
+        "zarr": ZarrBenchmark.run,
         "python": PythonBenchmark.run,
         "javascript": JavaScriptBenchmark.run,
     ]
