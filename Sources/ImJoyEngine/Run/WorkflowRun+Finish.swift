@@ -7,12 +7,15 @@ extension WorkflowRun {
     func finish(_ parts: RunParts, executed: RunSummary, started: Double, warnings: WarningList) -> WorkflowRunSummary {
         var executed = executed
         var failed = executed.exitCode != 0
+        var sharedFailures = 0
         do {
             executed.outputs = Set(executed.outputs + (try parts.hdf5Files.finish())).sorted()
             parts.tracker.finishShared()
         } catch {
             warnings.add("writing the shared HDF5 files: \(error)")
             failed = true
+            // Their items wrote into files that do not exist: they failed, whatever their tasks did.
+            sharedFailures = Set(parts.tracker.itemsAwaitingSharedFiles).count
         }
         for problem in parts.tracker.writeErrors { warnings.add("completion record not written (the item will run again): \(problem)") }
         parts.closeEvents()
@@ -24,7 +27,10 @@ extension WorkflowRun {
             options.log.note("cache \(cache.directory.path): \(counts.hits) hits, \(counts.misses) misses")
         }
         let status: WorkflowRunSummary.Status = cancellation.reason.map { .cancelled($0) } ?? (failed ? .someFailed : .succeeded)
-        let counts = parts.tally.items(total: parts.items.count)
+        var counts = parts.tally.items(total: parts.items.count)
+        let movedToFailed = min(sharedFailures, counts.succeeded)
+        counts.succeeded -= movedToFailed
+        counts.failed += movedToFailed
         let summary = WorkflowRunSummary(
             status: status, tasks: executed, items: parts.items.count, succeededItems: counts.succeeded,
             failedItems: counts.failed, notRunItems: counts.notRun, cachedTasks: counts.cachedTasks, outputs: executed.outputs,

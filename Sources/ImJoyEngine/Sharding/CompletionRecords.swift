@@ -243,6 +243,10 @@ public final class CompletionTracker: ResultSink, RunObserver, @unchecked Sendab
 
     /// Writes the records of the items that wrote into shared files; call after
     /// `SharedHDF5Files.finish()` succeeded.
+    /// Items whose completion waits on the shared files (their records are written by
+    /// ``finishShared()``); when the shared files fail, these items failed.
+    public var itemsAwaitingSharedFiles: [String] { lock.withLock { pending } }
+
     public func finishShared() {
         let keys = lock.withLock { pending }
         // Independent files: hash (memoised), encode and write them on every core.
