@@ -7,7 +7,7 @@ extension PluginHosts {
     static func launch(for plugin: Plugin, options: PluginHostOptions) throws -> HostLaunch {
         switch HostRuntime(serving: plugin.config.type) {
         case .python:
-            return try PythonRuntime.launch(for: plugin, options: options.python)
+            return try PythonRuntime.launch(for: plugin, options: options.python, stateDirectory: options.stateDirectory)
         case .javascript:
             return try JavaScriptRuntime.launch(for: plugin, options: options.javascript)
         case nil:
