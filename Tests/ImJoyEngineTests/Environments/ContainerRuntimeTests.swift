@@ -49,11 +49,7 @@ import TestSupport
 
     /// A minimal root: empty mount points, a marker file; /usr, /lib, /lib64, /bin and the
     /// Python installation bound read-only (`IMJOY_CONTAINER_BINDS`, as `--container-bind` sets it).
-    @Test(.enabled(if: EnvironmentConditions.bubblewrap && RunTestConditions.pythonWithNumpy, "needs bwrap allowed to run here, and python3 with numpy"))
-    func aPluginRunsInARootFolderThroughBubblewrapWithArraysInSharedMemory() throws {
-        let fixture = try EnvironmentFixture()
-        defer { fixture.remove() }
-        let python = try #require(PythonInterpreter.probe(try PythonInterpreter.resolve("python3")[0]))
+    static func minimalRoot(in fixture: EnvironmentFixture, python: PythonInterpreter.Found) throws -> [String] {
         let root = fixture.path + "/root"
         for folder in ["usr", "lib", "lib64", "bin", "etc", "tmp"] {
             try FileManager.default.createDirectory(atPath: root + "/" + folder, withIntermediateDirectories: true)
@@ -62,14 +58,22 @@ import TestSupport
         let prefix = try Subprocess([python.path, "-c", "import sys; print(sys.base_prefix)"]).run().outputText
         var binds = ["/usr:ro", "/lib:ro", "/bin:ro"] + (FileManager.default.fileExists(atPath: "/lib64") ? ["/lib64:ro"] : [])
         if !prefix.hasPrefix("/usr") { binds.append(prefix + ":ro") }
-        setenv("IMJOY_CONTAINER_BINDS", binds.joined(separator: ","), 1)
+        return binds
+    }
+
+    static let boxedReturns = """
+        {"root_file": os.path.exists("/only-in-root.txt"), "home": os.path.exists("/home"),
+                     "array": np.arange(600000, dtype="float32") if ctx.get("data") is None else float(np.asarray(ctx["data"], dtype="float64").sum())}
+        """
+
+    @Test(.enabled(if: EnvironmentConditions.bubblewrap && RunTestConditions.pythonWithNumpy, "needs bwrap allowed to run here, and python3 with numpy"))
+    func aPluginRunsInARootFolderThroughBubblewrapWithArraysInSharedMemory() throws {
+        let fixture = try EnvironmentFixture()
+        defer { fixture.remove() }
+        let python = try #require(PythonInterpreter.probe(try PythonInterpreter.resolve("python3")[0]))
+        setenv("IMJOY_CONTAINER_BINDS", try Self.minimalRoot(in: fixture, python: python).joined(separator: ","), 1)
         defer { unsetenv("IMJOY_CONTAINER_BINDS") }
-        let file = try fixture.plugin(
-            "Boxed", config: #""container": "root""#, imports: "import numpy as np",
-            returns: """
-                {"root_file": os.path.exists("/only-in-root.txt"), "home": os.path.exists("/home"),
-                             "array": np.arange(600000, dtype="float32") if ctx.get("data") is None else float(np.asarray(ctx["data"], dtype="float64").sum())}
-                """)
+        let file = try fixture.plugin("Boxed", config: #""container": "root""#, imports: "import numpy as np", returns: Self.boxedReturns)
         let summary = try fixture.run(
             plugins: ["b": file], ops: #"[{"id": "make", "plugin": "b", "data": null}, {"id": "sum", "plugin": "b", "data": "$make.array"}]"#,
             python: python.path)
@@ -79,5 +83,24 @@ import TestSupport
         #expect(sum["root_file"] == true)
         #expect(sum["home"] == false)
         #expect(sum["array"]?.doubleValue == Double(599_999) * 600_000 / 2)
+    }
+
+    @Test(.enabled(if: EnvironmentConditions.bubblewrap && RunTestConditions.pythonWithNumpy, "needs bwrap allowed to run here, and python3 with numpy"))
+    func aWorkflowOpNamesTheContainerOfItsPlugin() throws {
+        let fixture = try EnvironmentFixture()
+        defer { fixture.remove() }
+        let python = try #require(PythonInterpreter.probe(try PythonInterpreter.resolve("python3")[0]))
+        setenv("IMJOY_CONTAINER_BINDS", try Self.minimalRoot(in: fixture, python: python).joined(separator: ","), 1)
+        defer { unsetenv("IMJOY_CONTAINER_BINDS") }
+        let file = try fixture.plugin("Plain", imports: "import numpy as np", returns: Self.boxedReturns)
+        let summary = try fixture.run(
+            plugins: ["boxed": file, "plain": file],
+            ops: #"[{"id": "in", "plugin": "boxed", "data": null, "container": "root"}, {"id": "out", "plugin": "plain", "data": null, "after": "in"}]"#,
+            python: python.path)
+        #expect(summary.status == .succeeded, "\(summary.text)")
+        #expect(try fixture.json("0/in.json")["root_file"] == true)
+        #expect(try fixture.json("0/in.json")["home"] == false)
+        #expect(try fixture.json("0/out.json")["root_file"] == false, "the op without a container runs on the host")
+        #expect(try fixture.json("0/out.json")["home"] == .bool(FileManager.default.fileExists(atPath: "/home")))
     }
 }

@@ -33,8 +33,9 @@ public final class PluginHosts: Sendable {
         var byAlias: [String: PluginHost] = [:]
         var byName: [String: PluginHost] = [:]
         var launches: [String: HostLaunch] = [:]
-        for (alias, plugin) in plan.validated.plugins where Self.serves(plugin.config.type) {
-            let identity = plugin.config.name + "@" + (plugin.config.tag ?? "")
+        for (alias, declared) in plan.validated.plugins where Self.serves(declared.config.type) {
+            let plugin = try Self.withOpContainer(declared, alias: alias, plan: plan)
+            let identity = plugin.config.name + "@" + (plugin.config.tag ?? "") + (plugin.config.fields["container"]?.stringValue.map { "@" + $0 } ?? "")
             if let existing = byName[identity] {
                 byAlias[alias] = existing
                 continue
