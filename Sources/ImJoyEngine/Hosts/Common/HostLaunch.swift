@@ -35,6 +35,14 @@ struct HostLaunch: Sendable {
         self.initFields = initFields
     }
 
+    /// The command whose runtime identifies the host in cache keys and provenance: the
+    /// interpreter, or inside its container the wrapped interpreter (so the image's Python is
+    /// probed, not the host's).
+    var identityCommand: [String] {
+        guard let container else { return interpreter }
+        return container.commandLine(interpreter: interpreter, hostScript: hostScript, workDirectory: "/", environment: environment)
+    }
+
     /// Starts a host process of `plugin` (working directory and WORK_DIR `workDirectory`) and
     /// waits until the plugin is set up.
     func start(_ plugin: Plugin, workDirectory: String, emit: @escaping ([PluginEvent]) -> Void) throws(PluginHostError) -> PluginProcess {

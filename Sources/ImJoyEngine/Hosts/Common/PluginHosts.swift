@@ -71,7 +71,7 @@ public final class PluginHosts: Sendable {
     /// The runtime `alias`'s plugin runs on, for cache keys and provenance (``RuntimeIdentity``).
     public func runtimeIdentity(alias: String) -> RuntimeIdentity? {
         guard let launch = hostsByAlias[alias]?.launch else { return nil }
-        return RuntimeIdentity.identify(command: launch.interpreter, runtime: launch.runtime == .javascript ? "node" : "python",
+        return RuntimeIdentity.identify(command: launch.identityCommand, runtime: launch.runtime == .javascript ? "node" : "python",
                                         hostProgram: launch.hostScript, environment: launch.environment)
     }
 

@@ -38,7 +38,7 @@ struct ContainerLaunch: Sendable {
     func commandLine(interpreter: [String], hostScript: String, workDirectory: String, environment: [String: String]) -> [String] {
         let program = ContainerBind((hostScript as NSString).deletingLastPathComponent, readOnly: true)
         var binds = [program] + binds
-        if !binds.contains(where: { workDirectory.hasPrefix($0.destination + "/") || workDirectory == $0.destination }) {
+        if workDirectory != "/", !binds.contains(where: { workDirectory.hasPrefix($0.destination + "/") || workDirectory == $0.destination }) {
             binds.append(ContainerBind(workDirectory))
         }
         let passed = environment.filter { Self.passes($0.key) }
