@@ -82,4 +82,26 @@ import TestSupport
         #expect(summary.status == .succeeded, "\(summary.text)")
         #expect(try fixture.json("0/d.json")["version"] == "3.7")
     }
+
+    @Test(.enabled(if: EnvironmentConditions.python37 != nil, "needs Python 3.7 installed"))
+    func searchFoldersAndPyenvRootsAreLookedIn() throws {
+        let fixture = try EnvironmentFixture()
+        defer { fixture.remove() }
+        let real = try #require(EnvironmentConditions.python37).path
+        let bare = ["PATH": "/nonexistent", "HOME": "/nonexistent"]
+        #expect(PythonInterpreter.find(version: "3.7", search: [], environment: bare) == nil)
+        // --python-search: a folder holding python3.7.
+        let folder = fixture.path + "/pythons"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: folder + "/python3.7", withDestinationPath: real)
+        #expect(PythonInterpreter.find(version: "3.7", search: [folder], environment: bare)?.minorVersion == "3.7")
+        #expect(PythonInterpreter.find(version: "3.8", search: [folder], environment: bare) == nil, "a python3.7 is not 3.8")
+        // $PYENV_ROOT/versions/3.7.*/bin/python3.7.
+        let pyenv = fixture.path + "/pyenv/versions/3.7.99/bin"
+        try FileManager.default.createDirectory(atPath: pyenv, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: pyenv + "/python3.7", withDestinationPath: real)
+        var rooted = bare
+        rooted["PYENV_ROOT"] = fixture.path + "/pyenv"
+        #expect(PythonInterpreter.find(version: "3.7", search: [], environment: rooted)?.version.hasPrefix("3.7.") == true)
+    }
 }

@@ -18,6 +18,13 @@ extension PythonInterpreter {
     /// Runs `path` once and reads its version and real path; `nil` when it does not run.
     /// The probe runs on Python 2.7 too.
     public static func probe(_ path: String) -> Found? {
+        if let known = probed.withLock({ $0[path] }) { return known }
+        guard let found = runProbe(path) else { return nil }
+        probed.withLock { $0[path] = found }
+        return found
+    }
+
+    private static func runProbe(_ path: String) -> Found? {
         let script = "import sys; sys.stdout.write('%d.%d.%d %s' % (sys.version_info[0], sys.version_info[1], sys.version_info[2], sys.executable))"
         guard let result = try? Subprocess([path, "-c", script]).run(), result.succeeded else { return nil }
         let text = result.outputText
