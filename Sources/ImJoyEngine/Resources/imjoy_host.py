@@ -38,7 +38,8 @@ else:
     os.dup2(2, 1)
 sys.stdin = open(os.devnull)
 _forked = [False]  # in a child forked by the plugin: no frames, straight to the fds
-os.register_at_fork(after_in_child=lambda: _forked.__setitem__(0, True))
+if hasattr(os, "register_at_fork"):  # Python 3.7+; on 3.6 a forked child is not detected
+    os.register_at_fork(after_in_child=lambda: _forked.__setitem__(0, True))
 
 SHM_THRESHOLD = 1 << 20
 MAX_DEPTH = 200  # levels of nesting a value sent to the runner may have

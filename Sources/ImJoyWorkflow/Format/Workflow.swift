@@ -105,6 +105,9 @@ public struct OpSpec: Sendable {
     public var output: OutputSpec?
     /// The op's index in `ops`, for JSON paths in errors (`ops[3]`).
     public var index: Int
+    /// The container image the op's plugin runs in (`"container"`: `docker://…`, a `.sif` file,
+    /// a root folder), over the plugin's own (docs/plugin-hosts.md, "Containers").
+    public var container: String?
 
     public init(
         id: String, target: OpTarget, config: JSONObject = [:], data: DataExpression? = nil, after: [String] = [],

@@ -31,7 +31,7 @@ struct FieldReader {
     let file: String
 
     static let topLevelKeys: Set<String> = ["name", "version", "description", "plugins", "variables", "inputs", "ops", "output", "$schema"]
-    static let opKeys: Set<String> = ["id", "plugin", "builtin", "op", "config", "data", "after", "timeout", "retries", "output", "description"]
+    static let opKeys: Set<String> = ["id", "plugin", "builtin", "op", "config", "data", "after", "timeout", "retries", "output", "description", "container"]
     static let outputKeys: Set<String> = ["format", "path", "dataset"]
 
     func error(_ path: String?, _ message: String, op: String? = nil) -> WorkflowError {
@@ -129,10 +129,13 @@ struct FieldReader {
         }
         let timeout = try timeoutField(object["timeout"], path: "\(path).timeout", op: id)
         let retries = try retriesField(object["retries"], path: "\(path).retries", op: id)
-        return OpSpec(
+        var spec = OpSpec(
             id: id, target: target, config: try objectField(object["config"], path: "\(path).config", op: id),
             data: object["data"].map(DataExpression.init(parsing:)), after: after, timeout: timeout, retries: retries,
             output: try output(object["output"], path: "\(path).output", op: id), index: index)
+        spec.container = try optionalString(object["container"], path: "\(path).container", op: id)
+        if spec.container != nil, case .builtin = target { throw error("\(path).container", "is for plugin ops only", op: id) }
+        return spec
     }
 
     func output(_ value: JSONValue?, path: String, op: String? = nil) throws(WorkflowError) -> OutputSpec? {
@@ -140,7 +143,7 @@ struct FieldReader {
         guard case .object(let object) = value else { throw error(path, "must be an object with format, path, dataset", op: op) }
         try rejectUnknownKeys(object, allowed: Self.outputKeys, path: path, op: op)
         let format = try optionalString(object["format"], path: "\(path).format", op: op)
-        // Array format names: ArrayFormatNames (ImageIO's format registry; h2-formats).
+        // Array format names: ArrayFormatNames (mirrors ImageIO's format registry).
         if let format, let problem = ArrayFormatNames.problem(with: format) {
             throw error("\(path).format", problem, op: op)
         }

@@ -3,17 +3,21 @@ import Foundation
 import ImJoyEngine
 import ImJoyPlugin
 
-/// `imjoy-run env PLUGIN`: prepares the virtual environment a Python plugin runs in.
+/// `imjoy-run env PLUGIN`: prepares the environment a Python plugin runs in.
 struct EnvCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "env",
-        abstract: "Create or reuse the virtual environment of a Python plugin (one per plugin, tag and requirements).",
+        abstract: "Create or reuse the environment of a Python plugin (one per plugin, tag, requirements and interpreter).",
         discussion: """
-            Creates CACHE/<name>[-<tag>]-<key> with `python -m venv --system-site-packages` and
-            pip-installs the plugin's unprefixed and pip: requirements. conda: and repo:
-            requirements, cmd: commands and the plugin's env commands run only with
-            --allow-install; without it they are printed ("would run: ..."). `imjoy-run run`
-            uses a prepared environment automatically and never installs anything itself.
+            The interpreter is --python, else an installed Python of the version the plugin asks
+            for (python=X.Y in its env, or python_version), else its cmd on PATH. With conda,
+            mamba or micromamba on PATH and a plugin that names conda, the environment is a
+            conda prefix environment (created only with --allow-install); else a venv
+            (`python -m venv --system-site-packages`) with the unprefixed and pip: requirements,
+            and conda: packages that exist on PyPI. conda:, repo: and cmd: requirements and env
+            commands run only with --allow-install; without it they are printed ("would run:
+            ..."). `imjoy-run run` uses a prepared environment automatically and never installs
+            anything itself. See docs/plugin-hosts.md.
             """
     )
 
@@ -29,8 +33,11 @@ struct EnvCommand: ParsableCommand {
     @Option(help: "The environments folder (default: $XDG_CACHE_HOME/imjoy-run/envs, else ~/.cache/imjoy-run/envs).")
     var envDir: String?
 
-    @Option(help: "The base interpreter for the venv (default: the plugin's cmd on PATH).")
+    @Option(help: "The base interpreter for the venv (default: the version the plugin asks for, else its cmd on PATH).")
     var python: String?
+
+    @Option(help: "More folders to find pythonX.Y in, colon-separated (also IMJOY_PYTHON_SEARCH).")
+    var pythonSearch: String?
 
     @Option(name: .customLong("plugins"), help: "A plugin directory to search (repeatable).")
     var pluginDirectories: [String] = []
@@ -44,23 +51,23 @@ struct EnvCommand: ParsableCommand {
             printError("\(loaded.config.name) is a \(loaded.config.type) plugin; only native-python and web-python plugins have environments")
             throw ExitCode.invalidInput
         }
-        let environment = PythonEnvironment(plugin: loaded, cacheRoot: envDir ?? PythonEnvironment.defaultCacheRoot())
-        let command = python ?? (loaded.config.command.isEmpty ? "python" : loaded.config.command)
-        let base = try withInputErrors { () throws -> [String] in
-            if let resolved = try? PythonInterpreter.resolve(command) { return resolved }
-            return try PythonInterpreter.resolve("python3")
-        }
+        var options = PythonHostOptions(interpreter: python, environmentCache: envDir ?? PythonEnvironment.defaultCacheRoot())
+        if let pythonSearch { options.pythonSearch = pythonSearch.split(separator: ":").map(String.init) }
+        let environment = try withInputErrors { try PythonEnvironment.choose(for: loaded, options: options) }
         if dryRun {
             print("environment: \(environment.directory)\(environment.isReady ? " (ready)" : "")")
-            for step in environment.steps(baseInterpreter: base[0]) {
+            if let base = environment.base { print("interpreter: \(base)") }
+            if let conda = environment.conda { print("conda: \(conda.path)") }
+            if environment.isReady { return }
+            let plan = try withInputErrors { try environment.plan() }
+            for warning in plan.warnings { print("warning: " + warning) }
+            for step in plan.steps {
                 print((step.needsPermission && !allowInstall ? "would run (needs --allow-install): " : "would run: ") + step.description)
             }
             return
         }
         do {
-            try environment.prepare(
-                baseInterpreter: base[0], allowInstall: allowInstall,
-                workDirectory: environment.directory + "/work", print: { print($0) })
+            try environment.prepare(allowInstall: allowInstall, workDirectory: environment.directory + "/work", print: { print($0) })
         } catch {
             printError("\(error)")
             throw ExitCode.someFailed

@@ -1,11 +1,21 @@
 import ArgumentParser
+import Foundation
 import ImJoyEngine
 
 /// Options of the commands that start plugin processes (`run`, `check-functional`): which
 /// interpreters serve Python and web-worker plugins, and where script URLs are found offline.
 struct PluginHostArguments: ParsableArguments {
-    @Option(help: "The Python interpreter for Python plugins (over prepared environments and the plugins' cmd).")
+    @Option(help: "The Python interpreter for Python plugins (over the version a plugin asks for and its cmd).")
     var python: String?
+
+    @Option(help: "More folders to find pythonX.Y in, colon-separated (also IMJOY_PYTHON_SEARCH).")
+    var pythonSearch: String?
+
+    @Option(help: "The container tool for plugins that name a container: apptainer, singularity, podman, docker or bwrap (default: the first on PATH that runs the image; also IMJOY_CONTAINER_RUNTIME).")
+    var containerRuntime: String?
+
+    @Option(help: "A folder to bind into containers, SRC[:DST][:ro] (repeatable; also IMJOY_CONTAINER_BINDS, comma-separated).")
+    var containerBind: [String] = []
 
     @Option(help: "The Node.js executable for web-worker plugins (default: node, then nodejs, on PATH).")
     var node: String?
@@ -15,4 +25,18 @@ struct PluginHostArguments: ParsableArguments {
 
     /// `--node` and `--js-cache` as the hosts take them.
     var javascript: JavaScriptHostOptions { JavaScriptHostOptions(node: node, cacheDirectory: jsCache) }
+
+    /// `--python-search`, `--container-runtime` and `--container-bind` become the variables the
+    /// hosts read (so Slurm array tasks, which inherit the environment, see them too).
+    mutating func validate() throws {
+        for bind in containerBind where ContainerBind(parsing: bind) == nil {
+            throw ValidationError("--container-bind \(bind): expected an absolute SRC[:DST][:ro]")
+        }
+        if let pythonSearch { setenv("IMJOY_PYTHON_SEARCH", pythonSearch, 1) }
+        if let containerRuntime { setenv("IMJOY_CONTAINER_RUNTIME", containerRuntime, 1) }
+        if !containerBind.isEmpty {
+            let inherited = ProcessInfo.processInfo.environment["IMJOY_CONTAINER_BINDS"].map { [$0] } ?? []
+            setenv("IMJOY_CONTAINER_BINDS", (inherited + containerBind).joined(separator: ","), 1)
+        }
+    }
 }

@@ -19,6 +19,10 @@ struct HostLaunch: Sendable {
     var environment: [String: String]
     /// Fields added to the `init` message (the JavaScript host's requirement files).
     var initFields: JSONObject = [:]
+    /// Names in the working folder linked to folders (the clones of `repo:` requirements).
+    var workLinks: [String: String] = [:]
+    /// The container the host runs in (the plugin's `container`), or `nil`.
+    var container: ContainerLaunch?
 
     init(
         runtime: HostRuntime, interpreter: [String], hostScript: String, environment: [String: String],
@@ -31,11 +35,32 @@ struct HostLaunch: Sendable {
         self.initFields = initFields
     }
 
+    /// The command whose runtime identifies the host in cache keys and provenance: the
+    /// interpreter, or inside its container the wrapped interpreter (so the image's Python is
+    /// probed, not the host's).
+    var identityCommand: [String] {
+        guard let container else { return interpreter }
+        return container.commandLine(interpreter: interpreter, hostScript: hostScript, workDirectory: "/", environment: environment)
+    }
+
     /// Starts a host process of `plugin` (working directory and WORK_DIR `workDirectory`) and
     /// waits until the plugin is set up.
     func start(_ plugin: Plugin, workDirectory: String, emit: @escaping ([PluginEvent]) -> Void) throws(PluginHostError) -> PluginProcess {
         var message = PluginHost.initMessage(plugin, workDirectory: workDirectory, runtime: runtime)
         message.merge(initFields) { $1 }
+        for (name, target) in workLinks.sorted(by: { $0.key < $1.key }) {
+            let link = workDirectory + "/" + name
+            if (try? FileManager.default.destinationOfSymbolicLink(atPath: link)) == nil && !FileManager.default.fileExists(atPath: link) {
+                try? FileManager.default.createDirectory(atPath: workDirectory, withIntermediateDirectories: true)
+                try? FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+            }
+        }
+        var interpreter = interpreter
+        if let container {
+            try? FileManager.default.createDirectory(atPath: workDirectory, withIntermediateDirectories: true)
+            interpreter = container.commandLine(
+                interpreter: interpreter, hostScript: hostScript, workDirectory: workDirectory, environment: environment)
+        }
         return try PluginProcess.start(
             interpreter: interpreter, hostScript: hostScript, workingDirectory: workDirectory,
             environment: environment, plugin: plugin.config.name, runtime: runtime, initMessage: message,

@@ -1,4 +1,7 @@
+import Foundation
 import ImJoyPlugin
+import ImJoySchema
+import ImJoyWorkflow
 
 extension PluginHosts {
     /// How to start the host of `plugin`, by its runtime: the Python interpreter (`--python`, a
@@ -7,7 +10,7 @@ extension PluginHosts {
     static func launch(for plugin: Plugin, options: PluginHostOptions) throws -> HostLaunch {
         switch HostRuntime(serving: plugin.config.type) {
         case .python:
-            return try PythonRuntime.launch(for: plugin, options: options.python)
+            return try PythonRuntime.launch(for: plugin, options: options.python, stateDirectory: options.stateDirectory)
         case .javascript:
             return try JavaScriptRuntime.launch(for: plugin, options: options.javascript)
         case nil:
@@ -19,5 +22,28 @@ extension PluginHosts {
     @available(*, deprecated, message: "use launch(for:options:)")
     static func launch(for plugin: Plugin, options: PluginHostOptions, hostScript: String) throws -> HostLaunch {
         try launch(for: plugin, options: options)
+    }
+}
+
+extension PluginHosts {
+    /// `plugin` with the `container` its ops name in the workflow (a relative folder or `.sif`
+    /// from the workflow's folder), over its own; every op of one alias must name the same one.
+    static func withOpContainer(_ plugin: Plugin, alias: String, plan: WorkflowPlan) throws -> Plugin {
+        let ops = plan.ops.filter { $0.pluginAlias == alias }
+        let named = Set(ops.map(\.spec.container))
+        guard named.count <= 1, let container = named.first ?? nil else {
+            if named.count > 1 {
+                throw PluginHostError(.start("the ops of plugin '\(alias)' name different containers; give each container its own plugin alias"),
+                                      runtime: .python, plugin: plugin.config.name)
+            }
+            return plugin
+        }
+        let base = plan.workflow.baseDirectory
+        let absolute = container.contains("://") || container.hasPrefix("/")
+            ? container
+            : (base.hasPrefix("/") ? base : FileManager.default.currentDirectoryPath + "/" + base) + "/" + container
+        var plugin = plugin
+        plugin.config.fields["container"] = .string(absolute)
+        return plugin
     }
 }

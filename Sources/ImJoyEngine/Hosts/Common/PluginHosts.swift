@@ -33,8 +33,9 @@ public final class PluginHosts: Sendable {
         var byAlias: [String: PluginHost] = [:]
         var byName: [String: PluginHost] = [:]
         var launches: [String: HostLaunch] = [:]
-        for (alias, plugin) in plan.validated.plugins where Self.serves(plugin.config.type) {
-            let identity = plugin.config.name + "@" + (plugin.config.tag ?? "")
+        for (alias, declared) in plan.validated.plugins where Self.serves(declared.config.type) {
+            let plugin = try Self.withOpContainer(declared, alias: alias, plan: plan)
+            let identity = plugin.config.name + "@" + (plugin.config.tag ?? "") + (plugin.config.fields["container"]?.stringValue.map { "@" + $0 } ?? "")
             if let existing = byName[identity] {
                 byAlias[alias] = existing
                 continue
@@ -70,7 +71,7 @@ public final class PluginHosts: Sendable {
     /// The runtime `alias`'s plugin runs on, for cache keys and provenance (``RuntimeIdentity``).
     public func runtimeIdentity(alias: String) -> RuntimeIdentity? {
         guard let launch = hostsByAlias[alias]?.launch else { return nil }
-        return RuntimeIdentity.identify(command: launch.interpreter, runtime: launch.runtime == .javascript ? "node" : "python",
+        return RuntimeIdentity.identify(command: launch.identityCommand, runtime: launch.runtime == .javascript ? "node" : "python",
                                         hostProgram: launch.hostScript, environment: launch.environment)
     }
 

@@ -8,6 +8,8 @@ import Glibc
 /// Finds Python interpreters.
 public enum PythonInterpreter {
     private static let resolved = Mutex<[String: String]>([:])
+    /// ``probe(_:)`` results by path (an interpreter does not change during a run).
+    static let probed = Mutex<[String: Found]>([:])
 
     /// `command` (a plugin's `cmd`, `--python`, or a venv's python) as an absolute interpreter
     /// path followed by `cmd`'s extra arguments.
