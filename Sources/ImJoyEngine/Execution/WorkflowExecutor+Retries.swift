@@ -51,12 +51,11 @@ extension WorkflowExecutor {
             do { return try invoker.invoke(call) } catch { throw TaskError(call, .call(error)) }
         }
         let timedOut = TimeoutFlag()
-        let timer = DispatchWorkItem { [invoker] in
+        let token = watchdog.schedule(after: timeout) { [invoker] in
             timedOut.set()
             invoker.cancel(call)
         }
-        timerQueue.asyncAfter(deadline: .now() + timeout, execute: timer)
-        defer { timer.cancel() }
+        defer { watchdog.cancel(token) }
         let result = Result { try invoker.invoke(call) }
         if timedOut.isSet { throw TaskError(call, .timedOut(seconds: timeout)) }
         do { return try result.get() } catch { throw TaskError(call, .call(error)) }

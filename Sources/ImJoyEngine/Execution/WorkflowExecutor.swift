@@ -43,7 +43,8 @@ public final class WorkflowExecutor: Sendable {
     /// (overcommitting) serial queue and `jobs` calls really run at once.
     let workerQueues: [DispatchQueue]
     let laneQueues: [DispatchQueue]
-    let timerQueue = DispatchQueue(label: "imjoy-run.timeouts")
+    /// Op timeouts, on a thread of its own (see ``TimeoutWatchdog``).
+    let watchdog = TimeoutWatchdog()
 
     /// - Parameters:
     ///   - plan: The planned workflow.
@@ -69,6 +70,8 @@ public final class WorkflowExecutor: Sendable {
     }
 
     /// Runs every task and returns when all are done (or skipped).
+    deinit { watchdog.stop() }
+
     public func run() -> RunSummary {
         let start = Date()
         let total = graph.opCount * items.count
