@@ -105,6 +105,11 @@ public struct OpSpec: Sendable {
     public var output: OutputSpec?
     /// The op's index in `ops`, for JSON paths in errors (`ops[3]`).
     public var index: Int
+    /// Scripted answers to the plugin's interactive api calls (`prompt`, `showDialog`, …), by
+    /// function, used in call order (``OpAnswers``).
+    public var answers: OpAnswers = OpAnswers()
+    /// An exported function called instead of `run`, with its arguments (``FunctionCall``).
+    public var function: FunctionCall?
 
     public init(
         id: String, target: OpTarget, config: JSONObject = [:], data: DataExpression? = nil, after: [String] = [],

@@ -39,7 +39,7 @@ private struct FieldReader {
     let file: String
 
     static let topLevelKeys: Set<String> = ["name", "version", "description", "plugins", "variables", "inputs", "ops", "output", "$schema"]
-    static let opKeys: Set<String> = ["id", "plugin", "builtin", "op", "config", "data", "after", "timeout", "retries", "output", "description"]
+    static let opKeys: Set<String> = Set(["id", "plugin", "builtin", "op", "config", "data", "after", "timeout", "retries", "output", "description"]).union(OpCallFields.keys)
     static let outputKeys: Set<String> = ["format", "path", "dataset"]
 
     func error(_ path: String?, _ message: String, op: String? = nil) -> WorkflowError {
@@ -145,10 +145,12 @@ private struct FieldReader {
             guard let count = value.intValue, count >= 0 else { throw error("\(path).retries", "must be a whole number ≥ 0", op: id) }
             retries = count
         }
-        return OpSpec(
+        var spec = OpSpec(
             id: id, target: target, config: try objectField(object["config"], path: "\(path).config", op: id),
             data: object["data"].map(DataExpression.init(parsing:)), after: after, timeout: timeout, retries: retries,
             output: try output(object["output"], path: "\(path).output", op: id), index: index)
+        try OpCallFields.read(object, into: &spec, file: file)
+        return spec
     }
 
     func output(_ value: JSONValue?, path: String, op: String? = nil) throws(WorkflowError) -> OutputSpec? {
