@@ -56,4 +56,10 @@ extension WorkflowValidator {
         }
         return names
     }
+
+    /// Sets each op's ``PlannedOp/sourceOpNames`` (ImJoy's `_source_op`: the sources' op names).
+    static func nameSources(_ ops: inout [String: PlannedOp]) {
+        let names = ops.mapValues(\.imjoyName)
+        for id in Array(ops.keys) { ops[id]!.sourceOpNames = ops[id]!.sourceOps.map { names[$0] ?? $0 } }
+    }
 }

@@ -88,7 +88,8 @@ public struct WorkflowValidator: Sendable {
         // Order, or the cycle.
         switch DependencyOrder.sort(planned.map { ($0.id, $0.dependencies) }) {
         case .success(let order):
-            let byID = Dictionary(uniqueKeysWithValues: planned.map { ($0.id, $0) })
+            var byID = Dictionary(uniqueKeysWithValues: planned.map { ($0.id, $0) })
+            Self.nameSources(&byID)
             return ValidatedWorkflow(workflow: workflow, plugins: plugins, ops: order.map { byID[$0]! }, warnings: warnings)
         case .failure(let cycle):
             let first = workflow.op(cycle.ids[0])
