@@ -53,6 +53,13 @@ public final class PluginHosts: Sendable {
         }
         hostsByAlias = byAlias
         hostsByName = byName
+        for host in distinctHosts {
+            let origin = PluginEvent.Origin(op: "setup", item: "", itemIndex: -1)
+            host.serveSetupAPI { [weak self, unowned host] function, request in
+                guard let self else { throw PluginHostError.other("the run is stopping") }
+                return try api(function, request, caller: host, origin: origin, session: nil)
+            }
+        }
         HostRegistry.shared.add(self)
     }
 
