@@ -32,7 +32,8 @@ final class CallSession: Sendable {
             let index = state.used[function, default: 0]
             state.used[function] = index + 1
             let list = state.answers[function] ?? []
-            return (index < list.count ? list[index] : nil, index + 1)
+            let value: JSONValue? = index < list.count ? list[index] : Optional<JSONValue>.none
+            return (value, index + 1)
         }
     }
 
@@ -51,7 +52,8 @@ final class CallSession: Sendable {
             if let index = state.windows.firstIndex(where: { $0.id == id }) {
                 var window = state.windows[index].window
                 if kind == "update" {
-                    window.config["data"] = config["data"] ?? .null
+                    // A call without data (`win.setImage(None)`, `win.focus()`) keeps what it shows.
+                    if let data = config["data"], !data.isNull { window.config["data"] = data }
                     if let method = config["_method"] { window.config["_method"] = method }
                 } else {
                     window.config = config

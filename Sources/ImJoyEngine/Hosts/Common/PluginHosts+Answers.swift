@@ -13,7 +13,7 @@ extension PluginHosts {
         let function = request["function"]?.stringValue ?? ""
         let options = request["options"]?.objectValue ?? [:]
         let message = Self.shownText(request, options: options)
-        let next: (value: JSONValue?, position: Int) = session?.nextAnswer(function) ?? (nil, 1)
+        let next: (value: JSONValue?, position: Int) = session?.nextAnswer(function) ?? (Optional<JSONValue>.none, 1)
         switch function {
         case "prompt":
             if let value = next.value { return ["value": Self.promptText(value)] }
@@ -87,7 +87,8 @@ extension PluginHosts {
     private func unanswered(_ function: String, message: String, example: String, position: Int, session: CallSession?) -> PluginHostError {
         let have = session?.answerCount(function) ?? 0
         let entry = have == 0 ? "\"answers\": {\"\(function)\": \(example)}" : "a \(position)th answer to \"answers\".\"\(function)\" (it has \(have))"
-        return .other("api.\(function)(\(Self.quoted(message))) waits for a person; add \(entry) to the op in the workflow")
+        let shown = message.isEmpty ? "" : Self.quoted(message)
+        return .other("api.\(function)(\(shown)) waits for a person; add \(entry) to the op in the workflow")
     }
 
     /// `prompt` returns text, as a browser's prompt does.
