@@ -1,5 +1,7 @@
 import Foundation
+import ImJoyPlugin
 import ImJoySchema
+import ImJoyWorkflow
 import Testing
 import TestSupport
 @testable import ImJoyEngine
@@ -87,6 +89,23 @@ struct DemoPluginTests {
         let window = try PythonPluginRunTests.json(fixture, "0/w.window1.json")
         #expect(window["type"] == "WindowPlugin")
         #expect(window["data"] == ["value": 20], "the last of win.run({data: {value: i}}) for i in 0…20")
+    }
+
+    @Test func javaScriptRegisteredOpsCheckTheirConfigAgainstTheirUI() throws {
+        func validate(_ number: Int) -> String {
+            do {
+                let workflow = try WorkflowLoader.load(text: """
+                    {"name": "r", "plugins": {"r": "\(Self.plugin("register"))"},
+                     "ops": [{"id": "n", "plugin": "r", "op": "Numbers", "config": {"number": \(number)}}]}
+                    """, file: "w.json")
+                _ = try WorkflowValidator(resolver: .init(environment: [:])).validate(workflow)
+                return ""
+            } catch {
+                return "\(error)"
+            }
+        }
+        #expect(validate(700).contains("700 is above the maximum 100"))
+        #expect(validate(7).isEmpty)
     }
 
     @Test func calculatorComputesFromTheData() throws {
