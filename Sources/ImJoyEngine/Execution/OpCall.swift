@@ -37,6 +37,21 @@ public struct OpCall: Sendable {
     public var data: JSONValue { context["data"] ?? .null }
     public var workflowID: String { context["_workflow_id"]?.stringValue ?? "" }
 
+    /// What the call gets besides its ctx, for its cache key: the op's `answers` and its
+    /// `function` with `args`/`kwargs`, evaluated for the item (empty when the op has neither,
+    /// so other keys are unchanged).
+    public var scriptedPartsText: String {
+        let spec = op.spec
+        guard !spec.answers.isEmpty || spec.function != nil else { return "" }
+        var parts = JSONObject()
+        let expressions = spec.answers.expressions + (spec.function?.expressions ?? [])
+        for (path, expression) in expressions {
+            parts[path] = (try? expression.evaluate(inputs: item.inputs) { _ in nil }) ?? .string("unresolved \(expression)")
+        }
+        if let function = spec.function { parts["function"] = .string(function.name) }
+        return "\n" + JSONValue.object(parts).canonicalText
+    }
+
     /// Builds ImJoy's ctx for `op` on `item`.
     ///
     /// As imjoy-core sets them (`pluginManager.js`: `target._op = op_name`), `_op` is the op's own

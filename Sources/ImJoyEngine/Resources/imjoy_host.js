@@ -505,7 +505,7 @@ const baseApi = {
   },
   showDialog(config) {
     config = config || {};
-    if ('ui' in config || !config.type || config.type === 'joy') return ask('showDialog', config.name || config.title || '', null, config);
+    if ('ui' in config || config.type === 'joy') return ask('showDialog', config.name || config.title || '', null, config);
     const win = windowObject(config);
     send('window', { fn: 'showDialog', id: win.id, window: config });
     return Promise.resolve(win);

@@ -707,7 +707,7 @@ class Api:
 
     def showDialog(self, config=None, **kwargs):
         config = dict(config or {}, **kwargs)
-        if "ui" in config or config.get("type") in (None, "joy"):
+        if "ui" in config or config.get("type") == "joy":
             # A form: a person fills it in; the answer comes from the op's answers.
             return _attempt(self._ask, "showDialog", config.get("name") or config.get("title") or "", options=config)
         window = Window(config)

@@ -124,6 +124,19 @@ struct InteractivePluginTests {
         #expect(try Self.json(fixture, "1/f.json")["sum"] == 70)
     }
 
+    @Test func cachedCallsKeepEachItemsArguments() throws {
+        // Echo is functional (cached); both items have the same data and config, and differ
+        // only in the function's arguments.
+        let (fixture, summary, _) = try PythonPluginRunTests.run("""
+            {"name": "k", "plugins": {"echo": "\(PythonPluginRunTests.plugin("Echo"))"}, "inputs": {"n": [1, 2]},
+             "ops": [{"id": "f", "plugin": "echo", "function": "pid", "args": [{"data": "$inputs.n"}], "data": null}]}
+            """, jobs: 1)
+        defer { fixture.remove() }
+        #expect(summary.status == .succeeded, "\(summary.text)")
+        #expect(try Self.json(fixture, "0/f.json")["value"] == 1)
+        #expect(try Self.json(fixture, "1/f.json")["value"] == 2)
+    }
+
     @Test func ctxCarriesImJoysOpNamesAndTheWorkflowsIds() throws {
         let (fixture, summary, _) = try Self.run("""
             {"name": "c", "plugins": {"p": "\(Self.python)"},
