@@ -104,6 +104,26 @@ struct InteractivePluginTests {
         #expect(entry["provenance"] != nil)
     }
 
+    @Test func everyApiFunctionIsImplementedOrRefusedByName() throws {
+        let (fixture, summary, _) = try Self.run("""
+            {"name": "s", "plugins": {"p": "\(Self.python)"},
+             "ops": [{"id": "s", "plugin": "p", "op": "Surface", "answers": {"confirm": true, "showFileDialog": "a.tif"}}]}
+            """)
+        defer { fixture.remove() }
+        #expect(summary.status == .succeeded, "\(summary.text)")
+        let results = try #require(try Self.json(fixture, "0/s.json").objectValue)
+        let implemented = ["alert", "prompt", "confirm", "log", "error", "progress", "exportFile", "showDialog", "showFileDialog",
+                           "showProgress", "showStatus", "showSnackbar", "showMessage", "register", "unregister", "registerService",
+                           "unregisterService", "createWindow", "setConfig", "getConfig", "echo", "getWindow", "updateWindow"]
+        let refused = ["requestUploadUrl", "getFileUrl", "getFilePath", "loadPlugin", "connectToServer", "installPlugin",
+                       "uninstallPlugin", "getServices", "getFileManager", "getEngineFactory", "getEngine", "onClose",
+                       "uploadFileToUrl", "downloadFileFromUrl"]
+        #expect(results.count == implemented.count + refused.count + 1)
+        for name in implemented { #expect(results[name] == "ok", "\(name): \(results[name] ?? .null)") }
+        for name in refused { #expect(results[name] == .string("api.\(name) is not available in batch runs (imjoy-run)"), "\(name)") }
+        #expect(results["getAttachment"]?.stringValue?.hasPrefix("the plugin has no attachment named 'none") == true)
+    }
+
     @Test func utilsAreHeadlessAndTheRestIsRefusedByName() throws {
         let (fixture, summary, _) = try Self.run("""
             {"name": "u", "plugins": {"p": "\(Self.python)"}, "ops": [{"id": "u", "plugin": "p", "op": "Utils"}]}
