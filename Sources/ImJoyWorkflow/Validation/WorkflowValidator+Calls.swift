@@ -18,6 +18,12 @@ extension WorkflowValidator {
                 problems.append(("\(op.jsonPath).\(path)", "$\(source): answers and arguments take literals and $inputs.NAME, not op results (pass those as 'data')"))
             }
         }
+        for (function, list) in op.answers.byFunction {
+            for (index, answer) in list.enumerated() {
+                guard case .literal(let value) = answer, let problem = Self.answerProblem(function, value) else { continue }
+                problems.append(("\(op.jsonPath).answers.\(function)" + (list.count > 1 ? "[\(index)]" : ""), problem))
+            }
+        }
         if let function = op.function, let plugin, !Self.defines(plugin, function: function.name) {
             let found = Self.definedFunctions(plugin)
             problems.append(("\(op.jsonPath).function", "\(plugin.config.name) defines no function '\(function.name)' (found: \(found.isEmpty ? "none" : found.joined(separator: ", ")))"))
@@ -61,5 +67,17 @@ extension WorkflowValidator {
     static func nameSources(_ ops: inout [String: PlannedOp]) {
         let names = ops.mapValues(\.imjoyName)
         for id in Array(ops.keys) { ops[id]!.sourceOpNames = ops[id]!.sourceOps.map { names[$0] ?? $0 } }
+    }
+
+    /// Why a literal answer cannot answer `function`, or `nil`.
+    static func answerProblem(_ function: String, _ value: JSONValue) -> String? {
+        switch (function, value) {
+        case ("confirm", .bool), ("prompt", _), ("showDialog", .object): return nil
+        case ("showFileDialog", .string): return nil
+        case ("showFileDialog", .array(let paths)) where paths.allSatisfy({ $0.stringValue != nil }): return nil
+        case ("confirm", _): return "an answer to confirm is true or false, not \(value.serialized())"
+        case ("showDialog", _): return "an answer to showDialog is an object of the form's field values, not \(value.serialized())"
+        default: return "an answer to showFileDialog is a path or a list of paths, not \(value.serialized())"
+        }
     }
 }

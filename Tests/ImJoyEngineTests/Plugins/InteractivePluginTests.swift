@@ -67,6 +67,8 @@ struct InteractivePluginTests {
         }
         #expect(problems(#"{"id": "a", "plugin": "p", "answers": {"alert": "ok"}}"#).contains("'alert' is not an interactive api function"))
         #expect(problems(#"{"id": "a", "plugin": "p", "answers": {"prompt": "$inputs.nope"}}"#).contains("$inputs.nope is not among the inputs"))
+        #expect(problems(#"{"id": "a", "plugin": "p", "answers": {"confirm": "yes"}}"#).contains("an answer to confirm is true or false"))
+        #expect(problems(#"{"id": "a", "plugin": "p", "answers": {"showDialog": [{"a": 1}, 3]}}"#).contains("ops[0].answers.showDialog[1]"))
         #expect(problems(#"{"id": "a", "plugin": "p", "function": "sub3"}"#).contains("Interactive defines no function 'sub3'"))
         #expect(problems(#"{"id": "a", "plugin": "p", "args": [1]}"#).contains("'args' and 'kwargs' go with 'function'"))
         #expect(problems(#"{"id": "a", "plugin": "p", "function": "add2", "args": [1]}"#).isEmpty)
