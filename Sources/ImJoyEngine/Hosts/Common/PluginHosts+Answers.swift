@@ -86,7 +86,9 @@ extension PluginHosts {
     /// The error for a call with no answer: the function, its message and the entry to add.
     private func unanswered(_ function: String, message: String, example: String, position: Int, session: CallSession?) -> PluginHostError {
         let have = session?.answerCount(function) ?? 0
-        let entry = have == 0 ? "\"answers\": {\"\(function)\": \(example)}" : "a \(position)th answer to \"answers\".\"\(function)\" (it has \(have))"
+        let entry = have == 0
+            ? "\"answers\": {\"\(function)\": \(example)}"
+            : "answer \(position) to \"answers\": {\"\(function)\": [...]} (call \(position) of api.\(function); the list has \(have), one per call in order, e.g. \(example))"
         let shown = message.isEmpty ? "" : Self.quoted(message)
         return .other("api.\(function)(\(shown)) waits for a person; add \(entry) to the op in the workflow")
     }
