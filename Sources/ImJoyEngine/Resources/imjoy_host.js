@@ -512,6 +512,10 @@ const baseApi = {
   },
   getWindow(name) { return Promise.resolve(windowObject({ name }, typeof name === 'string' ? name : undefined)); },
   updateWindow(win, data) {
+    if (win && typeof win === 'object' && !win._update && 'id' in win && data === undefined) {
+      // The old form: api.updateWindow({id: windowId, data: …}).
+      data = Object.assign({}, win); delete data.id; win = win.id;
+    }
     const target = win && win._update ? win : windowObject({ name: String(win) }, String(win));
     if (data && typeof data === 'object' && 'data' in data && Object.keys(data).every((k) => ['data', 'name', 'type', 'config'].includes(k))) data = data.data;
     return target._update('updateWindow', data);
@@ -558,8 +562,32 @@ for (const fn of ['log', 'error', 'showStatus', 'showProgress', 'progress', 'sho
   baseApi[fn] = (...args) => event(fn, args);
 }
 
+// The api calls of the call in flight that have not settled: the call ends after them (and after
+// what their `.then` callbacks start), as a plugin page would show them: never dropped.
+const outstanding = new Set();
+
+function track(value) {
+  if (value && typeof value.then === 'function') {
+    const promise = Promise.resolve(value);
+    outstanding.add(promise);
+    promise.then(() => outstanding.delete(promise), () => outstanding.delete(promise));
+  }
+  return value;
+}
+
+async function settleOutstanding() {
+  for (let round = 0; round < 10000; round++) {
+    await new Promise((resolve) => setImmediate(resolve));
+    if (outstanding.size === 0) return;
+    await Promise.allSettled([...outstanding]);
+  }
+}
+
 const api = new Proxy(baseApi, {
   get(target, name) {
+    if (typeof name === 'string' && typeof target[name] === 'function' && name !== 'export') {
+      return (...args) => track(target[name].apply(target, args));
+    }
     if (name in target || typeof name === 'symbol' || name === 'then' || name === 'toJSON') return target[name];
     return () => { throw new Error(`api.${String(name)} is not available in batch runs (imjoy-run)`); };
   },
@@ -765,7 +793,9 @@ async function call(header, buffers) {
     const [fn, self] = target(header.op, header.method);
     const last = args[args.length - 1];
     if (last && typeof last === 'object' && last._rkwarg) delete last._rkwarg; // keyword arguments: a trailing object
+    outstanding.clear();
     const value = await Promise.race([Promise.resolve(fn.apply(self, args)), failure]);
+    await Promise.race([settleOutstanding(), failure]);
     current = null;
     try {
       send('result', { value });

@@ -718,6 +718,9 @@ class Api:
         return Done(Window({"name": name}, window_id=name if isinstance(name, str) else None))
 
     def updateWindow(self, window, data=None):
+        if isinstance(window, dict) and "id" in window and data is None:
+            # The old form: api.updateWindow({"id": window_id, "data": …}).
+            window, data = window["id"], {k: v for k, v in window.items() if k != "id"}
         target = window if isinstance(window, Window) else Window({"name": str(window)}, window_id=str(window))
         if isinstance(data, dict) and "data" in data and set(data) <= {"data", "name", "type", "config"}:
             data = data["data"]

@@ -6,7 +6,7 @@ import Testing
 import TestSupport
 @testable import ImJoyEngine
 
-/// ImJoy's own demo plugins (`../shared/imjoy-plugins/imjoy-demo-plugins/examples/`) that ask a
+/// ImJoy's own demo plugins (`../shared/imjoy-plugins/imjoy-demo-plugins/examples/`, `demos/`) that ask a
 /// person or show windows, run headless with answers; each checked against what ImJoy shows
 /// (the alert text in the plugin's log, the value, the window data).
 @Suite(.enabled(if: RunTestConditions.pythonWithNumpy && DemoPlugins.available, "needs python3 with numpy, Node.js and ../shared/imjoy-plugins"))
@@ -106,6 +106,34 @@ struct DemoPluginTests {
         }
         #expect(validate(700).contains("700 is above the maximum 100"))
         #expect(validate(7).isEmpty)
+    }
+
+    static func demo(_ name: String) -> String {
+        DemoPlugins.examples.deletingLastPathComponent().appendingPathComponent("demos/\(name).imjoy.html").path
+    }
+
+    @Test func windowsOpenedInUnawaitedCallbacksAreKept() throws {
+        let (fixture, summary, _) = try Self.run("""
+            {"name": "d", "plugins": {"d": "\(Self.demo("showDialog"))"}, "ops": [{"id": "d", "plugin": "d"}]}
+            """)
+        defer { fixture.remove() }
+        #expect(summary.status == .succeeded, "\(summary.text)")
+        let window = try PythonPluginRunTests.json(fixture, "0/d.window1.json")
+        #expect(window["name"] == "LUT Window")
+        #expect(window["type"] == "imjoy/panel")
+    }
+
+    @Test(arguments: ["TestWebPythonPlugin", "testWebworkerPlugin"])
+    func oldStyleUpdateWindowRecordsTheLastValue(plugin: String) throws {
+        let (fixture, summary, _) = try Self.run("""
+            {"name": "u", "plugins": {"u": "\(Self.demo(plugin))"}, "ops": [{"id": "u", "plugin": "u"}]}
+            """)
+        defer { fixture.remove() }
+        #expect(summary.status == .succeeded, "\(summary.text)")
+        let window = try PythonPluginRunTests.json(fixture, "0/u.window1.json")
+        #expect(window["type"] == "Test Window Plugin")
+        // Python's range(20) ends at 19, the JavaScript loop (i <= 20) at 20.
+        #expect(window["data"] == ["dummy_value": plugin == "TestWebPythonPlugin" ? 19 : 20], "\(window)")
     }
 
     @Test func calculatorComputesFromTheData() throws {
