@@ -429,7 +429,9 @@ function windowObject(config, id) {
   const windowId = id || `window-${++windowSerial}`;
   const name = config.name || config.type || 'window';
   const update = (method, data) => {
-    send('window', { fn: 'update', id: windowId, window: { data: data === undefined ? null : data, _method: method } });
+    // The window's config (without its data) goes along, for a window opened by an earlier call.
+    const rest = Object.fromEntries(Object.entries(config).filter(([k, v]) => k !== 'data' && typeof v !== 'function'));
+    send('window', { fn: 'update', id: windowId, window: { data: data === undefined ? null : data, _method: method, _config: rest } });
     return Promise.resolve();
   };
   return new Proxy({ id: windowId, name, config, _update: update }, {

@@ -565,7 +565,9 @@ class Window:
         self.name = config.get("name") or config.get("type") or "window"
 
     def _update(self, method, data):
-        send("window", fn="update", id=self.id, window={"data": data, "_method": method})
+        # The window's config (without its data) goes along, for a window opened by an earlier call.
+        config = {k: v for k, v in self.config.items() if k != "data" and not callable(v)}
+        send("window", fn="update", id=self.id, window={"data": data, "_method": method, "_config": config})
         return Done(None)
 
     def __getattr__(self, name):

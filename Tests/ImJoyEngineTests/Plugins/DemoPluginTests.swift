@@ -136,6 +136,21 @@ struct DemoPluginTests {
         #expect(window["data"] == ["dummy_value": plugin == "TestWebPythonPlugin" ? 19 : 20], "\(window)")
     }
 
+    @Test func aWindowKeptAcrossItemsIsShownByEachCall() throws {
+        let (fixture, summary, _) = try Self.run("""
+            {"name": "c", "plugins": {"c": "\(Self.demo("ChartsWebPython"))"}, "inputs": {"n": [1, 2]},
+             "ops": [{"id": "c", "plugin": "c", "config": {"n_points": 4}}]}
+            """)
+        defer { fixture.remove() }
+        #expect(summary.status == .succeeded, "\(summary.text)")
+        for item in ["0", "1"] {
+            let window = try PythonPluginRunTests.json(fixture, "\(item)/c.window1.json")
+            #expect(window["type"] == "Charts JS window", "item \(item)")
+            #expect(window["data"]?["x"] == [0, 1.25, 2.5, 3.75], "item \(item)")
+        }
+        #expect(try PythonPluginRunTests.json(fixture, "1/c.window1.json")["_method"] == "run")
+    }
+
     @Test func calculatorComputesFromTheData() throws {
         let (fixture, summary, _) = try Self.run("""
             {"name": "c", "plugins": {"c": "\(Self.plugin("Calculator"))"}, "ops": [{"id": "c", "plugin": "c", "data": {"numb": 2}}]}

@@ -59,8 +59,14 @@ final class CallSession: Sendable {
                     window.config = config
                 }
                 state.windows[index].window = window
+            } else if kind == "update" {
+                // A window an earlier call opened (the plugin kept its object): this call shows it.
+                var window = config["_config"]?.objectValue ?? [:]
+                window["data"] = config["data"] ?? .null
+                window["_method"] = config["_method"] ?? .null
+                state.windows.append((id, Window(kind: "createWindow", config: window)))
             } else {
-                state.windows.append((id, Window(kind: kind == "update" ? "createWindow" : kind, config: config)))
+                state.windows.append((id, Window(kind: kind, config: config)))
             }
         }
     }
