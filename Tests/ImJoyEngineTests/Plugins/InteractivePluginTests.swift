@@ -126,6 +126,24 @@ struct InteractivePluginTests {
         #expect(results["getAttachment"]?.stringValue?.hasPrefix("the plugin has no attachment named 'none") == true)
     }
 
+    @Test func verifyChecksWindowAndExportedFiles() throws {
+        let (fixture, summary, _) = try Self.run("""
+            {"name": "w", "plugins": {"p": "\(Self.python)"}, "ops": [{"id": "w", "plugin": "p", "op": "Windows"}]}
+            """)
+        defer { fixture.remove() }
+        #expect(summary.status == .succeeded, "\(summary.text)")
+        var options = RunVerification.Options(manifest: fixture.out.appendingPathComponent("manifest.json").path)
+        options.temporaryParent = fixture.directory
+        let clean = try RunVerification(options: options).run()
+        #expect(clean.exitCode == 0, "\(clean.text)")
+        #expect(clean.rerun.contains { $0.path == "0/w.window1.tif" && $0.status == .identical }, "\(clean.text)")
+        try Data("changed".utf8).write(to: fixture.out.appendingPathComponent("0/report.txt"))
+        options.rerun = false
+        let tampered = try RunVerification(options: options).run()
+        #expect(tampered.exitCode == 1)
+        #expect(tampered.onDisk.first { $0.path == "0/report.txt" }?.status == .changed, "\(tampered.text)")
+    }
+
     @Test func utilsAreHeadlessAndTheRestIsRefusedByName() throws {
         let (fixture, summary, _) = try Self.run("""
             {"name": "u", "plugins": {"p": "\(Self.python)"}, "ops": [{"id": "u", "plugin": "p", "op": "Utils"}]}
