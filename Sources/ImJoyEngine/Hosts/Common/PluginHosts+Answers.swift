@@ -85,7 +85,10 @@ extension PluginHosts {
 
     /// The error for a call with no answer: the function, its message and the entry to add.
     private func unanswered(_ function: String, message: String, example: String, position: Int, session: CallSession?) -> PluginHostError {
-        let have = session?.answerCount(function) ?? 0
+        guard let session else {
+            return .other("api.\(function)(\(message.isEmpty ? "" : Self.quoted(message))) waits for a person, and setup() has no op to take answers from; ask in run() (answered by the op's \"answers\") or give a default")
+        }
+        let have = session.answerCount(function)
         let entry = have == 0
             ? "\"answers\": {\"\(function)\": \(example)}"
             : "answer \(position) to \"answers\": {\"\(function)\": [...]} (call \(position) of api.\(function); the list has \(have), one per call in order, e.g. \(example))"
