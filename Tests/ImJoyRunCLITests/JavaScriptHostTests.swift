@@ -158,7 +158,7 @@ import TestSupport
             #expect(value["name"] == "JsEcho")
             #expect(value["exported"] == true)
             #expect(value["unknown"] == "api.requestUploadUrl is not available in batch runs (imjoy-run)")
-            #expect(value["interactive"] == "api.showFileDialog is interactive; give the path as config.path in the workflow")
+            #expect(value["interactive"] == #"api.showFileDialog() waits for a person; add "answers": {"showFileDialog": "path/to/file"} to the op in the workflow"#)
             #expect(value["echo"] == 5)
             #expect(value["globals"] == ["self": true, "window": "undefined", "document": "undefined", "encoder": "function",
                                          "performance": "function", "timeout": "function"])

@@ -22,7 +22,7 @@ extension DiskCache {
         case .builtin(let name): name
         case .plugin(_, let opName): opName ?? op.id
         }
-        var parts = CacheKey(code: code, op: name, config: JSONValue.object(call.config).canonicalText, inputs: inputs,
+        var parts = CacheKey(code: code, op: name, config: JSONValue.object(call.config).canonicalText + call.scriptedPartsText, inputs: inputs,
                              format: RunnerInfo.cacheFormatVersion)
         if case .plugin = op.spec.target {
             parts.variables = (call.context["_variables"] ?? .object([:])).canonicalText

@@ -7,7 +7,8 @@ public struct OpCall: Sendable {
     public var op: PlannedOp
     /// The item the call is for.
     public var item: WorkItem
-    /// ImJoy's ctx: `config`, `data`, `_variables`, `_op`, `_source_op`, `_workflow_id`, `_transfer`.
+    /// ImJoy's ctx: `config`, `data`, `_variables`, `_op`, `_source_op`, `_workflow_id`, `_transfer`,
+    /// and imjoy-run's `_workflow_op` / `_workflow_source_op` (the workflow's op ids).
     public var context: JSONObject
     /// 1 for the first attempt, 2 for the first retry, …
     public var attempt: Int
@@ -36,25 +37,48 @@ public struct OpCall: Sendable {
     public var data: JSONValue { context["data"] ?? .null }
     public var workflowID: String { context["_workflow_id"]?.stringValue ?? "" }
 
+    /// What the call gets besides its ctx, for its cache key: the op's `answers` and its
+    /// `function` with `args`/`kwargs`, evaluated for the item (empty when the op has neither,
+    /// so other keys are unchanged).
+    public var scriptedPartsText: String {
+        let spec = op.spec
+        guard !spec.answers.isEmpty || spec.function != nil else { return "" }
+        var parts = JSONObject()
+        let expressions = spec.answers.expressions + (spec.function?.expressions ?? [])
+        for (path, expression) in expressions {
+            parts[path] = (try? expression.evaluate(inputs: item.inputs) { _ in nil }) ?? .string("unresolved \(expression)")
+        }
+        if let function = spec.function { parts["function"] = .string(function.name) }
+        return "\n" + JSONValue.object(parts).canonicalText
+    }
+
     /// Builds ImJoy's ctx for `op` on `item`.
     ///
-    /// Unlike ImJoy, which loses these fields unless each plugin echoes them back, the runner
-    /// sets them on every call: `_op` is the op's id, `_source_op` the id of the op whose result is
-    /// the data (a list when several, `null` when the data comes from the inputs).
+    /// As imjoy-core sets them (`pluginManager.js`: `target._op = op_name`), `_op` is the op's own
+    /// name (a registered op's name, the plugin's name for its `run`, the built-in's name) and
+    /// `_source_op` the name of the op whose result is the data (a list when several, `null` when
+    /// the data comes from the inputs). The workflow's op ids are in `_workflow_op` and
+    /// `_workflow_source_op`. Unlike ImJoy, which loses these fields unless each plugin echoes
+    /// them back, the runner sets them on every call.
     public static func context(
         op: PlannedOp, data: JSONValue, variables: JSONObject, workflowID: String
     ) -> JSONObject {
-        let source: JSONValue = switch op.sourceOps.count {
-        case 0: .null
-        case 1: .string(op.sourceOps[0])
-        default: .array(op.sourceOps.map(JSONValue.string))
+        func listed(_ values: [String]) -> JSONValue {
+            switch values.count {
+            case 0: .null
+            case 1: .string(values[0])
+            default: .array(values.map(JSONValue.string))
+            }
         }
+        let names = op.sourceOpNames.count == op.sourceOps.count ? op.sourceOpNames : op.sourceOps
         return [
             "config": .object(op.config),
             "data": data,
             "_variables": .object(variables),
-            "_op": .string(op.id),
-            "_source_op": source,
+            "_op": .string(op.imjoyName),
+            "_source_op": listed(names),
+            "_workflow_op": .string(op.id),
+            "_workflow_source_op": listed(op.sourceOps),
             "_workflow_id": .string(workflowID),
             "_transfer": false,
         ]

@@ -30,6 +30,10 @@ public enum RunManifest {
                 if let op { entry["provenance"] = provenance.document(op: op, item: item) }
                 outputs[file.path] = .object(entry)
             }
+            for (path, entry) in displayOutputs(of: item, outputDirectory: records.outputDirectory, provenance: provenance)
+            where outputs[path] == nil {
+                outputs[path] = .object(entry)
+            }
         }
         let workflowFile = FileHashes.resolve(plan.workflow.file, base: FileManager.default.currentDirectoryPath)
         return [
@@ -105,5 +109,29 @@ public enum RunManifest {
         document["outputs"] = .array(outputs.keys.sorted().map { outputs[$0]! })
         try write(document, started: started.isFinite ? started : 0, finished: finished, to: url(outputDirectory: outputDirectory))
         return outputs.count
+    }
+}
+
+extension RunManifest {
+    /// The display outputs of `item` (window captures and `exportFile` files, listed by the
+    /// plugin hosts in the item folder's display index), hashed, each with its op's provenance.
+    static func displayOutputs(of item: WorkItem, outputDirectory: String, provenance: ProvenanceBuilder) -> [(String, JSONObject)] {
+        let folder = URL(fileURLWithPath: outputDirectory).appendingPathComponent(item.key)
+        let index = folder.appendingPathComponent(PluginHosts.displayIndexName)
+        guard let data = try? Data(contentsOf: index),
+              let entries = try? JSONValue(jsonText: String(decoding: data, as: UTF8.self)).arrayValue else { return [] }
+        var out: [(String, JSONObject)] = []
+        for entry in entries {
+            guard let name = entry["path"]?.stringValue, let op = entry["op"]?.stringValue else { continue }
+            let full = name.hasPrefix("/") ? name : folder.appendingPathComponent(name).path
+            guard let (sha256, size) = try? SHA256.file(full) else { continue }
+            let path = name.hasPrefix("/") ? name : item.key + "/" + name
+            out.append((path, [
+                "path": .string(path), "sha256": .string(sha256), "size": .integer(Int64(size)),
+                "item": .string(item.key), "op": .string(op), "kind": "display",
+                "provenance": provenance.document(op: op, item: item),
+            ]))
+        }
+        return out
     }
 }

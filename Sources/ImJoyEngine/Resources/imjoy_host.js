@@ -414,37 +414,56 @@ function request(fn, fields) {
   });
 }
 
-function windowObject(config) {
-  const id = config.name || config.type || 'window';
-  return new Proxy({ id, name: id, config }, {
+let windowSerial = 0;
+
+/** The data a window method call shows: `run(ctx)` shows ctx.data, one argument shows itself,
+ * several show the list. */
+function windowData(method, args) {
+  if (method === 'run' && args.length === 1 && args[0] && typeof args[0] === 'object' && 'data' in args[0]) return args[0].data;
+  return args.length === 1 ? args[0] : args;
+}
+
+/** What createWindow/showDialog return in batch: every method call (`run`, `setData`, …)
+ * records its data as the window's latest, written as the op's display output. */
+function windowObject(config, id) {
+  const windowId = id || `window-${++windowSerial}`;
+  const name = config.name || config.type || 'window';
+  const update = (method, data) => {
+    // The window's config (without its data) goes along, for a window opened by an earlier call.
+    const rest = Object.fromEntries(Object.entries(config).filter(([k, v]) => k !== 'data' && typeof v !== 'function'));
+    send('window', { fn: 'update', id: windowId, window: { data: data === undefined ? null : data, _method: method, _config: rest } });
+    return Promise.resolve();
+  };
+  return new Proxy({ id: windowId, name, config, _update: update }, {
     get(target, key) {
-      if (key in target || typeof key === 'symbol' || key === 'then') return target[key];
-      return () => Promise.resolve(undefined);
+      if (key in target || typeof key === 'symbol' || key === 'then' || key === 'toJSON') return target[key];
+      return (...args) => update(String(key), windowData(String(key), args));
     },
   });
 }
 
-const INTERACTIVE_KEYS = {
-  showFileDialog: ['path', 'file', 'file_path', 'folder', 'directory', 'dir'],
-  prompt: ['answer', 'value', 'text'],
-  confirm: ['confirm', 'confirmed', 'answer'],
-};
-
-function slug(text) {
-  return String(text).trim().toLowerCase().replace(/[^\p{L}\p{N}]/gu, '_').replace(/^_+|_+$/g, '');
-}
-
 const state = { exported: null, ops: {}, callConfig: {}, outDir: '.', attachments: {} };
 
-function interactive(fn, candidates, what) {
-  for (const key of candidates) {
-    if (key && state.callConfig[key] !== undefined && state.callConfig[key] !== null && state.callConfig[key] !== '') {
-      return Promise.resolve(state.callConfig[key]);
-    }
-  }
-  const key = candidates.find((k) => k);
-  return Promise.reject(new Error(`api.${fn} is interactive; give the ${what} as config.${key} in the workflow`));
+/** Asks the runner for the op's answer to an interactive call. */
+async function ask(fn, message, fallback, options) {
+  const reply = await request('answer', { function: fn, message: message || '', default: fallback === undefined ? null : fallback, options: options || {} });
+  if (reply && reply.note) event('answer', [reply.note]);
+  return reply ? reply.value : null;
 }
+
+const utils = new Proxy({
+  sleep(seconds) { return new Promise((resolve) => setTimeout(resolve, Number(seconds || 0) * 1000)); },
+  openUrl(url) { return event('openUrl', [String(url)]); },
+  $forceUpdate() { return Promise.resolve(); },
+  assert(condition, message) { if (!condition) throw new Error(message || 'assertion failed'); },
+  kill() {},
+  debounce(fn) { return fn; },
+}, {
+  get(target, name) {
+    if (name in target || typeof name === 'symbol' || name === 'then' || name === 'toJSON') return target[name];
+    return () => { throw new Error(`api.utils.${String(name)} is not available in batch runs (imjoy-run)`); };
+  },
+});
 
 function event(fn, args) {
   send('event', { fn, args: args.map((a) => (a === null || ['string', 'number', 'boolean'].includes(typeof a) ? a : safeText(a))) });
@@ -481,26 +500,50 @@ const baseApi = {
     }
     return request('setConfig', { name, value });
   },
-  createWindow(config) { send('window', { fn: 'createWindow', window: config || {} }); return Promise.resolve(windowObject(config || {})); },
-  showDialog(config) { send('window', { fn: 'showDialog', window: config || {} }); return Promise.resolve(windowObject(config || {})); },
-  getWindow(name) { return Promise.resolve(windowObject({ name })); },
+  createWindow(config) {
+    const win = windowObject(config || {});
+    send('window', { fn: 'createWindow', id: win.id, window: config || {} });
+    return Promise.resolve(win);
+  },
+  showDialog(config) {
+    config = config || {};
+    if ('ui' in config || config.type === 'joy') return ask('showDialog', config.name || config.title || '', null, config);
+    const win = windowObject(config);
+    send('window', { fn: 'showDialog', id: win.id, window: config });
+    return Promise.resolve(win);
+  },
+  getWindow(name) { return Promise.resolve(windowObject({ name }, typeof name === 'string' ? name : undefined)); },
+  updateWindow(win, data) {
+    if (win && typeof win === 'object' && !win._update && 'id' in win && data === undefined) {
+      // The old form: api.updateWindow({id: windowId, data: …}).
+      data = Object.assign({}, win); delete data.id; win = win.id;
+    }
+    const target = win && win._update ? win : windowObject({ name: String(win) }, String(win));
+    if (data && typeof data === 'object' && 'data' in data && Object.keys(data).every((k) => ['data', 'name', 'type', 'config'].includes(k))) data = data.data;
+    return target._update('updateWindow', data);
+  },
   exportFile(file, name) {
-    const target = path.join(state.outDir, path.basename(String(name || (file && file.name) || 'exported_file')));
+    const target = path.resolve(state.outDir, path.basename(String(name || (file && file.name) || 'exported_file')));
     fs.mkdirSync(state.outDir, { recursive: true });
     const data = typeof file === 'string' ? file : bytesOf(file);
     fs.writeFileSync(target, data);
     event('exportFile', [target]);
+    send('window', { fn: 'exportFile', id: `export-${++windowSerial}`, window: { path: target } });
     return Promise.resolve(target);
   },
   showFileDialog(options = {}) {
-    return interactive('showFileDialog', [options.key, options.name, ...INTERACTIVE_KEYS.showFileDialog], 'path');
+    return ask('showFileDialog', (options && (options.title || options.name)) || '', null, options || {});
   },
-  prompt(text = '', _default, options = {}) {
-    return interactive('prompt', [options.key, text ? slug(text) : null, ...INTERACTIVE_KEYS.prompt], 'answer');
+  prompt(text = '', fallback, options = {}) {
+    if (text && typeof text === 'object') {
+      if (fallback === undefined) fallback = text.placeholder;
+      text = text.content || text.title || '';
+    }
+    return ask('prompt', String(text), fallback, options);
   },
   confirm(text = '', options = {}) {
     const content = text && typeof text === 'object' ? text.content || text.title || '' : text;
-    return interactive('confirm', [options.key, content ? slug(content) : null, ...INTERACTIVE_KEYS.confirm], 'answer');
+    return ask('confirm', String(content), null, options);
   },
   async getPlugin(name) {
     const target = name && typeof name === 'object' ? name.name : name;
@@ -509,7 +552,7 @@ const baseApi = {
   },
   call(plugin, method, ...args) { return request('call', { plugin, method, args }); },
   run(plugin, ctx) { return request('call', { plugin, method: 'run', args: [ctx || {}] }); },
-  utils: { kill() {}, debounce(fn) { return fn; } },
+  utils,
   TAG: null,
   WORKSPACE: 'default',
   WORK_DIR: process.cwd(),
@@ -521,8 +564,32 @@ for (const fn of ['log', 'error', 'showStatus', 'showProgress', 'progress', 'sho
   baseApi[fn] = (...args) => event(fn, args);
 }
 
+// The api calls of the call in flight that have not settled: the call ends after them (and after
+// what their `.then` callbacks start), as a plugin page would show them: never dropped.
+const outstanding = new Set();
+
+function track(value) {
+  if (value && typeof value.then === 'function') {
+    const promise = Promise.resolve(value);
+    outstanding.add(promise);
+    promise.then(() => outstanding.delete(promise), () => outstanding.delete(promise));
+  }
+  return value;
+}
+
+async function settleOutstanding() {
+  for (let round = 0; round < 10000; round++) {
+    await new Promise((resolve) => setImmediate(resolve));
+    if (outstanding.size === 0) return;
+    await Promise.allSettled([...outstanding]);
+  }
+}
+
 const api = new Proxy(baseApi, {
   get(target, name) {
+    if (typeof name === 'string' && typeof target[name] === 'function' && name !== 'export') {
+      return (...args) => track(target[name].apply(target, args));
+    }
     if (name in target || typeof name === 'symbol' || name === 'then' || name === 'toJSON') return target[name];
     return () => { throw new Error(`api.${String(name)} is not available in batch runs (imjoy-run)`); };
   },
@@ -726,7 +793,11 @@ async function call(header, buffers) {
     state.outDir = header.out_dir || state.outDir;
     SEGMENTS.drop(header.drop || []);
     const [fn, self] = target(header.op, header.method);
+    const last = args[args.length - 1];
+    if (last && typeof last === 'object' && last._rkwarg) delete last._rkwarg; // keyword arguments: a trailing object
+    outstanding.clear();
     const value = await Promise.race([Promise.resolve(fn.apply(self, args)), failure]);
+    await Promise.race([settleOutstanding(), failure]);
     current = null;
     try {
       send('result', { value });

@@ -435,22 +435,96 @@ def send(kind, **fields):
 # MARK: - The api
 
 class Done:
-    """The value of an api call, also awaitable (plugins write `await api.getConfig(...)`)."""
+    """The value of an api call, promise-like as in imjoy-rpc: awaitable (`await api.getConfig(...)`)
+    and chainable with `.then(callback)` / `.catch(callback)` / `.finally_(callback)`. A failed
+    call that no one awaits, chains or asks for its result fails the plugin's call when it ends,
+    as an unhandled rejection: never a silent success."""
 
-    __slots__ = ("value",)
+    __slots__ = ("value", "error", "__weakref__")
 
-    def __init__(self, value=None):
+    def __init__(self, value=None, error=None):
         self.value = value
+        self.error = error
+        if error is not None:
+            _UNHANDLED.append(self)
+
+    def _observe(self):
+        if self.error is not None:
+            try:
+                _UNHANDLED.remove(self)
+            except ValueError:
+                pass
 
     def __await__(self):
-        return self.value
-        yield  # noqa: makes this a generator
+        self._observe()
+        if self.error is not None:
+            raise self.error
+        value = self.value
+        if inspect.isawaitable(value):
+            value = yield from value.__await__()
+        return value
 
     def result(self):
-        return self.value
+        self._observe()
+        if self.error is not None:
+            raise self.error
+        return _settle_now(self.value)
+
+    def then(self, on_value=None, on_error=None):
+        self._observe()
+        if self.error is not None:
+            return self._recover(on_error) if on_error is not None else Done(error=self.error)
+        if on_value is None:
+            return self
+        try:
+            return Done(_settle_now(on_value(_settle_now(self.value))))
+        except Exception as error:  # noqa: a failing callback rejects the chain
+            return Done(error=error)
+
+    def catch(self, on_error):
+        self._observe()
+        return self._recover(on_error) if self.error is not None else self
+
+    def _recover(self, on_error):
+        try:
+            return Done(_settle_now(on_error(self.error)))
+        except Exception as error:  # noqa
+            return Done(error=error)
+
+    def finally_(self, callback):
+        self._observe()
+        _settle_now(callback())
+        return Done(self.value, self.error) if self.error is None else Done(error=self.error)
 
     def __repr__(self):
-        return "Done(%r)" % (self.value,)
+        return "Done(%r)" % (self.value,) if self.error is None else "Done(error=%r)" % (self.error,)
+
+
+_UNHANDLED = []  # rejected Done values not observed yet
+_PENDING = []  # callbacks' coroutines started while the plugin's own coroutine runs
+
+
+def _settle_now(value):
+    """A callback's awaitable result, run to completion: at once when no event loop runs, else as
+    a task the call waits for before it ends."""
+    if isinstance(value, Done):
+        return value.result()
+    if not inspect.isawaitable(value):
+        return value
+    loop = asyncio.get_event_loop()
+    if loop.is_running():
+        task = asyncio.ensure_future(value)
+        _PENDING.append(task)
+        return task
+    return loop.run_until_complete(value)
+
+
+def _attempt(fn, *args, **kwargs):
+    """Runs an api function, its failure as a rejected Done (for `.catch`)."""
+    try:
+        return Done(fn(*args, **kwargs))
+    except Exception as error:  # noqa
+        return Done(error=error)
 
 
 def request(fn, **fields):
@@ -465,18 +539,42 @@ def request(fn, **fields):
         raise RuntimeError("unexpected %s frame while waiting for api.%s" % (header.get("t"), fn))
 
 
-class Window:
-    """What createWindow/showDialog return in batch: every method does nothing."""
+_window_serial = [0]
 
-    def __init__(self, config):
+
+def _window_data(method, args, kwargs):
+    """The data a window method call shows: `run(ctx)` shows ctx.data, `setData(x)` / any other
+    method with one argument shows x, several arguments show the list."""
+    if kwargs:
+        args = args + (kwargs,)
+    if method == "run" and len(args) == 1 and isinstance(args[0], dict) and "data" in args[0]:
+        return args[0]["data"]
+    return args[0] if len(args) == 1 else list(args)
+
+
+class Window:
+    """What createWindow/showDialog return in batch: every method call (`run`, `setData`,
+    `view_image`, …) records its data as the window's latest, written as the op's display
+    output when the call ends."""
+
+    def __init__(self, config, window_id=None):
         self.config = config
-        self.id = config.get("name") or config.get("type") or "window"
-        self.name = self.id
+        if window_id is None:
+            _window_serial[0] += 1
+            window_id = "window-%d" % _window_serial[0]
+        self.id = window_id
+        self.name = config.get("name") or config.get("type") or "window"
+
+    def _update(self, method, data):
+        # The window's config (without its data) goes along, for a window opened by an earlier call.
+        config = {k: v for k, v in self.config.items() if k != "data" and not callable(v)}
+        send("window", fn="update", id=self.id, window={"data": data, "_method": method, "_config": config})
+        return Done(None)
 
     def __getattr__(self, name):
         if name.startswith("__"):
             raise AttributeError(name)
-        return lambda *args, **kwargs: Done(None)
+        return lambda *args, **kwargs: self._update(name, _window_data(name, args, kwargs))
 
 
 class PluginProxy:
@@ -496,15 +594,40 @@ class PluginProxy:
         return call
 
 
-INTERACTIVE_KEYS = {
-    "showFileDialog": ("path", "file", "file_path", "folder", "directory", "dir"),
-    "prompt": ("answer", "value", "text"),
-    "confirm": ("confirm", "confirmed", "answer"),
-}
+class Utils(dotdict):
+    """`api.utils`, headless: sleep, openUrl (recorded as an event, not opened), $forceUpdate (a
+    no-op), assert, kill, debounce; the rest is refused by name."""
 
+    def __init__(self):
+        dotdict.__init__(self)
+        import time
 
-def _slug(text):
-    return "".join(c if c.isalnum() else "_" for c in str(text).strip().lower()).strip("_")
+        def sleep(seconds=0):
+            time.sleep(float(seconds or 0))
+            return Done(None)
+
+        def open_url(url, *args):
+            api._event("openUrl", str(url))
+            return Done(None)
+
+        def check(condition, message="assertion failed"):
+            if not condition:
+                raise AssertionError(message)
+            return Done(None)
+
+        self.update({"sleep": sleep, "openUrl": open_url, "$forceUpdate": lambda *a, **k: Done(None),
+                     "assert": check, "kill": lambda *a: Done(None), "debounce": lambda f, *a, **k: f})
+
+    def __getattr__(self, name):
+        if name in self:
+            return self[name]
+        if name.startswith("__"):
+            raise AttributeError(name)
+
+        def unavailable(*args, **kwargs):
+            raise NotImplementedError("api.utils.%s is not available in batch runs (imjoy-run)" % name)
+
+        return unavailable
 
 
 class Api:
@@ -520,7 +643,7 @@ class Api:
         self._call_config = {}
         self._out_dir = "."
         self._windows = 0
-        self.utils = dotdict(kill=lambda *a: None, debounce=lambda f, *a, **k: f)
+        self.utils = Utils()
 
     # -- export and registration
     def export(self, obj, config=None):
@@ -570,29 +693,41 @@ class Api:
         return Done(self._attachments[name])
 
     def getConfig(self, name=None):
-        return Done(request("getConfig", name=name))
+        return _attempt(request, "getConfig", name=name)
 
     def setConfig(self, name, value=None):
         if isinstance(name, dict) and value is None:
-            for key, item in name.items():
-                request("setConfig", name=key, value=item)
-            return Done(None)
-        return Done(request("setConfig", name=name, value=value))
+            return _attempt(lambda: [request("setConfig", name=key, value=item) for key, item in name.items()] and None)
+        return _attempt(request, "setConfig", name=name, value=value)
 
     # -- windows and files
     def createWindow(self, config=None, **kwargs):
         config = dict(config or {}, **kwargs)
         self._windows += 1
-        send("window", fn="createWindow", window=config)
-        return Done(Window(config))
+        window = Window(config)
+        send("window", fn="createWindow", id=window.id, window=config)
+        return Done(window)
 
     def showDialog(self, config=None, **kwargs):
         config = dict(config or {}, **kwargs)
-        send("window", fn="showDialog", window=config)
-        return Done(Window(config))
+        if "ui" in config or config.get("type") == "joy":
+            # A form: a person fills it in; the answer comes from the op's answers.
+            return _attempt(self._ask, "showDialog", config.get("name") or config.get("title") or "", options=config)
+        window = Window(config)
+        send("window", fn="showDialog", id=window.id, window=config)
+        return Done(window)
 
     def getWindow(self, name):
-        return Done(Window({"name": name}))
+        return Done(Window({"name": name}, window_id=name if isinstance(name, str) else None))
+
+    def updateWindow(self, window, data=None):
+        if isinstance(window, dict) and "id" in window and data is None:
+            # The old form: api.updateWindow({"id": window_id, "data": …}).
+            window, data = window["id"], {k: v for k, v in window.items() if k != "id"}
+        target = window if isinstance(window, Window) else Window({"name": str(window)}, window_id=str(window))
+        if isinstance(data, dict) and "data" in data and set(data) <= {"data", "name", "type", "config"}:
+            data = data["data"]
+        return target._update("updateWindow", data)
 
     def exportFile(self, file, name=None):
         if hasattr(file, "getvalue"):
@@ -602,34 +737,35 @@ class Api:
             file = open(file, "rb").read()
         name = os.path.basename(str(name or "exported_file"))
         os.makedirs(self._out_dir, exist_ok=True)
-        path = os.path.join(self._out_dir, name)
+        path = os.path.join(os.path.abspath(self._out_dir), name)
         with open(path, "wb") as handle:
             handle.write(file.encode() if isinstance(file, str) else bytes(file))
         self._event("exportFile", path)
+        _window_serial[0] += 1
+        send("window", fn="exportFile", id="export-%d" % _window_serial[0], window={"path": path})
         return Done(path)
 
-    # -- interactive calls, answered from the op's config
-    def _interactive(self, fn, hint, candidates, what):
-        for key in candidates:
-            if key and self._call_config.get(key) not in (None, ""):
-                return Done(self._call_config[key])
-        key = next(k for k in candidates if k)
-        raise RuntimeError("api.%s is interactive; give the %s as config.%s in the workflow" % (fn, what, key))
+    # -- interactive calls, answered by the runner from the op's answers
+    def _ask(self, fn, message="", default=None, options=None):
+        reply = request("answer", function=fn, message=message, default=default, options=options or {})
+        if reply.get("note"):
+            self._event("answer", reply["note"])
+        return reply.get("value")
 
     def showFileDialog(self, options=None, **kwargs):
         options = dict(options or {}, **kwargs)
-        keys = [options.get("key"), options.get("name")] + list(INTERACTIVE_KEYS["showFileDialog"])
-        return self._interactive("showFileDialog", options, keys, "path")
+        return _attempt(self._ask, "showFileDialog", options.get("title") or options.get("name") or "", options=options)
 
     def prompt(self, text="", default=None, **kwargs):
-        keys = [kwargs.get("key"), _slug(text) if text else None] + list(INTERACTIVE_KEYS["prompt"])
-        return self._interactive("prompt", text, keys, "answer")
+        if isinstance(text, dict):
+            default = text.get("placeholder", default)
+            text = text.get("content") or text.get("title") or ""
+        return _attempt(self._ask, "prompt", str(text), default=default, options=kwargs)
 
     def confirm(self, text="", **kwargs):
         if isinstance(text, dict):
             text = text.get("content") or text.get("title") or ""
-        keys = [kwargs.get("key"), _slug(text) if text else None] + list(INTERACTIVE_KEYS["confirm"])
-        return self._interactive("confirm", text, keys, "answer")
+        return _attempt(self._ask, "confirm", str(text), options=kwargs)
 
     # -- other plugins
     def getPlugin(self, name):
@@ -682,10 +818,20 @@ class Host:
         self.namespace = {"__name__": "__main__", "api": api}
 
     def settle(self, value):
-        if inspect.isawaitable(value):
-            if isinstance(value, Done):
-                return value.value
-            return self.loop.run_until_complete(value)
+        """The value of a plugin function's result, awaited; then the callbacks it started
+        (`.then(async …)`) run to their end, and a failed api call nobody handled fails it."""
+        if isinstance(value, Done):
+            value = value.result()
+        elif inspect.isawaitable(value):
+            value = self.loop.run_until_complete(value)
+        while _PENDING:
+            tasks = list(_PENDING)
+            del _PENDING[:]
+            self.loop.run_until_complete(asyncio.gather(*tasks))
+        if _UNHANDLED:
+            error = _UNHANDLED[0].error
+            del _UNHANDLED[:]
+            raise error
         return value
 
     def start(self, message):
@@ -707,6 +853,7 @@ class Host:
             raise RuntimeError("the plugin never called api.export(...)")
         setup = member(api._exported, "setup")
         if setup is not None:
+            del _UNHANDLED[:]
             self.settle(setup())
 
     def function(self, op, method):
@@ -734,7 +881,13 @@ class Host:
         api._out_dir = header.get("out_dir") or api._out_dir
         SEGMENTS.drop(header.get("drop") or [])
         fn = self.function(header.get("op"), header.get("method"))
-        return self.settle(fn(*args))
+        kwargs = {}
+        if args and isinstance(args[-1], dict) and args[-1].get("_rkwarg"):
+            kwargs = {k: v for k, v in args[-1].items() if k != "_rkwarg"}
+            args = args[:-1]
+        del _UNHANDLED[:]
+        del _PENDING[:]
+        return self.settle(fn(*args, **kwargs))
 
     def serve(self):
         header, buffers = read_frame()

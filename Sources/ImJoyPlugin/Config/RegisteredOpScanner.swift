@@ -32,10 +32,33 @@ public enum RegisteredOpScanner {
                 guard let nameMatch = name.firstMatch(in: script.content, range: range) else { continue }
                 let opName = text.substring(with: nameMatch.range(at: 2))
                 let uiText = ui.firstMatch(in: script.content, range: range).map { text.substring(with: $0.range(at: 2)) }
+                    ?? widgetMarkup(in: text, range: range)
                 if !ops.contains(where: { $0.name == opName }) { ops.append(RegisteredOp(name: opName, ui: uiText)) }
             }
         }
         return ops
+    }
+
+    private static let uiList = try! NSRegularExpression(pattern: #"(?:\bui\s*=\s*|["']ui["']\s*:\s*|\bui\s*:\s*)[\[{]"#)
+    private static let widget = try! NSRegularExpression(pattern: #"\{[^{}]*\bid\s*["']?\s*:[^{}]*\}"#)
+
+    /// A `ui` written as a list or object literal (`ui: [{"Label": {id: 'x', type: 'number'}}]`,
+    /// as JavaScript plugins do): its widgets' `{…}` texts, which Joy.js's markup parsing reads.
+    private static func widgetMarkup(in text: NSString, range: NSRange) -> String? {
+        let content = text as String
+        guard let start = uiList.firstMatch(in: content, range: range) else { return nil }
+        let open = start.range.location + start.range.length - 1
+        var depth = 0
+        var end = open
+        while end < range.location + range.length {
+            let c = text.character(at: end)
+            if c == 0x5B || c == 0x7B { depth += 1 }
+            if c == 0x5D || c == 0x7D { depth -= 1; if depth == 0 { break } }
+            end += 1
+        }
+        let literal = NSRange(location: open, length: end - open + 1)
+        let widgets = widget.matches(in: content, range: literal).map { text.substring(with: $0.range) }
+        return widgets.isEmpty ? nil : widgets.joined(separator: " ")
     }
 
     /// The offset of the parenthesis closing the call that starts at `start` (or the text's end).

@@ -108,6 +108,11 @@ public struct OpSpec: Sendable {
     /// The container image the op's plugin runs in (`"container"`: `docker://…`, a `.sif` file,
     /// a root folder), over the plugin's own (docs/plugin-hosts.md, "Containers").
     public var container: String?
+    /// Scripted answers to the plugin's interactive api calls (`prompt`, `showDialog`, …), by
+    /// function, used in call order (``OpAnswers``).
+    public var answers: OpAnswers = OpAnswers()
+    /// An exported function called instead of `run`, with its arguments (``FunctionCall``).
+    public var function: FunctionCall?
 
     public init(
         id: String, target: OpTarget, config: JSONObject = [:], data: DataExpression? = nil, after: [String] = [],

@@ -31,7 +31,7 @@ struct FieldReader {
     let file: String
 
     static let topLevelKeys: Set<String> = ["name", "version", "description", "plugins", "variables", "inputs", "ops", "output", "$schema"]
-    static let opKeys: Set<String> = ["id", "plugin", "builtin", "op", "config", "data", "after", "timeout", "retries", "output", "description", "container"]
+    static let opKeys: Set<String> = Set(["id", "plugin", "builtin", "op", "config", "data", "after", "timeout", "retries", "output", "description", "container"]).union(OpCallFields.keys)
     static let outputKeys: Set<String> = ["format", "path", "dataset"]
 
     func error(_ path: String?, _ message: String, op: String? = nil) -> WorkflowError {
@@ -135,6 +135,7 @@ struct FieldReader {
             output: try output(object["output"], path: "\(path).output", op: id), index: index)
         spec.container = try optionalString(object["container"], path: "\(path).container", op: id)
         if spec.container != nil, case .builtin = target { throw error("\(path).container", "is for plugin ops only", op: id) }
+        try OpCallFields.read(object, into: &spec, file: file)
         return spec
     }
 

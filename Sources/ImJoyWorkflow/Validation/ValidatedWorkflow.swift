@@ -35,6 +35,18 @@ public struct PlannedOp: Sendable {
     public var dependencies: [String]
     /// The plugin alias, for plugin ops.
     public var pluginAlias: String?
+    /// The ImJoy op names of `sourceOps` (`ctx._source_op`), in the same order.
+    public var sourceOpNames: [String] = []
+
+    /// The op's name as ImJoy knows it (`ctx._op`): a registered op's name, the plugin's name for
+    /// its `run`, the built-in's name.
+    public var imjoyName: String {
+        switch spec.target {
+        case .builtin(let name): return name
+        case .plugin(_, let op?): return op
+        case .plugin: return description.name.split(separator: "/").first.map(String.init) ?? description.name
+        }
+    }
 
     public var id: String { spec.id }
 

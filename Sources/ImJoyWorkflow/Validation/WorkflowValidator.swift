@@ -53,6 +53,9 @@ public struct WorkflowValidator: Sendable {
             for (key, message) in description.configProblems(op.config) {
                 fail(op, "\(op.jsonPath).config.\(key)", message)
             }
+            for (path, message) in Self.callProblems(op, workflow: workflow, plugin: op.pluginAlias(in: workflow).flatMap { plugins[$0] }) {
+                fail(op, path, message)
+            }
             let schemaPath = op.pluginAlias(in: workflow).map { "plugins.\($0)" } ?? op.jsonPath
             do { _ = try description.compiledInputs() } catch {
                 fail(op, schemaPath, "the inputs schema of \(description.name) does not compile: \(error)")
@@ -88,7 +91,8 @@ public struct WorkflowValidator: Sendable {
         // Order, or the cycle.
         switch DependencyOrder.sort(planned.map { ($0.id, $0.dependencies) }) {
         case .success(let order):
-            let byID = Dictionary(uniqueKeysWithValues: planned.map { ($0.id, $0) })
+            var byID = Dictionary(uniqueKeysWithValues: planned.map { ($0.id, $0) })
+            Self.nameSources(&byID)
             return ValidatedWorkflow(workflow: workflow, plugins: plugins, ops: order.map { byID[$0]! }, warnings: warnings)
         case .failure(let cycle):
             let first = workflow.op(cycle.ids[0])

@@ -54,17 +54,17 @@ struct PythonPluginRunTests {
         }
     }
 
-    @Test func interactiveApiIsAnsweredFromConfigOrFailsClearly() throws {
+    @Test func interactiveApiIsAnsweredFromAnswersOrFailsNamingTheEntry() throws {
         let (fixture, summary, events) = try Self.run("""
             {"name": "ask", "plugins": {"st": "\(Self.plugin("Stateful"))"},
-             "ops": [{"id": "given", "plugin": "st", "op": "Ask", "config": {"path": "/data/x.tif"}},
+             "ops": [{"id": "given", "plugin": "st", "op": "Ask", "answers": {"showFileDialog": "/data/x.tif"}},
                      {"id": "missing", "plugin": "st", "op": "Ask", "data": null}]}
             """)
         defer { fixture.remove() }
         #expect(summary.exitCode == 1)
-        #expect(try Self.json(fixture, "0/given.json")["path"] == "/data/x.tif")
+        #expect(try Self.json(fixture, "0/given.json")["path"] == [["path": "/data/x.tif"]], "api_version 0.1.8: a list of {path}")
         let missing = events.first { $0.op == "missing" }
-        #expect(missing?.error?.contains("api.showFileDialog is interactive; give the path as config.path in the workflow") == true,
+        #expect(missing?.error?.contains(#"api.showFileDialog('Pick a file') waits for a person; add "answers": {"showFileDialog": "path/to/file"} to the op in the workflow"#) == true,
                 "\(String(describing: missing))")
     }
 

@@ -45,7 +45,10 @@ struct HostLaunch: Sendable {
 
     /// Starts a host process of `plugin` (working directory and WORK_DIR `workDirectory`) and
     /// waits until the plugin is set up.
-    func start(_ plugin: Plugin, workDirectory: String, emit: @escaping ([PluginEvent]) -> Void) throws(PluginHostError) -> PluginProcess {
+    func start(
+        _ plugin: Plugin, workDirectory: String, emit: @escaping ([PluginEvent]) -> Void,
+        setupAPI: PluginProcess.APIHandler? = nil
+    ) throws(PluginHostError) -> PluginProcess {
         var message = PluginHost.initMessage(plugin, workDirectory: workDirectory, runtime: runtime)
         message.merge(initFields) { $1 }
         for (name, target) in workLinks.sorted(by: { $0.key < $1.key }) {
@@ -64,7 +67,7 @@ struct HostLaunch: Sendable {
         return try PluginProcess.start(
             interpreter: interpreter, hostScript: hostScript, workingDirectory: workDirectory,
             environment: environment, plugin: plugin.config.name, runtime: runtime, initMessage: message,
-            segmentPrefix: SharedMemoryJanitor.runnerPrefix, emit: emit)
+            segmentPrefix: SharedMemoryJanitor.runnerPrefix, emit: emit, setupAPI: setupAPI)
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import ImJoyPlugin
 import ImJoySchema
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -23,6 +24,13 @@ final class PluginHost: @unchecked Sendable {
     private var starting = 0
     private var setupFailure: PluginHostError?
     private var closed = false
+    /// Answers the api requests of the plugin's `setup()` (set by ``PluginHosts``).
+    private let setupAPI = Mutex<(@Sendable (String, JSONObject) throws -> JSONValue)?>(nil)
+
+    /// Sets what answers the api requests of `setup()`.
+    func serveSetupAPI(_ handler: @escaping @Sendable (String, JSONObject) throws -> JSONValue) {
+        setupAPI.withLock { $0 = handler }
+    }
 
     var name: String { plugin.config.name }
 
@@ -161,7 +169,10 @@ final class PluginHost: @unchecked Sendable {
 
     private func startProcess() throws -> PluginProcess {
         _ = try state.logDescriptor(of: name)
-        let process = try launch.start(plugin, workDirectory: state.workDirectory, emit: { [weak self] in self?.record($0) })
+        let handler = setupAPI.withLock { $0 }
+        let process = try launch.start(
+            plugin, workDirectory: state.workDirectory, emit: { [weak self] in self?.record($0) },
+            setupAPI: handler.map { handler in { function, request in try handler(function, request) } })
         state.log(name, "[imjoy-run] process \(process.pid) ready (\(launch.interpreter.joined(separator: " ")))")
         return process
     }

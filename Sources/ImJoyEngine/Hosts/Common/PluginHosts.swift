@@ -17,6 +17,8 @@ public final class PluginHosts: Sendable {
     let hostsByAlias: [String: PluginHost]
     let hostsByName: [String: PluginHost]
     let state: PluginStateStore
+    /// The workflow file's folder (relative answer paths are taken from it).
+    let baseDirectory: String
     /// The process serving each call in flight (`op#item`), so a timeout can kill it.
     private let inflight = Mutex<[String: PluginProcess]>([:])
 
@@ -30,6 +32,7 @@ public final class PluginHosts: Sendable {
     public init(plan: WorkflowPlan, options: PluginHostOptions) throws {
         SharedMemoryJanitor.reclaimStale()
         state = try PluginStateStore(root: Self.absolute(options.stateDirectory))
+        baseDirectory = plan.validated.workflow.baseDirectory
         var byAlias: [String: PluginHost] = [:]
         var byName: [String: PluginHost] = [:]
         var launches: [String: HostLaunch] = [:]
@@ -51,6 +54,13 @@ public final class PluginHosts: Sendable {
         }
         hostsByAlias = byAlias
         hostsByName = byName
+        for host in distinctHosts {
+            let origin = PluginEvent.Origin(op: "setup", item: "", itemIndex: -1)
+            host.serveSetupAPI { [weak self, unowned host] function, request in
+                guard let self else { throw PluginHostError.other("the run is stopping") }
+                return try api(function, request, caller: host, origin: origin, session: nil)
+            }
+        }
         HostRegistry.shared.add(self)
     }
 
@@ -91,9 +101,10 @@ public final class PluginHosts: Sendable {
         guard case .plugin(let alias, let opName) = call.op.spec.target, let host = hostsByAlias[alias] else {
             throw PluginHostError.other("op '\(call.op.id)' is not a plugin op of this run")
         }
-        let op = opName == host.name ? nil : opName
+        let op = opName == host.name || call.op.spec.function != nil ? nil : opName
         let itemDirectory = Self.absolute(call.outputDirectory) + "/" + call.item.key
-        var windows: [JSONObject] = []
+        let session = try session(for: call)
+        let (method, arguments) = try Self.arguments(of: call)
         let origin = PluginEvent.Origin(op: call.op.id, item: call.item.key, itemIndex: call.item.index)
         let process = try host.acquire()
         let key = Self.key(call)
@@ -102,17 +113,17 @@ public final class PluginHosts: Sendable {
         let result: JSONValue
         do {
             result = try process.call(
-                op: op, method: nil, arguments: [.object(call.context)], config: call.config,
+                op: op, method: method, arguments: arguments, config: call.config,
                 outputDirectory: itemDirectory, origin: origin,
-                api: { [self] function, request in try api(function, request, caller: host, origin: origin) },
-                onWindow: { windows.append($0) })
+                api: { [self] function, request in try api(function, request, caller: host, origin: origin, session: session) },
+                onWindow: { session.record(window: $0) })
         } catch {
             // A plugin that raised keeps its process; a crash, kill or broken pipe loses it.
             host.release(process, healthy: (error as? PluginHostError)?.isRaisedByPlugin == true)
             throw error
         }
         host.release(process, healthy: true)
-        try writeWindows(windows, call: call, directory: itemDirectory)
+        try writeWindows(session.windows, call: call, directory: itemDirectory)
         return result
     }
 

@@ -18,7 +18,7 @@ extension PluginProcess {
     static func start(
         interpreter: [String], hostScript: String, workingDirectory: String, environment: [String: String],
         plugin: String, runtime: HostRuntime, initMessage: JSONObject, segmentPrefix: String,
-        emit: @escaping ([PluginEvent]) -> Void
+        emit: @escaping ([PluginEvent]) -> Void, setupAPI: APIHandler? = nil
     ) throws(PluginHostError) -> PluginProcess {
         let spawned: Spawned
         do {
@@ -31,7 +31,7 @@ extension PluginProcess {
             segments: SharedSegments(prefix: "\(segmentPrefix)-\(spawned.pid)", hostPrefix: runtime.hostSegmentPrefix),
             plugin: plugin, runtime: runtime, output: (spawned.stdout, spawned.stderr), emit: emit)
         do {
-            try process.setUp(initMessage, workingDirectory: workingDirectory)
+            try process.setUp(initMessage, workingDirectory: workingDirectory, api: setupAPI)
             return process
         } catch {
             process.stop(grace: 0)
@@ -40,7 +40,8 @@ extension PluginProcess {
     }
 
     /// Sends `init` and serves frames until `ready`.
-    private func setUp(_ initMessage: JSONObject, workingDirectory: String) throws(PluginHostError) {
+    /// `api` answers the api requests `setup()` makes (getConfig, setConfig, call, …).
+    private func setUp(_ initMessage: JSONObject, workingDirectory: String, api: APIHandler?) throws(PluginHostError) {
         do {
             var message = initMessage
             message["t"] = "init"
@@ -59,7 +60,18 @@ extension PluginProcess {
                     let trace = frame.header["traceback"]?.stringValue ?? ""
                     throw PluginHostError(.setup(message: message, traceback: trace))
                 case "api":
-                    try send(["t": "reply", "error": "the api is not available before setup() finished in batch runs"])
+                    let request = frame.header.objectValue ?? [:]
+                    guard let api else {
+                        try send(["t": "reply", "error": "the api is not available before setup() finished in batch runs"])
+                        continue
+                    }
+                    do {
+                        try send(["t": "reply", "value": try api(request["fn"]?.stringValue ?? "", request)])
+                    } catch let error as HostPipeError {
+                        throw error
+                    } catch {
+                        try send(["t": "reply", "error": .string("\(error)")])
+                    }
                 default:
                     continue
                 }
