@@ -67,6 +67,12 @@ struct StatefulShardTests {
         let total = try JSONValue(jsonText: String(contentsOf: fixture.out.appendingPathComponent("img_6/count.json"), encoding: .utf8))
         let localTotal = try JSONValue(jsonText: String(contentsOf: local.appendingPathComponent("img_6/count.json"), encoding: .utf8))
         #expect(total["running_total"] == localTotal["running_total"])
+        // The manifest records what the stateful plugin ran on (its runtime identity).
+        let manifest = try RunManifest.read(fixture.out.appendingPathComponent("manifest.json"))
+        let runtime = manifest["environment"]?["plugins"]?["count"]?["runtime"]
+        #expect(runtime?["interpreter"]?.stringValue?.hasPrefix("/") == true, "\(String(describing: manifest["environment"]))")
+        #expect(runtime?["packages_sha256"]?.stringValue?.count == 64 && runtime?["host_sha256"]?.stringValue?.count == 64)
+        #expect(manifest["environment"]?["plugins"]?["count"]?["name"] == .string("CellCounter"))
         var verify = RunVerification.Options(manifest: fixture.out.appendingPathComponent("manifest.json").path)
         verify.temporaryParent = fixture.directory
         let report = try RunVerification(options: verify).run()
