@@ -111,7 +111,7 @@ import TestSupport
         let report = try JSONValue(jsonText: result.standardOutput)
         #expect(report["plugin"]?["functional"] == true && report["violations"]?.intValue == 0, "\(result.standardOutput)")
         let checks = report["ops"]?[0]?["checks"]?.arrayValue ?? []
-        #expect(checks.count == 8 && checks.allSatisfy { $0["status"] == "passed" || ($0["name"] == "network" && !Self.traces) }, "\(checks)")
+        #expect(checks.count == 9 && checks.allSatisfy { $0["status"] == "passed" || ($0["name"] == "network" && !Self.traces) }, "\(checks)")
         #expect(report["ops"]?[0]?["calls"]?.intValue == 12)
     }
 }

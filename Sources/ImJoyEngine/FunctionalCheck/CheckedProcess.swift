@@ -30,7 +30,7 @@ final class CheckedProcess {
     /// A change a call made that the report lists.
     struct Effect {
         enum Kind: String {
-            case file, global, setConfig, network
+            case file, global, setConfig, network, environment
         }
 
         var kind: Kind
@@ -114,7 +114,11 @@ final class CheckedProcess {
             for name in Set(globals.keys).union(now.keys).sorted() where globals[name] != now[name] {
                 let before = globals[name]?[1]?.stringValue ?? "(unset)"
                 let after = now[name]?[1]?.stringValue ?? "(deleted)"
-                effects.append(Effect(kind: .global, subject: name, change: "\(before) → \(after)", call: calls, input: input.label))
+                // `env:NAME`: the host's process environment (os.environ, process.env).
+                let isVariable = name.hasPrefix("env:")
+                effects.append(Effect(
+                    kind: isVariable ? .environment : .global, subject: isVariable ? String(name.dropFirst(4)) : name,
+                    change: "\(before) → \(after)", call: calls, input: input.label))
             }
             globals = now
         } catch {

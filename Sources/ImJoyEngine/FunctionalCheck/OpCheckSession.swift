@@ -11,6 +11,7 @@ struct OpCheckSession {
     static let files = "files outside the out dir"
     static let setConfig = "api.setConfig"
     static let network = "network"
+    static let environment = "environment variables"
 
     /// The op to call (`nil`: the plugin's `run`) and its name in the report.
     let op: String?
@@ -155,6 +156,11 @@ struct OpCheckSession {
                 if flagged.insert(subject).inserted {
                     violate(.sideEffect, Self.globals, "\(call) changed \(effect.subject): \(effect.change)")
                 }
+            case (.environment, _):
+                // The process environment outlives the call (and reaches child processes): even a first call's change counts.
+                if flagged.insert(subject).inserted {
+                    violate(.sideEffect, Self.environment, "\(call) changed the environment variable \(effect.subject): \(effect.change)")
+                }
             case (.network, 0):
                 if noted.insert(subject).inserted { report.notes.append("setup used the network: \(effect.subject) (setup is not checked)") }
             case (.network, _):
@@ -174,6 +180,7 @@ struct OpCheckSession {
              ? "files in the watched folders, before and after each call, and every file written anywhere (strace)"
              : "files in the watched folders, before and after each call (strace is not available: writes elsewhere are not seen)")
         pass(Self.setConfig, !found.contains(Self.setConfig), "values saved with api.setConfig during calls")
+        pass(Self.environment, !found.contains(Self.environment), "the process environment (os.environ, process.env), after each call")
         if traced {
             pass(Self.network, !found.contains(Self.network), "sockets (AF_INET, AF_INET6) opened, connected, bound or sent to during calls (strace)")
         } else {

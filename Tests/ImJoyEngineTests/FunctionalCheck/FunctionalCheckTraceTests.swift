@@ -38,6 +38,12 @@ struct FunctionalCheckTraceTests {
         #expect(FunctionalCheckTests.status(report, OpCheckSession.network) == .violated)
     }
 
+    @Test func anEnvironmentChangeIsCaughtWithTheVariable() throws {
+        let (report, found) = try Self.sideEffects("SetsEnvironment", OpCheckSession.environment)
+        #expect(found.first == "side effect: call 1 on generated #1 changed the environment variable IMJOY_RUN_FIXTURE_CALLS: (unset) → IMJOY_RUN_FIXTURE_CALLS=1", "\(report.text)")
+        #expect(FunctionalCheckTests.status(report, OpCheckSession.globals) == .passed, "not reported as a global: \(report.text)")
+    }
+
     @Test func readingTheClockIsNondeterminism() throws {
         let report = try FunctionalCheckTests.check("ReadsClock")
         let found = FunctionalCheckTests.violations(report, .nondeterminism, check: OpCheckSession.fresh)
