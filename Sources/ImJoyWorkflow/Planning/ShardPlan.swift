@@ -75,6 +75,6 @@ public struct ShardPlan: Sendable {
         let stateful = statefulOps.map(\.id).joined(separator: ", ")
         let array = arrayOps.isEmpty ? "no op" : arrayOps.joined(separator: ", ")
         return "plan: \(stateful) \(statefulOps.count == 1 ? "is" : "are") not functional (sees every item in order), so the array tasks run \(array) into the shared cache "
-            + "and the serial job (after the array) runs the whole workflow over all items in item order: \(serialOps.joined(separator: ", ")) run there, the rest hit the cache"
+            + "and the serial job (after the array) runs the whole workflow over all items in item order: \(serialOps.joined(separator: ", ")) \(serialOps.count == 1 ? "runs" : "run") there, the rest hit the cache"
     }
 }
