@@ -37,6 +37,7 @@ struct ImJoyRun: AsyncParsableCommand {
             SlurmCommand.self,
             EnvCommand.self,
             VerifyCommand.self,
+            ExportCrateCommand.self,
             CacheCommand.self,
             JSCacheCommand.self,
             ReportCommand.self,

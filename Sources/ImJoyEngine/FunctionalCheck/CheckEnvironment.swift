@@ -9,7 +9,12 @@ import ImJoySchema
 /// ROOT/state/plugins/…    the plugin's log
 /// ROOT/tmp/               TMPDIR of the processes (watched)
 /// ROOT/out/pP-cC/         the out dir of call C in process P (writes here are allowed)
+/// ROOT/trace/pP/          process P's system-call trace (``SyscallTrace``), when strace can run
 /// ```
+///
+/// Process `P` runs with `PYTHONHASHSEED=P`: fixed, so a check is repeatable, and different in
+/// each fresh process, so a result that depends on the order of a set or dict of strings
+/// differs between them (nondeterminism) instead of by chance.
 final class CheckEnvironment {
     let plugin: Plugin
     let root: String
@@ -54,10 +59,29 @@ final class CheckEnvironment {
         return path
     }
 
-    /// Starts a fresh process of the plugin and waits for its setup.
-    func startProcess() throws -> PluginProcess {
+    /// Whether each process's file writes and network use are traced (strace).
+    var traces: Bool { SyscallTrace.isAvailable }
+
+    /// Starts fresh process `number` of the plugin (traced when strace can run) and waits for its setup.
+    func startProcess(number: Int) throws -> (process: PluginProcess, trace: SyscallTrace?) {
         _ = try state.logDescriptor(of: plugin.config.name)
-        return try launch.start(plugin, workDirectory: state.workDirectory, emit: log)
+        var launch = self.launch
+        launch.environment["PYTHONHASHSEED"] = String(number)
+        var trace: SyscallTrace? = nil
+        if traces {
+            let traced = try SyscallTrace(folder: root + "/trace/p\(number)")
+            launch.interpreter = traced.wrap(launch.interpreter)
+            trace = traced
+        }
+        return (try launch.start(plugin, workDirectory: state.workDirectory, emit: log), trace)
+    }
+
+    /// Whether a traced write to `path` is left to the folder snapshots or allowed: the check's
+    /// own folder (out dirs, WORK_DIR, TMPDIR), the watched folders, devices and kernel files
+    /// (`/dev`, shared memory transfers, `/proc`, `/sys`), Python's byte-code caches.
+    func ignoresTracedWrite(_ path: String) -> Bool {
+        let folders = [root] + watched + ["/dev", "/proc", "/sys"]
+        return folders.contains { path == $0 || path.hasPrefix($0 + "/") } || path.contains("/__pycache__/")
     }
 
     /// The out dir of one call (created by the plugin if it exports a file).

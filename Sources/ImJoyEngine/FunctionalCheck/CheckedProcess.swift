@@ -30,7 +30,7 @@ final class CheckedProcess {
     /// A change a call made that the report lists.
     struct Effect {
         enum Kind: String {
-            case file, global, setConfig
+            case file, global, setConfig, network, environment
         }
 
         var kind: Kind
@@ -45,6 +45,7 @@ final class CheckedProcess {
 
     let number: Int
     private let process: PluginProcess
+    private let trace: SyscallTrace?
     private let environment: CheckEnvironment
     private var globals: JSONObject
     private var snapshot: FolderSnapshot
@@ -59,12 +60,13 @@ final class CheckedProcess {
         self.environment = environment
         let before = environment.snapshot()
         do {
-            process = try environment.startProcess()
+            (process, trace) = try environment.startProcess(number: number)
             globals = try process.globalsFingerprint()
         } catch {
             throw .setup(file: environment.plugin.file, reason: "\(error)")
         }
         snapshot = environment.snapshot()
+        _ = trace?.newEvents()  // setup (imports, caches) is not checked
         for change in snapshot.changes(since: before) {
             effects.append(Effect(kind: .file, subject: environment.display(change.path), change: change.change, call: 0, input: ""))
         }
@@ -112,7 +114,11 @@ final class CheckedProcess {
             for name in Set(globals.keys).union(now.keys).sorted() where globals[name] != now[name] {
                 let before = globals[name]?[1]?.stringValue ?? "(unset)"
                 let after = now[name]?[1]?.stringValue ?? "(deleted)"
-                effects.append(Effect(kind: .global, subject: name, change: "\(before) → \(after)", call: calls, input: input.label))
+                // `env:NAME`: the host's process environment (os.environ, process.env).
+                let isVariable = name.hasPrefix("env:")
+                effects.append(Effect(
+                    kind: isVariable ? .environment : .global, subject: isVariable ? String(name.dropFirst(4)) : name,
+                    change: "\(before) → \(after)", call: calls, input: input.label))
             }
             globals = now
         } catch {
@@ -124,7 +130,22 @@ final class CheckedProcess {
             effects.append(Effect(kind: .file, subject: environment.display(change.path), change: change.change, call: calls, input: input.label))
         }
         snapshot = later
+        recordTracedEvents(call: calls, input: input.label)
         return outcome
+    }
+
+    /// The writes outside the watched folders and the network use the trace saw during the call.
+    private func recordTracedEvents(call: Int, input: String) {
+        for event in trace?.newEvents() ?? [] {
+            switch event.kind {
+            case .network:
+                effects.append(Effect(kind: .network, subject: event.subject, change: event.syscall, call: call, input: input))
+            case .write, .delete:
+                guard !environment.ignoresTracedWrite(event.subject) else { continue }
+                let change = event.kind == .delete ? "deleted" : "created"
+                effects.append(Effect(kind: .file, subject: event.subject, change: change, call: call, input: input))
+            }
+        }
     }
 
     /// Asks the process to exit.

@@ -10,6 +10,8 @@ struct OpCheckSession {
     static let globals = "module globals"
     static let files = "files outside the out dir"
     static let setConfig = "api.setConfig"
+    static let network = "network"
+    static let environment = "environment variables"
 
     /// The op to call (`nil`: the plugin's `run`) and its name in the report.
     let op: String?
@@ -154,6 +156,17 @@ struct OpCheckSession {
                 if flagged.insert(subject).inserted {
                     violate(.sideEffect, Self.globals, "\(call) changed \(effect.subject): \(effect.change)")
                 }
+            case (.environment, _):
+                // The process environment outlives the call (and reaches child processes): even a first call's change counts.
+                if flagged.insert(subject).inserted {
+                    violate(.sideEffect, Self.environment, "\(call) changed the environment variable \(effect.subject): \(effect.change)")
+                }
+            case (.network, 0):
+                if noted.insert(subject).inserted { report.notes.append("setup used the network: \(effect.subject) (setup is not checked)") }
+            case (.network, _):
+                if flagged.insert(subject).inserted {
+                    violate(.sideEffect, Self.network, "\(call) used the network: \(effect.subject)")
+                }
             case (.setConfig, _):
                 if flagged.insert(subject).inserted {
                     violate(.sideEffect, Self.setConfig, "\(call) saved api.setConfig('\(effect.subject)'), state that outlives the call")
@@ -162,8 +175,17 @@ struct OpCheckSession {
         }
         let found = Set(report.violations.map(\.check))
         pass(Self.globals, !found.contains(Self.globals), "module globals and attributes of the exported object, after each call after the first")
-        pass(Self.files, !found.contains(Self.files), "files in the watched folders, before and after each call")
+        let traced = environment.traces
+        pass(Self.files, !found.contains(Self.files), traced
+             ? "files in the watched folders, before and after each call, and every file written anywhere (strace)"
+             : "files in the watched folders, before and after each call (strace is not available: writes elsewhere are not seen)")
         pass(Self.setConfig, !found.contains(Self.setConfig), "values saved with api.setConfig during calls")
+        pass(Self.environment, !found.contains(Self.environment), "the process environment (os.environ, process.env), after each call")
+        if traced {
+            pass(Self.network, !found.contains(Self.network), "sockets (AF_INET, AF_INET6) opened, connected, bound or sent to during calls (strace)")
+        } else {
+            skip(Self.network, "strace cannot trace here (not installed, or ptrace not allowed): network use is not seen")
+        }
     }
 
     private func verb(_ change: String) -> String {

@@ -778,6 +778,7 @@ function globalsFingerprint() {
     const print = fingerprint(value);
     if (print) out[name] = print;
   }
+  for (const [key, value] of Object.entries(process.env)) out[`env:${key}`] = fingerprint(`${key}=${value}`); // check-functional
   return out;
 }
 

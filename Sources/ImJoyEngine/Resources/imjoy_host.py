@@ -966,6 +966,9 @@ def globals_fingerprint(namespace):
         except Exception:  # noqa: a repr that fails is not watched
             continue
         out[name] = [hashlib.sha256(data).hexdigest()[:16], text if len(text) <= 80 else text[:77] + "..."]
+    for key, value in os.environ.items():  # the process environment, "env:NAME" (check-functional)
+        text = "%s=%s" % (key, value)
+        out["env:" + key] = [hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()[:16], text if len(text) <= 80 else text[:77] + "..."]
     return out
 
 

@@ -46,9 +46,10 @@ extension WorkflowRun {
     private func writeManifest(_ parts: RunParts, started: Double, warnings: WarningList) -> URL? {
         // An array task past the shards needed ran nothing, and must not replace the manifest.
         if options.isSharded && options.shard == nil { return nil }
-        let manifest = RunManifest.build(
+        let built = RunManifest.build(
             plan: plan, items: parts.shardItems, records: parts.records, provenance: parts.provenance,
             arrayFormat: options.arrayFormat.rawValue)
+        let manifest = RunManifest.withEnvironment(built, plan: plan, provenance: parts.provenance)
         let url = shardLabel.map { RunManifest.shardURL(outputDirectory: options.outputDirectory, label: $0) }
             ?? RunManifest.url(outputDirectory: options.outputDirectory)
         do {

@@ -32,6 +32,7 @@ public final class WorkflowRun: Sendable {
     public func run() throws(WorkflowRunError) -> WorkflowRunSummary {
         try options.checkBounds()
         try checkRerunOps()
+        try checkShardIsFaithful()
         let started = Date().timeIntervalSince1970
         let lock = options.locksOutputDirectory
             ? try OutputDirectoryLock.acquire(outputDirectory: options.outputDirectory, shared: options.isSharded, shardLabel: shardLabel)

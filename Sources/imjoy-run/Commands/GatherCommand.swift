@@ -31,6 +31,13 @@ struct GatherCommand: ParsableCommand {
 
     func run() throws {
         let plan = try options.plan()
+        let shardPlan = ShardPlan(plan)
+        if shardPlan.needsSerialStep {
+            // Its shards only filled the cache (--array-phase): the serial step makes the outputs.
+            printError("nothing to gather: \(shardPlan.statefulOps.map { "'\($0.id)'" }.joined(separator: ", ")) \(shardPlan.statefulOps.count == 1 ? "is" : "are") not functional, so a sharded run "
+                + "of this workflow ends with the serial step, which writes every output and manifest.json: imjoy-run run \(options.workflow) --out \(outputDirectory)")
+            throw ExitCode.invalidInput
+        }
         let gather = ShardGather(plan: plan, outputDirectory: outputDirectory)
         let lock = try withInputErrors { try gather.lockOutputDirectory() }
         defer { lock?.release() }

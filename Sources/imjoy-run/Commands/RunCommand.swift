@@ -53,6 +53,9 @@ struct RunCommand: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Skip items whose completion record matches their outputs (size and SHA-256). Default: on for shards and Slurm array tasks, off otherwise.")
     var resume: Bool?
 
+    @Flag(help: "With --shard or in an array task of a workflow with stateful (non-functional) ops: run only its functional ops into OUT's cache, for a serial run of the whole workflow after the array (docs/hpc.md).")
+    var arrayPhase = false
+
     @OptionGroup var hosts: PluginHostArguments
 
     @Option(help: "The run state folder: plugin logs, api.setConfig values, WORK_DIR (default: OUT/.imjoy-run).")
@@ -97,7 +100,8 @@ struct RunCommand: ParsableCommand {
         run.presentation = .init(
             progressBar: isatty(STDERR_FILENO) == 1 && !noProgress, eventsOnStandardOutput: !stdoutIsTerminal, pluginMessages: true)
         run.log = .standardError
-        let workflowRun = WorkflowRun(plan: plan, options: run)
+        let phase: ArrayPhase? = arrayPhase ? ArrayPhase(plan: plan, options: run) : nil
+        let workflowRun = WorkflowRun(plan: phase?.plan ?? plan, options: phase?.options ?? run)
         let signals = RunSignals.install(cancelling: workflowRun)
         defer { signals.cancel() }
         let summary = try withInputErrors { try workflowRun.run() }

@@ -13,7 +13,11 @@ struct SlurmCommand: ParsableCommand {
             Each array task runs `imjoy-run run WORKFLOW` on its shard, taken from SLURM_ARRAY_TASK_ID; \
             a rerun (requeue, resubmit) skips items whose outputs are complete. The gather job runs \
             `imjoy-run gather` with --dependency=afterok:<array job>: it runs only when every task \
-            succeeded. Scripts and logs (one file per task) go to OUT/.imjoy-run/slurm/<run>/.
+            succeeded. A workflow with stateful (non-functional) plugin ops is planned so that it \
+            gives a local run's bytes: the tasks run only its functional ops (--array-phase, into the \
+            shared cache) and the second job, instead of gather, runs the whole workflow once over all \
+            items in item order (the stateful ops there, the rest from the cache); the plan is printed. \
+            Scripts and logs (one file per task) go to OUT/.imjoy-run/slurm/<run>/.
             """
     )
 
@@ -70,6 +74,7 @@ struct SlurmCommand: ParsableCommand {
         let runDirectory = URL(fileURLWithPath: out).appendingPathComponent(".imjoy-run/slurm/\(Self.timestamp())")
         let logs = runDirectory.appendingPathComponent("logs")
         let scripts = scheduler.scripts(for: request(plan: plan, tasks: tasks, out: out, logs: logs.path))
+        FileHandle.standardError.write(Data("imjoy-run: \(ShardPlan(plan).explanation)\n".utf8))
         let arrayURL = runDirectory.appendingPathComponent(scripts.arrayFileName)
         let gatherURL = runDirectory.appendingPathComponent(scripts.gatherFileName)
         try withInputErrors {
@@ -111,14 +116,23 @@ struct SlurmCommand: ParsableCommand {
         var runArguments = ["run", workflow, "--out", out, "--no-progress"] + common
         if let format { runArguments += ["--format", format.rawValue] }
         if let itemsPerTask { runArguments += ["--items-per-task", String(itemsPerTask)] }
-        let gatherArguments = ["gather", workflow, "--out", out, "--shards", String(tasks)] + common
+        var gatherArguments = ["gather", workflow, "--out", out, "--shards", String(tasks)] + common
         let name = plan.workflow.name
+        var gatherComment = "\(name): gather the \(tasks) shards (submitted with --dependency=afterok:<array job>)"
+        let shardPlan = ShardPlan(plan)
+        if shardPlan.needsSerialStep {
+            // Stateful ops see every item in order: the array fills the cache, one serial run follows.
+            runArguments.append("--array-phase")
+            gatherArguments = ["run", workflow, "--out", out, "--no-progress"] + common + (format.map { ["--format", $0.rawValue] } ?? [])
+            gatherComment = "\(name): the serial step, after the array (--dependency=afterok:<array job>): "
+                + "\(shardPlan.serialOps.joined(separator: ", ")) over all \(plan.items.count) items in item order, the rest from the cache"
+        }
         return ArrayJobRequest(
             jobName: jobName ?? "imjoy-" + OutputPaths.sanitized(name), tasks: tasks, maxParallel: maxParallel, logDirectory: logs,
             resources: JobResources(partition: partition, time: time, memory: mem, cpusPerTask: cpusPerTask, extra: sbatchArg),
             setup: setup, arrayCommand: [binary] + runArguments, gatherCommand: [binary] + gatherArguments,
             arrayComment: "\(name): \(plan.items.count) items in \(tasks) array tasks (shard = SLURM_ARRAY_TASK_ID - MIN); reruns skip complete items",
-            gatherComment: "\(name): gather the \(tasks) shards (submitted with --dependency=afterok:<array job>)")
+            gatherComment: gatherComment)
     }
 
     // MARK: - Helpers
