@@ -16,6 +16,8 @@ import Synchronization
 public final class PluginHosts: Sendable {
     let hostsByAlias: [String: PluginHost]
     let hostsByName: [String: PluginHost]
+    /// Why each plugin of the run that no host runs (a window plugin) is refused, by name.
+    let unhosted: [String: String]
     let state: PluginStateStore
     /// The process serving each call in flight (`op#item`), so a timeout can kill it.
     private let inflight = Mutex<[String: PluginProcess]>([:])
@@ -48,6 +50,7 @@ public final class PluginHosts: Sendable {
             byName[identity] = host
             byName[plugin.config.name] = byName[plugin.config.name] ?? host
         }
+        unhosted = try Self.dependencyHosts(plan: plan, options: options, state: state, byName: &byName, launches: &launches)
         hostsByAlias = byAlias
         hostsByName = byName
         HostRegistry.shared.add(self)
@@ -103,7 +106,7 @@ public final class PluginHosts: Sendable {
             result = try process.call(
                 op: op, method: nil, arguments: [.object(call.context)], config: call.config,
                 outputDirectory: itemDirectory, origin: origin,
-                api: { [self] function, request in try api(function, request, caller: host, origin: origin) },
+                api: apiHandler(host: host, process: process, origin: origin),
                 onWindow: { windows.append($0) })
         } catch {
             // A plugin that raised keeps its process; a crash, kill or broken pipe loses it.
