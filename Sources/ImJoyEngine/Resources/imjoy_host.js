@@ -751,7 +751,7 @@ function target(op, method) {
 function pluginTrace(error) {
   if (!(error instanceof Error) || !error.stack) return '';
   return error.stack.split('\n').filter((line) => /^\s+at /.test(line))
-    .filter((line) => !line.includes(__filename) && !line.includes('node:internal')).join('\n');
+    .filter((line) => !line.includes(__filename) && !/[( ]node:/.test(line) && !line.includes('(internal/') && !line.includes('data:text/javascript')).join('\n');
 }
 
 function errorMessage(error) {

@@ -37,9 +37,8 @@ extension PluginHosts {
         let method = function == "run" ? "run" : (request["method"]?.stringValue ?? "run")
         let busy = (chain + [caller]).contains { $0.host === target }
         if busy && target.capacity == 1 {
-            throw PluginHostError(
-                .other("api.\(function)(\(target.name), \(method)): \(target.name) is busy serving this very call (it has one process); a plugin cannot call itself or a plugin that called it"),
-                runtime: caller.host.launch.runtime, plugin: caller.host.name)
+            throw PluginHostError.other(
+                "api.\(function)(\(target.name), \(method)): \(target.name) is busy serving this very call (it has one process); a plugin cannot call itself or a plugin that called it")
         }
         var arguments = request["args"]?.arrayValue ?? []
         if function == "run" { arguments = [request["ctx"] ?? arguments.first ?? .object([:])] }
@@ -76,17 +75,16 @@ extension PluginHosts {
     /// The host of plugin `name` (by name, alias or dependency), or an error naming it.
     private func loadedPlugin(_ name: String?, function: String, caller: PluginHost) throws -> PluginHost {
         guard let name, !name.isEmpty else {
-            throw PluginHostError(.other("api.\(function) needs a plugin name"), runtime: caller.launch.runtime, plugin: caller.name)
+            throw PluginHostError.other("api.\(function) needs a plugin name")
         }
         if let host = hostsByName[name] ?? hostsByAlias[name] ?? hostsByName[name.replacingOccurrences(of: "_", with: " ")] {
             return host
         }
         if let reason = unhosted[name] {
-            throw PluginHostError(.other("api.\(function)(\(name)): \(reason)"), runtime: caller.launch.runtime, plugin: caller.name)
+            throw PluginHostError.other("api.\(function)(\(name)): \(reason)")
         }
-        throw PluginHostError(
-            .other("api.\(function)(\(name)): plugin \(name) is not loaded in this run; list it in the plugin's \"dependencies\" (resolved beside the plugin, with --plugins or IMJOY_PLUGIN_PATH) or in the workflow's \"plugins\""),
-            runtime: caller.launch.runtime, plugin: caller.name)
+        throw PluginHostError.other(
+            "api.\(function)(\(name)): plugin \(name) is not loaded in this run; list it in the plugin's \"dependencies\" (resolved beside the plugin, with --plugins or IMJOY_PLUGIN_PATH) or in the workflow's \"plugins\"")
     }
 
     /// Adds a host (by name only) for each dependency of the plan's plugins, and the reason each
@@ -105,7 +103,11 @@ extension PluginHosts {
             let identity = plugin.config.name + "@" + (plugin.config.tag ?? "")
             let launch = try launches[identity] ?? launch(for: plugin, options: options)
             launches[identity] = launch
-            let host = PluginHost(plugin: plugin, capacity: 1, launch: launch, state: state, observer: options.observer)
+            // Several ops may call a dependency at once (and pass it callbacks that call other
+            // dependencies): one process per job, so that concurrent chains never wait on each
+            // other; `single-instance` keeps one.
+            let capacity = plugin.config.flags.isSingleInstance ? 1 : options.jobs
+            let host = PluginHost(plugin: plugin, capacity: capacity, launch: launch, state: state, observer: options.observer)
             byName[identity] = host
             byName[plugin.config.name] = host
         }
