@@ -463,19 +463,29 @@ const outstanding = new Set();
 function request(fn, fields) {
   requestSerial += 1;
   const rid = requestSerial;
-  const answer = (async () => {
-    const encoded = {};
-    for (const key of Object.keys(fields)) encoded[key] = await encodeCodecs(fields[key]);
-    const value = await new Promise((resolve, reject) => {
-      pending.set(rid, { resolve, reject });
-      send('api', Object.assign({ fn, rid }, encoded));
-    });
-    return decodeCodecs(value);
+  const finished = track();
+  return (async () => {
+    try {
+      const encoded = {};
+      for (const key of Object.keys(fields)) encoded[key] = await encodeCodecs(fields[key]);
+      const value = await new Promise((resolve, reject) => {
+        pending.set(rid, { resolve, reject });
+        send('api', Object.assign({ fn, rid }, encoded));
+      });
+      return await decodeCodecs(value);
+    } finally {
+      finished();
+    }
   })();
-  outstanding.add(answer);
-  const forget = () => outstanding.delete(answer);
-  answer.then(forget, forget);
-  return answer;
+}
+
+/** Marks an api request as outstanding until the returned function is called; the request's own
+ *  promise stays untouched, so a rejection nobody handles is still reported (and fails the call). */
+function track() {
+  let done;
+  const tracker = new Promise((resolve) => { done = resolve; });
+  outstanding.add(tracker);
+  return () => { outstanding.delete(tracker); done(); };
 }
 
 function answerRequest(header, buffers) {
@@ -523,16 +533,22 @@ function exportCallbacks(value, ids, depth = 0) {
   return out;
 }
 
-/** An api request whose arguments may hold functions (called back while it runs). */
-async function remoteCall(fn, fields) {
-  const ids = [];
-  const exported = {};
-  for (const key of Object.keys(fields)) exported[key] = exportCallbacks(fields[key], ids);
-  try {
-    return await request(fn, exported);
-  } finally {
-    for (const id of ids) callbacks.delete(id);
-  }
+/** An api request whose arguments may hold functions (called back while it runs); the call in
+ *  flight waits for it (tracked at once, before its arguments are encoded). */
+function remoteCall(fn, fields) {
+  const finished = track();
+  const answer = (async () => {
+    const ids = [];
+    const exported = {};
+    for (const key of Object.keys(fields)) exported[key] = exportCallbacks(await encodeCodecs(fields[key]), ids);
+    try {
+      return await request(fn, exported);
+    } finally {
+      for (const id of ids) callbacks.delete(id);
+      finished();
+    }
+  })();
+  return answer;
 }
 
 /** A function another plugin passed to this one: calling it runs it there. */
