@@ -120,6 +120,7 @@ public struct PluginResolver: Sendable {
     /// the plugin's folder, and `REPO:NAME` in the plugin's folder and the folders above it that
     /// hold a `manifest.imjoy.json` (a plugin of a repository checkout depends on its siblings).
     public func resolveDependencies(of plugin: Plugin) -> [(PluginDependency, Result<ResolvedPluginSource, PluginError>)] {
+        guard !plugin.config.dependencies.isEmpty else { return [] }
         let folder = (plugin.file as NSString).deletingLastPathComponent
         let local = PluginResolver(directories: searchPath + Self.repositoryFolders(around: folder), environment: [:])
         return plugin.config.dependencies.map { dependency in
@@ -134,9 +135,10 @@ public struct PluginResolver: Sendable {
     static func repositoryFolders(around folder: String) -> [String] {
         guard !folder.isEmpty else { return [] }
         var folders = [folder]
-        var current = (folder as NSString).standardizingPath
+        var current = URL(fileURLWithPath: folder).standardizedFileURL.path
         for _ in 0..<4 {
-            let parent = (current as NSString).deletingLastPathComponent
+            guard current.count > 1 else { break }
+            let parent = URL(fileURLWithPath: current).deletingLastPathComponent().standardizedFileURL.path
             if parent == current || parent.isEmpty { break }
             if FileManager.default.fileExists(atPath: (parent as NSString).appendingPathComponent(PluginManifest.fileName)) {
                 folders.append(parent)

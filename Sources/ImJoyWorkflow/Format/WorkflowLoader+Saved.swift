@@ -13,7 +13,7 @@ extension FieldReader {
         "name", "description", "version", "workflow", "inputs", "variables", "output", "$schema", "_id", "_rev",
     ]
     /// The fields of the `workflow` object (ImJoy's Joy `ops` block).
-    static let savedWorkflowKeys: Set<String> = ["type", "ops", "name", "id"]
+    static let savedWorkflowKeys: Set<String> = ["type", "ops", "name", "id", "resetVariables", "collapsed"]
 
     mutating func imjoySavedWorkflow(_ object: JSONObject, baseDirectory: String) throws(WorkflowError) -> Workflow {
         try rejectUnknownKeys(object, allowed: Self.savedTopLevelKeys, path: nil)
