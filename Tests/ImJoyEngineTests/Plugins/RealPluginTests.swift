@@ -86,6 +86,20 @@ import TestSupport
         #expect(py["run"] == ["ran": 7])
     }
 
+    /// Two ops calling the same dependencies at once, with callbacks that call the other
+    /// dependency, over three items and four jobs: no chain waits on another.
+    @Test(.enabled(if: RealPluginRun.hasNode && RealPluginRun.hasPython, "needs Node.js and python3"),
+          .timeLimit(.minutes(1)))
+    func concurrentCrossPluginCallsDoNotWaitOnEachOther() throws {
+        let run = try RealPluginRun("cross-concurrent.json", jobs: 4)
+        defer { run.remove() }
+        #expect(run.summary.exitCode == 0, "\(run.summary.text) \(run.tasks.compactMap(\.error))")
+        for item in 0..<3 {
+            #expect(try run.json("\(item)/js.json")["jsEach"] == [101, 102])
+            #expect(try run.json("\(item)/py.json")["pyEach"] == [104])
+        }
+    }
+
     @Test(.enabled(if: RealPluginRun.hasNode && RealPluginRun.hasPython, "needs Node.js and python3"))
     func unloadedPluginFailsTheItem() throws {
         for (plugin, function) in [("Missing", "api.call(NotLoaded)"), ("PyMissing", "api.run(NotLoaded)")] {
@@ -101,7 +115,18 @@ import TestSupport
             let error = run.error(op: "m") ?? ""
             #expect(error.contains("\(function): plugin NotLoaded is not loaded in this run"), "\(error)")
             #expect(!error.contains("node:"), "no Node.js internals in \(error)")
+            #expect(error.hasPrefix(plugin == "Missing" ? "JavaScript plugin Missing: " : "Python plugin PyMissing: "), "\(error)")
         }
+    }
+
+    @Test(.enabled(if: RealPluginRun.hasNode, "needs Node.js"))
+    func userInterfaceDependencyIsRefusedWhenCalled() throws {
+        let run = try RealPluginRun("calls-window.json", plugins: ["imjoy-demo-plugins"])
+        defer { run.remove() }
+        #expect(run.summary.exitCode == 1)
+        let error = run.error(op: "w") ?? ""
+        #expect(error.contains("api.getPlugin(WindowPlugin): plugin WindowPlugin is a window plugin: window plugins show a user interface and cannot run in a batch run"), "\(error)")
+        #expect(!error.contains("\n"), "one line: \(error)")
     }
 
     @Test(.enabled(if: RealPluginRun.hasNode, "needs Node.js"))
