@@ -100,6 +100,18 @@ import TestSupport
         }
     }
 
+    /// An op's timeout also kills the dependency process serving its cross-plugin call.
+    @Test(.enabled(if: RealPluginRun.hasNode && RealPluginRun.hasPython, "needs Node.js and python3"),
+          .timeLimit(.minutes(1)))
+    func timeoutReachesTheDependencyProcess() throws {
+        let started = Date()
+        let run = try RealPluginRun("calls-sleeper.json")
+        defer { run.remove() }
+        #expect(run.summary.exitCode == 1)
+        #expect(Date().timeIntervalSince(started) < 30)
+        #expect(run.error(op: "s")?.contains("timed out") == true || run.error(op: "s")?.contains("timeout") == true, "\(run.error(op: "s") ?? "")")
+    }
+
     @Test(.enabled(if: RealPluginRun.hasNode && RealPluginRun.hasPython, "needs Node.js and python3"))
     func unloadedPluginFailsTheItem() throws {
         for (plugin, function) in [("Missing", "api.call(NotLoaded)"), ("PyMissing", "api.run(NotLoaded)")] {

@@ -2,6 +2,7 @@ import Foundation
 import ImJoyPlugin
 import ImJoySchema
 import ImJoyWorkflow
+import Synchronization
 
 extension PluginHosts {
     // MARK: - Cross-plugin calls
@@ -43,6 +44,9 @@ extension PluginHosts {
         var arguments = request["args"]?.arrayValue ?? []
         if function == "run" { arguments = [request["ctx"] ?? arguments.first ?? .object([:])] }
         let process = try target.acquire()
+        let key = nestedKey(origin)
+        Self.nestedInFlight.withLock { $0[key, default: []].append(process) }
+        defer { Self.nestedInFlight.withLock { $0[key]?.removeAll { $0 === process }; if $0[key]?.isEmpty == true { $0[key] = nil } } }
         do {
             let value = try process.call(
                 op: nil, method: method, arguments: arguments, config: [:], outputDirectory: ".", origin: origin,
@@ -70,6 +74,21 @@ extension PluginHosts {
         } catch let error as PluginHostError {
             throw error.attributed(to: owner.host.launch.runtime, plugin: owner.host.name)
         }
+    }
+
+    /// The processes serving cross-plugin calls for each op call in flight (`hosts/op#item`), so
+    /// that a timeout or a stop kills them with the op's own process (no runner thread is left
+    /// waiting on a dependency).
+    static let nestedInFlight = Mutex<[String: [PluginProcess]]>([:])
+
+    private func nestedKey(_ origin: PluginEvent.Origin) -> String {
+        "\(ObjectIdentifier(self).hashValue)/\(origin.op)#\(origin.itemIndex)"
+    }
+
+    /// Kills the processes serving cross-plugin calls of `call` (its timeout passed).
+    func cancelCrossPluginCalls(of call: OpCall) {
+        let key = "\(ObjectIdentifier(self).hashValue)/\(call.op.id)#\(call.item.index)"
+        for process in Self.nestedInFlight.withLock({ $0[key] ?? [] }) { process.kill() }
     }
 
     /// The host of plugin `name` (by name, alias or dependency), or an error naming it.

@@ -121,6 +121,7 @@ public final class PluginHosts: Sendable {
     /// Kills the process running `call` and its children (its timeout passed); the pool starts
     /// a new one later.
     public func cancel(_ call: OpCall) {
+        cancelCrossPluginCalls(of: call)
         inflight.withLock { $0[Self.key(call)] }?.kill()
     }
 
