@@ -20,9 +20,10 @@ import TestSupport
 /// | examples/showStatus | web-worker | `webWorkerExamples`: two alerts and two statuses, in order |
 /// | examples/showSnackbar | web-worker | `webWorkerExamples` |
 /// | examples/register | web-worker | `webWorkerExamples`: its run function (default branch) |
+/// | demos/GUI PyWorker | native-python (tag nativePy) | `guiPyWorkerCallsBackItsCaller`: `calc_results` hands exp(-x) to the caller's callback |
 /// | examples/Calculator | web-python | `calculatorOverInputs`: exp of each item's `numb`, GetNumber dependency loaded |
 /// | templates/webWorkerTemplate, webPythonTemplate, nativePythonTemplate | all three | `coreTemplates`: setup log "initialized", alert "hello world." |
-/// | examples/setConfig, GetNumber, showDialog, showFileDialog, showProgress, progress, createWindow*, demos/testWebworkerPlugin, TestWebPythonPlugin, ChartsPyWorker, showDialog Demo, GUI PyWorker | — | need scripted answers, windows and `api.utils` (the answers work of issue #14, tested with it) |
+/// | examples/setConfig, GetNumber, showDialog, showFileDialog, showProgress, progress, createWindow*, demos/testWebworkerPlugin, TestWebPythonPlugin, ChartsPyWorker, ChartsWebPython, showDialog Demo | — | need scripted answers, windows and `api.utils` (the answers work of issue #14, tested with it) |
 /// | demos/ChartsPNG, ChartsWebPython, PyImageJ-Demo, maui-demo | — | need matplotlib / ImageJ / network: not run |
 /// | every `window`, `iframe`, `rpc-window`, `web-python-window` plugin | UI | `userInterfacePluginsAreRefusedAtValidate`: one line saying why |
 ///
@@ -110,6 +111,24 @@ import TestSupport
         #expect(run.summary.exitCode == 1)
         #expect(Date().timeIntervalSince(started) < 30)
         #expect(run.error(op: "s")?.contains("timed out") == true || run.error(op: "s")?.contains("timeout") == true, "\(run.error(op: "s") ?? "")")
+    }
+
+    /// demos/GUI PyWorker computes a curve and hands it to a callback of the window that called
+    /// it (here a web-worker standing in for the `GUI w3` window): a real remote callback.
+    @Test(.enabled(if: RealPluginRun.hasNode && RealPluginRun.hasNumpy, "needs Node.js and python3 with numpy"))
+    func guiPyWorkerCallsBackItsCaller() throws {
+        let run = try RealPluginRun("gui-pyworker.json", plugins: ["imjoy-demo-plugins"])
+        defer { run.remove() }
+        #expect(run.summary.exitCode == 0, "\(run.summary.text) \(run.tasks.compactMap(\.error))")
+        let plot = try run.json("0/plot.json")
+        let xs = plot["x"]?.arrayValue ?? []
+        let x = xs.compactMap { $0.doubleValue }
+        #expect(x.count == 4 && abs(x[0] - 0.01) < 1e-12 && abs(x[3] - 3.76) < 1e-12)
+        let ys = plot["y"]?.arrayValue?.first?.arrayValue ?? []
+        let y = ys.compactMap { $0.doubleValue }
+        #expect(y.count == 4)
+        #expect(zip(x, y).allSatisfy { abs(exp(-$0) - $1) < 1e-12 }, "exp(-x), as ImJoy plots it")
+        #expect(plot["mode"] == ["line"] && plot["name"] == ["data"] && plot["chart_id"] == "chart")
     }
 
     @Test(.enabled(if: RealPluginRun.hasNode && RealPluginRun.hasPython, "needs Node.js and python3"))
