@@ -6,6 +6,10 @@ import Testing
 import TestSupport
 @testable import ImJoyEngine
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Real ImJoy plugins (`Tests/Fixtures/real-plugins/`: ImJoy's demo and example plugins and
 /// imjoy-core's templates, MIT licensed, copied from `../shared/imjoy-plugins/`), run end to end
 /// through ``WorkflowRun`` and checked against what ImJoy shows: the alert/status texts, the
@@ -85,6 +89,14 @@ import TestSupport
         #expect(py["jsEach"] == [10, 20, 30] && py["seen"] == [1, 2, 3], "a Python callback called from JavaScript")
         #expect(py["pyEach"] == [104])
         #expect(py["run"] == ["ran": 7])
+        // The dependencies' processes stop with the run, like the workflow's own.
+        let logs = try String(contentsOf: pyRun.directory.appendingPathComponent("out/.imjoy-run/plugins/JsMath/plugin.log"), encoding: .utf8)
+        let pids = logs.split(separator: "\n").compactMap { line -> Int32? in
+            guard let range = line.range(of: "process "), let end = line[range.upperBound...].firstIndex(of: " ") else { return nil }
+            return Int32(line[range.upperBound..<end])
+        }
+        #expect(!pids.isEmpty)
+        for pid in pids { #expect(kill(pid, 0) != 0, "JsMath's process \(pid) outlived the run") }
     }
 
     /// Two ops calling the same dependencies at once, with callbacks that call the other

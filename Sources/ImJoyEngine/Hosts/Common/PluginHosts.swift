@@ -60,7 +60,9 @@ public final class PluginHosts: Sendable {
     /// `setup()` overlap with the run's first built-in ops. A failure here is reported by the
     /// first call.
     public func prestart() {
-        for host in distinctHosts {
+        var seen = Set<ObjectIdentifier>()
+        // The workflow's own plugins; a dependency starts at its first call.
+        for host in hostsByAlias.values where seen.insert(ObjectIdentifier(host)).inserted {
             DispatchQueue.global().async {
                 if let process = try? host.acquire() { host.release(process, healthy: true) }
             }
@@ -80,10 +82,10 @@ public final class PluginHosts: Sendable {
     /// Processes started so far for the plugin with alias `alias` (tests).
     public func processCount(alias: String) -> Int { hostsByAlias[alias]?.processCount ?? 0 }
 
-    /// Each host once (several aliases may share one).
+    /// Each host once (several aliases may share one), the plugins' dependencies included.
     var distinctHosts: [PluginHost] {
         var seen = Set<ObjectIdentifier>()
-        return hostsByAlias.values.filter { seen.insert(ObjectIdentifier($0)).inserted }
+        return (Array(hostsByAlias.values) + Array(hostsByName.values)).filter { seen.insert(ObjectIdentifier($0)).inserted }
     }
 
     // MARK: - Calls
