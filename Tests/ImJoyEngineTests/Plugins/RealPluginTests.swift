@@ -113,6 +113,17 @@ import Glibc
         }
     }
 
+    /// Two single-process plugins whose ops call each other at the same time: one call fails
+    /// saying it would wait forever, the other completes, nothing hangs.
+    @Test(.enabled(if: RealPluginRun.hasNode, "needs Node.js"), .timeLimit(.minutes(1)))
+    func aCycleOfWaitsFailsInsteadOfHanging() throws {
+        let run = try RealPluginRun("ping-cycle.json", jobs: 2)
+        defer { run.remove() }
+        let failed = run.tasks.filter { $0.error != nil }
+        #expect(failed.count == 1, "\(run.tasks.map { "\($0.op): \($0.error ?? "ok")" })")
+        #expect(failed.first?.error?.contains("would wait forever") == true, "\(failed.first?.error ?? "")")
+    }
+
     /// An op's timeout also kills the dependency process serving its cross-plugin call.
     @Test(.enabled(if: RealPluginRun.hasNode && RealPluginRun.hasPython, "needs Node.js and python3"),
           .timeLimit(.minutes(1)))

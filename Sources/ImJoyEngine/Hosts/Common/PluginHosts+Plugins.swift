@@ -43,8 +43,16 @@ extension PluginHosts {
         }
         var arguments = request["args"]?.arrayValue ?? []
         if function == "run" { arguments = [request["ctx"] ?? arguments.first ?? .object([:])] }
-        let process = try target.acquire()
         let key = nestedKey(origin)
+        let held = (chain + [caller]).map(\.host)
+        let process: PluginProcess
+        if target.capacity == 1 {
+            try Self.waits.willWait(chain: key, holds: held, for: target)
+            defer { Self.waits.done(chain: key) }
+            process = try target.acquire()
+        } else {
+            process = try target.acquire()
+        }
         Self.nestedInFlight.withLock { $0[key, default: []].append(process) }
         defer { Self.nestedInFlight.withLock { $0[key]?.removeAll { $0 === process }; if $0[key]?.isEmpty == true { $0[key] = nil } } }
         do {
@@ -80,6 +88,8 @@ extension PluginHosts {
     /// that a timeout or a stop kills them with the op's own process (no runner thread is left
     /// waiting on a dependency).
     static let nestedInFlight = Mutex<[String: [PluginProcess]]>([:])
+    /// Waits of cross-plugin calls for single-process plugins (a wait that would never end fails).
+    static let waits = CrossPluginWaits()
 
     private func nestedKey(_ origin: PluginEvent.Origin) -> String {
         "\(ObjectIdentifier(self).hashValue)/\(origin.op)#\(origin.itemIndex)"
