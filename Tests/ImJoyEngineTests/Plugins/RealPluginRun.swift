@@ -43,7 +43,16 @@ struct RealPluginRun {
         }
     }
 
-    func remove() { try? FileManager.default.removeItem(at: directory) }
+    /// Removes the folder until it stays gone: a host process prestarted by the run may still
+    /// create its workspace after the run's shutdown (the host-layer race RuntimeIdentityTests
+    /// works around the same way).
+    func remove() {
+        for _ in 0..<20 {
+            try? FileManager.default.removeItem(at: directory)
+            Thread.sleep(forTimeInterval: 0.05)
+            if !FileManager.default.fileExists(atPath: directory.path) { break }
+        }
+    }
 
     /// The api messages of op `op` (any plugin serving it), as `fn: text` lines.
     func shown(op: String?) -> [String] {
