@@ -217,6 +217,7 @@ function decode(value, buffers) {
   if (value === null || typeof value !== 'object') return value;
   if ('__b__' in value || '__shm__' in value) return binary(value, buffers);
   if (value._rtype === 'error') return new Error(String(value._rvalue));
+  if (value._rtype === 'callback') return remoteCallback(value._rvalue);
   const result = {};
   for (const key of Object.keys(value)) result[key] = decode(value[key], buffers);
   return result;
@@ -378,12 +379,60 @@ async function localFetch(input) {
   return new Response(data, { status: 200 });
 }
 
+// ES-module `import` of an http(s) URL (in a `type="module"` script, an `mjs:` requirement or
+// a module they import) reads the JS cache too: module resolution hooks map the URL (and the
+// relative imports of a cached module) to the cached copy, or fail naming the URL.
+const MODULE_HOOKS = `
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+let cacheDir = null;
+let files = {};
+export async function initialize(data) { cacheDir = data.cacheDir; files = data.files || {}; }
+function cached(url) {
+  if (files[url]) return files[url];
+  if (!cacheDir) return null;
+  const candidate = path.join(cacheDir, createHash('sha256').update(url).digest('hex'));
+  return fs.existsSync(candidate) ? candidate : null;
+}
+const remote = (text) => /^https?:/i.test(text);
+export async function resolve(specifier, context, next) {
+  if (remote(specifier)) return { url: specifier, shortCircuit: true };
+  if (context.parentURL && remote(context.parentURL) && /^(\\.{0,2}\\/)/.test(specifier)) {
+    return { url: new URL(specifier, context.parentURL).href, shortCircuit: true };
+  }
+  return next(specifier, context);
+}
+export async function load(url, context, next) {
+  if (!remote(url)) return next(url, context);
+  const file = cached(url);
+  if (!file) {
+    const where = cacheDir ? 'the JS cache ' + cacheDir : 'the JS cache';
+    throw new Error('import ' + url + ': batch runs are offline and ' + where + ' has no copy of it; add one with \`imjoy-run js-cache add ' + url + ' FILE\`');
+  }
+  return { format: 'module', source: fs.readFileSync(file, 'utf8'), shortCircuit: true };
+}
+`;
+
+function installModuleHooks() {
+  const { register } = require('module');
+  if (typeof register !== 'function') return; // Node < 20.6: URL imports fail as Node reports
+  register('data:text/javascript,' + encodeURIComponent(MODULE_HOOKS), { data: { cacheDir: host.cacheDir, files: host.files } });
+}
+
 function unavailable(name, hint) {
   return new Error(`${name} is not available to web-worker plugins in imjoy-run's Node.js host` + (hint ? `; ${hint}` : ''));
 }
 
 function installWorkerGlobals() {
   globalThis.self = globalThis;
+  // `self instanceof WorkerGlobalScope` holds, as in a browser's dedicated worker.
+  for (const name of ['WorkerGlobalScope', 'DedicatedWorkerGlobalScope']) {
+    const scope = function () { throw new TypeError('Illegal constructor'); };
+    Object.defineProperty(scope, 'name', { value: name });
+    Object.defineProperty(scope, Symbol.hasInstance, { value: (value) => value === globalThis });
+    globalThis[name] = scope;
+  }
   globalThis.importScripts = importScripts;
   globalThis.fetch = localFetch;
   globalThis.postMessage = (message) => api.log('[postMessage]', safeText(message));
@@ -404,14 +453,173 @@ function safeText(value) {
 
 // MARK: - The api
 
-const pending = [];
+const pending = new Map(); // request id -> { resolve, reject }
+let requestSerial = 0;
+/** Requests of the call in flight not answered yet: the call's result waits for them. */
+const outstanding = new Set();
 
-/** Asks the runner; resolves with its reply. */
+/** Asks the runner; resolves with its reply (matched by request id: a callback served while a
+ *  request waits may make requests of its own). Values pass through the registered codecs. */
 function request(fn, fields) {
-  return new Promise((resolve, reject) => {
-    pending.push({ resolve, reject });
-    send('api', Object.assign({ fn }, fields));
+  requestSerial += 1;
+  const rid = requestSerial;
+  const finished = track();
+  return (async () => {
+    try {
+      const encoded = {};
+      for (const key of Object.keys(fields)) encoded[key] = await encodeCodecs(fields[key]);
+      const value = await new Promise((resolve, reject) => {
+        pending.set(rid, { resolve, reject });
+        send('api', Object.assign({ fn, rid }, encoded));
+      });
+      return await decodeCodecs(value);
+    } finally {
+      finished();
+    }
+  })();
+}
+
+/** Marks an api request as outstanding until the returned function is called; the request's own
+ *  promise stays untouched, so a rejection nobody handles is still reported (and fails the call). */
+function track() {
+  let done;
+  const tracker = new Promise((resolve) => { done = resolve; });
+  outstanding.add(tracker);
+  return () => { outstanding.delete(tracker); done(); };
+}
+
+function answerRequest(header, buffers) {
+  const rid = header.rid;
+  const key = rid !== undefined && rid !== null && pending.has(rid) ? rid : pending.keys().next().value;
+  const waiter = pending.get(key);
+  if (!waiter) return;
+  pending.delete(key);
+  if (header.error !== undefined && header.error !== null) waiter.reject(new Error(header.error));
+  else waiter.resolve(decode(header.value === undefined ? null : header.value, buffers));
+}
+
+// MARK: - Other plugins (getPlugin, call, run) and remote callbacks
+
+const callbacks = new Map(); // id -> function passed to another plugin, while that call runs
+let callbackSerial = 0;
+
+/** `value` with each function in it replaced by imjoy-rpc's callback reference. */
+function exportCallbacks(value, ids, depth = 0) {
+  if (typeof value === 'function') {
+    if (value.__remoteCallback !== undefined) return { _rtype: 'callback', _rvalue: value.__remoteCallback };
+    callbackSerial += 1;
+    const id = `js${process.pid}-${callbackSerial}`;
+    callbacks.set(id, value);
+    ids.push(id);
+    return { _rtype: 'callback', _rvalue: id };
+  }
+  if (value === null || typeof value !== 'object' || depth > MAX_DEPTH || ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return value;
+  if (Array.isArray(value)) return value.map((item) => exportCallbacks(item, ids, depth + 1));
+  if (Object.getPrototypeOf(value) !== Object.prototype) {
+    // A class instance (an interface): its methods too, bound to it.
+    const out = {};
+    for (const key of Object.keys(value)) out[key] = exportCallbacks(value[key], ids, depth + 1);
+    let proto = Object.getPrototypeOf(value);
+    while (proto && proto !== Object.prototype) {
+      for (const key of Object.getOwnPropertyNames(proto)) {
+        if (key !== 'constructor' && !(key in out) && typeof value[key] === 'function') out[key] = exportCallbacks(value[key].bind(value), ids, depth + 1);
+      }
+      proto = Object.getPrototypeOf(proto);
+    }
+    return out;
+  }
+  const out = {};
+  for (const key of Object.keys(value)) out[key] = exportCallbacks(value[key], ids, depth + 1);
+  return out;
+}
+
+/** An api request whose arguments may hold functions (called back while it runs); the call in
+ *  flight waits for it (tracked at once, before its arguments are encoded). */
+function remoteCall(fn, fields) {
+  const finished = track();
+  const answer = (async () => {
+    const ids = [];
+    const exported = {};
+    for (const key of Object.keys(fields)) exported[key] = exportCallbacks(await encodeCodecs(fields[key]), ids);
+    try {
+      return await request(fn, exported);
+    } finally {
+      for (const id of ids) callbacks.delete(id);
+      finished();
+    }
+  })();
+  return answer;
+}
+
+/** A function another plugin passed to this one: calling it runs it there. */
+function remoteCallback(id) {
+  const fn = (...args) => remoteCall('callback', { id, args });
+  fn.__remoteCallback = id;
+  return fn;
+}
+
+/** Runs a callback the runner asks for (another plugin calls a function this one passed it). */
+async function serveCallback(header, buffers) {
+  try {
+    const fn = callbacks.get(header.id);
+    if (!fn) throw new Error(`the callback ${header.id} is no longer available (its call has returned)`);
+    const args = await decodeCodecs(decode(header.args || [], buffers));
+    const value = await encodeCodecs(await fn(...args));
+    send('result', { value });
+  } catch (error) {
+    send('error', { message: errorMessage(error), traceback: pluginTrace(error) });
+  }
+}
+
+function pluginProxy(name) {
+  return new Proxy({ name, _name: name }, {
+    get(target, method) {
+      if (method in target || typeof method === 'symbol' || method === 'then' || method === 'toJSON') return target[method];
+      return (...args) => remoteCall('call', { plugin: name, method, args });
+    },
   });
+}
+
+// MARK: - Codecs (imjoy-rpc's api.registerCodec)
+
+const codecs = new Map(); // name -> { name, type, encoder, decoder }
+
+function registerCodec(config) {
+  if (!config || typeof config.name !== 'string' || (!config.encoder && !config.decoder)) {
+    throw new Error('api.registerCodec needs {name, type, encoder, decoder} (a name and an encoder or a decoder)');
+  }
+  if (config.encoder && typeof config.type !== 'function') throw new Error(`api.registerCodec(${config.name}): an encoder needs a type (a class)`);
+  codecs.set(config.name, config);
+}
+
+/** `value` with each instance of a codec's type replaced by its encoding (`_rtype` = the codec's name). */
+async function encodeCodecs(value, depth = 0) {
+  if (codecs.size === 0 || value === null || typeof value !== 'object' || depth > MAX_DEPTH) return value;
+  for (const codec of codecs.values()) {
+    if (codec.encoder && codec.type && value instanceof codec.type) {
+      const encoded = await codec.encoder(value);
+      if (encoded && typeof encoded === 'object' && !encoded._rtype) encoded._rtype = codec.name;
+      return encoded;
+    }
+  }
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return value;
+  if (Array.isArray(value)) return Promise.all(value.map((item) => encodeCodecs(item, depth + 1)));
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+  const out = {};
+  for (const key of Object.keys(value)) out[key] = await encodeCodecs(value[key], depth + 1);
+  return out;
+}
+
+/** `value` with each object whose `_rtype` names a codec with a decoder decoded. */
+async function decodeCodecs(value, depth = 0) {
+  if (codecs.size === 0 || value === null || typeof value !== 'object' || depth > MAX_DEPTH) return value;
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return value;
+  if (Array.isArray(value)) return Promise.all(value.map((item) => decodeCodecs(item, depth + 1)));
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+  const out = {};
+  for (const key of Object.keys(value)) out[key] = await decodeCodecs(value[key], depth + 1);
+  const codec = typeof out._rtype === 'string' ? codecs.get(out._rtype) : undefined;
+  return codec && codec.decoder ? codec.decoder(out) : out;
 }
 
 let windowSerial = 0;
@@ -470,15 +678,6 @@ function event(fn, args) {
   return Promise.resolve();
 }
 
-function pluginProxy(name) {
-  return new Proxy({ name, _name: name }, {
-    get(target, method) {
-      if (method in target || typeof method === 'symbol' || method === 'then') return target[method];
-      return (...args) => request('call', { plugin: name, method, args });
-    },
-  });
-}
-
 const baseApi = {
   export(obj) { state.exported = obj; return Promise.resolve(); },
   register(spec) {
@@ -492,7 +691,12 @@ const baseApi = {
     if (!(name in state.attachments)) return Promise.reject(new Error(`the plugin has no attachment named ${name}`));
     return Promise.resolve(state.attachments[name]);
   },
-  getConfig(name) { return request('getConfig', { name }); },
+  // ImJoy keeps plugin settings in localStorage: what comes back is a string (or null).
+  async getConfig(name) {
+    const value = await request('getConfig', { name });
+    if (value === null || value === undefined || (typeof name === 'string' && name.startsWith('_'))) return value === undefined ? null : value;
+    return typeof value === 'string' ? value : (typeof value === 'object' ? JSON.stringify(value) : String(value));
+  },
   async setConfig(name, value) {
     if (name && typeof name === 'object') {
       for (const key of Object.keys(name)) await request('setConfig', { name: key, value: name[key] });
@@ -546,12 +750,13 @@ const baseApi = {
     return ask('confirm', String(content), null, options);
   },
   async getPlugin(name) {
-    const target = name && typeof name === 'object' ? name.name : name;
-    await request('getPlugin', { plugin: target });
-    return pluginProxy(target);
+    const target = name && typeof name === 'object' ? name.name || name.id : name;
+    const found = await request('getPlugin', { plugin: target });
+    return pluginProxy((found && found.name) || target);
   },
-  call(plugin, method, ...args) { return request('call', { plugin, method, args }); },
-  run(plugin, ctx) { return request('call', { plugin, method: 'run', args: [ctx || {}] }); },
+  call(plugin, method, ...args) { return remoteCall('call', { plugin, method, args }); },
+  run(plugin, ctx) { return remoteCall('run', { plugin, ctx: ctx || {} }); },
+  registerCodec(config) { registerCodec(config); return Promise.resolve(); },
   utils,
   TAG: null,
   WORKSPACE: 'default',
@@ -559,24 +764,14 @@ const baseApi = {
   config: {},
 };
 baseApi.registerService = baseApi.register;
+baseApi.register_codec = baseApi.registerCodec;
 baseApi.unregisterService = baseApi.unregister;
 for (const fn of ['log', 'error', 'showStatus', 'showProgress', 'progress', 'showMessage', 'showSnackbar', 'alert']) {
   baseApi[fn] = (...args) => event(fn, args);
 }
 
-// The api calls of the call in flight that have not settled: the call ends after them (and after
-// what their `.then` callbacks start), as a plugin page would show them: never dropped.
-const outstanding = new Set();
-
-function track(value) {
-  if (value && typeof value.then === 'function') {
-    const promise = Promise.resolve(value);
-    outstanding.add(promise);
-    promise.then(() => outstanding.delete(promise), () => outstanding.delete(promise));
-  }
-  return value;
-}
-
+/** Waits until the call in flight has no outstanding api request (see `track`), letting the
+ *  `.then` callbacks of settled ones run and start requests of their own first. */
 async function settleOutstanding() {
   for (let round = 0; round < 10000; round++) {
     await new Promise((resolve) => setImmediate(resolve));
@@ -588,7 +783,7 @@ async function settleOutstanding() {
 const api = new Proxy(baseApi, {
   get(target, name) {
     if (typeof name === 'string' && typeof target[name] === 'function' && name !== 'export') {
-      return (...args) => track(target[name].apply(target, args));
+      return (...args) => target[name].apply(target, args);
     }
     if (name in target || typeof name === 'symbol' || name === 'then' || name === 'toJSON') return target[name];
     return () => { throw new Error(`api.${String(name)} is not available in batch runs (imjoy-run)`); };
@@ -628,7 +823,7 @@ function target(op, method) {
 function pluginTrace(error) {
   if (!(error instanceof Error) || !error.stack) return '';
   return error.stack.split('\n').filter((line) => /^\s+at /.test(line))
-    .filter((line) => !line.includes(__filename) && !line.includes('node:internal')).join('\n');
+    .filter((line) => !line.includes(__filename) && !/[( ]node:/.test(line) && !line.includes('(internal/') && !line.includes('data:text/javascript')).join('\n');
 }
 
 function errorMessage(error) {
@@ -664,6 +859,7 @@ async function start(message) {
   baseApi.config = Object.assign({}, message.config || {}, { tag: baseApi.TAG, workspace: baseApi.WORKSPACE, work_dir: baseApi.WORK_DIR });
   state.attachments = message.attachments || {};
   process.env.WORK_DIR = baseApi.WORK_DIR;
+  installModuleHooks();
   if (message.cwd) {
     fs.mkdirSync(message.cwd, { recursive: true });
     process.chdir(message.cwd);
@@ -797,8 +993,11 @@ async function call(header, buffers) {
     const last = args[args.length - 1];
     if (last && typeof last === 'object' && last._rkwarg) delete last._rkwarg; // keyword arguments: a trailing object
     outstanding.clear();
-    const value = await Promise.race([Promise.resolve(fn.apply(self, args)), failure]);
+    const result = await Promise.race([Promise.resolve(fn.apply(self, await decodeCodecs(args))), failure]);
+    // api requests the plugin did not wait for (`api.call(...)` without await), and what their
+    // `.then` callbacks start, finish with the call: a failure nobody handled fails the call.
     await Promise.race([settleOutstanding(), failure]);
+    const value = await encodeCodecs(result);
     current = null;
     try {
       send('result', { value });
@@ -862,13 +1061,12 @@ function main() {
           send('ready', { pid: process.pid, ops: Object.keys(state.ops).sort() });
         });
         break;
-      case 'reply': {
-        const waiter = pending.shift();
-        if (!waiter) return;
-        if (header.error !== undefined && header.error !== null) waiter.reject(new Error(header.error));
-        else waiter.resolve(decode(header.value === undefined ? null : header.value, buffers));
+      case 'reply':
+        answerRequest(header, buffers);
         break;
-      }
+      case 'callback':
+        serveCallback(header, buffers);
+        break;
       case 'call':
         queue = queue.then(() => call(header, buffers));
         break;

@@ -322,6 +322,8 @@ def decode(value, buffers):
             return _binary(value["_rvalue"], buffers).toreadonly()
         if rtype == "error":
             return Exception(value.get("_rvalue"))
+        if rtype == "callback":
+            return RemoteCallback(value.get("_rvalue"))
         return dotdict({k: decode(v, buffers) for k, v in value.items()})
     if isinstance(value, list):
         return [decode(v, buffers) for v in value]
@@ -528,7 +530,8 @@ def _attempt(fn, *args, **kwargs):
 
 
 def request(fn, **fields):
-    """Asks the runner and waits for its reply (reading frames until it comes)."""
+    """Asks the runner and waits for its reply (reading frames until it comes). Meanwhile, the
+    plugin called may call back a function this plugin passed it (a `callback` frame)."""
     send("api", fn=fn, **fields)
     while True:
         header, buffers = read_frame()
@@ -536,7 +539,90 @@ def request(fn, **fields):
             if header.get("error") is not None:
                 raise RuntimeError(header["error"])
             return decode(header.get("value"), buffers)
+        if header.get("t") == "callback":
+            serve_callback(header, buffers)
+            continue
         raise RuntimeError("unexpected %s frame while waiting for api.%s" % (header.get("t"), fn))
+
+
+# MARK: - Other plugins (getPlugin, call, run) and remote callbacks
+
+_CALLBACKS = {}  # id -> function passed to another plugin, while the call that passed it runs
+_CALLBACK_SERIAL = [0]
+
+
+def export_callbacks(value, ids):
+    """`value` with each function in it replaced by imjoy-rpc's callback reference (ids are
+    collected in `ids`, so the caller can forget them once its call returns)."""
+    if isinstance(value, RemoteCallback):
+        return {"_rtype": "callback", "_rvalue": value.id}
+    if callable(value) and not isinstance(value, type):
+        _CALLBACK_SERIAL[0] += 1
+        key = "py%d-%d" % (os.getpid(), _CALLBACK_SERIAL[0])
+        _CALLBACKS[key] = value
+        ids.append(key)
+        return {"_rtype": "callback", "_rvalue": key}
+    if isinstance(value, dict):
+        return {k: export_callbacks(v, ids) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [export_callbacks(v, ids) for v in value]
+    return value
+
+
+def remote_call(fn, **fields):
+    """An api request whose `args` may hold functions (called back while it runs)."""
+    ids = []
+    if "args" in fields:
+        fields["args"] = export_callbacks(list(fields["args"]), ids)
+    if "ctx" in fields:
+        fields["ctx"] = export_callbacks(fields["ctx"], ids)
+    try:
+        return request(fn, **fields)
+    finally:
+        for key in ids:
+            _CALLBACKS.pop(key, None)
+
+
+def _drive(value):
+    """The value of a callback's result: a coroutine is run to its end (it may await api
+    results, which are ready at once)."""
+    if not inspect.iscoroutine(value):
+        return value.value if isinstance(value, Done) else value
+    try:
+        while True:
+            value.send(None)
+    except StopIteration as stop:
+        return stop.value
+
+
+def serve_callback(header, buffers):
+    fn = _CALLBACKS.get(header.get("id"))
+    try:
+        if fn is None:
+            raise RuntimeError("the callback %s is no longer available (its call has returned)" % header.get("id"))
+        value = _drive(fn(*decode(header.get("args") or [], buffers)))
+    except Exception as error:  # noqa: the caller's plugin gets the error
+        send("error", message="%s: %s" % (type(error).__name__, error), traceback=plugin_traceback(error))
+        return
+    try:
+        send("result", value=value)
+    except Exception as error:  # noqa
+        send("error", message="cannot send the callback's result: %s" % error, traceback="")
+
+
+class RemoteCallback:
+    """A function another plugin passed to this one: calling it runs it in that plugin."""
+
+    def __init__(self, callback_id):
+        self.id = callback_id
+
+    def __call__(self, *args, **kwargs):
+        if kwargs:
+            args = args + (kwargs,)
+        return Done(remote_call("callback", id=self.id, args=list(args)))
+
+    def __repr__(self):
+        return "<remote callback %s>" % self.id
 
 
 _window_serial = [0]
@@ -589,7 +675,7 @@ class PluginProxy:
         def call(*args, **kwargs):
             if kwargs:
                 args = args + (kwargs,)
-            return Done(request("call", plugin=self._name, method=method, args=list(args)))
+            return Done(remote_call("call", plugin=self._name, method=method, args=list(args)))
 
         return call
 
@@ -771,14 +857,16 @@ class Api:
     def getPlugin(self, name):
         if isinstance(name, dict):
             name = name.get("name")
-        request("getPlugin", plugin=name)
-        return Done(PluginProxy(name))
+        found = request("getPlugin", plugin=name) or {}
+        return Done(PluginProxy(found.get("name") or name))
 
-    def call(self, plugin, method, *args):
-        return Done(request("call", plugin=plugin, method=method, args=list(args)))
+    def call(self, plugin, method, *args, **kwargs):
+        if kwargs:
+            args = args + (kwargs,)
+        return Done(remote_call("call", plugin=plugin, method=method, args=list(args)))
 
     def run(self, plugin, ctx=None):
-        return Done(request("call", plugin=plugin, method="run", args=[ctx or {}]))
+        return Done(remote_call("run", plugin=plugin, ctx=ctx or {}))
 
     def __getattr__(self, name):
         if name.startswith("__"):

@@ -43,14 +43,15 @@ public struct PluginManifest: Sendable {
         }
         self.file = file
         self.name = object["name"]?.stringValue
-        let uriRoot = object["uri_root"]?.stringValue ?? ""
+        let uriRoot = (object["uri_root"]?.stringValue ?? "").replacingOccurrences(of: "\\", with: "/")
         var plugins: [Entry] = []
         for (i, entry) in entries.enumerated() {
             guard case .object(let fields) = entry, let name = fields["name"]?.stringValue else {
                 throw .invalidManifest(file: file, reason: "plugins[\(i)] needs a string 'name'")
             }
             if let disabled = fields["disabled"], disabled != .bool(false), !disabled.isNull { continue }
-            let uri = fields["uri"]?.stringValue ?? "\(name).imjoy.html"
+            // A browser turns `\` in a URL path into `/` (manifests written on Windows).
+            let uri = (fields["uri"]?.stringValue ?? "\(name).imjoy.html").replacingOccurrences(of: "\\", with: "/")
             let path = PluginManifest.resolve(uri: uri, root: uriRoot, directory: directory)
             plugins.append(Entry(name: name, path: path, fields: fields))
         }

@@ -115,13 +115,37 @@ public struct PluginResolver: Sendable {
 
     /// Resolves each of a plugin's `dependencies`; a dependency that cannot be found is reported
     /// with its error rather than thrown.
+    ///
+    /// Besides the search path, a dependency is looked up beside the plugin: a path relative to
+    /// the plugin's folder, and `REPO:NAME` in the plugin's folder and the folders above it that
+    /// hold a `manifest.imjoy.json` (a plugin of a repository checkout depends on its siblings).
     public func resolveDependencies(of plugin: Plugin) -> [(PluginDependency, Result<ResolvedPluginSource, PluginError>)] {
-        plugin.config.dependencies.map { dependency in
+        guard !plugin.config.dependencies.isEmpty else { return [] }
+        let folder = (plugin.file as NSString).deletingLastPathComponent
+        let local = PluginResolver(directories: searchPath + Self.repositoryFolders(around: folder), environment: [:])
+        return plugin.config.dependencies.map { dependency in
             guard let reference = dependency.reference else {
-                return (dependency, Result { () throws(PluginError) in try resolve(dependency.text) })
+                return (dependency, Result { () throws(PluginError) in try local.resolve(dependency.text, relativeTo: folder.isEmpty ? nil : folder) })
             }
-            return (dependency, Result { () throws(PluginError) in try resolve(reference) })
+            return (dependency, Result { () throws(PluginError) in try local.resolve(reference, source: dependency.text) })
         }
+    }
+
+    /// `folder` and the folders above it that hold a repository manifest (at most 4 levels up).
+    static func repositoryFolders(around folder: String) -> [String] {
+        guard !folder.isEmpty else { return [] }
+        var folders = [folder]
+        var current = URL(fileURLWithPath: folder).standardizedFileURL.path
+        for _ in 0..<4 {
+            guard current.count > 1 else { break }
+            let parent = URL(fileURLWithPath: current).deletingLastPathComponent().standardizedFileURL.path
+            if parent == current || parent.isEmpty { break }
+            if FileManager.default.fileExists(atPath: (parent as NSString).appendingPathComponent(PluginManifest.fileName)) {
+                folders.append(parent)
+            }
+            current = parent
+        }
+        return folders
     }
 
     // MARK: Helpers
@@ -134,9 +158,11 @@ public struct PluginResolver: Sendable {
                               (directory as NSString).appendingPathComponent(repoName)] where isDirectory(candidate) {
                 directories.append(candidate)
             }
-            let folderName = ((directory as NSString).standardizingPath as NSString).lastPathComponent
-            let manifestName = try? PluginManifest(directory: directory).name
-            if [repository, repoName].contains(folderName) || manifestName.map({ [repository, repoName].contains($0) }) == true {
+            // GitHub names are case-insensitive: `oeway/ImJoy-Demo-Plugins` is `imjoy-demo-plugins`.
+            let names = [repository.lowercased(), repoName.lowercased()]
+            let folderName = ((directory as NSString).standardizingPath as NSString).lastPathComponent.lowercased()
+            let manifestName = (try? PluginManifest(directory: directory).name)?.lowercased()
+            if names.contains(folderName) || manifestName.map({ names.contains($0) }) == true {
                 directories.append(directory)
             }
         }

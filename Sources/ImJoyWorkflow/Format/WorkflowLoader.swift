@@ -153,45 +153,6 @@ struct FieldReader {
             dataset: try optionalString(object["dataset"], path: "\(path).dataset", op: op))
     }
 
-    // MARK: ImJoy's saved workflows
-
-    /// `{"name": …, "workflow": {"type": "ops", "ops": [{"type": "Plugin/Op", "<ui id>": {"value": …}}]}}`;
-    /// `workflow` may also be the JSON text of that object, as ImJoy stores it.
-    mutating func imjoySavedWorkflow(_ object: JSONObject, baseDirectory: String) throws(WorkflowError) -> Workflow {
-        var body = object["workflow"]!
-        if case .string(let text) = body {
-            do { body = try JSONValue(jsonText: text) } catch { throw self.error("workflow", "not valid JSON text: \(error)") }
-        }
-        if case .object(let inner) = body, inner["type"] == nil, let nested = inner["workflow"] { body = nested }
-        guard case .object(let joy) = body, joy["type"]?.stringValue == "ops", case .array(let steps)? = joy["ops"] else {
-            throw error("workflow", "an ImJoy workflow needs {\"type\": \"ops\", \"ops\": [...]}")
-        }
-        let name = object["name"]?.stringValue ?? ((file as NSString).lastPathComponent as NSString).deletingPathExtension
-        var plugins = OrderedDictionary<String, PluginSource>()
-        var ops: [OpSpec] = []
-        for (index, step) in steps.enumerated() {
-            let path = "workflow.ops[\(index)]"
-            guard case .object(let fields) = step, let type = fields["type"]?.stringValue else {
-                throw error(path, "each step needs a string 'type'")
-            }
-            if type.hasPrefix("instructions/comment") { continue }
-            if type.hasPrefix("math/") || type.hasPrefix("random/") || type.hasPrefix("instructions/") {
-                throw error("\(path).type", "ImJoy's control op '\(type)' is not supported in batch runs")
-            }
-            let pluginName = String(type.prefix { $0 != "/" })
-            let opName = type.contains("/") ? String(type.drop { $0 != "/" }.dropFirst()) : nil
-            plugins[pluginName] = .name(pluginName)
-            var config = JSONObject()
-            for (key, value) in fields where key != "type" {
-                config[key] = value["value"] ?? value
-            }
-            let id = "\(index + 1)-" + type.map { $0.isLetter || $0.isNumber ? $0 : "-" }.reduce(into: "") { $0.append($1) }
-            ops.append(OpSpec(id: id, target: .plugin(alias: pluginName, op: opName), config: config, index: index))
-        }
-        guard !ops.isEmpty else { throw error("workflow.ops", "the workflow has no ops") }
-        return Workflow(file: file, baseDirectory: baseDirectory, name: name, plugins: plugins, ops: ops)
-    }
-
     // MARK: Helpers
 
     func rejectUnknownKeys(_ object: JSONObject, allowed: Set<String>, path: String?, op: String? = nil) throws(WorkflowError) {

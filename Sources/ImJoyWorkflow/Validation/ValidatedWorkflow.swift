@@ -12,6 +12,9 @@ public struct ValidatedWorkflow: Sendable {
     public var ops: [PlannedOp]
     /// Things worth knowing that do not stop a run.
     public var warnings: [String]
+    /// The plugins the workflow's plugins depend on (`dependencies`), by plugin name; they start
+    /// when another plugin calls them (`api.getPlugin`, `api.call`, `api.run`).
+    public var dependencies: OrderedDictionary<String, Plugin> = [:]
 
     /// Ids of ops whose result another op uses as data.
     public var consumedOps: Set<String> {

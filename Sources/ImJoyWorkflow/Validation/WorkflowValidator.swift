@@ -37,6 +37,10 @@ public struct WorkflowValidator: Sendable {
             }
         }
 
+        // Dependencies, and plugins no batch run can host.
+        let (dependencies, dependencyErrors) = loadDependencies(of: plugins, workflow: workflow)
+        errors += dependencyErrors + headlessProblems(plugins: plugins, workflow: workflow)
+
         // Op ids.
         var seen = Set<String>()
         for op in workflow.ops where !seen.insert(op.id).inserted {
@@ -93,7 +97,8 @@ public struct WorkflowValidator: Sendable {
         case .success(let order):
             var byID = Dictionary(uniqueKeysWithValues: planned.map { ($0.id, $0) })
             Self.nameSources(&byID)
-            return ValidatedWorkflow(workflow: workflow, plugins: plugins, ops: order.map { byID[$0]! }, warnings: warnings)
+            return ValidatedWorkflow(
+                workflow: workflow, plugins: plugins, ops: order.map { byID[$0]! }, warnings: warnings, dependencies: dependencies)
         case .failure(let cycle):
             let first = workflow.op(cycle.ids[0])
             throw WorkflowErrors([WorkflowError(

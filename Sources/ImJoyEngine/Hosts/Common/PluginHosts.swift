@@ -16,6 +16,8 @@ import Synchronization
 public final class PluginHosts: Sendable {
     let hostsByAlias: [String: PluginHost]
     let hostsByName: [String: PluginHost]
+    /// Why each plugin of the run that no host runs (a window plugin) is refused, by name.
+    let unhosted: [String: String]
     let state: PluginStateStore
     /// The workflow file's folder (relative answer paths are taken from it).
     let baseDirectory: String
@@ -52,6 +54,7 @@ public final class PluginHosts: Sendable {
             byName[identity] = host
             byName[plugin.config.name] = byName[plugin.config.name] ?? host
         }
+        unhosted = try Self.dependencyHosts(plan: plan, options: options, state: state, byName: &byName, launches: &launches)
         hostsByAlias = byAlias
         hostsByName = byName
         for host in distinctHosts {
@@ -68,7 +71,9 @@ public final class PluginHosts: Sendable {
     /// `setup()` overlap with the run's first built-in ops. A failure here is reported by the
     /// first call.
     public func prestart() {
-        for host in distinctHosts {
+        var seen = Set<ObjectIdentifier>()
+        // The workflow's own plugins; a dependency starts at its first call.
+        for host in hostsByAlias.values where seen.insert(ObjectIdentifier(host)).inserted {
             DispatchQueue.global().async {
                 if let process = try? host.acquire() { host.release(process, healthy: true) }
             }
@@ -88,10 +93,10 @@ public final class PluginHosts: Sendable {
     /// Processes started so far for the plugin with alias `alias` (tests).
     public func processCount(alias: String) -> Int { hostsByAlias[alias]?.processCount ?? 0 }
 
-    /// Each host once (several aliases may share one).
+    /// Each host once (several aliases may share one), the plugins' dependencies included.
     var distinctHosts: [PluginHost] {
         var seen = Set<ObjectIdentifier>()
-        return hostsByAlias.values.filter { seen.insert(ObjectIdentifier($0)).inserted }
+        return (Array(hostsByAlias.values) + Array(hostsByName.values)).filter { seen.insert(ObjectIdentifier($0)).inserted }
     }
 
     // MARK: - Calls
@@ -115,7 +120,7 @@ public final class PluginHosts: Sendable {
             result = try process.call(
                 op: op, method: method, arguments: arguments, config: call.config,
                 outputDirectory: itemDirectory, origin: origin,
-                api: { [self] function, request in try api(function, request, caller: host, origin: origin, session: session) },
+                api: apiHandler(host: host, process: process, origin: origin, session: session),
                 onWindow: { session.record(window: $0) })
         } catch {
             // A plugin that raised keeps its process; a crash, kill or broken pipe loses it.
@@ -130,6 +135,7 @@ public final class PluginHosts: Sendable {
     /// Kills the process running `call` and its children (its timeout passed); the pool starts
     /// a new one later.
     public func cancel(_ call: OpCall) {
+        cancelCrossPluginCalls(of: call)
         inflight.withLock { $0[Self.key(call)] }?.kill()
     }
 

@@ -102,6 +102,17 @@ final class PluginProcess: @unchecked Sendable {
             ]
             let dropped = segments.takeDropped()
             if !dropped.isEmpty { message["drop"] = .array(dropped.map(JSONValue.string)) }
+            return try exchange(message, api: api, onWindow: onWindow)
+        } catch let error as HostPipeError {
+            let reason = deathReason() ?? "\(error)"
+            throw PluginHostError(.crashed(during: "the call", reason: reason))
+        }
+    }
+
+    /// Sends `message` (a call, or a callback into a call in flight), then serves the process's
+    /// events, windows and api requests until its result or error.
+    func exchange(_ message: JSONObject, api: APIHandler, onWindow: (JSONObject) -> Void) throws -> JSONValue {
+        do {
             try send(message)
             while true {
                 let frame = try receive()
@@ -121,11 +132,11 @@ final class PluginProcess: @unchecked Sendable {
                     let function = request["fn"]?.stringValue ?? ""
                     do {
                         let value = try api(function, request)
-                        try send(["t": "reply", "value": value])
+                        try send(["t": "reply", "value": value, "rid": request["rid"] ?? .null])
                     } catch let error as HostPipeError {
                         throw error
                     } catch {
-                        try send(["t": "reply", "error": .string("\(error)")])
+                        try send(["t": "reply", "error": .string("\(error)"), "rid": request["rid"] ?? .null])
                     }
                 default:
                     continue
