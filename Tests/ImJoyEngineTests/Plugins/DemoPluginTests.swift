@@ -123,10 +123,32 @@ struct DemoPluginTests {
         #expect(window["type"] == "imjoy/panel")
     }
 
+    /// These demos depend on `Test Window Plugin`, which the demo repository's manifest marks
+    /// `disabled`: ImJoy drops it from the manifest, so the dependency cannot be installed there
+    /// either, and imjoy-run refuses it by name. Their window calls are checked on a copy whose
+    /// `dependencies` list is empty.
+    @Test(arguments: ["TestWebPythonPlugin", "testWebworkerPlugin"])
+    func aDisabledDependencyIsRefusedByName(plugin: String) throws {
+        let workflow = try WorkflowLoader.load(text: """
+            {"name": "u", "plugins": {"u": "\(Self.demo(plugin))"}, "ops": [{"id": "u", "plugin": "u"}]}
+            """, file: "w.json")
+        #expect(throws: (any Error).self) { try WorkflowValidator(resolver: .init(environment: [:])).validate(workflow) }
+        do { _ = try WorkflowValidator(resolver: .init(environment: [:])).validate(workflow) } catch {
+            #expect("\(error)".contains("Test Window Plugin"), "\(error)")
+        }
+    }
+
     @Test(arguments: ["TestWebPythonPlugin", "testWebworkerPlugin"])
     func oldStyleUpdateWindowRecordsTheLastValue(plugin: String) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("imjoy-run-demo-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let text = try String(contentsOfFile: Self.demo(plugin), encoding: .utf8)
+            .replacingOccurrences(of: #""dependencies": ["oeway/ImJoy-Demo-Plugins:Test Window Plugin"]"#, with: #""dependencies": []"#)
+        let copy = folder.appendingPathComponent("\(plugin).imjoy.html")
+        try text.write(to: copy, atomically: true, encoding: .utf8)
         let (fixture, summary, _) = try Self.run("""
-            {"name": "u", "plugins": {"u": "\(Self.demo(plugin))"}, "ops": [{"id": "u", "plugin": "u"}]}
+            {"name": "u", "plugins": {"u": "\(copy.path)"}, "ops": [{"id": "u", "plugin": "u"}]}
             """)
         defer { fixture.remove() }
         #expect(summary.status == .succeeded, "\(summary.text)")
