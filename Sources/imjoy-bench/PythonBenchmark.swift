@@ -41,7 +41,12 @@ enum PythonBenchmark {
             return try hosts.invoke(OpCall(op: op, item: item, context: context, outputDirectory: state))
         }
 
-        // 1. Warm calls with a small array.
+        try measureWarmCalls(call)
+        try measureRoundTrips(call)
+    }
+
+    /// `warm-call`: seconds per call of a 16×16 uint16 array, after warm-up.
+    private static func measureWarmCalls(_ call: (JSONValue) throws -> JSONValue) throws {
         let small = try NDArray(shape: [16, 16], elements: (0..<256).map { UInt16($0) }).rpcValue
         for _ in 0..<200 { _ = try call(small) }
         let count = 3000
@@ -51,11 +56,13 @@ enum PythonBenchmark {
         let echoed = try call(small)
         precondition(echoed == small)
         report("warm-call", seconds: perCall)
+    }
 
-        // 2. 64 MiB there and back, against two memcpys of the same bytes: into a reused buffer
-        // (our input segment), then into fresh memory (the result's array). Both sides run
-        // interleaved in one loop, in alternating order, time the same span (the allocation of the
-        // new array included, its release not), and report their median and minimum.
+    /// 64 MiB there and back, against two memcpys of the same bytes: into a reused buffer (our
+    /// input segment), then into fresh memory (the result's array). Both sides run interleaved in
+    /// one loop, in alternating order, time the same span (the allocation of the new array
+    /// included, its release not), and report their median and minimum.
+    private static func measureRoundTrips(_ call: (JSONValue) throws -> JSONValue) throws {
         let size = 64 << 20
         let big = try NDArray(zeros: [size], dtype: .uint8)
         big.storage.withUnsafeMutableBytes { bytes in
@@ -67,23 +74,15 @@ enum PythonBenchmark {
         var roundTrips: [Double] = []
         var copies: [Double] = []
         let warmUp = 3, repetitions = 41
-        func seconds(since start: UInt64) -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
         for repetition in 0..<(warmUp + repetitions) {
             var times = (roundTrip: 0.0, copies: 0.0)
             // Alternate which side goes first, so that neither always follows the other.
             for side in repetition % 2 == 0 ? [0, 1] : [1, 0] {
-                let start = DispatchTime.now().uptimeNanoseconds
                 if side == 0 {
-                    let result = try call(bigValue)
-                    times.roundTrip = seconds(since: start)
-                    if repetition == 0 || repetition == warmUp + repetitions - 1 {
-                        precondition(result == bigValue, "64 MiB round trip changed the bytes")
-                    }
+                    let checking = repetition == 0 || repetition == warmUp + repetitions - 1
+                    times.roundTrip = try timeRoundTrip(call, bigValue, checking: checking)
                 } else {
-                    reused.storage.baseAddress.copyMemory(from: big.storage.baseAddress, byteCount: size)
-                    let fresh = try NDArray(zeros: [size], dtype: .uint8)
-                    fresh.storage.baseAddress.copyMemory(from: reused.storage.baseAddress, byteCount: size)
-                    times.copies = seconds(since: start)
+                    times.copies = try timeCopies(from: big, through: reused, size: size)
                 }
             }
             if repetition >= warmUp {
@@ -96,6 +95,30 @@ enum PythonBenchmark {
         report("memcpy2-64mib", seconds: median(copies))
         report("memcpy2-64mib-min", seconds: copies.min()!)
     }
+
+    /// Seconds for one call of `value`; `checking` also requires the result to equal it (after the timing).
+    private static func timeRoundTrip(
+        _ call: (JSONValue) throws -> JSONValue, _ value: JSONValue, checking: Bool
+    ) throws -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let result = try call(value)
+        let elapsed = seconds(since: start)
+        if checking {
+            precondition(result == value, "64 MiB round trip changed the bytes")
+        }
+        return elapsed
+    }
+
+    /// Seconds for the host path's two memcpys of `size` bytes: `big` into `reused`, then into a fresh array.
+    private static func timeCopies(from big: NDArray, through reused: NDArray, size: Int) throws -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        reused.storage.baseAddress.copyMemory(from: big.storage.baseAddress, byteCount: size)
+        let fresh = try NDArray(zeros: [size], dtype: .uint8)
+        fresh.storage.baseAddress.copyMemory(from: reused.storage.baseAddress, byteCount: size)
+        return seconds(since: start)
+    }
+
+    private static func seconds(since start: UInt64) -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
 }
 
 /// `imjoy-bench javascript PLUGIN [NODE]`: the Node.js host of web-worker plugins, in process;

@@ -164,7 +164,14 @@ private struct JSONParser {
     mutating func parseString() throws(JSONSyntaxError) -> String {
         index += 1  // opening quote
         let start = index
-        // Fast path: no escapes.
+        if let string = try scanUnescapedString(from: start) { return string }
+        return try parseEscapedString(from: start)
+    }
+
+    /// The fast path: a string without escapes, made straight from the input bytes. `nil` when a
+    /// backslash (left at `index`) or the end of the input comes before the closing quote.
+    @inline(__always)
+    mutating func scanUnescapedString(from start: Int) throws(JSONSyntaxError) -> String? {
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
@@ -175,10 +182,15 @@ private struct JSONParser {
                 }
                 return string
             }
-            if byte == UInt8(ascii: "\\") { break }
+            if byte == UInt8(ascii: "\\") { return nil }
             if byte < 0x20 { throw error("unescaped control character in a string") }
             index += 1
         }
+        return nil
+    }
+
+    /// The slow path: the rest of a string that has escapes, its bytes so far from `start`.
+    mutating func parseEscapedString(from start: Int) throws(JSONSyntaxError) -> String {
         var scalars = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
         while index < bytes.count {
             let byte = bytes[index]
@@ -191,42 +203,7 @@ private struct JSONParser {
                 return string
             case UInt8(ascii: "\\"):
                 index += 1
-                guard index < bytes.count else { break }
-                let escape = bytes[index]
-                index += 1
-                switch escape {
-                case UInt8(ascii: "\""): scalars.append(0x22)
-                case UInt8(ascii: "\\"): scalars.append(0x5C)
-                case UInt8(ascii: "/"): scalars.append(0x2F)
-                case UInt8(ascii: "b"): scalars.append(0x08)
-                case UInt8(ascii: "f"): scalars.append(0x0C)
-                case UInt8(ascii: "n"): scalars.append(0x0A)
-                case UInt8(ascii: "r"): scalars.append(0x0D)
-                case UInt8(ascii: "t"): scalars.append(0x09)
-                case UInt8(ascii: "u"):
-                    var code = try parseHex4()
-                    if (0xD800..<0xDC00).contains(code) {
-                        // A high surrogate must be followed by \u and a low surrogate.
-                        if index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"),
-                            bytes[index + 1] == UInt8(ascii: "u")
-                        {
-                            index += 2
-                            let low = try parseHex4()
-                            guard (0xDC00..<0xE000).contains(low) else {
-                                throw error("invalid low surrogate in a \\u escape")
-                            }
-                            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
-                        } else {
-                            code = 0xFFFD  // lone surrogate, as JavaScript would keep; replaced
-                        }
-                    } else if (0xDC00..<0xE000).contains(code) {
-                        code = 0xFFFD
-                    }
-                    let scalar = Unicode.Scalar(code) ?? "\u{FFFD}"
-                    scalars.append(contentsOf: Array(String(Character(scalar)).utf8))
-                default:
-                    throw error("invalid escape \\\(describe(escape))", at: index - 2)
-                }
+                try appendEscape(to: &scalars)
             default:
                 if byte < 0x20 { throw error("unescaped control character in a string") }
                 scalars.append(byte)
@@ -234,6 +211,46 @@ private struct JSONParser {
             }
         }
         throw error("unterminated string", at: start - 1)
+    }
+
+    /// Decodes the escape after a backslash (`index` is past the backslash) into `scalars`;
+    /// does nothing at the end of the input, which the caller reports as an unterminated string.
+    @inline(__always)
+    mutating func appendEscape(to scalars: inout [UInt8]) throws(JSONSyntaxError) {
+        guard index < bytes.count else { return }
+        let escape = bytes[index]
+        index += 1
+        switch escape {
+        case UInt8(ascii: "\""): scalars.append(0x22)
+        case UInt8(ascii: "\\"): scalars.append(0x5C)
+        case UInt8(ascii: "/"): scalars.append(0x2F)
+        case UInt8(ascii: "b"): scalars.append(0x08)
+        case UInt8(ascii: "f"): scalars.append(0x0C)
+        case UInt8(ascii: "n"): scalars.append(0x0A)
+        case UInt8(ascii: "r"): scalars.append(0x0D)
+        case UInt8(ascii: "t"): scalars.append(0x09)
+        case UInt8(ascii: "u"):
+            let scalar = Unicode.Scalar(try parseUnicodeEscape()) ?? "\u{FFFD}"
+            UTF8.encode(scalar) { scalars.append($0) }
+        default:
+            throw error("invalid escape \\\(describe(escape))", at: index - 2)
+        }
+    }
+
+    /// The code point of a `\u` escape whose `\u` was read, joining a surrogate pair written as two
+    /// escapes; a lone surrogate becomes U+FFFD.
+    mutating func parseUnicodeEscape() throws(JSONSyntaxError) -> UInt32 {
+        let code = try parseHex4()
+        if (0xDC00..<0xE000).contains(code) { return 0xFFFD }
+        guard (0xD800..<0xDC00).contains(code) else { return code }
+        // A high surrogate must be followed by \u and a low surrogate.
+        guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
+            return 0xFFFD  // lone surrogate, as JavaScript would keep; replaced
+        }
+        index += 2
+        let low = try parseHex4()
+        guard (0xDC00..<0xE000).contains(low) else { throw error("invalid low surrogate in a \\u escape") }
+        return 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
     }
 
     mutating func parseHex4() throws(JSONSyntaxError) -> UInt32 {

@@ -36,22 +36,9 @@ extension WorkflowValidator {
         return (loaded, errors)
     }
 
-    /// Plugin types that exist to show a user interface: no batch run can host them.
-    static let userInterfaceTypes: Set<PluginType> = [.window, .iframe, .webPythonWindow, .rpcWindow]
-
-    /// The one-line reason a plugin of `type` cannot run headless, or `nil` when it can.
+    /// The one-line reason a plugin of `type` cannot run headless, or `nil` when it can
+    /// (``PluginType/headlessRefusal(plugin:)``, the text `run` prints too).
     public static func headlessRefusal(plugin: String, type: PluginType) -> String? {
-        guard userInterfaceTypes.contains(type) else { return nil }
-        return "plugin \(plugin) is a \(type.rawValue) plugin: \(type.rawValue) plugins show a user interface and cannot run in a batch run; call a web-worker or Python plugin (or a built-in op) for the computation"
-    }
-
-    /// An error for each op that calls a user-interface plugin (``headlessRefusal(plugin:type:)``).
-    func headlessProblems(plugins: OrderedDictionary<String, Plugin>, workflow: Workflow) -> [WorkflowError] {
-        workflow.ops.compactMap { op in
-            guard case .plugin(let alias, _) = op.target, let plugin = plugins[alias],
-                let reason = Self.headlessRefusal(plugin: plugin.config.name, type: plugin.config.type)
-            else { return nil }
-            return WorkflowError(file: workflow.file, op: op.id, path: "\(op.jsonPath).plugin", message: reason)
-        }
+        type.showsUserInterface ? type.headlessRefusal(plugin: plugin) : nil
     }
 }
