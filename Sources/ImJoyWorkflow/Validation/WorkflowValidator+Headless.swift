@@ -11,7 +11,7 @@ extension WorkflowValidator {
                 return nil
             }
             return WorkflowError(
-                file: workflow.file, op: op.id,
+                file: workflow.file, op: op.id, path: "\(op.jsonPath).plugin",
                 message: plugin.config.type.headlessRefusal(plugin: plugin.config.name))
         }
     }

@@ -126,7 +126,7 @@ func validationErrors(_ text: String) -> [WorkflowError] {
             """)
         #expect(errors.map(\.description) == [
             Fixtures.packageRoot.appendingPathComponent("workflows/w.json").path
-                + ": op 'show': plugin Window is a window plugin: window plugins show a user interface and cannot run in a batch run; call a web-worker or Python plugin (or a built-in op) for the computation",
+                + ": op 'show' (ops[0].plugin): plugin Window is a window plugin: window plugins show a user interface and cannot run in a batch run; call a web-worker or Python plugin (or a built-in op) for the computation",
         ])
     }
 }
