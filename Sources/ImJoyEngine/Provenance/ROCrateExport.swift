@@ -51,7 +51,7 @@ public struct ROCrateExport: Sendable {
         let manifestURL = RunManifest.url(outputDirectory: out.path)
         let manifest: JSONObject
         do { manifest = try RunManifest.read(manifestURL) } catch {
-            throw .unreadableManifest(path: manifestURL.path, reason: OutputDirectoryLock.reason(error))
+            throw .unreadableManifest(path: manifestURL.path, reason: fileErrorReason(error))
         }
         let validated = try loadWorkflow(manifest)
         var copied = 0
@@ -74,7 +74,7 @@ public struct ROCrateExport: Sendable {
         let metadata = crate.appendingPathComponent("ro-crate-metadata.json")
         let text = JSONValue.object(graph.document).serialized([.prettyPrinted, .sortedKeys]) + "\n"
         do { try CompletionRecords.writeAtomically(Data(text.utf8), to: metadata, synchronizes: false) } catch {
-            throw .write(path: metadata.path, reason: OutputDirectoryLock.reason(error))
+            throw .write(path: metadata.path, reason: fileErrorReason(error))
         }
         return Result(crateDirectory: crate.path, metadataFile: metadata.path, entities: graph.entities.count, copiedFiles: copied + 1 + pluginIDs.count)
     }
@@ -109,7 +109,7 @@ public struct ROCrateExport: Sendable {
         } catch let error as ROCrateError {
             throw error
         } catch {
-            throw .write(path: destination.path, reason: OutputDirectoryLock.reason(error))
+            throw .write(path: destination.path, reason: fileErrorReason(error))
         }
     }
 }

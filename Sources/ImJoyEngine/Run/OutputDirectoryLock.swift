@@ -90,19 +90,4 @@ public final class OutputDirectoryLock: Sendable {
         }
         return descriptor
     }
-
-    /// The POSIX reason of a Foundation error, without the NSError dump.
-    static func reason(_ error: any Error) -> String {
-        let nsError = error as NSError
-        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(underlying.code)))
-        }
-        if nsError.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(nsError.code))) }
-    switch (error as? CocoaError)?.code {
-    case .fileReadNoSuchFile?, .fileNoSuchFile?: return String(cString: strerror(ENOENT))
-    case .fileReadNoPermission?, .fileWriteNoPermission?: return String(cString: strerror(EACCES))
-    default: break
-    }
-        return nsError.localizedDescription
-    }
 }

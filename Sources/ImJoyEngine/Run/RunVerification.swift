@@ -58,7 +58,7 @@ public struct RunVerification: Sendable {
         do {
             return try RunManifest.read(URL(fileURLWithPath: options.manifest))
         } catch {
-            throw .unreadableManifest(path: options.manifest, reason: OutputDirectoryLock.reason(error))
+            throw .unreadableManifest(path: options.manifest, reason: fileErrorReason(error))
         }
     }
 

@@ -96,7 +96,7 @@ struct RunParts {
             }
             return (path, try FileHandle(forWritingTo: url))
         } catch {
-            throw .eventsFile(path: path, reason: OutputDirectoryLock.reason(error))
+            throw .eventsFile(path: path, reason: fileErrorReason(error))
         }
     }
 

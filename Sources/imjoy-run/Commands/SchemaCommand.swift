@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ImJoyEngine
 import ImJoySchema
 
 /// `imjoy-run schema`: JSON Schema tools.
