@@ -1,6 +1,7 @@
 import Foundation
 import ImJoySchema
 import ImJoyWorkflow
+import Synchronization
 
 /// One finished task, as written to the JSON-lines event stream (`--events FILE`).
 public struct TaskEvent: Sendable {
@@ -70,23 +71,22 @@ public final class RunObservers: RunObserver, @unchecked Sendable {
 
 /// Writes JSON lines: `run_started`, one `task` line per task, `run_finished`, and the plugins'
 /// `plugin_output` and `plugin_message` lines as they come.
-public final class JSONLinesEventWriter: RunObserver, @unchecked Sendable {
-    private let handle: FileHandle
-    /// Plugin events come from other threads than the task events.
-    private let lock = NSLock()
+public final class JSONLinesEventWriter: RunObserver, Sendable {
+    /// Plugin events come from other threads than the task events: one writer at a time.
+    private let handle: Mutex<FileHandle>
     private let workflow: String
     private let plan: WorkflowPlan?
 
     /// With `plan`, a `plan` event (ops, targets, dependencies) follows `run_started`, for reports.
     public init(handle: FileHandle, workflow: String, plan: WorkflowPlan? = nil) {
-        self.handle = handle
+        self.handle = Mutex(handle)
         self.workflow = workflow
         self.plan = plan
     }
 
     private func write(_ value: JSONValue) {
         let line = Data((value.serialized() + "\n").utf8)
-        lock.withLock { handle.write(line) }
+        handle.withLock { $0.write(line) }
     }
 
     /// One write for the batch: a plugin may print thousands of lines.
@@ -94,7 +94,7 @@ public final class JSONLinesEventWriter: RunObserver, @unchecked Sendable {
         var text = ""
         for event in events { text += event.jsonValue.serialized() + "\n" }
         let lines = Data(text.utf8)
-        lock.withLock { handle.write(lines) }
+        handle.withLock { $0.write(lines) }
     }
 
     public func runStarted(items: Int, tasks: Int, jobs: Int) {

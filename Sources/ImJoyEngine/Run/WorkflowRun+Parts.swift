@@ -35,13 +35,13 @@ struct RunParts {
         let observer = makeObservers(plan: plan, options: options, fixed: [tracker, tally], events: events?.handle)
         let invoker: EngineInvoker, checker: SchemaDataChecker
         do {
-            invoker = try EngineInvoker(plan: plan, hdf5Files: hdf5Files, python: hostOptions(options, observer: observer), provenance: provenance)
+            invoker = try EngineInvoker(plan: plan, hdf5Files: hdf5Files, hosts: hostOptions(options, observer: observer), provenance: provenance)
             checker = try SchemaDataChecker(plan: plan)
         } catch {
             try? events?.handle.close()
             throw .cannotStart("\(error)")
         }
-        run.cancellation.attach(invoker.python)
+        run.cancellation.attach(invoker.plugins)
         return RunParts(
             shardItems: shardItems, items: items, resumed: resumed, records: records, cache: cache, hdf5Files: hdf5Files,
             provenance: provenance, tracker: tracker, tally: tally, observer: observer, events: events,
@@ -115,7 +115,7 @@ struct RunParts {
         var hosts = PluginHostOptions(
             interpreter: options.python, stateDirectory: options.stateDirectory ?? options.outputDirectory + "/.imjoy-run",
             jobs: options.jobs, javascript: options.javascript, observer: observer)
-        if let cache = options.environmentCache { hosts.environmentCache = cache }
+        if let cache = options.environmentCache { hosts.python.environmentCache = cache }
         return hosts
     }
 }

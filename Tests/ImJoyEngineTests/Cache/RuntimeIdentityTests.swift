@@ -36,7 +36,7 @@ import TestSupport
     @Test(.enabled(if: defaultPython != nil, "needs python3 on PATH"))
     func probesTheDefaultPython() throws {
         let python = try #require(Self.defaultPython)
-        let host = try PythonInterpreter.hostScript()
+        let host = try HostRuntime.python.hostProgram()
         let identity = try RuntimeIdentity.probe(command: [python], runtime: "python", hostProgram: host)
         #expect(identity.version == Self.version(of: python))
         #expect(identity.runtime == "python" && identity.interpreter.hasPrefix("/"))
@@ -80,7 +80,7 @@ import TestSupport
     @Test(.enabled(if: node != nil, "needs node on PATH"))
     func probesNode() throws {
         let node = try #require(Self.node)
-        let identity = try RuntimeIdentity.probe(command: [node], runtime: "node", hostProgram: PythonInterpreter.hostScript("imjoy_host.js"))
+        let identity = try RuntimeIdentity.probe(command: [node], runtime: "node", hostProgram: HostRuntime.javascript.hostProgram())
         #expect(identity.version.hasPrefix("v") && identity.packages == nil, "\(identity)")
     }
 
@@ -171,7 +171,7 @@ private enum WhichPython {
         let options = PluginHostOptions(
             interpreter: python, stateDirectory: directory.appendingPathComponent("state").path,
             environmentCache: directory.appendingPathComponent("envs").path, jobs: 1)
-        let invoker = try EngineInvoker(plan: plan, python: options, provenance: provenance)
+        let invoker = try EngineInvoker(plan: plan, hosts: options, provenance: provenance)
         defer { invoker.shutdown() }
         let sink = Sink()
         let summary = WorkflowExecutor(plan: plan, invoker: invoker, options: RunOptions(jobs: 1, outputDirectory: directory.path),
