@@ -73,6 +73,8 @@ public struct BuiltinInvoker: OpInvoker {
             throw BuiltinOpError.unsafePath(op: name, path: error.path, reason: error.reason)
         } catch let error as ArrayFormatError {
             throw BuiltinOpError.invalidArray(op: name, reason: error.description)
+        } catch let error as ZarrError {
+            throw BuiltinOpError.fileError(op: name, reason: error.description)
         } catch {
             throw BuiltinOpError.fileError(op: name, reason: "\(error)")
         }
@@ -93,8 +95,13 @@ public struct BuiltinInvoker: OpInvoker {
             return try FileOps.read(inputURL(data, op: name), format: TIFFFormat()).rpcValue
         case "read-hdf5":
             return try FileOps.read(inputURL(data, op: name), format: HDF5Format(), name: config.string("dataset")).rpcValue
+        case "read-zarr":
+            return try ZarrOps.read(inputURL(data, op: name), config: config).rpcValue
         case "write-tiff":
             return try writeTIFF(data, config: config, call: call)
+        case "write-zarr":
+            return try ZarrOps.write(Self.array(from: data, op: name), config: config, item: call.item, opID: call.opID,
+                                     outputDirectory: call.outputDirectory, provenance: provenance?.text(op: call.opID, item: call.item))
         case "write-hdf5":
             return try writeHDF5(data, config: config, call: call)
         case "gaussian":

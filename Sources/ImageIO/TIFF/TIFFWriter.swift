@@ -68,6 +68,7 @@ public enum TIFFWriter {
         let pageCount = array.shape.dropLast(2).reduce(1, *)
         guard pageCount > 0 else { throw .invalidArray(file: file, reason: "empty stack of shape \(array.shape)") }
         let descriptionText = try makeDescription(options.description, array: array, pageCount: pageCount, file: file)
+        if case .blosc = options.compression { throw .unsupported(file: file, reason: "Blosc is a Zarr compression, not a TIFF one") }
         if case .lzw = options.compression, TIFFIsCODECConfigured(UInt16(COMPRESSION_LZW)) == 0 {
             throw .invalidArray(file: file, reason: "this libtiff lacks the LZW codec")
         }
@@ -172,13 +173,13 @@ private struct PageWriter {
         rowsPerStrip = min(max(options.rowsPerStrip ?? (target / max(rowBytes, 1)), 1), height)
         switch options.compression {
         case .deflate, .zstd: compressors = (0..<max(options.threads, 1)).map { _ in BlockCompressor(options.compression) }
-        case .none, .lzw: compressors = []
+        case .none, .lzw, .blosc: compressors = []
         }
     }
 
     private var compressionTag: UInt16 {
         switch options.compression {
-        case .none: UInt16(COMPRESSION_NONE)
+        case .none, .blosc: UInt16(COMPRESSION_NONE)
         case .deflate: UInt16(COMPRESSION_ADOBE_DEFLATE)
         case .lzw: UInt16(COMPRESSION_LZW)
         case .zstd: UInt16(COMPRESSION_ZSTD)
@@ -277,7 +278,7 @@ private struct PageWriter {
                     throw .writeFailed(file: file, reason: handle.takeError("strip \(strip) of page \(page)"))
                 }
             }
-        case .deflate, .zstd:
+        case .deflate, .zstd, .blosc:
             preconditionFailure("deflate and zstd pages are written by writeCompressedPages")
         }
         try writeDirectory(page, handle: handle)

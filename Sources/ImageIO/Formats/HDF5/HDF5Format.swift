@@ -24,7 +24,7 @@ public struct HDF5Format: ArrayFormat {
         switch compression {
         case .none: return .contiguous
         case .deflate(let level): return .chunked(chunkShape: nil, compression: .deflate(level: level), shuffle: true)
-        case .lzw, .zstd: throw .unsupported(format: "hdf5", reason: "\(compression) is not written (gzip or none)")
+        case .lzw, .zstd, .blosc: throw .unsupported(format: "hdf5", reason: "\(compression) is not written (gzip or none)")
         }
     }
 
