@@ -64,12 +64,15 @@ extension OutputWriter {
 
         /// Adds datasets to the container file (per item, or shared by the run's items): HDF5
         /// through the run's ``SharedHDF5Files``, other containers through their own
-        /// ``ArrayContainerFormat/add(_:at:to:options:)``.
-        func addToContainer(_ datasets: [(path: String, array: NDArray)], relative: String) throws {
+        /// ``ArrayContainerFormat/add(_:at:to:options:)``. Returns the paths to report: the HDF5
+        /// file, or each array's own path inside a directory store (`all.zarr/img_0/smooth`: what
+        /// the item's completion record hashes, which other items' adds leave unchanged).
+        @discardableResult
+        func addToContainer(_ datasets: [(path: String, array: NDArray)], relative: String) throws -> [String] {
             let url = try OutputPaths.prepareFile(relative, in: writer.outputDirectory)
             if format is HDF5Format {
                 try writer.hdf5Files.add(datasets, to: url, layout: OutputWriter.hdf5Layout, shared: !perItem, provenance: provenance, item: item.key)
-                return
+                return [relative]
             }
             guard let container = format as? any ArrayContainerFormat else {
                 throw BuiltinOpError.invalidConfig(op: op.id, parameter: "output.format", reason: "\(format.name) has no container writer")
@@ -77,6 +80,8 @@ extension OutputWriter {
             for (path, array) in datasets {
                 try container.add(array, at: path, to: url, options: ArrayWriteOptions(provenance: provenance))
             }
+            guard format.storage == .directory else { return [relative] }
+            return datasets.map { relative + "/" + $0.path.split(separator: "/").joined(separator: "/") }
         }
     }
 }

@@ -33,7 +33,8 @@ enum ZarrOps {
         var image = OutputPaths.sanitized(item.key)
         if image.hasPrefix(".") || image == "zarr.json" { image = "_" + image }
         try OMEZarr.add(array, named: image, toCollection: url, options: options)
-        return ["path": .string(relative), "image": .string(image)]
+        // The item's own image is its output (what its completion record hashes).
+        return ["path": .string(relative + "/" + image), "store": .string(relative), "image": .string(image)]
     }
 
     /// The write options of `config`: NGFF version, compressor and level, chunk shape, pyramid levels.
