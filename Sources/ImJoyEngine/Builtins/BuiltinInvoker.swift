@@ -151,6 +151,11 @@ public struct BuiltinInvoker: OpInvoker {
         let format = TIFFFormat()
         var options = ArrayWriteOptions(compression: try Self.compression(config, format: format), provenance: provenance?.text(op: call.opID, item: call.item))
         options.imageJ = try config.yesNo("imagej")
+        switch try config.choice("bigtiff") {
+        case "yes": options.largeFile = true
+        case "no": options.largeFile = false
+        default: options.largeFile = nil  // automatic: BigTIFF from 4 GiB on
+        }
         try format.write(array, to: OutputPaths.prepareFile(relative, in: call.outputDirectory), options: options)
         return ["path": .string(relative)]
     }

@@ -71,6 +71,7 @@ public enum BuiltinOps {
                 BuiltinParameter("compression", "compression", .choice(options: tiffCompressions, default: "deflate")),
                 BuiltinParameter("level", "level", .number(default: 6, range: 1...22, integer: true)),
                 BuiltinParameter("imagej", "ImageJ metadata", .yesNo(default: false)),
+                BuiltinParameter("bigtiff", "BigTIFF", .choice(options: ["auto", "yes", "no"], default: "auto")),
             ],
             inputs: anyArray, outputs: fileOutput, cacheUse: .writesFiles),
         BuiltinOpDeclaration(
