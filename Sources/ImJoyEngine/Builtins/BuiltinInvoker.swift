@@ -107,26 +107,30 @@ public struct BuiltinInvoker: OpInvoker {
         case "gaussian":
             let array = try Self.array(from: data, op: name)
             let mode = try BorderMode(rawValue: config.choice("mode"))!
-            return try GaussianKernel.apply(array, sigma: config.numbers("sigma"), truncate: config.number("truncate"), mode: mode).rpcValue
+            return try GaussianKernel.apply(array, sigma: config.numbers("sigma"), truncate: config.number("truncate"), mode: mode)
+                .keeping(array.metadata).rpcValue
         case "threshold":
             let array = try Self.array(from: data, op: name)
             let method = try ThresholdMethod(rawValue: config.choice("method"))!
             let threshold = try ThresholdKernel.threshold(array, method: method, value: config.number("value"))
-            return try ThresholdKernel.mask(array, threshold: threshold, foreground: UInt8(config.integer("foreground"))).rpcValue
+            return try ThresholdKernel.mask(array, threshold: threshold, foreground: UInt8(config.integer("foreground"))).keeping(array.metadata).rpcValue
         case "normalize":
             let array = try Self.array(from: data, op: name)
-            return try NormalizeKernel.normalize(array, low: config.number("low"), high: config.number("high"), clip: config.yesNo("clip")).rpcValue
+            return try NormalizeKernel.normalize(array, low: config.number("low"), high: config.number("high"), clip: config.yesNo("clip"))
+                .keeping(array.metadata).rpcValue
         case "max-projection", "mean-projection":
             let array = try Self.array(from: data, op: name)
             let axis = try config.integer("axis")
-            return try (name == "max-projection" ? ProjectionKernel.max(array, axis: axis) : ProjectionKernel.mean(array, axis: axis)).rpcValue
+            let projected = try name == "max-projection" ? ProjectionKernel.max(array, axis: axis) : ProjectionKernel.mean(array, axis: axis)
+            return projected.keeping(array.metadata?.removingAxis(axis)).rpcValue
         case "crop":
             let array = try Self.array(from: data, op: name)
-            return try CropKernel.crop(array, region: config.string("region")).rpcValue
+            // The region keeps every axis (steps aside, the pixel size is unchanged).
+            return try CropKernel.crop(array, region: config.string("region")).keeping(array.metadata).rpcValue
         case "convert-dtype":
             let array = try Self.array(from: data, op: name)
             let dtype = try DType(rawValue: config.choice("dtype"))!
-            return try ConvertKernel.convert(array, to: dtype, rescale: config.yesNo("rescale")).rpcValue
+            return try ConvertKernel.convert(array, to: dtype, rescale: config.yesNo("rescale")).keeping(array.metadata).rpcValue
         case "stats":
             return StatsKernel.json(try Self.array(from: data, op: name))
         default:

@@ -15,7 +15,7 @@ enum ZarrOps {
             throw BuiltinOpError.invalidConfig(op: "read-zarr", parameter: "image", reason: "\(url.path) has no image '\(image)' (images: \(list.isEmpty ? "none" : list))")
         }
         let path = image.isEmpty ? (names.first ?? "") : image
-        return try OMEZarr.read(path.isEmpty ? url : url.appendingPathComponent(path), level: level).array
+        return try ZarrFormat.readImage(path.isEmpty ? url : url.appendingPathComponent(path), level: level)
     }
 
     /// Writes `array` as the image at the root of the store `path` names (per item), or as image
@@ -26,13 +26,14 @@ enum ZarrOps {
         var options = try writeOptions(config, rank: array.rank)
         if let provenance { options.attributes[ZarrFormat.provenanceAttribute] = .string(provenance) }
         let url = try OutputPaths.prepareFile(relative, in: outputDirectory)
+        let (axes, scale) = ZarrFormat.omeAxes(of: array)
         guard !OutputPaths.isPerItem(template) else {
-            try OMEZarr.write(array, to: url, options: options)
+            try OMEZarr.write(array, axes: axes, scale: scale, to: url, options: options)
             return ["path": .string(relative)]
         }
         var image = OutputPaths.sanitized(item.key)
         if image.hasPrefix(".") || image == "zarr.json" { image = "_" + image }
-        try OMEZarr.add(array, named: image, toCollection: url, options: options)
+        try OMEZarr.add(array, named: image, axes: axes, scale: scale, toCollection: url, options: options)
         // The item's own image is its output (what its completion record hashes).
         return ["path": .string(relative + "/" + image), "store": .string(relative), "image": .string(image)]
     }

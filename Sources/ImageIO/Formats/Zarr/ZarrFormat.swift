@@ -43,15 +43,23 @@ public struct ZarrFormat: ArrayContainerFormat {
                 let list = names.isEmpty ? "none" : names.prefix(20).joined(separator: ", ")
                 throw ArrayFormatError.unsupported(format: self.name, reason: "\(url.path) has no image '\(trimmed)' (images: \(list))")
             }
-            return try OMEZarr.read(url.appendingPathComponent(trimmed)).array
+            return try Self.readImage(url.appendingPathComponent(trimmed), level: 0)
         }
         let first = try arrayNames(in: url).first ?? ""
-        return try OMEZarr.read(first.isEmpty ? url : url.appendingPathComponent(first)).array
+        return try Self.readImage(first.isEmpty ? url : url.appendingPathComponent(first), level: 0)
+    }
+
+    /// Level `level` of the image at `url`, with its axes and scale as ``NDArray/metadata``.
+    public static func readImage(_ url: URL, level: Int) throws -> NDArray {
+        var (array, ome) = try OMEZarr.read(url, level: level)
+        array.metadata = arrayMetadata(ome, level: level)
+        return array
     }
 
     /// Writes `array` as the image at the root of a new store at `url` (replacing one there).
     public func write(_ array: NDArray, to url: URL, options: ArrayWriteOptions) throws {
-        try OMEZarr.write(array, name: options.name, to: url, options: writeOptions(options))
+        let (axes, scale) = Self.omeAxes(of: array)
+        try OMEZarr.write(array, axes: axes, scale: scale, name: options.name, to: url, options: writeOptions(options))
     }
 
     /// Adds `array` as image `path` (`item/op`: nested collections) of the collection store at `url`.
@@ -70,7 +78,8 @@ public struct ZarrFormat: ArrayContainerFormat {
             }
             collection = collection.appendingPathComponent(component)
         }
-        try OMEZarr.add(array, named: last, toCollection: collection, options: zarrOptions)
+        let (axes, scale) = Self.omeAxes(of: array)
+        try OMEZarr.add(array, named: last, axes: axes, scale: scale, toCollection: collection, options: zarrOptions)
     }
 
     /// The ``OMEZarrWriteOptions`` of `options`: its compression (default Blosc), provenance
@@ -93,5 +102,22 @@ public struct ZarrFormat: ArrayContainerFormat {
         case .blosc(let level): return .blosc(compressor: .lz4, level: level, shuffle: .shuffle)
         case .deflate, .lzw: throw .unsupported(format: "zarr", reason: "\(compression) is not written (blosc, zstd or none)")
         }
+    }
+}
+
+extension ZarrFormat {
+    /// The ``ArrayMetadata`` of level `level` of an image: its axes, units and that level's scale.
+    public static func arrayMetadata(_ ome: OMEImageMetadata, level: Int = 0) -> ArrayMetadata {
+        let scale = ome.datasets.indices.contains(level) ? ome.datasets[level].scale : ome.scale
+        return ArrayMetadata(axes: ome.axes.enumerated().map { index, axis in
+            ArrayMetadata.Axis(name: axis.name, scale: scale.indices.contains(index) ? scale[index] : nil, unit: axis.unit)
+        })
+    }
+
+    /// The OME axes and level-0 scale of `array`'s metadata (`nil`, `nil` without: defaults).
+    public static func omeAxes(of array: NDArray) -> (axes: [OMEAxis]?, scale: [Double]?) {
+        guard let metadata = array.metadata else { return (nil, nil) }
+        let axes = metadata.axes.map { OMEAxis(name: $0.name, type: $0.type, unit: $0.unit) }
+        return (axes, metadata.axes.map { $0.scale ?? 1 })
     }
 }
