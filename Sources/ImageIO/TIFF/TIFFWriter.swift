@@ -41,6 +41,9 @@ public enum TIFFWriter {
         public var privateASCIITags: [(tag: UInt32, text: String)] = []
         /// Compression workers; by default the number of active processors.
         public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+        /// X/YResolution (pixels per unit) and ResolutionUnit (1 none, as ImageJ writes with its
+        /// unit in the description; 2 inch; 3 centimeter) on every page, if given.
+        public var resolution: (x: Double, y: Double, unit: UInt16)? = nil
 
         public init(compression: Compression = .none, bigTIFF: Bool? = nil, description: Description = .none) {
             self.compression = compression
@@ -242,6 +245,12 @@ private struct PageWriter {
         ok = ok && CTIFF_TIFFSetField_uint16(tiff, UInt32(TIFFTAG_COMPRESSION), compressionTag) == 1
         ok = ok && CTIFF_TIFFSetField_uint32(tiff, UInt32(TIFFTAG_ROWSPERSTRIP), UInt32(rowsPerStrip)) == 1
         ok = ok && CTIFF_TIFFSetField_string(tiff, UInt32(TIFFTAG_SOFTWARE), "imjoy-run") == 1
+        if let resolution = options.resolution {
+            // libtiff takes the rationals as doubles through its variadic setter.
+            ok = ok && CTIFF_TIFFSetField_double(tiff, UInt32(TIFFTAG_XRESOLUTION), resolution.x) == 1
+            ok = ok && CTIFF_TIFFSetField_double(tiff, UInt32(TIFFTAG_YRESOLUTION), resolution.y) == 1
+            ok = ok && CTIFF_TIFFSetField_uint16(tiff, UInt32(TIFFTAG_RESOLUTIONUNIT), resolution.unit) == 1
+        }
         if let description {
             ok = ok && CTIFF_TIFFSetField_string(tiff, UInt32(TIFFTAG_IMAGEDESCRIPTION), description) == 1
             for (tag, text) in options.privateASCIITags { ok = ok && CTIFF_setPrivateASCII(tiff, tag, text) == 1 }

@@ -18,8 +18,13 @@ public struct TIFFFormat: ArrayFormat {
 
     public func arrayNames(in url: URL) throws -> [String] { [] }
 
+    /// Reads every page; ImageJ hyperstacks and calibrated pages get their axes and pixel sizes
+    /// as ``NDArray/metadata`` (``metadata(of:)``).
     public func read(_ url: URL, name: String?) throws -> NDArray {
-        try TIFFReader.read(contentsOf: url).array
+        let image = try TIFFReader.read(contentsOf: url)
+        var array = image.array
+        array.metadata = Self.metadata(of: image)
+        return array
     }
 
     /// Writes `array`; a 1-d array becomes one row, a 0-d array one pixel, and bool arrays are
@@ -30,6 +35,10 @@ public struct TIFFFormat: ArrayFormat {
         settings.synchronizes = options.synchronizes
         if options.imageJ {
             settings.description = .imageJ
+            if let (imageJ, resolution) = Self.imageJ(for: array) {
+                settings.description = .imageJMetadata(imageJ)
+                settings.resolution = resolution
+            }
             if let provenance = options.provenance { settings.privateASCIITags = [(Self.provenanceTag, provenance)] }
         } else if let provenance = options.provenance {
             settings.description = .text(provenance)
