@@ -72,5 +72,15 @@ struct TIFFMetadataRunTests {
         try TIFFWriter.write(try NDArray(shape: [2, 3, 4], elements: [UInt8](repeating: 7, count: 24)), to: url)
         let array = try TIFFFormat().read(url, name: nil)
         #expect(array.metadata == nil && array.rpcValue["_rmetadata"] == nil)
+        // tifffile's default resolution (1 per unit "none") is no calibration; centimeters are.
+        let written = try CommandRunner.python("""
+            import sys, numpy as np, tifffile
+            tifffile.imwrite(sys.argv[1] + '/default.tif', np.zeros((5, 6), np.uint8))
+            tifffile.imwrite(sys.argv[1] + '/cm.tif', np.zeros((5, 6), np.uint8), resolution=(20000, 40000), resolutionunit='CENTIMETER')
+            """, [folder.path])
+        try #require(written.status == 0, "\(written.standardError)")
+        #expect(try TIFFFormat().read(folder.appendingPathComponent("default.tif"), name: nil).metadata == nil)
+        let calibrated = try TIFFFormat().read(folder.appendingPathComponent("cm.tif"), name: nil)
+        #expect(calibrated.metadata == ArrayMetadata(axes: [.init(name: "y", scale: 0.25, unit: "micrometer"), .init(name: "x", scale: 0.5, unit: "micrometer")]))
     }
 }

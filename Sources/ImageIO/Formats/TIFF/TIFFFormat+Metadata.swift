@@ -5,8 +5,8 @@ import Foundation
 extension TIFFFormat {
     /// The metadata of a TIFF read: for an ImageJ hyperstack reshaped to `[t, z, c, y, x]`
     /// (extents of 1 dropped), its axes with `spacing` (Z), `finterval` (T) and the resolution
-    /// tags (Y, X) in the description's `unit`; for a single calibrated page, `y`, `x` with the
-    /// resolution tags (inch and centimeter converted to micrometers). `nil` otherwise.
+    /// tags (Y, X) in the description's `unit`; for a single page with an inch or centimeter
+    /// ResolutionUnit, `y`, `x` in micrometers. `nil` otherwise.
     static func metadata(of image: TIFFImage) -> ArrayMetadata? {
         let rank = image.array.rank
         var xy: (y: Double?, x: Double?, unit: String?) = (nil, nil, nil)
@@ -18,7 +18,9 @@ extension TIFFFormat {
             }
         }
         guard let imageJ = image.imageJ else {
-            guard rank == 2, image.resolution != nil else { return nil }
+            // Without ImageJ's unit, only an absolute ResolutionUnit (inch, cm) calibrates: the
+            // 1 pixel per unit "none" that tifffile writes by default says nothing.
+            guard rank == 2, let unit = image.resolution?.unit, unit == 2 || unit == 3 else { return nil }
             return ArrayMetadata(axes: [.init(name: "y", scale: xy.y, unit: xy.unit), .init(name: "x", scale: xy.x, unit: xy.unit)])
         }
         let fields = Dictionary(imageJ.otherFields.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
