@@ -33,7 +33,13 @@ public struct TIFFFormat: ArrayFormat {
         var settings = TIFFWriter.Options(compression: try options.compression ?? compression(named: nil, level: nil))
         settings.bigTIFF = options.largeFile
         settings.synchronizes = options.synchronizes
-        if options.imageJ {
+        let lowered = url.lastPathComponent.lowercased()
+        if !options.imageJ, lowered.hasSuffix(".ome.tif") || lowered.hasSuffix(".ome.tiff") {
+            // OME-TIFF: OME-XML in the description, provenance in the private tag.
+            let name = String(url.lastPathComponent.prefix { $0 != "." })
+            settings.description = .text(try OMEXML.document(for: array.rank >= 2 ? array : try array.reshaped([1, array.count]), name: name, file: url.path))
+            if let provenance = options.provenance { settings.privateASCIITags = [(Self.provenanceTag, provenance)] }
+        } else if options.imageJ {
             settings.description = .imageJ
             if let (imageJ, resolution) = Self.imageJ(for: array) {
                 settings.description = .imageJMetadata(imageJ)
