@@ -120,7 +120,8 @@ enum ImageIOBenchmark {
     }
 }
 
-private struct UncheckedPointer<Pointee>: @unchecked Sendable {
+/// A pointer handed to `concurrentPerform` workers that write disjoint ranges (benchmarks only).
+struct UncheckedPointer<Pointee>: @unchecked Sendable {
     let pointer: Pointee
     init(_ pointer: Pointee) { self.pointer = pointer }
 }

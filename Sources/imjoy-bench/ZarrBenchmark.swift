@@ -39,10 +39,10 @@ enum ZarrBenchmark {
     private static func makeData(pages: Int) throws -> NDArray {
         var array = try NDArray(zeros: [pages, 2048, 2048], dtype: .uint16)
         try array.withUnsafeMutableBufferPointer(as: UInt16.self) { buffer in
-            let base = UncheckedSendable(value: buffer.baseAddress!)
+            let base = UncheckedPointer(buffer.baseAddress!)
             DispatchQueue.concurrentPerform(iterations: pages) { page in
                 var state = UInt64(page + 1) &* 0x9E37_79B9_7F4A_7C15
-                let pixels = base.value + page * 2048 * 2048
+                let pixels = base.pointer + page * 2048 * 2048
                 for index in 0..<(2048 * 2048) {
                     state ^= state << 13
                     state ^= state >> 7

@@ -12,7 +12,8 @@ struct ConvertCommand: ParsableCommand {
             Formats: .tif/.tiff (libtiff), .h5/.hdf5 (HDF5) and .zarr/.ome.zarr (OME-Zarr, NGFF 0.4 on Zarr v2:
             a directory store), ImageIO's ArrayFormatRegistry. Multi-page TIFFs are read as one stack;
             ImageJ hyperstacks keep their TZC axes. An OME-Zarr input is read at full resolution (its root
-            image, or --dataset IMAGE of a collection). Output is written to a temporary sibling and renamed
+            image, or --dataset IMAGE of a collection). OUT named NAME.ome.tif is an OME-TIFF (OME-XML with the
+            axes and physical sizes the input's metadata has). Output is written to a temporary sibling and renamed
             into place, so a failed conversion never leaves a partial OUT.
 
             Examples:
