@@ -25,6 +25,7 @@ static inline int CTIFF_TIFFGetField_uint16(TIFF *tif, uint32_t tag, uint16_t *v
 static inline int CTIFF_TIFFGetField_uint32(TIFF *tif, uint32_t tag, uint32_t *value) { return TIFFGetField(tif, tag, value); }
 static inline int CTIFF_TIFFGetField_uint64(TIFF *tif, uint32_t tag, uint64_t *value) { return TIFFGetField(tif, tag, value); }
 static inline int CTIFF_TIFFGetField_double(TIFF *tif, uint32_t tag, double *value) { return TIFFGetField(tif, tag, value); }
+static inline int CTIFF_TIFFGetField_float(TIFF *tif, uint32_t tag, float *value) { return TIFFGetField(tif, tag, value); }
 static inline int CTIFF_TIFFGetField_string(TIFF *tif, uint32_t tag, const char **value) { return TIFFGetField(tif, tag, value); }
 static inline int CTIFF_TIFFGetField_uint16_pair(TIFF *tif, uint32_t tag, uint16_t *a, uint16_t *b) { return TIFFGetField(tif, tag, a, b); }
 static inline int CTIFF_TIFFGetField_count_bytes(TIFF *tif, uint32_t tag, uint32_t *count, const void **data) { return TIFFGetField(tif, tag, count, data); }

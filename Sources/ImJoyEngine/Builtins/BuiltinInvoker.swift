@@ -73,6 +73,8 @@ public struct BuiltinInvoker: OpInvoker {
             throw BuiltinOpError.unsafePath(op: name, path: error.path, reason: error.reason)
         } catch let error as ArrayFormatError {
             throw BuiltinOpError.invalidArray(op: name, reason: error.description)
+        } catch let error as ZarrError {
+            throw BuiltinOpError.fileError(op: name, reason: error.description)
         } catch {
             throw BuiltinOpError.fileError(op: name, reason: "\(error)")
         }
@@ -93,33 +95,42 @@ public struct BuiltinInvoker: OpInvoker {
             return try FileOps.read(inputURL(data, op: name), format: TIFFFormat()).rpcValue
         case "read-hdf5":
             return try FileOps.read(inputURL(data, op: name), format: HDF5Format(), name: config.string("dataset")).rpcValue
+        case "read-zarr":
+            return try ZarrOps.read(inputURL(data, op: name), config: config).rpcValue
         case "write-tiff":
             return try writeTIFF(data, config: config, call: call)
+        case "write-zarr":
+            return try ZarrOps.write(Self.array(from: data, op: name), config: config, item: call.item, opID: call.opID,
+                                     outputDirectory: call.outputDirectory, provenance: provenance?.text(op: call.opID, item: call.item))
         case "write-hdf5":
             return try writeHDF5(data, config: config, call: call)
         case "gaussian":
             let array = try Self.array(from: data, op: name)
             let mode = try BorderMode(rawValue: config.choice("mode"))!
-            return try GaussianKernel.apply(array, sigma: config.numbers("sigma"), truncate: config.number("truncate"), mode: mode).rpcValue
+            return try GaussianKernel.apply(array, sigma: config.numbers("sigma"), truncate: config.number("truncate"), mode: mode)
+                .keeping(array.metadata).rpcValue
         case "threshold":
             let array = try Self.array(from: data, op: name)
             let method = try ThresholdMethod(rawValue: config.choice("method"))!
             let threshold = try ThresholdKernel.threshold(array, method: method, value: config.number("value"))
-            return try ThresholdKernel.mask(array, threshold: threshold, foreground: UInt8(config.integer("foreground"))).rpcValue
+            return try ThresholdKernel.mask(array, threshold: threshold, foreground: UInt8(config.integer("foreground"))).keeping(array.metadata).rpcValue
         case "normalize":
             let array = try Self.array(from: data, op: name)
-            return try NormalizeKernel.normalize(array, low: config.number("low"), high: config.number("high"), clip: config.yesNo("clip")).rpcValue
+            return try NormalizeKernel.normalize(array, low: config.number("low"), high: config.number("high"), clip: config.yesNo("clip"))
+                .keeping(array.metadata).rpcValue
         case "max-projection", "mean-projection":
             let array = try Self.array(from: data, op: name)
             let axis = try config.integer("axis")
-            return try (name == "max-projection" ? ProjectionKernel.max(array, axis: axis) : ProjectionKernel.mean(array, axis: axis)).rpcValue
+            let projected = try name == "max-projection" ? ProjectionKernel.max(array, axis: axis) : ProjectionKernel.mean(array, axis: axis)
+            return projected.keeping(array.metadata?.removingAxis(axis)).rpcValue
         case "crop":
             let array = try Self.array(from: data, op: name)
-            return try CropKernel.crop(array, region: config.string("region")).rpcValue
+            // The region keeps every axis (steps aside, the pixel size is unchanged).
+            return try CropKernel.crop(array, region: config.string("region")).keeping(array.metadata).rpcValue
         case "convert-dtype":
             let array = try Self.array(from: data, op: name)
             let dtype = try DType(rawValue: config.choice("dtype"))!
-            return try ConvertKernel.convert(array, to: dtype, rescale: config.yesNo("rescale")).rpcValue
+            return try ConvertKernel.convert(array, to: dtype, rescale: config.yesNo("rescale")).keeping(array.metadata).rpcValue
         case "stats":
             return StatsKernel.json(try Self.array(from: data, op: name))
         default:
@@ -144,6 +155,11 @@ public struct BuiltinInvoker: OpInvoker {
         let format = TIFFFormat()
         var options = ArrayWriteOptions(compression: try Self.compression(config, format: format), provenance: provenance?.text(op: call.opID, item: call.item))
         options.imageJ = try config.yesNo("imagej")
+        switch try config.choice("bigtiff") {
+        case "yes": options.largeFile = true
+        case "no": options.largeFile = false
+        default: options.largeFile = nil  // automatic: BigTIFF from 4 GiB on
+        }
         try format.write(array, to: OutputPaths.prepareFile(relative, in: call.outputDirectory), options: options)
         return ["path": .string(relative)]
     }

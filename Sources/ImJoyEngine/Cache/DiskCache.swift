@@ -78,13 +78,13 @@ public final class DiskCache: ResultCache, Sendable {
     /// (their effect is the file); reading a file again costs what reading an entry would.
     /// Both still get a key, which stands for their result in the keys of later ops.
     public static func isStored(_ op: PlannedOp) -> Bool {
-        if case .builtin(let name) = op.spec.target, ["read-tiff", "read-hdf5", "write-tiff", "write-hdf5"].contains(name) { return false }
+        if case .builtin(let name) = op.spec.target, let declaration = BuiltinOps.declaration(name) { return declaration.storesResult }
         return true
     }
 
     /// Whether `op` is a built-in file read (its key comes from the file's content hash).
     static func isRead(_ op: PlannedOp) -> Bool {
-        if case .builtin(let name) = op.spec.target { return name == "read-tiff" || name == "read-hdf5" }
+        if case .builtin(let name) = op.spec.target { return BuiltinOps.declaration(name)?.readsFile == true }
         return false
     }
 

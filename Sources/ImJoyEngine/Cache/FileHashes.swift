@@ -112,7 +112,8 @@ public final class FileHashes: Sendable {
             bytes.withUnsafeBytes { hasher.update($0) }
             return ["$sha256": .string(hasher.finalizeHex())]
         case .string(let text) where !text.isEmpty && text.count < 4096:
-            if let hash = sha256(Self.resolve(text, base: base)) {
+            let resolved = Self.resolve(text, base: base)
+            if let hash = sha256(resolved) ?? storeSHA256(resolved) {
                 return ["$file": .string(text), "$sha256": .string(hash)]
             }
             return value

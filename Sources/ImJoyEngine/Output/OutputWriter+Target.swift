@@ -29,16 +29,21 @@ extension OutputWriter {
             provenance = writer.provenance?.text(op: op.id, item: item)
         }
 
-        /// Whether arrays go into one container file (datasets) rather than a file each.
-        var isContainer: Bool { format.capabilities.contains(.namedArrays) }
+        /// Whether arrays go into one container file (datasets) rather than a file each. A
+        /// directory store (Zarr) written per item holds one image at its root, like a TIFF file
+        /// (`{op}.<key>.zarr` per member); a shared one collects `/<item>/<dataset>` images.
+        var isContainer: Bool {
+            format.capabilities.contains(.namedArrays) && (format.storage == .file || !perItem)
+        }
 
         /// The relative path of the file for `kind` (with `.<key>` for one member's array).
         func path(_ kind: Kind, key: String? = nil) throws -> String {
             let extensions = kind == .json ? ["json"] : format.fileExtensions
             let base = try OutputPaths.expand(template ?? "{item}/{op}.\(extensions[0])", item: item, op: op.id)
             let relative = try OutputPaths.checkedRelative(OutputWriter.adjusted(base, extensions: extensions, key: key))
-            // A shard's shared container file is its own (NAME.shard-I-of-N.h5).
-            return kind == .array && isContainer && !perItem ? writer.hdf5Files.sharedPath(relative) : relative
+            // A shard's shared HDF5 file is its own (NAME.shard-I-of-N.h5); shards add to a shared
+            // Zarr store together (each add is atomic and locked).
+            return kind == .array && isContainer && !perItem && format is HDF5Format ? writer.hdf5Files.sharedPath(relative) : relative
         }
 
         /// The expanded dataset template (`{op}` by default).
@@ -57,13 +62,26 @@ extension OutputWriter {
                              options: ArrayWriteOptions(provenance: provenance))
         }
 
-        /// Adds datasets to the container file (per item, or shared by the run's items).
-        func addToContainer(_ datasets: [(path: String, array: NDArray)], relative: String) throws {
-            guard format is HDF5Format else {
-                throw BuiltinOpError.invalidConfig(op: op.id, parameter: "output.format", reason: "\(format.name) has no container writer in this run")
+        /// Adds datasets to the container file (per item, or shared by the run's items): HDF5
+        /// through the run's ``SharedHDF5Files``, other containers through their own
+        /// ``ArrayContainerFormat/add(_:at:to:options:)``. Returns the paths to report: the HDF5
+        /// file, or each array's own path inside a directory store (`all.zarr/img_0/smooth`: what
+        /// the item's completion record hashes, which other items' adds leave unchanged).
+        @discardableResult
+        func addToContainer(_ datasets: [(path: String, array: NDArray)], relative: String) throws -> [String] {
+            let url = try OutputPaths.prepareFile(relative, in: writer.outputDirectory)
+            if format is HDF5Format {
+                try writer.hdf5Files.add(datasets, to: url, layout: OutputWriter.hdf5Layout, shared: !perItem, provenance: provenance, item: item.key)
+                return [relative]
             }
-            try writer.hdf5Files.add(datasets, to: OutputPaths.prepareFile(relative, in: writer.outputDirectory), layout: OutputWriter.hdf5Layout,
-                                     shared: !perItem, provenance: provenance, item: item.key)
+            guard let container = format as? any ArrayContainerFormat else {
+                throw BuiltinOpError.invalidConfig(op: op.id, parameter: "output.format", reason: "\(format.name) has no container writer")
+            }
+            for (path, array) in datasets {
+                try container.add(array, at: path, to: url, options: ArrayWriteOptions(provenance: provenance))
+            }
+            guard format.storage == .directory else { return [relative] }
+            return datasets.map { relative + "/" + $0.path.split(separator: "/").joined(separator: "/") }
         }
     }
 }

@@ -60,8 +60,7 @@ public struct OutputWriter: ResultSink {
             let array = try BuiltinInvoker.array(from: result, op: op.id)
             if target.isContainer {
                 let relative = try target.path(.array)
-                try target.addToContainer([(try target.datasetPath(target.dataset()), array)], relative: relative)
-                return [relative]
+                return try target.addToContainer([(try target.datasetPath(target.dataset()), array)], relative: relative)
             }
             let relative = try target.path(.array)
             try target.writeArray(array, relative: relative)
@@ -98,8 +97,7 @@ public struct OutputWriter: ResultSink {
             }
         }
         if let containerFile {
-            try target.addToContainer(datasets, relative: containerFile)
-            files.append(containerFile)
+            files += try target.addToContainer(datasets, relative: containerFile)
         }
         let jsonFile = try target.path(.json)
         try Self.writeJSON(.object(remainder), to: OutputPaths.prepareFile(jsonFile, in: outputDirectory))

@@ -44,6 +44,9 @@ public enum BuiltinOps {
     /// to ImageIO's `CompressionChoice`s.
     public static let tiffCompressions = ["deflate", "none", "lzw", "zstd"]
     public static let hdf5Compressions = ["gzip", "none"]
+    /// The chunk compressors `write-zarr` offers (ImageIO's `ZarrCompressor(name:level:)`): Blosc
+    /// with LZ4 (numcodecs' default), Blosc with another inner codec, zstd, none.
+    public static let zarrCompressors = ["blosc", "blosc-zstd", "blosc-lz4hc", "blosc-zlib", "blosc-blosclz", "zstd", "none"]
 
     /// Every built-in op, in catalog order.
     public static let declarations: [BuiltinOpDeclaration] = [
@@ -55,12 +58,20 @@ public enum BuiltinOps {
             parameters: [BuiltinParameter("dataset", "Dataset", .string(default: "data"))],
             inputs: #"{"file": {"ext": [".h5", ".hdf5", ".he5", ".H5"]}}"#, outputs: anyArray, cacheUse: .readsFile),
         BuiltinOpDeclaration(
+            "read-zarr", "Reads an OME-Zarr image (NGFF 0.4/Zarr v2, 0.5/Zarr v3) into an array: the store's root image, or `image` of a collection.",
+            parameters: [
+                BuiltinParameter("image", "Image", .string(default: "")),
+                BuiltinParameter("level", "level", .number(default: 0, range: 0...15, integer: true)),
+            ],
+            inputs: #"{"file": {"ext": [".zarr", ".ZARR"]}}"#, outputs: anyArray, cacheUse: .readsFile),
+        BuiltinOpDeclaration(
             "write-tiff", "Writes an array as a TIFF file in the out dir; returns {path}.",
             parameters: [
                 BuiltinParameter("path", "Path", .string(default: "{item}/{op}.tif")),
                 BuiltinParameter("compression", "compression", .choice(options: tiffCompressions, default: "deflate")),
                 BuiltinParameter("level", "level", .number(default: 6, range: 1...22, integer: true)),
                 BuiltinParameter("imagej", "ImageJ metadata", .yesNo(default: false)),
+                BuiltinParameter("bigtiff", "BigTIFF", .choice(options: ["auto", "yes", "no"], default: "auto")),
             ],
             inputs: anyArray, outputs: fileOutput, cacheUse: .writesFiles),
         BuiltinOpDeclaration(
@@ -70,6 +81,17 @@ public enum BuiltinOps {
                 BuiltinParameter("dataset", "dataset", .string(default: "{op}")),
                 BuiltinParameter("compression", "compression", .choice(options: hdf5Compressions, default: "gzip")),
                 BuiltinParameter("level", "level", .number(default: 4, range: 1...9, integer: true)),
+            ],
+            inputs: anyArray, outputs: fileOutput, cacheUse: .writesFiles),
+        BuiltinOpDeclaration(
+            "write-zarr", "Writes an array as an OME-Zarr image in the out dir (a store per item, or one collection store for all items); returns {path}.",
+            parameters: [
+                BuiltinParameter("path", "Path", .string(default: "{item}/{op}.ome.zarr")),
+                BuiltinParameter("version", "NGFF version", .choice(options: ["0.4", "0.5"], default: "0.4")),
+                BuiltinParameter("compressor", "compressor", .choice(options: zarrCompressors, default: "blosc")),
+                BuiltinParameter("level", "level", .number(default: nil, range: 0...22, integer: true)),
+                BuiltinParameter("chunks", "chunk shape", .string(default: "auto")),
+                BuiltinParameter("levels", "pyramid levels", .number(default: 0, range: 0...10, integer: true)),
             ],
             inputs: anyArray, outputs: fileOutput, cacheUse: .writesFiles),
         BuiltinOpDeclaration(

@@ -3,7 +3,8 @@ import ImJoySchema
 extension NDArray {
     // MARK: - imjoy-rpc ndarray dict
 
-    /// The imjoy-rpc form `{_rtype: "ndarray", _rvalue: <bytes>, _rshape: [...], _rdtype: "uint16"}`.
+    /// The imjoy-rpc form `{_rtype: "ndarray", _rvalue: <bytes>, _rshape: [...], _rdtype: "uint16"}`,
+    /// with `_rmetadata` (``ArrayMetadata/jsonValue``) when the array has metadata.
     ///
     /// `_rvalue` references this array's storage; nothing is copied.
     public var rpcValue: JSONValue {
@@ -12,6 +13,7 @@ extension NDArray {
         object["_rvalue"] = .bytes(JSONBytes(storage: storage, range: 0..<byteCount))
         object["_rshape"] = .array(shape.map { .integer(Int64($0)) })
         object["_rdtype"] = .string(dtype.rawValue)
+        if let metadata { object["_rmetadata"] = metadata.jsonValue }
         return .object(object)
     }
 
@@ -49,5 +51,6 @@ extension NDArray {
                 if let source = raw.baseAddress { destination.copyMemory(from: source, byteCount: raw.count) }
             }
         }
+        metadata = object["_rmetadata"].flatMap(ArrayMetadata.init(json:))
     }
 }

@@ -19,6 +19,13 @@ public struct NDArray: Sendable {
     public let dtype: DType
     /// The buffer; shared between copies until one is mutated.
     public private(set) var storage: NDArrayStorage
+    /// What the dimensions mean (axes, pixel sizes), when known; kept only while it has one
+    /// axis per dimension (``reshaped(_:)`` drops it). Not part of `==`.
+    public var metadata: ArrayMetadata? {
+        get { storedMetadata.flatMap { $0.axes.count == rank ? $0 : nil } }
+        set { storedMetadata = newValue }
+    }
+    private var storedMetadata: ArrayMetadata?
 
     /// The largest array ImageIO allocates: the machine's physical memory.
     public static let maximumByteCount: Int = Int(clamping: ProcessInfo.processInfo.physicalMemory)
@@ -216,6 +223,7 @@ public struct NDArray: Sendable {
         guard bytes == byteCount else { throw .byteCountMismatch(expected: byteCount, actual: bytes) }
         var copy = self
         copy.shape = newShape
+        if newShape.count != shape.count || newShape != shape { copy.storedMetadata = nil }
         return copy
     }
 

@@ -16,7 +16,7 @@ final class BlockCompressor {
         switch compression {
         case .deflate(let level): deflater = libdeflate_alloc_compressor(Int32(min(max(level, 0), 12)))
         case .zstd: zstdContext = ZSTD_createCCtx()
-        case .none, .lzw: break
+        case .none, .lzw, .blosc: break
         }
     }
 
@@ -32,7 +32,7 @@ final class BlockCompressor {
             guard let deflater else { return inputBytes }
             return libdeflate_zlib_compress_bound(deflater, inputBytes)
         case .zstd: return ZSTD_compressBound(inputBytes)
-        case .none, .lzw: return inputBytes
+        case .none, .lzw, .blosc: return inputBytes
         }
     }
 
@@ -48,7 +48,7 @@ final class BlockCompressor {
             guard let zstdContext else { return nil }
             let written = ZSTD_compressCCtx(zstdContext, output.baseAddress, output.count, input.baseAddress, input.count, Int32(level))
             return ZSTD_isError(written) != 0 ? nil : written
-        case .none, .lzw:
+        case .none, .lzw, .blosc:
             guard input.count <= output.count else { return nil }
             if let source = input.baseAddress, let destination = output.baseAddress {
                 destination.copyMemory(from: source, byteCount: input.count)

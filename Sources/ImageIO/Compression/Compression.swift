@@ -1,4 +1,4 @@
-/// A compression scheme for TIFF strips or HDF5 chunks.
+/// A compression scheme for TIFF strips, HDF5 chunks or Zarr chunks.
 public enum Compression: Sendable, Equatable, CustomStringConvertible {
     /// Stored as is.
     case none
@@ -8,6 +8,8 @@ public enum Compression: Sendable, Equatable, CustomStringConvertible {
     case lzw
     /// Zstandard at `level` (TIFF only).
     case zstd(level: Int)
+    /// Blosc with LZ4 and byte shuffle at `level` 0...9 (Zarr only: numcodecs' default).
+    case blosc(level: Int)
 
     /// Parses a command-line name (`none`, `deflate`, `lzw`, `zstd`) with an optional level.
     public init?(name: String, level: Int? = nil) {
@@ -16,6 +18,7 @@ public enum Compression: Sendable, Equatable, CustomStringConvertible {
         case "deflate", "zlib", "gzip", "zip": self = .deflate(level: level ?? 6)
         case "lzw": self = .lzw
         case "zstd", "zstandard": self = .zstd(level: level ?? 9)
+        case "blosc": self = .blosc(level: level ?? 5)
         default: return nil
         }
     }
@@ -26,6 +29,7 @@ public enum Compression: Sendable, Equatable, CustomStringConvertible {
         case .deflate(let level): "deflate(\(level))"
         case .lzw: "lzw"
         case .zstd(let level): "zstd(\(level))"
+        case .blosc(let level): "blosc(\(level))"
         }
     }
 }

@@ -10,10 +10,11 @@ public struct ArrayFormatRegistry: Sendable {
         self.formats = formats
     }
 
-    /// The registry of the product: TIFF (the default output format) and HDF5.
+    /// The registry of the product: TIFF (the default output format), HDF5 and OME-Zarr.
     public static let standard = ArrayFormatRegistry([
         TIFFFormat(),
         HDF5Format(),
+        ZarrFormat(),
     ])
 
     /// The format called `name` (its name or an alias, any case), or `nil`.
@@ -32,7 +33,7 @@ public struct ArrayFormatRegistry: Sendable {
         return formats.first { $0.fileExtensions.contains(lowered) }
     }
 
-    /// The formats' names, in order (`tiff`, `hdf5`).
+    /// The formats' names, in order (`tiff`, `hdf5`, `zarr`).
     public var names: [String] { formats.map(\.name) }
 
     /// Every extension of every format, lowercase, without dots.

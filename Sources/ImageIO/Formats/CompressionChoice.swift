@@ -49,6 +49,10 @@ public struct CompressionChoice: Sendable, Equatable {
     public static let gzip = CompressionChoice("gzip", aliases: ["deflate", "zlib", "zip"], levels: 1...9, defaultLevel: 4) { .deflate(level: $0) }
     /// Zstandard: levels 1–22, default 9.
     public static let zstd = CompressionChoice("zstd", aliases: ["zstandard"], levels: 1...22, defaultLevel: 9) { .zstd(level: $0) }
+    /// Blosc (LZ4, byte shuffle) as numcodecs writes it by default: levels 0–9, default 5 (Zarr).
+    public static let blosc = CompressionChoice("blosc", aliases: ["blosc-lz4"], levels: 0...9, defaultLevel: 5) { .blosc(level: $0) }
+    /// Zstandard for Zarr chunks: levels 1–22, default 3 (numcodecs' default).
+    public static let zarrZstd = CompressionChoice("zstd", aliases: ["zstandard"], levels: 1...22, defaultLevel: 3) { .zstd(level: $0) }
     /// LZW (libtiff's encoder), no level.
     public static let lzw = CompressionChoice("lzw") { _ in .lzw }
     /// Stored as is.

@@ -156,7 +156,7 @@ public final class HDF5Writer {
             }
             switch compression {
             case .none, .deflate: break
-            case .lzw, .zstd: throw .unsupported(file: file, path: datasetPath, reason: "\(compression) (HDF5 takes none or deflate)")
+            case .lzw, .zstd, .blosc: throw .unsupported(file: file, path: datasetPath, reason: "\(compression) (HDF5 takes none or deflate)")
             }
             chunkShape = chunk
             self.compression = compression

@@ -13,6 +13,9 @@ public struct TIFFImage: Sendable {
     public var imageJ: ImageJMetadata?
     /// The number of pages read.
     public var pageCount: Int
+    /// The first page's XResolution, YResolution (pixels per unit) and ResolutionUnit (1 none,
+    /// 2 inch, 3 centimeter), when it has both resolutions.
+    public var resolution: (x: Double, y: Double, unit: Int)? = nil
 }
 
 /// Reads TIFF files through libtiff: strips and tiles, chunky and planar, 8–64-bit integers,
@@ -66,6 +69,7 @@ public enum TIFFReader {
         try prepareColorModel(handle, page: 0)
         let first = try TIFFPageLayout(handle: handle, page: 0)
         let description = handle.string(TIFFTAG_IMAGEDESCRIPTION)
+        let resolution = Self.resolution(handle)
 
         let pageShape = first.shape
         let stackShape = pageCount == 1 ? pageShape : [pageCount] + pageShape
@@ -96,7 +100,8 @@ public enum TIFFReader {
             }
         }
 
-        var result = TIFFImage(array: array, description: description, imageJ: description.flatMap(ImageJMetadata.init(description:)), pageCount: pageCount)
+        var result = TIFFImage(array: array, description: description, imageJ: description.flatMap(ImageJMetadata.init(description:)), pageCount: pageCount,
+                               resolution: resolution)
         if options.reshapesImageJHyperstacks, let imageJ = result.imageJ, imageJ.images == pageCount,
             imageJ.frames * imageJ.slices * imageJ.channels == pageCount, pageCount > 1,
             let reshaped = try? array.reshaped(imageJ.leadingShape + pageShape)
@@ -104,6 +109,16 @@ public enum TIFFReader {
             result.array = reshaped
         }
         return result
+    }
+
+    /// The current page's X/YResolution and ResolutionUnit (libtiff returns the rationals as floats).
+    private static func resolution(_ handle: TIFFHandle) -> (x: Double, y: Double, unit: Int)? {
+        var x: Float = 0, y: Float = 0
+        guard CTIFF_TIFFGetField_float(handle.tiff, UInt32(TIFFTAG_XRESOLUTION), &x) == 1,
+              CTIFF_TIFFGetField_float(handle.tiff, UInt32(TIFFTAG_YRESOLUTION), &y) == 1, x > 0, y > 0, x.isFinite, y.isFinite else { return nil }
+        var unit: UInt16 = 2
+        _ = CTIFF_TIFFGetFieldDefaulted_uint16(handle.tiff, UInt32(TIFFTAG_RESOLUTIONUNIT), &unit)
+        return (Double(x), Double(y), Int(unit))
     }
 
     /// Asks libtiff to convert JPEG-compressed YCbCr to RGB; rejects other subsampled YCbCr.

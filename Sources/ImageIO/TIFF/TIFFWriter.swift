@@ -41,6 +41,9 @@ public enum TIFFWriter {
         public var privateASCIITags: [(tag: UInt32, text: String)] = []
         /// Compression workers; by default the number of active processors.
         public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+        /// X/YResolution (pixels per unit) and ResolutionUnit (1 none, as ImageJ writes with its
+        /// unit in the description; 2 inch; 3 centimeter) on every page, if given.
+        public var resolution: (x: Double, y: Double, unit: UInt16)? = nil
 
         public init(compression: Compression = .none, bigTIFF: Bool? = nil, description: Description = .none) {
             self.compression = compression
@@ -68,6 +71,7 @@ public enum TIFFWriter {
         let pageCount = array.shape.dropLast(2).reduce(1, *)
         guard pageCount > 0 else { throw .invalidArray(file: file, reason: "empty stack of shape \(array.shape)") }
         let descriptionText = try makeDescription(options.description, array: array, pageCount: pageCount, file: file)
+        if case .blosc = options.compression { throw .unsupported(file: file, reason: "Blosc is a Zarr compression, not a TIFF one") }
         if case .lzw = options.compression, TIFFIsCODECConfigured(UInt16(COMPRESSION_LZW)) == 0 {
             throw .invalidArray(file: file, reason: "this libtiff lacks the LZW codec")
         }
@@ -172,13 +176,13 @@ private struct PageWriter {
         rowsPerStrip = min(max(options.rowsPerStrip ?? (target / max(rowBytes, 1)), 1), height)
         switch options.compression {
         case .deflate, .zstd: compressors = (0..<max(options.threads, 1)).map { _ in BlockCompressor(options.compression) }
-        case .none, .lzw: compressors = []
+        case .none, .lzw, .blosc: compressors = []
         }
     }
 
     private var compressionTag: UInt16 {
         switch options.compression {
-        case .none: UInt16(COMPRESSION_NONE)
+        case .none, .blosc: UInt16(COMPRESSION_NONE)
         case .deflate: UInt16(COMPRESSION_ADOBE_DEFLATE)
         case .lzw: UInt16(COMPRESSION_LZW)
         case .zstd: UInt16(COMPRESSION_ZSTD)
@@ -241,6 +245,12 @@ private struct PageWriter {
         ok = ok && CTIFF_TIFFSetField_uint16(tiff, UInt32(TIFFTAG_COMPRESSION), compressionTag) == 1
         ok = ok && CTIFF_TIFFSetField_uint32(tiff, UInt32(TIFFTAG_ROWSPERSTRIP), UInt32(rowsPerStrip)) == 1
         ok = ok && CTIFF_TIFFSetField_string(tiff, UInt32(TIFFTAG_SOFTWARE), "imjoy-run") == 1
+        if let resolution = options.resolution {
+            // libtiff takes the rationals as doubles through its variadic setter.
+            ok = ok && CTIFF_TIFFSetField_double(tiff, UInt32(TIFFTAG_XRESOLUTION), resolution.x) == 1
+            ok = ok && CTIFF_TIFFSetField_double(tiff, UInt32(TIFFTAG_YRESOLUTION), resolution.y) == 1
+            ok = ok && CTIFF_TIFFSetField_uint16(tiff, UInt32(TIFFTAG_RESOLUTIONUNIT), resolution.unit) == 1
+        }
         if let description {
             ok = ok && CTIFF_TIFFSetField_string(tiff, UInt32(TIFFTAG_IMAGEDESCRIPTION), description) == 1
             for (tag, text) in options.privateASCIITags { ok = ok && CTIFF_setPrivateASCII(tiff, tag, text) == 1 }
@@ -277,7 +287,7 @@ private struct PageWriter {
                     throw .writeFailed(file: file, reason: handle.takeError("strip \(strip) of page \(page)"))
                 }
             }
-        case .deflate, .zstd:
+        case .deflate, .zstd, .blosc:
             preconditionFailure("deflate and zstd pages are written by writeCompressedPages")
         }
         try writeDirectory(page, handle: handle)

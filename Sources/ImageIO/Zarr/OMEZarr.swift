@@ -110,7 +110,9 @@ public enum OMEZarr {
                 dimensionNames: options.format == .v3 ? axes.map(\.name) : nil)
             try ZarrArrayWriter.write(level, metadata: arrayMetadata, root: root, path: "\(index)", store: store, workers: options.workers)
         }
-        try writeGroup(root: root, store: store, format: options.format, attributes: attributes(metadata))
+        var groupAttributes = attributes(metadata)
+        for (key, value) in options.attributes where groupAttributes[key] == nil { groupAttributes[key] = value }
+        try writeGroup(root: root, store: store, format: options.format, attributes: groupAttributes)
     }
 
     /// The group attributes holding `metadata` (0.4: `multiscales`; 0.5: `ome.multiscales`).

@@ -1,4 +1,5 @@
 import Foundation
+import ImJoySchema
 
 /// How ``OMEZarr`` writes a store.
 public struct OMEZarrWriteOptions: Sendable, Equatable {
@@ -16,6 +17,8 @@ public struct OMEZarrWriteOptions: Sendable, Equatable {
     public var downsampleZ: Bool
     /// The threads compressing and writing chunks.
     public var workers: Int
+    /// Extra attributes of the image group, beside `multiscales` (e.g. `imjoy_provenance`).
+    public var attributes: JSONObject = [:]
 
     public init(
         format: ZarrArrayMetadata.Format = .v2, chunkShape: [Int]? = nil, compressor: ZarrCompressor = .bloscDefault,

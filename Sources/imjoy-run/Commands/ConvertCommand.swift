@@ -3,20 +3,24 @@ import Foundation
 import ImJoySchema
 import ImageIO
 
-/// `imjoy-run convert IN OUT`: TIFF ↔ HDF5 conversion and recompression.
+/// `imjoy-run convert IN OUT`: TIFF ↔ HDF5 ↔ OME-Zarr conversion and recompression.
 struct ConvertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convert",
-        abstract: "Convert between TIFF and HDF5, or recompress (format from the extension).",
+        abstract: "Convert between TIFF, HDF5 and OME-Zarr, or recompress (format from the extension).",
         discussion: """
-            Formats: .tif/.tiff (libtiff) and .h5/.hdf5 (HDF5), ImageIO's ArrayFormatRegistry. Multi-page TIFFs are read as one stack;
-            ImageJ hyperstacks keep their TZC axes. Output is written to a temporary sibling and renamed
+            Formats: .tif/.tiff (libtiff), .h5/.hdf5 (HDF5) and .zarr/.ome.zarr (OME-Zarr, NGFF 0.4 on Zarr v2:
+            a directory store), ImageIO's ArrayFormatRegistry. Multi-page TIFFs are read as one stack;
+            ImageJ hyperstacks keep their TZC axes. An OME-Zarr input is read at full resolution (its root
+            image, or --dataset IMAGE of a collection). OUT named NAME.ome.tif is an OME-TIFF (OME-XML with the
+            axes and physical sizes the input's metadata has). Output is written to a temporary sibling and renamed
             into place, so a failed conversion never leaves a partial OUT.
 
             Examples:
               imjoy-run convert stack.tif stack.h5 --compression deflate --level 4
               imjoy-run convert results.h5 cells.tif --dataset /item3/segment --compression zstd
               imjoy-run convert big.tif fiji.tif --imagej --compression lzw
+              imjoy-run convert stack.tif stack.ome.zarr --compression blosc --level 5
             """
     )
 

@@ -23,7 +23,17 @@ import Testing
     }
 
     @Test func cacheUseIsADeclarationProperty() {
-        #expect(BuiltinOps.declarations.filter(\.readsFile).map(\.name) == ["read-tiff", "read-hdf5"])
-        #expect(BuiltinOps.declarations.filter(\.writesFiles).map(\.name) == ["write-tiff", "write-hdf5"])
+        #expect(BuiltinOps.declarations.filter(\.readsFile).map(\.name) == ["read-tiff", "read-hdf5", "read-zarr"])
+        #expect(BuiltinOps.declarations.filter(\.writesFiles).map(\.name) == ["write-tiff", "write-hdf5", "write-zarr"])
+    }
+
+    @Test func writeZarrCompressorsAreImageIOs() throws {
+        let declaration = try #require(BuiltinOps.declaration("write-zarr"))
+        guard case .choice(let options, let fallback)? = declaration.parameter("compressor")?.kind else {
+            Issue.record("write-zarr: compressor is not a choice")
+            return
+        }
+        for name in options { #expect(ZarrCompressor(name: name) != nil, "\(name)") }
+        #expect(ZarrCompressor(name: fallback) == .bloscDefault)
     }
 }

@@ -186,7 +186,7 @@ import TestSupport
         let error = try #require(throws: (any Error).self) {
             try op(#"{"id": "smooth", "builtin": "gaussian"}"#, "smooth", output: #""output": {"format": "json"},"#)
         }
-        #expect("\(error)".contains("must be tiff or hdf5, not 'json'"))
+        #expect("\(error)".contains("must be tiff, hdf5 or zarr, not 'json'"))
     }
 
     @Test func formatNamesMatchTheRegistry() {

@@ -5,7 +5,7 @@ import Testing
 @Suite struct BuiltinOpsTests {
     @Test func catalogHasEveryBuiltinWithParsedUI() {
         let names = BuiltinOps.all.map(\.name)
-        #expect(names == ["read-tiff", "read-hdf5", "write-tiff", "write-hdf5", "gaussian", "threshold", "normalize",
+        #expect(names == ["read-tiff", "read-hdf5", "read-zarr", "write-tiff", "write-hdf5", "write-zarr", "gaussian", "threshold", "normalize",
                           "max-projection", "mean-projection", "crop", "convert-dtype", "stats"])
         #expect(BuiltinOps.all.allSatisfy { $0.isFunctional && $0.inputs != nil && $0.outputs != nil })
         let gaussian = BuiltinOps.description("gaussian")!

@@ -7,7 +7,10 @@ import TestSupport
     let registry = ArrayFormatRegistry.standard
 
     @Test func namesExtensionsAndAliases() throws {
-        #expect(registry.names == ["tiff", "hdf5"])
+        #expect(registry.names == ["tiff", "hdf5", "zarr"])
+        #expect(registry.format(named: "OME-Zarr")?.name == "zarr")
+        #expect(registry.format(for: URL(fileURLWithPath: "/x/a.ome.zarr"))?.name == "zarr")
+        #expect(ZarrFormat().storage == .directory && ZarrFormat().capabilities.contains(.sharedAcrossItems))
         #expect(registry.format(named: "TIF")?.name == "tiff")
         #expect(registry.format(named: "h5")?.name == "hdf5")
         #expect(registry.format(named: "json") == nil)
@@ -27,6 +30,12 @@ import TestSupport
         }
         #expect(try hdf5.compression(named: "deflate", level: nil) == .deflate(level: 4))
         #expect(throws: ArrayFormatError.self) { try hdf5.compression(named: "zstd", level: nil) }
+        let zarr = ZarrFormat()
+        #expect(try zarr.compression(named: nil, level: nil) == .blosc(level: 5))
+        #expect(try zarr.compression(named: "zstd", level: nil) == .zstd(level: 3))
+        #expect(throws: ArrayFormatError.self) { try zarr.compression(named: "blosc", level: 10) }
+        #expect(throws: ArrayFormatError.self) { try zarr.compression(named: "deflate", level: nil) }
+        #expect(try ZarrFormat.compressor(.blosc(level: 5)) == .bloscDefault)
     }
 
     @Test(arguments: ["tif", "h5"])

@@ -33,6 +33,7 @@ struct TIFFRoundTripTests {
         case .deflate: "ADOBE_DEFLATE"
         case .lzw: "LZW"
         case .zstd: "ZSTD"
+        case .blosc: "not a TIFF compression"
         }
         #expect(facts["compression"]?.stringValue == expectedCompression)
         #expect(array.withUnsafeBytes { Array($0) } == bytes, "tifffile read different pixels")

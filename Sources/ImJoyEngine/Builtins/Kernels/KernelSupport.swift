@@ -181,3 +181,13 @@ func parallelMap<Value>(_ count: Int, minimumChunk: Int = 1, _ body: (Range<Int>
 func splitShape(_ shape: [Int], axis: Int) -> (outer: Int, extent: Int, inner: Int) {
     (shape[..<axis].reduce(1, *), shape[axis], shape[(axis + 1)...].reduce(1, *))
 }
+
+extension NDArray {
+    /// This array with `metadata` (what a kernel's result keeps of its input's axes and pixel
+    /// sizes); dropped where it does not have one axis per dimension.
+    func keeping(_ metadata: ArrayMetadata?) -> NDArray {
+        var copy = self
+        copy.metadata = metadata
+        return copy
+    }
+}

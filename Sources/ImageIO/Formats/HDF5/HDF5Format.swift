@@ -24,7 +24,7 @@ public struct HDF5Format: ArrayFormat {
         switch compression {
         case .none: return .contiguous
         case .deflate(let level): return .chunked(chunkShape: nil, compression: .deflate(level: level), shuffle: true)
-        case .lzw, .zstd: throw .unsupported(format: "hdf5", reason: "\(compression) is not written (gzip or none)")
+        case .lzw, .zstd, .blosc: throw .unsupported(format: "hdf5", reason: "\(compression) is not written (gzip or none)")
         }
     }
 
@@ -40,7 +40,9 @@ public struct HDF5Format: ArrayFormat {
             guard let first = try file.datasetPaths().first else {
                 throw ArrayFormatError.unsupported(format: "hdf5", reason: "\(url.path) holds no dataset")
             }
-            return try file.readDataset(first)
+            var array = try file.readDataset(first)
+            array.metadata = Self.metadata(in: file, path: first, rank: array.rank)
+            return array
         }
         let path = name.hasPrefix("/") ? name : "/" + name
         guard file.kind(at: path) == .dataset else {
@@ -48,7 +50,9 @@ public struct HDF5Format: ArrayFormat {
             let list = present.isEmpty ? "none" : present.prefix(20).joined(separator: ", ")
             throw ArrayFormatError.unsupported(format: "hdf5", reason: "\(url.path) has no dataset '\(name)' (datasets: \(list))")
         }
-        return try file.readDataset(path)
+        var array = try file.readDataset(path)
+        array.metadata = Self.metadata(in: file, path: path, rank: array.rank)
+        return array
     }
 
     public func write(_ array: NDArray, to url: URL, options: ArrayWriteOptions) throws {
@@ -56,6 +60,7 @@ public struct HDF5Format: ArrayFormat {
         let writer = try HDF5Writer(url: url, synchronizes: options.synchronizes)
         let path = options.name ?? Self.defaultDataset
         try writer.writeDataset(path, array, layout: array.rank == 0 ? .contiguous : Self.layout(for: compression))
+        if let sizes = Self.elementSize(of: array) { try writer.setAttribute(Self.elementSizeAttribute, to: .numbers(sizes), at: path) }
         if let provenance = options.provenance {
             try writer.setAttribute(Self.provenanceAttribute, to: .string(provenance), at: path)
         } else if let source = options.source {

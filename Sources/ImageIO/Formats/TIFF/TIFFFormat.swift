@@ -18,8 +18,13 @@ public struct TIFFFormat: ArrayFormat {
 
     public func arrayNames(in url: URL) throws -> [String] { [] }
 
+    /// Reads every page; ImageJ hyperstacks and calibrated pages get their axes and pixel sizes
+    /// as ``NDArray/metadata`` (``metadata(of:)``).
     public func read(_ url: URL, name: String?) throws -> NDArray {
-        try TIFFReader.read(contentsOf: url).array
+        let image = try TIFFReader.read(contentsOf: url)
+        var array = image.array
+        array.metadata = Self.metadata(of: image)
+        return array
     }
 
     /// Writes `array`; a 1-d array becomes one row, a 0-d array one pixel, and bool arrays are
@@ -28,8 +33,18 @@ public struct TIFFFormat: ArrayFormat {
         var settings = TIFFWriter.Options(compression: try options.compression ?? compression(named: nil, level: nil))
         settings.bigTIFF = options.largeFile
         settings.synchronizes = options.synchronizes
-        if options.imageJ {
+        let lowered = url.lastPathComponent.lowercased()
+        if !options.imageJ, lowered.hasSuffix(".ome.tif") || lowered.hasSuffix(".ome.tiff") {
+            // OME-TIFF: OME-XML in the description, provenance in the private tag.
+            let name = String(url.lastPathComponent.prefix { $0 != "." })
+            settings.description = .text(try OMEXML.document(for: array.rank >= 2 ? array : try array.reshaped([1, array.count]), name: name, file: url.path))
+            if let provenance = options.provenance { settings.privateASCIITags = [(Self.provenanceTag, provenance)] }
+        } else if options.imageJ {
             settings.description = .imageJ
+            if let (imageJ, resolution) = Self.imageJ(for: array) {
+                settings.description = .imageJMetadata(imageJ)
+                settings.resolution = resolution
+            }
             if let provenance = options.provenance { settings.privateASCIITags = [(Self.provenanceTag, provenance)] }
         } else if let provenance = options.provenance {
             settings.description = .text(provenance)
