@@ -97,7 +97,8 @@ let package = Package(
         .executableTarget(name: "fuzz-schema", dependencies: ["ImJoySchema"], path: "Fuzz/SchemaFuzz"),
         .executableTarget(name: "fuzz-tiff", dependencies: ["ImageIO"], path: "Fuzz/TIFFFuzz"),
         .executableTarget(name: "fuzz-hdf5", dependencies: ["ImageIO"], path: "Fuzz/HDF5Fuzz"),
-        .executableTarget(name: "fuzz-workflow-loader", dependencies: ["ImJoySchema", "ImJoyPlugin", "ImJoyWorkflow"], path: "Fuzz/WorkflowLoaderFuzz"),
+        .executableTarget(
+            name: "fuzz-workflow-loader", dependencies: ["ImJoySchema", "ImJoyPlugin", "ImJoyWorkflow"], path: "Fuzz/WorkflowLoaderFuzz"),
         .executableTarget(name: "fuzz-csv", dependencies: ["ImJoyWorkflow"], path: "Fuzz/CSVFuzz"),
 
         // MARK: - Tests

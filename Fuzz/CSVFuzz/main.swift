@@ -41,15 +41,15 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 }
 
 #if !FUZZING
-@main
-struct ReplayCrashes {
-    /// Without the fuzzer: checks each file named on the command line (replays a crash file).
-    static func main() throws {
-        for path in CommandLine.arguments.dropFirst() {
-            let data = try Data(contentsOf: URL(fileURLWithPath: path))
-            data.withUnsafeBytes(check)
-            print("checked \(path)")
+    @main
+    struct ReplayCrashes {
+        /// Without the fuzzer: checks each file named on the command line (replays a crash file).
+        static func main() throws {
+            for path in CommandLine.arguments.dropFirst() {
+                let data = try Data(contentsOf: URL(fileURLWithPath: path))
+                data.withUnsafeBytes(check)
+                print("checked \(path)")
+            }
         }
     }
-}
 #endif

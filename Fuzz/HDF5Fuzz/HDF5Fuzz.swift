@@ -50,14 +50,14 @@ public func fuzzTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt
 }
 
 #if !FUZZING
-@main
-struct HDF5FuzzReplay {
-    static func main() throws {
-        for path in CommandLine.arguments.dropFirst() {
-            let data = try Data(contentsOf: URL(fileURLWithPath: path))
-            data.withUnsafeBytes { fuzzHDF5($0) }
-            print("replayed \(path) (\(data.count) bytes)")
+    @main
+    struct HDF5FuzzReplay {
+        static func main() throws {
+            for path in CommandLine.arguments.dropFirst() {
+                let data = try Data(contentsOf: URL(fileURLWithPath: path))
+                data.withUnsafeBytes { fuzzHDF5($0) }
+                print("replayed \(path) (\(data.count) bytes)")
+            }
         }
     }
-}
 #endif

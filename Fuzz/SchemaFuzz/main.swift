@@ -50,20 +50,20 @@ public func fuzzSchema(_ data: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
 }
 
 #if !FUZZING
-import Foundation
+    import Foundation
 
-/// Replay: `fuzz-schema FILE...` runs the inputs once (for crash files and a plain `swift build`).
-@main
-struct ReplayDriver {
-    static func main() {
-        for path in CommandLine.arguments.dropFirst() {
-            guard let data = FileManager.default.contents(atPath: path) else {
-                print("cannot read \(path)")
-                continue
+    /// Replay: `fuzz-schema FILE...` runs the inputs once (for crash files and a plain `swift build`).
+    @main
+    struct ReplayDriver {
+        static func main() {
+            for path in CommandLine.arguments.dropFirst() {
+                guard let data = FileManager.default.contents(atPath: path) else {
+                    print("cannot read \(path)")
+                    continue
+                }
+                data.withUnsafeBytes { fuzzOne($0) }
+                print("ok \(path)")
             }
-            data.withUnsafeBytes { fuzzOne($0) }
-            print("ok \(path)")
         }
     }
-}
 #endif

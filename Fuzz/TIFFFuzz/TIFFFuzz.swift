@@ -22,14 +22,14 @@ public func fuzzTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt
 }
 
 #if !FUZZING
-@main
-struct TIFFFuzzReplay {
-    static func main() throws {
-        for path in CommandLine.arguments.dropFirst() {
-            let data = try Data(contentsOf: URL(fileURLWithPath: path))
-            data.withUnsafeBytes { fuzzTIFF($0) }
-            print("replayed \(path) (\(data.count) bytes)")
+    @main
+    struct TIFFFuzzReplay {
+        static func main() throws {
+            for path in CommandLine.arguments.dropFirst() {
+                let data = try Data(contentsOf: URL(fileURLWithPath: path))
+                data.withUnsafeBytes { fuzzTIFF($0) }
+                print("replayed \(path) (\(data.count) bytes)")
+            }
         }
     }
-}
 #endif

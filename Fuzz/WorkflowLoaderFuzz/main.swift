@@ -15,7 +15,8 @@ func check(_ bytes: UnsafeRawBufferPointer) {
     let isYAML = first & 1 == 1
     let text = String(decoding: body, as: UTF8.self)
     if !isYAML { checkJSON(body) }
-    guard let workflow = try? WorkflowLoader.load(text: text, file: "/nonexistent-fuzz/w.\(isYAML ? "yaml" : "json")", isYAML: isYAML) else {
+    guard let workflow = try? WorkflowLoader.load(text: text, file: "/nonexistent-fuzz/w.\(isYAML ? "yaml" : "json")", isYAML: isYAML)
+    else {
         return
     }
     if workflow.plugins.isEmpty {
@@ -46,15 +47,15 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 }
 
 #if !FUZZING
-@main
-struct ReplayCrashes {
-    /// Without the fuzzer: checks each file named on the command line (replays a crash file).
-    static func main() throws {
-        for path in CommandLine.arguments.dropFirst() {
-            let data = try Data(contentsOf: URL(fileURLWithPath: path))
-            data.withUnsafeBytes(check)
-            print("checked \(path)")
+    @main
+    struct ReplayCrashes {
+        /// Without the fuzzer: checks each file named on the command line (replays a crash file).
+        static func main() throws {
+            for path in CommandLine.arguments.dropFirst() {
+                let data = try Data(contentsOf: URL(fileURLWithPath: path))
+                data.withUnsafeBytes(check)
+                print("checked \(path)")
+            }
         }
     }
-}
 #endif

@@ -8,7 +8,9 @@ public enum ImageIOLibraries {
 
     /// The HDF5 library version as (major, minor, release).
     public static var hdf5Version: (UInt32, UInt32, UInt32) {
-        var major: UInt32 = 0, minor: UInt32 = 0, release: UInt32 = 0
+        var major: UInt32 = 0
+        var minor: UInt32 = 0
+        var release: UInt32 = 0
         H5get_libversion(&major, &minor, &release)
         return (major, minor, release)
     }

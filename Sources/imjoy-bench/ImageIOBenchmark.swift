@@ -42,7 +42,8 @@ enum ImageIOBenchmark {
         }
         try figure("h5_write_gzip4", iterations: 1) {
             let writer = try HDF5Writer(url: h5Gzip)
-            try writer.writeDataset("/data", array, layout: .chunked(chunkShape: [1, 2048, 2048], compression: .deflate(level: 4), shuffle: true))
+            try writer.writeDataset(
+                "/data", array, layout: .chunked(chunkShape: [1, 2048, 2048], compression: .deflate(level: 4), shuffle: true))
             try writer.commit()
         }
         try readFigure("h5_read_contig", iterations: 2, expecting: array) { try HDF5File(contentsOf: h5Contiguous).readDataset("/data") }
@@ -104,7 +105,8 @@ enum ImageIOBenchmark {
         let block = 256 << 10
         let blocks = (array.byteCount + block - 1) / block
         array.withUnsafeBytes { raw in
-            let base = UncheckedPointer(UnsafeMutableRawPointer(mutating: raw.baseAddress!)), total = raw.count
+            let base = UncheckedPointer(UnsafeMutableRawPointer(mutating: raw.baseAddress!))
+            let total = raw.count
             DispatchQueue.concurrentPerform(iterations: threads) { worker in
                 let compressor = libdeflate_alloc_compressor(6)
                 defer { libdeflate_free_compressor(compressor) }

@@ -1,9 +1,9 @@
 import Foundation
-import ImageIO
 import ImJoyEngine
 import ImJoyPlugin
 import ImJoySchema
 import ImJoyWorkflow
+import ImageIO
 
 /// `imjoy-bench python PLUGIN [PYTHON]`: the Python plugin host, in process.
 ///
@@ -73,7 +73,8 @@ enum PythonBenchmark {
         _ = reused.storage.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 1) }
         var roundTrips: [Double] = []
         var copies: [Double] = []
-        let warmUp = 3, repetitions = 41
+        let warmUp = 3
+        let repetitions = 41
         for repetition in 0..<(warmUp + repetitions) {
             var times = (roundTrip: 0.0, copies: 0.0)
             // Alternate which side goes first, so that neither always follows the other.
@@ -129,7 +130,8 @@ enum JavaScriptBenchmark {
             throw PluginHostError.other("usage: imjoy-bench javascript PLUGIN [NODE]")
         }
         try PythonBenchmark.measureHost(plugin: pluginPath) { state in
-            PluginHostOptions(stateDirectory: state, jobs: 1, javascript: JavaScriptHostOptions(node: arguments.count > 1 ? arguments[1] : nil))
+            PluginHostOptions(
+                stateDirectory: state, jobs: 1, javascript: JavaScriptHostOptions(node: arguments.count > 1 ? arguments[1] : nil))
         }
     }
 }

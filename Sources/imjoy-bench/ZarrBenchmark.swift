@@ -18,14 +18,21 @@ enum ZarrBenchmark {
         if (try? raw.resourceValues(forKeys: [.fileSizeKey]).fileSize) != array.byteCount {
             try array.withUnsafeBytes { try Data($0).write(to: raw) }
         }
-        let blosc = directory.appendingPathComponent("ours-blosc.zarr"), zstd = directory.appendingPathComponent("ours-zstd.zarr")
+        let blosc = directory.appendingPathComponent("ours-blosc.zarr")
+        let zstd = directory.appendingPathComponent("ours-zstd.zarr")
         let chunks = [1, 1024, 1024]
-        report("zarr_write_blosc_v2", seconds: try measureBest(iterations: 2) {
-            try OMEZarr.write(array, to: blosc, options: OMEZarrWriteOptions(format: .v2, chunkShape: chunks, compressor: .bloscDefault))
-        })
-        report("zarr_write_zstd3_v3", seconds: try measureBest(iterations: 2) {
-            try OMEZarr.write(array, to: zstd, options: OMEZarrWriteOptions(format: .v3, chunkShape: chunks, compressor: .zstd(level: 3)))
-        })
+        report(
+            "zarr_write_blosc_v2",
+            seconds: try measureBest(iterations: 2) {
+                try OMEZarr.write(
+                    array, to: blosc, options: OMEZarrWriteOptions(format: .v2, chunkShape: chunks, compressor: .bloscDefault))
+            })
+        report(
+            "zarr_write_zstd3_v3",
+            seconds: try measureBest(iterations: 2) {
+                try OMEZarr.write(
+                    array, to: zstd, options: OMEZarrWriteOptions(format: .v3, chunkShape: chunks, compressor: .zstd(level: 3)))
+            })
         var best = Double.infinity
         for _ in 0..<2 {
             var result: NDArray?
@@ -47,7 +54,8 @@ enum ZarrBenchmark {
                     state ^= state << 13
                     state ^= state >> 7
                     state ^= state << 17
-                    let x = index % 2048, y = index / 2048
+                    let x = index % 2048
+                    let y = index / 2048
                     pixels[index] = UInt16(truncatingIfNeeded: ((x * 3 + y * 5 + page * 7) & 0x0FFF) + Int(state & 0x1F))
                 }
             }

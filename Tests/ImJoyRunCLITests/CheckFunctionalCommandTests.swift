@@ -1,10 +1,11 @@
 import Foundation
 import ImJoySchema
-import Testing
 import TestSupport
+import Testing
 
 /// `imjoy-run check-functional` through the built binary: exit codes, the text and JSON reports.
-@Suite(.serialized, .enabled(if: TestConditions.pythonWithNumpy, "needs python3 with numpy, tifffile, h5py and scipy")) struct CheckFunctionalCommandTests {
+@Suite(.serialized, .enabled(if: TestConditions.pythonWithNumpy, "needs python3 with numpy, tifffile, h5py and scipy"))
+struct CheckFunctionalCommandTests {
     static func plugin(_ name: String) -> String { Fixtures.url("plugins/functional/\(name).imjoy.html").path }
 
     /// A folder with two 48×64 uint16 TIFFs, a.tif and b.tif.
@@ -34,8 +35,11 @@ import TestSupport
         defer { try? FileManager.default.removeItem(at: directory) }
         let text = try CommandRunner.imjoyRun(["check-functional", Self.plugin("StrayFile"), "--input", "a.tif"], in: directory)
         #expect(text.status == 1)
-        #expect(text.standardOutput.contains("VIOLATION  files outside the out dir   side effect: call 1 on a.tif wrote WORK_DIR/stray.txt"), "\(text.standardOutput)")
-        let json = try CommandRunner.imjoyRun(["check-functional", Self.plugin("GlobalCounter"), "--input", "a.tif", "--input", "b.tif", "--json"], in: directory)
+        #expect(
+            text.standardOutput.contains("VIOLATION  files outside the out dir   side effect: call 1 on a.tif wrote WORK_DIR/stray.txt"),
+            "\(text.standardOutput)")
+        let json = try CommandRunner.imjoyRun(
+            ["check-functional", Self.plugin("GlobalCounter"), "--input", "a.tif", "--input", "b.tif", "--json"], in: directory)
         #expect(json.status == 1, "\(json.standardError)")
         let report = try JSONValue(jsonText: json.standardOutput)
         let violations = report["ops"]?[0]?["violations"]?.arrayValue ?? []
@@ -52,7 +56,9 @@ import TestSupport
             try? FileManager.default.removeItem(at: directory)
             try? FileManager.default.removeItem(at: elsewhere)
         }
-        let arguments = ["check-functional", Self.plugin("StrayFile"), "--input", "a.tif", "--config", #"{"folder": "\#(elsewhere.path)"}"#]
+        let arguments = [
+            "check-functional", Self.plugin("StrayFile"), "--input", "a.tif", "--config", #"{"folder": "\#(elsewhere.path)"}"#,
+        ]
         // A folder that is neither WORK_DIR, TMPDIR, the plugin's, the inputs' nor the current one
         // is not watched: the system-call trace (strace) still sees the write, when it can run…
         let unwatched = try CommandRunner.imjoyRun(arguments, in: directory)
@@ -60,7 +66,9 @@ import TestSupport
         #expect(FileManager.default.fileExists(atPath: stray.path), "the plugin wrote")
         if Self.traces {
             #expect(unwatched.status == 1, "\(unwatched.standardOutput)\(unwatched.standardError)")
-            #expect(unwatched.standardOutput.contains("side effect: call 1 on a.tif wrote \(elsewhere.path)/stray.txt"), "\(unwatched.standardOutput)")
+            #expect(
+                unwatched.standardOutput.contains("side effect: call 1 on a.tif wrote \(elsewhere.path)/stray.txt"),
+                "\(unwatched.standardOutput)")
         } else {
             #expect(unwatched.status == 0, "without strace the write is unseen: \(unwatched.standardOutput)\(unwatched.standardError)")
         }
@@ -68,13 +76,15 @@ import TestSupport
         // …and --watch names it for the folder snapshots.
         let watched = try CommandRunner.imjoyRun(arguments + ["--watch", elsewhere.path], in: directory)
         #expect(watched.status == 1)
-        #expect(watched.standardOutput.contains("side effect: call 1 on a.tif wrote \(elsewhere.path)/stray.txt"), "\(watched.standardOutput)")
+        #expect(
+            watched.standardOutput.contains("side effect: call 1 on a.tif wrote \(elsewhere.path)/stray.txt"), "\(watched.standardOutput)")
     }
 
     /// strace can trace a child here (what `SyscallTrace.isAvailable` checks in the engine).
     static let traces: Bool = {
         let probe = try? CommandRunner.run(
-            URL(fileURLWithPath: "/usr/bin/env"), ["strace", "-f", "-qq", "-o", "/dev/null", "--", "setpriv", "--pdeathsig", "KILL", "--", "/bin/true"],
+            URL(fileURLWithPath: "/usr/bin/env"),
+            ["strace", "-f", "-qq", "-o", "/dev/null", "--", "setpriv", "--pdeathsig", "KILL", "--", "/bin/true"],
             in: FileManager.default.temporaryDirectory)
         return probe?.status == 0
     }()
@@ -93,7 +103,10 @@ import TestSupport
         #expect(op.standardError.contains("op 'Nope' is not registered"), "\(op.standardError)")
         let noHost = try CommandRunner.imjoyRun(["check-functional", Self.plugin("Window")], in: directory)
         #expect(noHost.status == 2)
-        #expect(noHost.standardError == "imjoy-run: error: \(Self.plugin("Window")): check-functional drives Python and web-worker plugins (native-python, web-python, web-worker), not type 'window'\n", "\(noHost.standardError)")
+        #expect(
+            noHost.standardError
+                == "imjoy-run: error: \(Self.plugin("Window")): check-functional drives Python and web-worker plugins (native-python, web-python, web-worker), not type 'window'\n",
+            "\(noHost.standardError)")
     }
 
     @Test func theSampleWebWorkerHistogramIsFunctional() throws {
@@ -102,16 +115,18 @@ import TestSupport
         let histogram = Fixtures.samples.appendingPathComponent("plugins/Histogram.imjoy.html").path
         // `--node` as scripts/setup guarantees it: node or nodejs on PATH.
         let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
-        let node = try #require(["node", "nodejs"].lazy.compactMap { name in
-            paths.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-        }.first)
+        let node = try #require(
+            ["node", "nodejs"].lazy.compactMap { name in
+                paths.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+            }.first)
         let result = try CommandRunner.imjoyRun(
             ["check-functional", histogram, "--input", "a.tif", "--input", "b.tif", "--node", node, "--json"], in: directory)
         #expect(result.status == 0, "\(result.standardOutput)\(result.standardError)")
         let report = try JSONValue(jsonText: result.standardOutput)
         #expect(report["plugin"]?["functional"] == true && report["violations"]?.intValue == 0, "\(result.standardOutput)")
         let checks = report["ops"]?[0]?["checks"]?.arrayValue ?? []
-        #expect(checks.count == 9 && checks.allSatisfy { $0["status"] == "passed" || ($0["name"] == "network" && !Self.traces) }, "\(checks)")
+        #expect(
+            checks.count == 9 && checks.allSatisfy { $0["status"] == "passed" || ($0["name"] == "network" && !Self.traces) }, "\(checks)")
         #expect(report["ops"]?[0]?["calls"]?.intValue == 12)
     }
 }

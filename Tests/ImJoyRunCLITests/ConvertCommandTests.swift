@@ -25,15 +25,17 @@ private func runProcess(_ executable: URL, _ arguments: [String]) throws -> (sta
 
 @Suite("imjoy-run convert")
 struct ConvertCommandTests {
-    @Test("TIFF → HDF5 → TIFF keeps every pixel", .enabled(if: TestConditions.pythonWithNumpy, "needs python3 with numpy, tifffile and h5py"),
-          arguments: ["none", "deflate", "lzw", "zstd"])
+    @Test(
+        "TIFF → HDF5 → TIFF keeps every pixel", .enabled(if: TestConditions.pythonWithNumpy, "needs python3 with numpy, tifffile and h5py"),
+        arguments: ["none", "deflate", "lzw", "zstd"])
     func roundTrip(compression: String) throws {
         let directory = try Fixtures.temporaryDirectory("convert")
         defer { try? FileManager.default.removeItem(at: directory) }
         let source = directory.appendingPathComponent("in.tif").path
         let h5 = directory.appendingPathComponent("mid.h5").path
         let back = directory.appendingPathComponent("out.tiff").path
-        let make = "import tifffile, numpy as np, sys\nrng = np.random.default_rng(5)\ntifffile.imwrite(sys.argv[1], rng.integers(0, 4000, (4, 3, 50, 60), dtype=np.uint16), imagej=True)"
+        let make =
+            "import tifffile, numpy as np, sys\nrng = np.random.default_rng(5)\ntifffile.imwrite(sys.argv[1], rng.integers(0, 4000, (4, 3, 50, 60), dtype=np.uint16), imagej=True)"
         #expect(try runProcess(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", make, source]).status == 0)
 
         let h5Compression = compression == "deflate" ? "deflate" : "none"
@@ -60,10 +62,12 @@ struct ConvertCommandTests {
         #expect(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == expected)
     }
 
-    @Test("bad input exits 2 with one line on stderr naming the file", arguments: [
-        ("empty.tif", ""), ("garbage.tif", "this is not a TIFF"), ("header.tif", "II*\u{0}\u{8}\u{0}\u{0}\u{0}\u{1}"),
-        ("empty.h5", ""), ("garbage.h5", "\u{89}HDF\r\n\u{1A}\n then rubbish follows here"),
-    ])
+    @Test(
+        "bad input exits 2 with one line on stderr naming the file",
+        arguments: [
+            ("empty.tif", ""), ("garbage.tif", "this is not a TIFF"), ("header.tif", "II*\u{0}\u{8}\u{0}\u{0}\u{0}\u{1}"),
+            ("empty.h5", ""), ("garbage.h5", "\u{89}HDF\r\n\u{1A}\n then rubbish follows here"),
+        ])
     func badInput(name: String, content: String) throws {
         let directory = try Fixtures.temporaryDirectory("convert")
         defer { try? FileManager.default.removeItem(at: directory) }

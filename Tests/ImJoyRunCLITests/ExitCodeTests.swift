@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Usage errors and bad input exit 2 with one line; a second run into a busy out dir is refused.
 @Suite struct ExitCodeTests {
@@ -15,8 +15,10 @@ import TestSupport
         return directory
     }
 
-    @Test(arguments: [["--nosuch"], ["run", "w.json", "--jobs", "-3"], ["run", "w.json", "--jobs", "99999999999"],
-                      ["run", "w.json", "--jobs", "0"], ["run", "w.json", "--retries", "101"], ["run", "w.json", "--retries", "9223372036854775807"]])
+    @Test(arguments: [
+        ["--nosuch"], ["run", "w.json", "--jobs", "-3"], ["run", "w.json", "--jobs", "99999999999"],
+        ["run", "w.json", "--jobs", "0"], ["run", "w.json", "--retries", "101"], ["run", "w.json", "--retries", "9223372036854775807"],
+    ])
     func usageErrorsExitTwo(arguments: [String]) throws {
         let directory = try Self.folder()
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `imjoy-run export-crate` through the binary: a finished run becomes a crate; no run is exit 2.
 @Suite struct ExportCrateCommandTests {
@@ -18,8 +18,8 @@ import TestSupport
         let directory = try CheckFunctionalCommandTests.images()
         defer { try? FileManager.default.removeItem(at: directory) }
         try """
-            {"name": "crate", "inputs": {"images": {"glob": "*.tif"}}, "ops": [{"id": "load", "builtin": "read-tiff"}, {"id": "stats", "builtin": "stats"}]}
-            """.write(to: directory.appendingPathComponent("w.json"), atomically: true, encoding: .utf8)
+        {"name": "crate", "inputs": {"images": {"glob": "*.tif"}}, "ops": [{"id": "load", "builtin": "read-tiff"}, {"id": "stats", "builtin": "stats"}]}
+        """.write(to: directory.appendingPathComponent("w.json"), atomically: true, encoding: .utf8)
         let run = try CommandRunner.imjoyRun(["run", "w.json", "--out", "out", "--no-progress"], in: directory)
         guard run.status == 0 else {
             Issue.record("the run failed: \(run.standardError)")

@@ -1,7 +1,7 @@
 import Foundation
 import ImJoySchema
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct InspectCommandTests {
     static let samplePlugins: [String] = {

@@ -1,10 +1,11 @@
 import Foundation
 import ImJoySchema
-import Testing
 import TestSupport
+import Testing
 
 /// End-to-end runs of web-worker plugins on the Node.js host (real Node.js) through the built binary.
-@Suite(.serialized, .enabled(if: TestConditions.node && TestConditions.pythonWithNumpy, "needs Node.js and python3 with numpy")) struct JavaScriptHostTests {
+@Suite(.serialized, .enabled(if: TestConditions.node && TestConditions.pythonWithNumpy, "needs Node.js and python3 with numpy"))
+struct JavaScriptHostTests {
     static let plugins = Fixtures.url("plugins/javascript")
 
     static func plugin(_ name: String) -> String { plugins.appendingPathComponent("\(name).imjoy.html").path }
@@ -33,7 +34,8 @@ import TestSupport
 
     @Test func sampleHistogramPluginRunsInAWorkflow() throws {
         let sample = Fixtures.samples.appendingPathComponent("plugins/Histogram.imjoy.html").path
-        let directory = try PythonHostTests.folder("""
+        let directory = try PythonHostTests.folder(
+            """
             {"name": "h", "plugins": {"hist": "\(sample)"}, "inputs": {"images": {"glob": "*.tif"}},
              "ops": [{"id": "load", "builtin": "read-tiff"},
                      {"id": "hist", "plugin": "hist", "config": {"bins": 10}, "data": {"image": "$load"}}]}
@@ -60,7 +62,8 @@ import TestSupport
     }
 
     @Test func histogram2DIsFunctionalAndSharesTwoProcessesWithTwoJobs() throws {
-        let directory = try PythonHostTests.folder("""
+        let directory = try PythonHostTests.folder(
+            """
             {"name": "h2", "plugins": {"h2": "\(Self.plugin("Histogram2D"))"}, "inputs": {"images": {"glob": "*.tif"}},
              "ops": [{"id": "load", "builtin": "read-tiff"},
                      {"id": "hist", "plugin": "h2", "config": {"bins": 8}, "data": {"image": "$load"}}]}
@@ -101,7 +104,8 @@ import TestSupport
     }
 
     @Test func everyDTypeRoundTripsBitExactInlineAndThroughSharedMemory() throws {
-        let directory = try PythonHostTests.folder("""
+        let directory = try PythonHostTests.folder(
+            """
             {"name": "dt", "plugins": {"echo": "\(Self.plugin("Echo"))"},
              "ops": [{"id": "make", "plugin": "echo", "op": "Make"},
                      {"id": "same", "plugin": "echo", "op": "Same", "data": "$make"},
@@ -118,7 +122,8 @@ import TestSupport
     }
 
     @Test func otherValuesBecomeJSON() throws {
-        let directory = try PythonHostTests.folder("""
+        let directory = try PythonHostTests.folder(
+            """
             {"name": "kinds", "plugins": {"echo": "\(Self.plugin("Echo"))"}, "ops": [{"id": "kinds", "plugin": "echo", "op": "Kinds"}]}
             """)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -145,7 +150,8 @@ import TestSupport
     }
 
     @Test func apiStateWindowsFilesAndCallsIntoAPythonPlugin() throws {
-        let directory = try PythonHostTests.folder("""
+        let directory = try PythonHostTests.folder(
+            """
             {"name": "api", "plugins": {"echo": "\(Self.plugin("Echo"))", "py": "\(PythonHostTests.plugin("Echo"))"},
              "ops": [{"id": "a", "plugin": "echo", "op": "Api"}]}
             """)
@@ -158,10 +164,16 @@ import TestSupport
             #expect(value["name"] == "JsEcho")
             #expect(value["exported"] == true)
             #expect(value["unknown"] == "api.requestUploadUrl is not available in batch runs (imjoy-run)")
-            #expect(value["interactive"] == #"api.showFileDialog() waits for a person; add "answers": {"showFileDialog": "path/to/file"} to the op in the workflow"#)
+            #expect(
+                value["interactive"]
+                    == #"api.showFileDialog() waits for a person; add "answers": {"showFileDialog": "path/to/file"} to the op in the workflow"#
+            )
             #expect(value["echo"] == 5)
-            #expect(value["globals"] == ["self": true, "window": "undefined", "document": "undefined", "encoder": "function",
-                                         "performance": "function", "timeout": "function"])
+            #expect(
+                value["globals"] == [
+                    "self": true, "window": "undefined", "document": "undefined", "encoder": "function",
+                    "performance": "function", "timeout": "function",
+                ])
         }
         #expect(try String(contentsOf: directory.appendingPathComponent("out/0/note.txt"), encoding: .utf8) == "hello")
         #expect(try PythonHostTests.json(directory, "0/a.window1.json")["type"] == "imjoy/image")
@@ -171,7 +183,8 @@ import TestSupport
     }
 
     @Test func browserOnlyGlobalsFailClearlyAndFetchReadsLocalFiles() throws {
-        let directory = try PythonHostTests.folder("""
+        let directory = try PythonHostTests.folder(
+            """
             {"name": "web", "plugins": {"echo": "\(Self.plugin("Echo"))"}, "ops": [{"id": "b", "plugin": "echo", "op": "Browser"}]}
             """)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -188,7 +201,8 @@ import TestSupport
 
     @Test func missingRequirementFailsEveryItemNamingTheURLAndTheCacheServesIt() throws {
         let url = "https://cdn.example.org/tiny-stats@1.0/tiny-stats.js"
-        let directory = try PythonHostTests.folder("""
+        let directory = try PythonHostTests.folder(
+            """
             {"name": "req", "plugins": {"r": "\(Self.plugin("Requires"))"}, "inputs": {"v": [[1, 2], [3, 5]]},
              "ops": [{"id": "r", "plugin": "r"}]}
             """)
@@ -199,7 +213,9 @@ import TestSupport
         #expect(failed.count == 2)
         for task in failed {
             let error = task["error"]?.stringValue ?? ""
-            #expect(error.contains("requirement \(url): batch runs are offline") && error.contains("imjoy-run js-cache add \(url) FILE"), "\(error)")
+            #expect(
+                error.contains("requirement \(url): batch runs are offline") && error.contains("imjoy-run js-cache add \(url) FILE"),
+                "\(error)")
         }
 
         let cache = directory.appendingPathComponent("js-cache").path
@@ -211,14 +227,16 @@ import TestSupport
 
         let served = try Self.run(directory)
         #expect(served.status == 0, "\(served.standardError)")
-        #expect(try PythonHostTests.json(directory, "0/r.json") == ["mean": 2, "ready": true], "module script, top-level await, async setup")
+        #expect(
+            try PythonHostTests.json(directory, "0/r.json") == ["mean": 2, "ready": true], "module script, top-level await, async setup")
         #expect(try PythonHostTests.json(directory, "1/r.json") == ["mean": 4.5, "ready": true])
     }
 
     // MARK: - Faults
 
     @Test func exceptionFailsTheItemWithItsStack() throws {
-        let directory = try PythonHostTests.folder("""
+        let directory = try PythonHostTests.folder(
+            """
             {"name": "err", "plugins": {"f": "\(Self.plugin("Faulty"))"}, "inputs": {"what": ["throw", "late", "fine"]},
              "ops": [{"id": "f", "plugin": "f"}]}
             """)
@@ -254,29 +272,36 @@ import TestSupport
     // MARK: - Refusals
 
     @Test func userInterfacePluginsAreRefusedNamingTheirType() throws {
-        let directory = try PythonHostTests.folder("""
+        let directory = try PythonHostTests.folder(
+            """
             {"name": "ui", "plugins": {"viewer": "Viewer.imjoy.html"}, "ops": [{"id": "show", "plugin": "viewer"}]}
             """)
         defer { try? FileManager.default.removeItem(at: directory) }
         try """
-            <config lang="json">{"name": "Viewer", "type": "window", "api_version": "0.1.8", "ui": ""}</config>
-            <window><div id="app"></div></window>
-            <script lang="javascript">api.export({run() {}})</script>
-            """.write(to: directory.appendingPathComponent("Viewer.imjoy.html"), atomically: true, encoding: .utf8)
+        <config lang="json">{"name": "Viewer", "type": "window", "api_version": "0.1.8", "ui": ""}</config>
+        <window><div id="app"></div></window>
+        <script lang="javascript">api.export({run() {}})</script>
+        """.write(to: directory.appendingPathComponent("Viewer.imjoy.html"), atomically: true, encoding: .utf8)
         let result = try Self.run(directory)
         #expect(result.status == 2)
         // Refused at validation (one line, with the op and its JSON path), before anything starts.
-        #expect(result.standardError.contains("op 'show' (ops[0].plugin): plugin Viewer is a window plugin: window plugins show a user interface and cannot run in a batch run"),
-                "\(result.standardError)")
+        #expect(
+            result.standardError.contains(
+                "op 'show' (ops[0].plugin): plugin Viewer is a window plugin: window plugins show a user interface and cannot run in a batch run"
+            ),
+            "\(result.standardError)")
     }
 
     @Test func missingNodeIsNamed() throws {
-        let directory = try PythonHostTests.folder("""
+        let directory = try PythonHostTests.folder(
+            """
             {"name": "n", "plugins": {"echo": "\(Self.plugin("Echo"))"}, "ops": [{"id": "e", "plugin": "echo"}]}
             """)
         defer { try? FileManager.default.removeItem(at: directory) }
         let result = try Self.run(directory, ["--node", "/nonexistent/node"])
         #expect(result.status == 2)
-        #expect(result.standardError.contains("cannot run web-worker plugins: --node /nonexistent/node is not an executable"), "\(result.standardError)")
+        #expect(
+            result.standardError.contains("cannot run web-worker plugins: --node /nonexistent/node is not an executable"),
+            "\(result.standardError)")
     }
 }

@@ -1,13 +1,15 @@
 import Foundation
 import ImJoySchema
-import Testing
 import TestSupport
+import Testing
 
 /// A web-worker plugin's console output and api messages in the run's events and its log (real
 /// Node.js, through the built binary; the fixture is `plugins/javascript/ChattyJS.imjoy.html`).
-@Suite(.enabled(if: TestConditions.node && TestConditions.pythonWithNumpy, "needs Node.js and python3 with numpy")) struct JavaScriptPluginOutputTests {
+@Suite(.enabled(if: TestConditions.node && TestConditions.pythonWithNumpy, "needs Node.js and python3 with numpy"))
+struct JavaScriptPluginOutputTests {
     @Test func consoleOutputAndAPIMessagesReachTheEventsAndTheLog() throws {
-        let directory = try PythonHostTests.folder("""
+        let directory = try PythonHostTests.folder(
+            """
             {"name": "chat", "plugins": {"c": "\(JavaScriptHostTests.plugin("ChattyJS"))"}, "inputs": {"what": ["a", "b"]},
              "ops": [{"id": "talk", "plugin": "c"}]}
             """)

@@ -1,7 +1,7 @@
 import Foundation
 import ImJoySchema
-import Testing
 import TestSupport
+import Testing
 
 /// What every plugin host (Python, Node.js) must show, checked end to end with a host's test
 /// plugins in `Tests/Fixtures/plugins/<language>/`.
@@ -10,7 +10,8 @@ enum PluginHostChecks {
     /// `data`, `workflow_id`, `op`, `source_op`, `variables`, `transfer`, `name_field`, `cwd`,
     /// `work_dir`), checks what every host shares, and returns the first op's report of item 0.
     static func ctxAsThePluginSeesIt(echo plugin: String, name: String, extra: [String] = []) throws -> JSONValue {
-        let directory = try PythonHostTests.folder("""
+        let directory = try PythonHostTests.folder(
+            """
             {"name": "ctx", "plugins": {"echo": "\(plugin)"}, "variables": {"v": 1},
              "inputs": {"n": [10, 20]},
              "ops": [{"id": "first", "plugin": "echo", "config": {"scale": 3}},
@@ -42,7 +43,8 @@ enum PluginHostChecks {
 
     /// The process dies during item 1 (`what`): that item fails with `reason`; item 2 runs in a new process.
     static func crashFailsItsItemAndIsReplaced(plugin: String, what: String, reason: String) throws {
-        let directory = try PythonHostTests.folder("""
+        let directory = try PythonHostTests.folder(
+            """
             {"name": "crash", "plugins": {"f": "\(plugin)"}, "inputs": {"what": ["a", "\(what)", "b"]},
              "ops": [{"id": "f", "plugin": "f"}]}
             """)
@@ -62,7 +64,8 @@ enum PluginHostChecks {
     /// A call past the op's `timeout` is killed and fails as timed out; the next item gets a new
     /// process; none outlives the run.
     static func hungCallIsKilledAtItsTimeout(plugin: String, name: String) throws {
-        let directory = try PythonHostTests.folder("""
+        let directory = try PythonHostTests.folder(
+            """
             {"name": "hang", "plugins": {"f": "\(plugin)"}, "inputs": {"what": ["hang", "after"]},
              "ops": [{"id": "f", "plugin": "f", "timeout": 2}]}
             """)
@@ -83,7 +86,8 @@ enum PluginHostChecks {
     /// SIGINT/SIGTERM to the runner while a call hangs: it exits 128 + the signal and stops the
     /// plugin's process.
     static func noPluginProcessOutlivesAnInterruptedRun(plugin: String, name: String, signal: Int32) throws {
-        let directory = try PythonHostTests.folder("""
+        let directory = try PythonHostTests.folder(
+            """
             {"name": "int", "plugins": {"f": "\(plugin)"}, "inputs": {"what": ["hang"]},
              "ops": [{"id": "f", "plugin": "f"}]}
             """)

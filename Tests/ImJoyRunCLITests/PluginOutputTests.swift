@@ -1,7 +1,7 @@
 import Foundation
 import ImJoySchema
-import Testing
 import TestSupport
+import Testing
 
 /// Plugin output and api messages in the run's events and the plugin's log (real Python,
 /// through the built binary; the fixture is `plugins/python/Chatty.imjoy.html`).
@@ -9,7 +9,8 @@ import TestSupport
     /// Runs Chatty's op `talk` over `inputs` with `--events`; returns the run and its events.
     static func runChatty(_ inputs: [String], _ extra: [String] = []) throws -> (URL, CommandResult, [JSONValue]) {
         let list = inputs.map { "\"\($0)\"" }.joined(separator: ", ")
-        let directory = try PythonHostTests.folder("""
+        let directory = try PythonHostTests.folder(
+            """
             {"name": "chat", "plugins": {"c": "\(PythonHostTests.plugin("Chatty"))"}, "inputs": {"what": [\(list)]},
              "ops": [{"id": "talk", "plugin": "c"}]}
             """)
@@ -68,8 +69,10 @@ import TestSupport
             let progress = mine.first { $0["fn"] == "showProgress" }
             #expect(progress?["args"] == [50])
 
-            for line in ["[stdout] print \(what)", "[stderr] oswrite2 \(what)", "[stdout] subprocess \(what)", "[log] log \(what)",
-                         "[showProgress] 50", "[alert] alert \(what)"] {
+            for line in [
+                "[stdout] print \(what)", "[stderr] oswrite2 \(what)", "[stdout] subprocess \(what)", "[log] log \(what)",
+                "[showProgress] 50", "[alert] alert \(what)",
+            ] {
                 #expect(log.contains("\(key)/talk \(line)\n"), "\(line) in \(log)")
             }
             #expect(result.standardError.contains("imjoy-run: Chatty (\(key)/talk) alert: alert \(what)"), "\(result.standardError)")
@@ -106,10 +109,11 @@ import TestSupport
         let failed = events.first { $0["event"] == "task" && $0["item_index"] == 0 }
         #expect(failed?["status"] == "failed")
         for (stream, text) in [("stdout", "before the crash"), ("stderr", "last words on fd 2")] {
-            #expect(events.contains {
-                $0["event"] == "plugin_output" && $0["stream"] == .string(stream) && $0["text"] == .string(text)
-                    && $0["item"] == .string(key) && $0["op"] == "talk"
-            }, "\(text)")
+            #expect(
+                events.contains {
+                    $0["event"] == "plugin_output" && $0["stream"] == .string(stream) && $0["text"] == .string(text)
+                        && $0["item"] == .string(key) && $0["op"] == "talk"
+                }, "\(text)")
             #expect(try Self.log(directory).contains("\(key)/talk [\(stream)] \(text)\n"))
         }
         #expect(events.contains { $0["item_index"] == 1 && $0["text"] == "print a" }, "the next item runs in a new process")

@@ -1,10 +1,11 @@
 import Foundation
 import ImJoySchema
-import Testing
 import TestSupport
+import Testing
 
 /// End-to-end runs of Python plugins (real Python 3 with numpy) through the built binary.
-@Suite(.serialized, .enabled(if: TestConditions.pythonWithNumpy, "needs python3 with numpy, tifffile, h5py and scipy")) struct PythonHostTests {
+@Suite(.serialized, .enabled(if: TestConditions.pythonWithNumpy, "needs python3 with numpy, tifffile, h5py and scipy"))
+struct PythonHostTests {
     static let plugins = Fixtures.url("plugins/python")
     static let samples = Fixtures.samples.appendingPathComponent("plugins")
 
@@ -44,7 +45,8 @@ import TestSupport
     // MARK: - Samples
 
     @Test func samplePythonPluginsRunInAWorkflow() throws {
-        let directory = try Self.folder("""
+        let directory = try Self.folder(
+            """
             {"name": "s", "plugins": {"blur": "\(Self.samples.path)/GaussianBlur.imjoy.html",
                                       "count": "\(Self.samples.path)/CellCounter.imjoy.html",
                                       "morph": "\(Self.samples.path)/MorphologyTools.imjoy.html"},
@@ -77,7 +79,8 @@ import TestSupport
         }
         let log = try String(contentsOf: directory.appendingPathComponent("out/.imjoy-run/plugins/CellCounter/plugin.log"), encoding: .utf8)
         #expect(log.contains("[showStatus] 2 cells in s-img_0, 2 so far"), "\(log)")
-        let saved = try JSONValue(jsonBytes: [UInt8](Data(contentsOf: directory.appendingPathComponent("out/.imjoy-run/plugins/CellCounter/config.json"))))
+        let saved = try JSONValue(
+            jsonBytes: [UInt8](Data(contentsOf: directory.appendingPathComponent("out/.imjoy-run/plugins/CellCounter/config.json"))))
         #expect(saved["running_total"]?.intValue == 6)
     }
 
@@ -91,7 +94,8 @@ import TestSupport
     }
 
     @Test func everyDTypeRoundTripsBitExactInlineAndThroughSharedMemory() throws {
-        let directory = try Self.folder("""
+        let directory = try Self.folder(
+            """
             {"name": "dt", "plugins": {"echo": "\(Self.plugin("Echo"))"}, "inputs": {"seed": [5]},
              "ops": [{"id": "make", "plugin": "echo", "op": "Make"},
                      {"id": "same", "plugin": "echo", "op": "Same"},
@@ -109,7 +113,8 @@ import TestSupport
     }
 
     @Test func unknownApiNamesTheFunction() throws {
-        let directory = try Self.folder("""
+        let directory = try Self.folder(
+            """
             {"name": "unk", "plugins": {"st": "\(Self.plugin("Stateful"))"}, "ops": [{"id": "u", "plugin": "st", "op": "Unknown"}]}
             """)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -138,7 +143,8 @@ import TestSupport
 /// `imjoy-run env` and how `run` picks a prepared environment up (offline: no pip requirements).
 @Suite(.serialized) struct PythonEnvironmentTests {
     @Test func envPreparesAVenvThatRunUses() throws {
-        let directory = try PythonHostTests.folder("""
+        let directory = try PythonHostTests.folder(
+            """
             {"name": "env", "plugins": {"e": "\(PythonHostTests.plugin("Env"))@T1"}, "ops": [{"id": "e", "plugin": "e"}]}
             """)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -176,7 +182,8 @@ import TestSupport
         let directory = try Fixtures.temporaryDirectory("imjoy-run-env")
         defer { try? FileManager.default.removeItem(at: directory) }
         let cache = directory.appendingPathComponent("envs").path
-        let result = try CommandRunner.imjoyRun(["env", PythonHostTests.plugin("Env") + "@T1", "--env-dir", cache, "--allow-install"], in: directory)
+        let result = try CommandRunner.imjoyRun(
+            ["env", PythonHostTests.plugin("Env") + "@T1", "--env-dir", cache, "--allow-install"], in: directory)
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.contains("running: echo prepared > marker.txt"))
         let folder = try #require(try FileManager.default.contentsOfDirectory(atPath: cache).first)

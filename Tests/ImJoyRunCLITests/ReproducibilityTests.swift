@@ -1,11 +1,12 @@
 import Foundation
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 /// The cache, provenance, manifest.json, verify and report, through the built binary
 /// (docs/reproducibility.md).
-@Suite(.serialized, .enabled(if: TestConditions.pythonWithNumpy, "needs python3 with numpy, tifffile, h5py and scipy")) struct ReproducibilityTests {
+@Suite(.serialized, .enabled(if: TestConditions.pythonWithNumpy, "needs python3 with numpy, tifffile, h5py and scipy"))
+struct ReproducibilityTests {
     static let workflow = """
         {"name": "repro", "version": "1.0", "inputs": {"images": {"glob": "*.tif"}},
          "ops": [{"id": "load", "builtin": "read-tiff"},
@@ -23,7 +24,8 @@ import TestSupport
 
     /// SHA-256 of every output file (state and events left out) and of manifest.json without its timestamps.
     static func fingerprint(_ out: URL) throws -> String {
-        let result = try CommandRunner.python("""
+        let result = try CommandRunner.python(
+            """
             import sys, os, json, hashlib
             root = sys.argv[1]; digest = {}
             for folder, dirs, files in os.walk(root):
@@ -53,7 +55,8 @@ import TestSupport
         let warm = try Self.run(["run", "w.json", "--out", "out"], in: directory)
         #expect(warm.standardError.contains("12 hits, 0 misses"), "\(warm.standardError)")
         let text = try String(contentsOf: directory.appendingPathComponent("w.json"), encoding: .utf8)
-        try text.replacingOccurrences(of: "\"sigma\": 2", with: "\"sigma\": 3").write(to: directory.appendingPathComponent("w.json"), atomically: true, encoding: .utf8)
+        try text.replacingOccurrences(of: "\"sigma\": 2", with: "\"sigma\": 3").write(
+            to: directory.appendingPathComponent("w.json"), atomically: true, encoding: .utf8)
         let changed = try Self.run(["run", "w.json", "--out", "out"], in: directory)
         #expect(changed.standardError.contains("gaussian reran for item img_1: config.sigma changed 2 → 3"), "\(changed.standardError)")
         #expect(changed.standardError.contains("mask reran for item img_1: its input from gaussian changed"))
@@ -64,7 +67,8 @@ import TestSupport
         let none = try Self.run(["run", "w.json", "--out", "out2", "--no-cache"], in: directory)
         #expect(!none.standardError.contains("hits"))
         // Provenance: TIFF description (JSON), the private tag beside ImageJ metadata, the JSON sidecar.
-        let check = try CommandRunner.python("""
+        let check = try CommandRunner.python(
+            """
             import sys, json, tifffile
             out = sys.argv[1] + "/out"
             page = tifffile.TiffFile(out + "/img_0_mask.tif").pages[0]
@@ -98,7 +102,8 @@ import TestSupport
         defer { try? FileManager.default.removeItem(at: directory) }
         let run = try Self.run(["run", "w.json", "--out", "out", "--format", "hdf5"], in: directory)
         #expect(run.status == 0, "\(run.standardError)")
-        let check = try CommandRunner.python("""
+        let check = try CommandRunner.python(
+            """
             import sys, json, h5py
             out = sys.argv[1] + "/out"
             def lineage(obj): return [s["op"] for s in json.loads(obj.attrs["imjoy_provenance"])["lineage"]]
@@ -165,7 +170,8 @@ import TestSupport
         #expect(try Self.run(["run", "w.json", "--out", "damaged", "--cache", "c", "--jobs", "1"], in: directory).status == 0)
         #expect(try Self.fingerprint(directory.appendingPathComponent("damaged")) == plain)
         #expect(try blobs.map { try Data(contentsOf: $0) } == originals, "damaged blobs were not replaced")
-        let check = try CommandRunner.python("""
+        let check = try CommandRunner.python(
+            """
             import sys, h5py, numpy as np
             with h5py.File(sys.argv[1] + "/warm/all.h5") as f, h5py.File(sys.argv[1] + "/plain/all.h5") as g:
                 assert sorted(f.keys()) == [f"img_{i}" for i in range(5)], list(f.keys())
@@ -212,7 +218,9 @@ import TestSupport
         let resumed = try Self.run(["run", "w.json", "--out", "killed", "--resume", "--no-cache"], in: directory)
         #expect(resumed.status == 0, "\(resumed.standardError)")
         // The kill landed mid-run: some items were complete, not all.
-        #expect(resumed.standardError.contains("resume: skipped") && !resumed.standardError.contains("skipped \(count) of \(count)"), "\(resumed.standardError)")
+        #expect(
+            resumed.standardError.contains("resume: skipped") && !resumed.standardError.contains("skipped \(count) of \(count)"),
+            "\(resumed.standardError)")
         print("kill -9 + resume: \(resumed.standardError.split(separator: "\n").first { $0.contains("resume:") } ?? "")")
         prints["kill -9 + resume"] = try Self.fingerprint(directory.appendingPathComponent("killed"))
         let reference = prints["jobs 1"]!
@@ -237,8 +245,10 @@ import TestSupport
         let directory = try RunCommandTests.makeBatch(count: 24, workflow: workflow)
         defer { try? FileManager.default.removeItem(at: directory) }
         var prints: [String: String] = [:]
-        for (name, arguments) in [("jobs1", ["--jobs", "1", "--no-cache"]), ("jobs4", ["--jobs", "4", "--no-cache"]),
-                                  ("jobs4-again", ["--jobs", "4", "--cache", "c"]), ("warm", ["--jobs", "3", "--cache", "c"])] {
+        for (name, arguments) in [
+            ("jobs1", ["--jobs", "1", "--no-cache"]), ("jobs4", ["--jobs", "4", "--no-cache"]),
+            ("jobs4-again", ["--jobs", "4", "--cache", "c"]), ("warm", ["--jobs", "3", "--cache", "c"]),
+        ] {
             let result = try Self.run(["run", "w.json", "--out", name] + arguments, in: directory)
             #expect(result.status == 0, "\(result.standardError)")
             prints[name] = try Self.fingerprint(directory.appendingPathComponent(name))
@@ -249,7 +259,8 @@ import TestSupport
             #expect(value == reference, "\(variant) differs from --jobs 1:\n\(value)\nvs\n\(reference)")
         }
         // The datasets are all there, in item order, with the right data.
-        let check = try CommandRunner.python("""
+        let check = try CommandRunner.python(
+            """
             import sys, h5py, numpy as np, tifffile, glob, os
             root = sys.argv[1]
             with h5py.File(os.path.join(root, "jobs4", "all.h5"), "r") as f:
@@ -272,7 +283,8 @@ import TestSupport
         // A tampered hash in the manifest.
         let manifest = directory.appendingPathComponent("out/manifest.json")
         let original = try String(contentsOf: manifest, encoding: .utf8)
-        let tamper = try CommandRunner.python("""
+        let tamper = try CommandRunner.python(
+            """
             import sys, json
             m = json.load(open(sys.argv[1]))
             entry = next(o for o in m["outputs"] if o["path"] == "img_2/stats.json")
@@ -285,7 +297,8 @@ import TestSupport
         #expect(tampered.standardOutput.contains("different  img_2/stats.json"), "\(tampered.standardOutput)")
         try original.write(to: manifest, atomically: true, encoding: .utf8)
         // An input file changed since the run: its outputs come out different.
-        let tweak = try CommandRunner.python("""
+        let tweak = try CommandRunner.python(
+            """
             import sys, numpy as np, tifffile
             tifffile.imwrite(sys.argv[1] + "/img_1.tif", np.full((32, 40), 7, dtype=np.uint16))
             """, [directory.path])
@@ -334,12 +347,16 @@ import TestSupport
         #expect(try CommandRunner.imjoyRun(["report", "events.jsonl", "-o", "report.html"], in: directory).status == 0)
         let chromium = try #require(TestConditions.chromium)
         let shot = directory.appendingPathComponent("shot.png")
-        let render = try CommandRunner.run(chromium,
-            ["--headless", "--no-sandbox", "--disable-gpu", "--screenshot=\(shot.path)", "--window-size=1200,900",
-             "file://" + directory.appendingPathComponent("report.html").path], in: directory)
+        let render = try CommandRunner.run(
+            chromium,
+            [
+                "--headless", "--no-sandbox", "--disable-gpu", "--screenshot=\(shot.path)", "--window-size=1200,900",
+                "file://" + directory.appendingPathComponent("report.html").path,
+            ], in: directory)
         #expect(FileManager.default.fileExists(atPath: shot.path), "\(render.standardError)")
         // The gaussian bars' colour (#f28e2b) must cover a good area of the screenshot.
-        let count = try CommandRunner.python("""
+        let count = try CommandRunner.python(
+            """
             import sys, numpy as np, zlib, struct
             data = open(sys.argv[1], "rb").read(); pos = 8; chunks = b""; w = h = 0
             while pos < len(data):
@@ -363,7 +380,9 @@ import TestSupport
             print(int((np.abs(img - [0xf2, 0x8e, 0x2b]).sum(axis=2) < 30).sum()))
             """, [shot.path])
         #expect(count.status == 0, "\(count.standardError)")
-        #expect((Int(count.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0) > 200, "gaussian-coloured pixels: \(count.standardOutput)")
+        #expect(
+            (Int(count.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0) > 200,
+            "gaussian-coloured pixels: \(count.standardOutput)")
     }
 }
 

@@ -1,10 +1,11 @@
 import Foundation
 import ImJoySchema
-import Testing
 import TestSupport
+import Testing
 
 /// End-to-end runs of the built binary on generated images.
-@Suite(.serialized, .enabled(if: TestConditions.pythonWithNumpy, "needs python3 with numpy, tifffile, h5py and scipy")) struct RunCommandTests {
+@Suite(.serialized, .enabled(if: TestConditions.pythonWithNumpy, "needs python3 with numpy, tifffile, h5py and scipy"))
+struct RunCommandTests {
     /// A folder with `count` small uint16 TIFFs written by tifffile, and a workflow over them.
     static func makeBatch(count: Int = 4, workflow: String) throws -> URL {
         let directory = try Fixtures.temporaryDirectory("imjoy-run-cli")
@@ -36,7 +37,8 @@ import TestSupport
         let result = try CommandRunner.imjoyRun(["w.json", "--out", out.path, "--events", events.path, "--jobs", "2"], in: directory)
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardError.contains("4/4 items succeeded"))
-        let check = try CommandRunner.python("""
+        let check = try CommandRunner.python(
+            """
             import sys, json, numpy as np, tifffile
             from scipy import ndimage
             out = sys.argv[1]
@@ -66,27 +68,34 @@ import TestSupport
     }
 
     @Test func invalidWorkflowExitsTwoNamingFileOpAndPath() throws {
-        let directory = try Self.makeBatch(count: 1, workflow: """
-            {"name": "bad", "inputs": {"images": {"glob": "*.tif"}},
-             "ops": [{"id": "a", "builtin": "gaussian", "config": {"sigma": -1}, "data": "$b"},
-                     {"id": "b", "builtin": "gaussian", "data": "$a"}]}
-            """)
+        let directory = try Self.makeBatch(
+            count: 1,
+            workflow: """
+                {"name": "bad", "inputs": {"images": {"glob": "*.tif"}},
+                 "ops": [{"id": "a", "builtin": "gaussian", "config": {"sigma": -1}, "data": "$b"},
+                         {"id": "b", "builtin": "gaussian", "data": "$a"}]}
+                """)
         defer { try? FileManager.default.removeItem(at: directory) }
         let validate = try CommandRunner.imjoyRun(["validate", "w.json"], in: directory)
         #expect(validate.status == 2)
-        #expect(validate.standardError.contains("w.json: op 'a' (ops[0].config.sigma): -1 is below the minimum 0"), "\(validate.standardError)")
+        #expect(
+            validate.standardError.contains("w.json: op 'a' (ops[0].config.sigma): -1 is below the minimum 0"), "\(validate.standardError)")
         let run = try CommandRunner.imjoyRun(["w.json"], in: directory)
         #expect(run.status == 2)
     }
 
     @Test func cycleIsPrinted() throws {
-        let directory = try Self.makeBatch(count: 1, workflow: """
-            {"name": "cyc", "ops": [{"id": "a", "builtin": "gaussian", "data": "$b"}, {"id": "b", "builtin": "gaussian", "data": "$a"}]}
-            """)
+        let directory = try Self.makeBatch(
+            count: 1,
+            workflow: """
+                {"name": "cyc", "ops": [{"id": "a", "builtin": "gaussian", "data": "$b"}, {"id": "b", "builtin": "gaussian", "data": "$a"}]}
+                """)
         defer { try? FileManager.default.removeItem(at: directory) }
         let result = try CommandRunner.imjoyRun(["validate", "w.json"], in: directory)
         #expect(result.status == 2)
-        #expect(result.standardError.contains("cycle: a → b → a") || result.standardError.contains("cycle: b → a → b"), "\(result.standardError)")
+        #expect(
+            result.standardError.contains("cycle: a → b → a") || result.standardError.contains("cycle: b → a → b"),
+            "\(result.standardError)")
     }
 
     @Test func graphPrintsDotAndMermaid() throws {
@@ -99,16 +108,20 @@ import TestSupport
     }
 
     @Test func pluginOpsAreRefusedUntilTheirHostExists() throws {
-        let directory = try Self.makeBatch(count: 1, workflow: """
-            {"name": "p", "plugins": {"w": "Worker.imjoy.html"}, "inputs": {"images": {"glob": "*.tif"}},
-             "ops": [{"id": "load", "builtin": "read-tiff"}, {"id": "w", "plugin": "w"}]}
-            """)
+        let directory = try Self.makeBatch(
+            count: 1,
+            workflow: """
+                {"name": "p", "plugins": {"w": "Worker.imjoy.html"}, "inputs": {"images": {"glob": "*.tif"}},
+                 "ops": [{"id": "load", "builtin": "read-tiff"}, {"id": "w", "plugin": "w"}]}
+                """)
         defer { try? FileManager.default.removeItem(at: directory) }
         try #"<config lang="json">{"name": "W", "type": "rpc-worker", "api_version": "0.1.8"}</config><script>api.export({})</script>"#
             .write(to: directory.appendingPathComponent("Worker.imjoy.html"), atomically: true, encoding: .utf8)
         let result = try CommandRunner.imjoyRun(["w.json"], in: directory)
         #expect(result.status == 2)
-        #expect(result.standardError.contains("plugin W is a rpc-worker plugin, and this build of imjoy-run has no rpc-worker host yet"), "\(result.standardError)")
+        #expect(
+            result.standardError.contains("plugin W is a rpc-worker plugin, and this build of imjoy-run has no rpc-worker host yet"),
+            "\(result.standardError)")
     }
 }
 

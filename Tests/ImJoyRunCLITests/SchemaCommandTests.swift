@@ -23,8 +23,9 @@ struct SchemaCommandTests {
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                   stderr: String(decoding: stderr, as: UTF8.self))
+        return Run(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
     }
 
     /// A folder with an inputs schema (YAML), a TIFF file, a valid and an invalid instance.
@@ -49,8 +50,9 @@ struct SchemaCommandTests {
     @Test func anInvalidInstanceExitsOneAndListsItsErrors() throws {
         let folder = try makeFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let run = try imjoyRun(["schema", "validate", "--schema", "inputs.yaml", "--imjoy-inputs", "data/ok.json", "bad.yml"],
-                               in: folder)
+        let run = try imjoyRun(
+            ["schema", "validate", "--schema", "inputs.yaml", "--imjoy-inputs", "data/ok.json", "bad.yml"],
+            in: folder)
         #expect(run.status == 1)
         #expect(run.stdout.contains("bad.yml: invalid (2 errors)"))
         #expect(run.stdout.contains("/image: file not found: "))
@@ -87,7 +89,8 @@ struct SchemaCommandTests {
     @Test func draft03RequiredExitsTwoWithAHint() throws {
         let folder = try makeFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        try "image: {type: string, required: true}\n".write(to: folder.appendingPathComponent("old.yaml"), atomically: true, encoding: .utf8)
+        try "image: {type: string, required: true}\n".write(
+            to: folder.appendingPathComponent("old.yaml"), atomically: true, encoding: .utf8)
         let run = try imjoyRun(["schema", "validate", "--schema", "old.yaml", "--imjoy-inputs", "data/ok.json"], in: folder)
         #expect(run.status == 2)
         #expect(run.stderr.contains("hint:"))

@@ -1,9 +1,10 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Shards, resume and gather through the built binary (the Slurm side is scripts/slurm-ci).
-@Suite(.serialized, .enabled(if: TestConditions.pythonWithNumpy, "needs python3 with numpy, tifffile, h5py and scipy")) struct ShardedRunTests {
+@Suite(.serialized, .enabled(if: TestConditions.pythonWithNumpy, "needs python3 with numpy, tifffile, h5py and scipy"))
+struct ShardedRunTests {
     static let workflow = """
         {"name": "shards", "inputs": {"images": {"glob": "*.tif"}},
          "ops": [{"id": "load", "builtin": "read-tiff"},
@@ -33,12 +34,14 @@ import TestSupport
             #expect(result.standardError.contains("shard \(index)/3 (--shard)"))
         }
         let files = try FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("sharded").path)
-        #expect(files.filter { $0.hasPrefix("smooth.shard-") }.sorted()
-            == ["smooth.shard-0000-of-0003.h5", "smooth.shard-0001-of-0003.h5", "smooth.shard-0002-of-0003.h5"])
+        #expect(
+            files.filter { $0.hasPrefix("smooth.shard-") }.sorted()
+                == ["smooth.shard-0000-of-0003.h5", "smooth.shard-0001-of-0003.h5", "smooth.shard-0002-of-0003.h5"])
         let gather = try CommandRunner.imjoyRun(["gather", "w.json", "--out", "sharded"], in: directory)
         #expect(gather.status == 0, "\(gather.standardError)")
         #expect(gather.standardOutput.contains("7/7 items complete"))
-        let check = try CommandRunner.python("""
+        let check = try CommandRunner.python(
+            """
             import sys, os, filecmp, h5py, numpy as np
             a, b = sys.argv[1] + "/whole", sys.argv[1] + "/sharded"
             with h5py.File(a + "/smooth.h5") as x, h5py.File(b + "/smooth.h5") as y:
@@ -59,7 +62,8 @@ import TestSupport
     @Test func resumeAfterKillNineFinishesTheRest() throws {
         let directory = try Fixtures.temporaryDirectory("imjoy-run-kill")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let made = try CommandRunner.python("""
+        let made = try CommandRunner.python(
+            """
             import sys, numpy as np, tifffile
             rng = np.random.default_rng(5)
             for i in range(40):
@@ -79,7 +83,8 @@ import TestSupport
         let records = directory.appendingPathComponent("out/.imjoy-run/items")
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline, process.isRunning,
-            ((try? FileManager.default.contentsOfDirectory(atPath: records.path))?.filter { $0.hasSuffix(".json") }.count ?? 0) < 3 {
+            ((try? FileManager.default.contentsOfDirectory(atPath: records.path))?.filter { $0.hasSuffix(".json") }.count ?? 0) < 3
+        {
             usleep(5_000)
         }
         let wasRunning = process.isRunning
@@ -98,13 +103,18 @@ import TestSupport
     @Test func shardFromTheSlurmArrayEnvironment() throws {
         let directory = try Self.batch(count: 5)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let environment = ["SLURM_ARRAY_TASK_ID": "7", "SLURM_ARRAY_TASK_MIN": "3", "SLURM_ARRAY_TASK_MAX": "7",
-                           "SLURM_ARRAY_TASK_STEP": "2", "SLURM_ARRAY_TASK_COUNT": "3", "SLURM_ARRAY_JOB_ID": "42"]
+        let environment = [
+            "SLURM_ARRAY_TASK_ID": "7", "SLURM_ARRAY_TASK_MIN": "3", "SLURM_ARRAY_TASK_MAX": "7",
+            "SLURM_ARRAY_TASK_STEP": "2", "SLURM_ARRAY_TASK_COUNT": "3", "SLURM_ARRAY_JOB_ID": "42",
+        ]
         let result = try Self.run(["run", "w.json", "--out", "out"], in: directory, environment: environment)
         #expect(result.status == 0, "\(result.standardError)")
-        #expect(result.standardError.contains("SLURM_ARRAY_TASK_ID=7 (MIN 3, STEP 2, COUNT 3) → shard 2/3: items 4..<5 of 5"), "\(result.standardError)")
+        #expect(
+            result.standardError.contains("SLURM_ARRAY_TASK_ID=7 (MIN 3, STEP 2, COUNT 3) → shard 2/3: items 4..<5 of 5"),
+            "\(result.standardError)")
         #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("out/smooth.shard-0002-of-0003.h5").path))
-        let record = try String(contentsOf: directory.appendingPathComponent("out/.imjoy-run/runs/shard-0002-of-0003.json"), encoding: .utf8)
+        let record = try String(
+            contentsOf: directory.appendingPathComponent("out/.imjoy-run/runs/shard-0002-of-0003.json"), encoding: .utf8)
         #expect(record.contains("\"slurmJob\" : \"42_7\""))
     }
 
@@ -112,8 +122,10 @@ import TestSupport
         let directory = try Self.batch(count: 10)
         defer { try? FileManager.default.removeItem(at: directory) }
         let result = try CommandRunner.imjoyRun(
-            ["slurm", "w.json", "--out", "out", "--items-per-task", "3", "--max-parallel", "2", "--partition", "short",
-             "--time", "00:30:00", "--mem", "2G", "--cpus-per-task", "4", "--sbatch-arg=--account=lab", "--setup", "module load hdf5"],
+            [
+                "slurm", "w.json", "--out", "out", "--items-per-task", "3", "--max-parallel", "2", "--partition", "short",
+                "--time", "00:30:00", "--mem", "2G", "--cpus-per-task", "4", "--sbatch-arg=--account=lab", "--setup", "module load hdf5",
+            ],
             in: directory)
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.contains("(4 tasks over 10 items)"))
@@ -121,9 +133,11 @@ import TestSupport
         let runs = directory.appendingPathComponent("out/.imjoy-run/slurm")
         let run = try #require(try FileManager.default.contentsOfDirectory(atPath: runs.path).first)
         let array = try String(contentsOf: runs.appendingPathComponent("\(run)/array.sbatch"), encoding: .utf8)
-        for line in ["#SBATCH --array=0-3%2", "#SBATCH --partition=short", "#SBATCH --time=00:30:00", "#SBATCH --mem=2G",
-                     "#SBATCH --cpus-per-task=4", "#SBATCH --account=lab", "module load hdf5", "/logs/task-%A_%a.out",
-                     " run \(directory.path)/w.json --out \(directory.path)/out --no-progress --items-per-task 3"] {
+        for line in [
+            "#SBATCH --array=0-3%2", "#SBATCH --partition=short", "#SBATCH --time=00:30:00", "#SBATCH --mem=2G",
+            "#SBATCH --cpus-per-task=4", "#SBATCH --account=lab", "module load hdf5", "/logs/task-%A_%a.out",
+            " run \(directory.path)/w.json --out \(directory.path)/out --no-progress --items-per-task 3",
+        ] {
             #expect(array.contains(line), "\(line) not in:\n\(array)")
         }
         #expect(array.contains("exec /"))

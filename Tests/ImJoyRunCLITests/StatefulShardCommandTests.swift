@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// A workflow with a stateful (non-functional) plugin through the binary: `run --shard` is
 /// refused naming the op, `slurm` plans the array phase and the serial job and says so, and
@@ -10,9 +10,9 @@ import TestSupport
         let directory = try Fixtures.temporaryDirectory("imjoy-run-cli-stateful")
         let plugin = Fixtures.url("plugins/python/Stateful.imjoy.html").path
         try """
-            {"name": "stateful", "plugins": {"st": "\(plugin)"}, "inputs": {"n": {"values": [0, 1, 2, 3]}},
-             "ops": [{"id": "double", "builtin": "stats"}, {"id": "seen", "plugin": "st"}]}
-            """.write(to: directory.appendingPathComponent("w.json"), atomically: true, encoding: .utf8)
+        {"name": "stateful", "plugins": {"st": "\(plugin)"}, "inputs": {"n": {"values": [0, 1, 2, 3]}},
+         "ops": [{"id": "double", "builtin": "stats"}, {"id": "seen", "plugin": "st"}]}
+        """.write(to: directory.appendingPathComponent("w.json"), atomically: true, encoding: .utf8)
         return directory
     }
 

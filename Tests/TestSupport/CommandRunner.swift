@@ -10,7 +10,9 @@ public struct CommandResult: Sendable {
 /// Runs programs for end-to-end tests, draining both pipes so large outputs cannot deadlock.
 public enum CommandRunner {
     /// Runs the built `imjoy-run` with `arguments` in `directory` (default: the package root).
-    public static func imjoyRun(_ arguments: [String], in directory: URL? = nil, environment: [String: String]? = nil) throws -> CommandResult {
+    public static func imjoyRun(_ arguments: [String], in directory: URL? = nil, environment: [String: String]? = nil) throws
+        -> CommandResult
+    {
         try run(Fixtures.imjoyRunExecutable, arguments, in: directory ?? Fixtures.packageRoot, environment: environment)
     }
 
@@ -20,7 +22,9 @@ public enum CommandRunner {
     }
 
     /// Runs `executable` with `arguments` and waits for it.
-    public static func run(_ executable: URL, _ arguments: [String], in directory: URL, environment: [String: String]? = nil) throws -> CommandResult {
+    public static func run(_ executable: URL, _ arguments: [String], in directory: URL, environment: [String: String]? = nil) throws
+        -> CommandResult
+    {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments

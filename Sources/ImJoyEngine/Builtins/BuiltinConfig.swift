@@ -34,7 +34,9 @@ struct BuiltinConfig {
 
     /// A number parameter; `nil` when neither given nor defaulted.
     func optionalNumber(_ key: String) throws -> Double? {
-        guard case .number(let fallback, let range, let integer) = parameter(key).kind else { preconditionFailure("\(op).\(key) is not a number") }
+        guard case .number(let fallback, let range, let integer) = parameter(key).kind else {
+            preconditionFailure("\(op).\(key) is not a number")
+        }
         guard let value = try parse(key, values[key]) ?? fallback else { return nil }
         try check(key, value, range: range)
         if integer, value.rounded() != value { throw invalid(key, "expected an integer, got \(value)") }
@@ -104,7 +106,9 @@ struct BuiltinConfig {
         switch value {
         case nil, .null?: return nil
         case .string(let text)?:
-            guard let parsed = Double(text.trimmingCharacters(in: .whitespaces)) else { throw invalid(key, "expected a number, got '\(text)'") }
+            guard let parsed = Double(text.trimmingCharacters(in: .whitespaces)) else {
+                throw invalid(key, "expected a number, got '\(text)'")
+            }
             return parsed
         case let other?:
             guard let number = other.doubleValue else { throw invalid(key, "expected a number, got \(other.typeName)") }

@@ -1,7 +1,7 @@
 import Foundation
-import ImageIO
 import ImJoySchema
 import ImJoyWorkflow
+import ImageIO
 
 /// Runs built-in ops (`.builtin(name)` targets) in process.
 ///
@@ -34,7 +34,8 @@ public struct BuiltinInvoker: OpInvoker {
         case .builtin(let builtin): name = builtin
         }
         guard Self.names.contains(name) else { throw BuiltinOpError.unknownOp(name) }
-        let context = Context(item: call.item, opID: call.op.id, outputDirectory: call.outputDirectory, cacheKey: call.cacheKey, loadData: call.loadData)
+        let context = Context(
+            item: call.item, opID: call.op.id, outputDirectory: call.outputDirectory, cacheKey: call.cacheKey, loadData: call.loadData)
         return try run(name, data: call.data, config: Self.config(name, call.config), context: context)
     }
 
@@ -100,8 +101,9 @@ public struct BuiltinInvoker: OpInvoker {
         case "write-tiff":
             return try writeTIFF(data, config: config, call: call)
         case "write-zarr":
-            return try ZarrOps.write(Self.array(from: data, op: name), config: config, item: call.item, opID: call.opID,
-                                     outputDirectory: call.outputDirectory, provenance: provenance?.text(op: call.opID, item: call.item))
+            return try ZarrOps.write(
+                Self.array(from: data, op: name), config: config, item: call.item, opID: call.opID,
+                outputDirectory: call.outputDirectory, provenance: provenance?.text(op: call.opID, item: call.item))
         case "write-hdf5":
             return try writeHDF5(data, config: config, call: call)
         case "gaussian":
@@ -113,7 +115,9 @@ public struct BuiltinInvoker: OpInvoker {
             let array = try Self.array(from: data, op: name)
             let method = try ThresholdMethod(rawValue: config.choice("method"))!
             let threshold = try ThresholdKernel.threshold(array, method: method, value: config.number("value"))
-            return try ThresholdKernel.mask(array, threshold: threshold, foreground: UInt8(config.integer("foreground"))).keeping(array.metadata).rpcValue
+            return try ThresholdKernel.mask(array, threshold: threshold, foreground: UInt8(config.integer("foreground"))).keeping(
+                array.metadata
+            ).rpcValue
         case "normalize":
             let array = try Self.array(from: data, op: name)
             return try NormalizeKernel.normalize(array, low: config.number("low"), high: config.number("high"), clip: config.yesNo("clip"))
@@ -121,7 +125,8 @@ public struct BuiltinInvoker: OpInvoker {
         case "max-projection", "mean-projection":
             let array = try Self.array(from: data, op: name)
             let axis = try config.integer("axis")
-            let projected = try name == "max-projection" ? ProjectionKernel.max(array, axis: axis) : ProjectionKernel.mean(array, axis: axis)
+            let projected =
+                try name == "max-projection" ? ProjectionKernel.max(array, axis: axis) : ProjectionKernel.mean(array, axis: axis)
             return projected.keeping(array.metadata?.removingAxis(axis)).rpcValue
         case "crop":
             let array = try Self.array(from: data, op: name)
@@ -141,7 +146,8 @@ public struct BuiltinInvoker: OpInvoker {
     /// The compression `config` asks of `format` (its `compression` and `level`, the level's
     /// default and range from ImageIO's registry).
     private static func compression(_ config: BuiltinConfig, format: any ArrayFormat) throws -> Compression {
-        let name = try config.choice("compression"), level = try config.optionalInteger("level")
+        let name = try config.choice("compression")
+        let level = try config.optionalInteger("level")
         do {
             return try format.compression(named: name, level: level)
         } catch {
@@ -153,7 +159,8 @@ public struct BuiltinInvoker: OpInvoker {
         let array = try Self.array(from: data, op: "write-tiff")
         let relative = try OutputPaths.relativePath(config.string("path"), item: call.item, op: call.opID)
         let format = TIFFFormat()
-        var options = ArrayWriteOptions(compression: try Self.compression(config, format: format), provenance: provenance?.text(op: call.opID, item: call.item))
+        var options = ArrayWriteOptions(
+            compression: try Self.compression(config, format: format), provenance: provenance?.text(op: call.opID, item: call.item))
         options.imageJ = try config.yesNo("imagej")
         switch try config.choice("bigtiff") {
         case "yes": options.largeFile = true
@@ -175,15 +182,17 @@ public struct BuiltinInvoker: OpInvoker {
         let layout = try HDF5Format.layout(for: Self.compression(config, format: HDF5Format()))
         let contents: SharedHDF5Files.DatasetContents
         if call.loadData != nil, let key = call.cacheKey, let stored = hdf5Files.chunkStore?.storedChunks(for: key),
-           HDF5Writer.canWrite(stored, layout: layout) {
+            HDF5Writer.canWrite(stored, layout: layout)
+        {
             // The data is the array these chunks were compressed from (equal cache keys).
             contents = .storedChunks(stored)
         } else {
             contents = .array(try Self.array(from: call.loadData?(data) ?? data, op: "write-hdf5"))
         }
         let url = try OutputPaths.prepareFile(relative, in: call.outputDirectory)
-        try hdf5Files.add(contents: [(dataset, contents)], to: url, layout: layout, shared: shared,
-                          provenance: provenance?.text(op: call.opID, item: call.item), chunkKey: call.cacheKey, item: call.item.key)
+        try hdf5Files.add(
+            contents: [(dataset, contents)], to: url, layout: layout, shared: shared,
+            provenance: provenance?.text(op: call.opID, item: call.item), chunkKey: call.cacheKey, item: call.item.key)
         return ["path": .string(relative), "dataset": .string(dataset)]
     }
 
@@ -195,7 +204,8 @@ public struct BuiltinInvoker: OpInvoker {
         if let object = data.objectValue {
             let arrays = object.values.filter(isNDArray)
             if arrays.count == 1 { return try decode(arrays[0], op: op) }
-            let reason = arrays.isEmpty
+            let reason =
+                arrays.isEmpty
                 ? "expected an n-d array as data, got an object without one (keys: \(object.keys.joined(separator: ", ")))"
                 : "expected one n-d array as data, got an object with \(arrays.count) (keys: \(object.keys.joined(separator: ", ")))"
             throw BuiltinOpError.invalidData(op: op, reason: reason)
@@ -219,11 +229,13 @@ public struct BuiltinInvoker: OpInvoker {
     /// The file a read op's data names: a path string or `{path: …}`, relative to the base folder.
     private func inputURL(_ data: JSONValue, op: String) throws -> URL {
         guard let path = data.stringValue ?? data["path"]?.stringValue else {
-            throw BuiltinOpError.invalidData(op: op, reason: "expected a file path (a string or {\"path\": …}) as data, got \(data.typeName)")
+            throw BuiltinOpError.invalidData(
+                op: op, reason: "expected a file path (a string or {\"path\": …}) as data, got \(data.typeName)")
         }
         guard !path.isEmpty else { throw BuiltinOpError.invalidData(op: op, reason: "the file path is empty") }
         if path.hasPrefix("/") { return URL(fileURLWithPath: path) }
-        let base = baseDirectory.hasPrefix("/")
+        let base =
+            baseDirectory.hasPrefix("/")
             ? URL(fileURLWithPath: baseDirectory)
             : URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(baseDirectory)
         return base.appendingPathComponent(path).standardizedFileURL

@@ -73,7 +73,8 @@ public enum OutputPaths {
     /// - Throws: ``Problem`` when a folder on the way is a symbolic link that leads outside the
     ///   out dir (checked on real paths before and after the folders are created).
     public static func prepareFile(_ relative: String, in outputDirectory: String) throws -> URL {
-        let base = outputDirectory.hasPrefix("/")
+        let base =
+            outputDirectory.hasPrefix("/")
             ? URL(fileURLWithPath: outputDirectory)
             : URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(outputDirectory)
         let url = base.appendingPathComponent(relative)

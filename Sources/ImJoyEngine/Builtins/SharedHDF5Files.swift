@@ -103,17 +103,24 @@ public final class SharedHDF5Files: @unchecked Sendable {
     /// call writing its single dataset, under which ``chunkStore`` keeps its compressed chunks.
     /// `item`: the key of the item writing; with ``orderItems(_:)`` its writes to a shared file
     /// wait for their turn (errors of a held write are thrown by ``finish()``).
-    public func add(_ datasets: [(path: String, array: NDArray)], to url: URL, layout: HDF5Layout, shared: Bool,
-                    provenance: String? = nil, chunkKey: String? = nil, item: String? = nil) throws {
-        try add(contents: datasets.map { ($0.path, .array($0.array)) }, to: url, layout: layout, shared: shared,
-                provenance: provenance, chunkKey: chunkKey, item: item)
+    public func add(
+        _ datasets: [(path: String, array: NDArray)], to url: URL, layout: HDF5Layout, shared: Bool,
+        provenance: String? = nil, chunkKey: String? = nil, item: String? = nil
+    ) throws {
+        try add(
+            contents: datasets.map { ($0.path, .array($0.array)) }, to: url, layout: layout, shared: shared,
+            provenance: provenance, chunkKey: chunkKey, item: item)
     }
 
     /// ``add(_:to:layout:shared:provenance:chunkKey:item:)`` for datasets given as arrays or as stored chunks.
-    public func add(contents datasets: [(path: String, contents: DatasetContents)], to url: URL, layout: HDF5Layout, shared: Bool,
-                    provenance: String? = nil, chunkKey: String? = nil, item: String? = nil) throws {
+    public func add(
+        contents datasets: [(path: String, contents: DatasetContents)], to url: URL, layout: HDF5Layout, shared: Bool,
+        provenance: String? = nil, chunkKey: String? = nil, item: String? = nil
+    ) throws {
         let chunkKey = datasets.count == 1 ? chunkKey : nil
-        if shared, let item, try hold(HeldWrite(datasets: datasets, url: url, layout: layout, provenance: provenance, chunkKey: chunkKey), item: item) {
+        if shared, let item,
+            try hold(HeldWrite(datasets: datasets, url: url, layout: layout, provenance: provenance, chunkKey: chunkKey), item: item)
+        {
             return
         }
         let attribute = ProvenanceBuilder.hdf5Attribute
@@ -145,7 +152,9 @@ public final class SharedHDF5Files: @unchecked Sendable {
                 let replaced = Set(datasets.map(\.path))
                 for path in try file.datasetPaths() where !replaced.contains(path) {
                     previous.append((path, try file.readDataset(path)))
-                    if let found = try? file.attributes(of: path).first(where: { $0.name == attribute }), case .string(let text) = found.value {
+                    if let found = try? file.attributes(of: path).first(where: { $0.name == attribute }),
+                        case .string(let text) = found.value
+                    {
                         previousProvenance[path] = text
                     }
                 }
@@ -280,7 +289,9 @@ public final class SharedHDF5Files: @unchecked Sendable {
     /// Writes a held write; keeps the first error for ``finish()``.
     private func perform(_ write: HeldWrite) {
         do {
-            try add(contents: write.datasets, to: write.url, layout: write.layout, shared: true, provenance: write.provenance, chunkKey: write.chunkKey)
+            try add(
+                contents: write.datasets, to: write.url, layout: write.layout, shared: true, provenance: write.provenance,
+                chunkKey: write.chunkKey)
         } catch {
             lock.withLock { if heldError == nil { heldError = error } }
         }

@@ -1,6 +1,6 @@
 import Foundation
-import ImageIO
 import ImJoySchema
+import ImageIO
 
 /// The entries of a result cache: `entries/<k0k1>/<key>/` holding
 /// - `result.json`: the result with every binary payload replaced by

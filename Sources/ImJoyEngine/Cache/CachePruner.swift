@@ -45,7 +45,8 @@ public enum CachePruner {
         var entries: [Entry] = []
         for shard in (try? fm.contentsOfDirectory(at: entriesRoot, includingPropertiesForKeys: nil)) ?? [] {
             for entry in (try? fm.contentsOfDirectory(at: shard, includingPropertiesForKeys: nil)) ?? [] {
-                var size = 0, used = Date.distantPast
+                var size = 0
+                var used = Date.distantPast
                 let keys: [URLResourceKey] = [.fileSizeKey, .contentModificationDateKey]
                 for file in (try? fm.contentsOfDirectory(at: entry, includingPropertiesForKeys: keys)) ?? [] {
                     let values = try? file.resourceValues(forKeys: Set(keys))

@@ -18,12 +18,14 @@ extension DiskCache {
         } else {
             inputs = SHA256.hex(Data(hashes.contentIdentity(call.data, base: base).canonicalText.utf8))
         }
-        let name: String = switch op.spec.target {
-        case .builtin(let name): name
-        case .plugin(_, let opName): opName ?? op.id
-        }
-        var parts = CacheKey(code: code, op: name, config: JSONValue.object(call.config).canonicalText + call.scriptedPartsText, inputs: inputs,
-                             format: RunnerInfo.cacheFormatVersion)
+        let name: String =
+            switch op.spec.target {
+            case .builtin(let name): name
+            case .plugin(_, let opName): opName ?? op.id
+            }
+        var parts = CacheKey(
+            code: code, op: name, config: JSONValue.object(call.config).canonicalText + call.scriptedPartsText, inputs: inputs,
+            format: RunnerInfo.cacheFormatVersion)
         if case .plugin = op.spec.target {
             parts.variables = (call.context["_variables"] ?? .object([:])).canonicalText
             parts.runtime = call.runtime

@@ -40,8 +40,10 @@ public final class DiskCache: ResultCache, Sendable {
     public static let blobKey = CacheEntryStore.blobKey
     public static let referenceKey = "$imjoy_cache_ref"
 
-    public init(directory: String, plan: WorkflowPlan, rerun: Set<String> = [], hashes: FileHashes = .shared,
-                log: @escaping @Sendable (String) -> Void = { _ in }) {
+    public init(
+        directory: String, plan: WorkflowPlan, rerun: Set<String> = [], hashes: FileHashes = .shared,
+        log: @escaping @Sendable (String) -> Void = { _ in }
+    ) {
         self.directory = URL(fileURLWithPath: FileHashes.resolve(directory, base: FileManager.default.currentDirectoryPath))
         self.plan = plan
         self.rerun = rerun

@@ -1,6 +1,6 @@
 import Foundation
-import ImageIO
 import ImJoySchema
+import ImageIO
 
 extension FileHashes {
     /// The hex SHA-256 of a directory store (an array format with ``ArrayFormatStorage/directory``
@@ -19,7 +19,8 @@ extension FileHashes {
         guard components.contains(where: storeExtensions.contains) else { return nil }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue,
-              let enumerator = FileManager.default.enumerator(atPath: path) else { return nil }
+            let enumerator = FileManager.default.enumerator(atPath: path)
+        else { return nil }
         var files: [String] = []
         while let relative = enumerator.nextObject() as? String {
             if enumerator.fileAttributes?[.type] as? FileAttributeType == .typeRegular { files.append(relative) }

@@ -83,7 +83,8 @@ public final class FileHashes: Sendable {
         guard lines.count >= 4, lines[0] == path else { return nil }
         let hash = String(lines[2])
         guard text == recordText(path: path, stamp: String(lines[1]), hash: hash),
-              hash.count == 64, hash.allSatisfy(\.isHexDigit) else {
+            hash.count == 64, hash.allSatisfy(\.isHexDigit)
+        else {
             try? FileManager.default.removeItem(at: url)  // damaged or edited: never trusted
             return nil
         }
@@ -97,7 +98,9 @@ public final class FileHashes: Sendable {
     /// `path` resolved against `base` when relative.
     public static func resolve(_ path: String, base: String) -> String {
         if path.hasPrefix("/") { return path }
-        let baseURL = base.hasPrefix("/") ? URL(fileURLWithPath: base)
+        let baseURL =
+            base.hasPrefix("/")
+            ? URL(fileURLWithPath: base)
             : URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(base)
         return baseURL.appendingPathComponent(path).standardizedFileURL.path
     }

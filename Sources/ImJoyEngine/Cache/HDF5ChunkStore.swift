@@ -35,7 +35,8 @@ public struct HDF5ChunkStore: Sendable {
         let path = url(key).path
         var info = stat()
         guard stat(path, &info) == 0, let bytes = try? CacheFiles.readBlob(path, size: Int(info.st_size)).get(),
-              let stored = CompressedChunks(serialized: bytes) else { return nil }
+            let stored = CompressedChunks(serialized: bytes)
+        else { return nil }
         utimensat(AT_FDCWD, path, nil, 0)  // now
         return stored
     }

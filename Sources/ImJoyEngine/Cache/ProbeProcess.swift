@@ -4,7 +4,8 @@ import Foundation
 /// pipe (no deadlock on a full stderr), ending it after `timeout` seconds.
 enum ProbeProcess {
     static func run(_ command: [String], environment: [String: String]?, timeout: Double = 60)
-        throws(RuntimeIdentity.ProbeError) -> String {
+        throws(RuntimeIdentity.ProbeError) -> String
+    {
         guard let executable = command.first else { throw RuntimeIdentity.ProbeError(command: command, reason: "empty command") }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)

@@ -41,11 +41,13 @@ extension RuntimeIdentity {
         cacheDirectory: URL? = defaultCacheDirectory()
     ) -> RuntimeIdentity {
         do {
-            return try probe(command: command, runtime: runtime, hostProgram: hostProgram, environment: environment,
-                             cacheDirectory: cacheDirectory)
+            return try probe(
+                command: command, runtime: runtime, hostProgram: hostProgram, environment: environment,
+                cacheDirectory: cacheDirectory)
         } catch {
-            return RuntimeIdentity(runtime: runtime, interpreter: command.joined(separator: " "),
-                                   version: "unknown (\(error.reason.prefix(200)))", host: hostHash(hostProgram))
+            return RuntimeIdentity(
+                runtime: runtime, interpreter: command.joined(separator: " "),
+                version: "unknown (\(error.reason.prefix(200)))", host: hostHash(hostProgram))
         }
     }
 
@@ -77,10 +79,14 @@ extension RuntimeIdentity {
     static let nodeProbe = #"console.log("@@ version " + process.version); console.log("@@ executable " + process.execPath)"#
 
     private static func run(command: [String], runtime: String, host: String, environment: [String: String]?)
-        throws(ProbeError) -> (RuntimeIdentity, [String]) {
+        throws(ProbeError) -> (RuntimeIdentity, [String])
+    {
         let arguments = runtime == "node" ? ["-e", nodeProbe] : ["-c", pythonProbe]
         let output = try ProbeProcess.run(command + arguments, environment: environment)
-        var version: String?, executable: String?, packages: [String] = [], folders: [String] = []
+        var version: String?
+        var executable: String?
+        var packages: [String] = []
+        var folders: [String] = []
         for line in output.split(separator: "\n") where line.hasPrefix("@@ ") {
             let parts = line.dropFirst(3).split(separator: " ", maxSplits: 1).map(String.init)
             guard parts.count == 2 else { continue }
@@ -120,7 +126,8 @@ enum ProbeRecord {
 
     static func read(_ url: URL) -> RuntimeIdentity? {
         guard let data = FileManager.default.contents(atPath: url.path),
-              let stored = try? JSONDecoder().decode(Stored.self, from: data) else { return nil }
+            let stored = try? JSONDecoder().decode(Stored.self, from: data)
+        else { return nil }
         for (path, stamp) in stored.stamps where Self.stamp(path) != stamp { return nil }
         return stored.identity
     }

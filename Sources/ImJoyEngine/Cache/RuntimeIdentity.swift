@@ -56,7 +56,9 @@ public struct RuntimeIdentity: Codable, Equatable, Hashable, Sendable {
         var reasons: [String] = []
         if old.runtime != new.runtime { reasons.append("runtime changed \(old.runtime) → \(new.runtime)") }
         if old.version != new.version { reasons.append("\(new.runtime) changed \(old.version) → \(new.version)") }
-        if old.interpreter != new.interpreter { reasons.append("\(new.runtime) interpreter changed \(old.interpreter) → \(new.interpreter)") }
+        if old.interpreter != new.interpreter {
+            reasons.append("\(new.runtime) interpreter changed \(old.interpreter) → \(new.interpreter)")
+        }
         if old.packages != new.packages {
             let counts = (old.packageCount, new.packageCount)
             let detail = counts.0 != counts.1 ? " (\(counts.0 ?? 0) → \(counts.1 ?? 0) distributions)" : ""

@@ -63,8 +63,12 @@ extension RunObserver {
 public final class RunObservers: RunObserver, @unchecked Sendable {
     private let observers: [any RunObserver]
     public init(_ observers: [any RunObserver]) { self.observers = observers }
-    public func runStarted(items: Int, tasks: Int, jobs: Int) { for o in observers { o.runStarted(items: items, tasks: tasks, jobs: jobs) } }
-    public func taskFinished(_ event: TaskEvent, done: Int, total: Int) { for o in observers { o.taskFinished(event, done: done, total: total) } }
+    public func runStarted(items: Int, tasks: Int, jobs: Int) {
+        for o in observers { o.runStarted(items: items, tasks: tasks, jobs: jobs) }
+    }
+    public func taskFinished(_ event: TaskEvent, done: Int, total: Int) {
+        for o in observers { o.taskFinished(event, done: done, total: total) }
+    }
     public func runFinished(_ summary: RunSummary) { for o in observers { o.runFinished(summary) } }
     public func pluginEvents(_ events: [PluginEvent]) { for o in observers { o.pluginEvents(events) } }
 }
@@ -98,23 +102,34 @@ public final class JSONLinesEventWriter: RunObserver, Sendable {
     }
 
     public func runStarted(items: Int, tasks: Int, jobs: Int) {
-        write(["event": "run_started", "workflow": .string(workflow), "items": .integer(Int64(items)),
-               "tasks": .integer(Int64(tasks)), "jobs": .integer(Int64(jobs)), "time": .number(Date().timeIntervalSince1970)])
+        write([
+            "event": "run_started", "workflow": .string(workflow), "items": .integer(Int64(items)),
+            "tasks": .integer(Int64(tasks)), "jobs": .integer(Int64(jobs)), "time": .number(Date().timeIntervalSince1970),
+        ])
         if let plan {
-            write(["event": "plan", "workflow": .string(workflow), "ops": .array(plan.ops.map { op in
-                ["id": .string(op.id), "target": .string("\(op.spec.target)"), "functional": .bool(op.isFunctional),
-                 "dependencies": .array(op.dependencies.map(JSONValue.string)), "source_ops": .array(op.sourceOps.map(JSONValue.string))]
-            })])
+            write([
+                "event": "plan", "workflow": .string(workflow),
+                "ops": .array(
+                    plan.ops.map { op in
+                        [
+                            "id": .string(op.id), "target": .string("\(op.spec.target)"), "functional": .bool(op.isFunctional),
+                            "dependencies": .array(op.dependencies.map(JSONValue.string)),
+                            "source_ops": .array(op.sourceOps.map(JSONValue.string)),
+                        ]
+                    }),
+            ])
         }
     }
 
     public func taskFinished(_ event: TaskEvent, done: Int, total: Int) { write(event.jsonValue) }
 
     public func runFinished(_ summary: RunSummary) {
-        write(["event": "run_finished", "workflow": .string(workflow), "items": .integer(Int64(summary.items)),
-               "failed_items": .integer(Int64(summary.failedItems)), "succeeded_tasks": .integer(Int64(summary.succeededTasks)),
-               "failed_tasks": .integer(Int64(summary.failedTasks)), "skipped_tasks": .integer(Int64(summary.skippedTasks)),
-               "seconds": .number(summary.seconds), "time": .number(Date().timeIntervalSince1970)])
+        write([
+            "event": "run_finished", "workflow": .string(workflow), "items": .integer(Int64(summary.items)),
+            "failed_items": .integer(Int64(summary.failedItems)), "succeeded_tasks": .integer(Int64(summary.succeededTasks)),
+            "failed_tasks": .integer(Int64(summary.failedTasks)), "skipped_tasks": .integer(Int64(summary.skippedTasks)),
+            "seconds": .number(summary.seconds), "time": .number(Date().timeIntervalSince1970),
+        ])
     }
 }
 

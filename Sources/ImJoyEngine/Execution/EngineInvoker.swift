@@ -12,10 +12,6 @@ public struct EngineInvoker: OpInvoker {
     /// The plugin hosts, when the plan calls plugins.
     public let plugins: PluginHosts?
 
-    /// The former name of ``plugins`` (the hosts run JavaScript too).
-    @available(*, deprecated, renamed: "plugins")
-    public var python: PluginHosts? { plugins }
-
     /// - Throws: ``EngineError/userInterfaceOnly(op:plugin:type:)`` when the plan calls a window,
     ///   iframe or other UI plugin; ``EngineError/noHost(op:plugin:type:)`` when it calls a plugin
     ///   whose type has no host; ``EngineError/hostUnavailable(_:)`` when a host cannot be prepared
@@ -43,15 +39,6 @@ public struct EngineInvoker: OpInvoker {
         } else {
             plugins = nil
         }
-    }
-
-    /// The former initializer, whose `python:` label named options of every runtime.
-    @available(*, deprecated, renamed: "init(plan:hdf5Files:hosts:provenance:)")
-    public init(
-        plan: WorkflowPlan, hdf5Files: SharedHDF5Files = SharedHDF5Files(), python options: PluginHostOptions,
-        provenance: ProvenanceBuilder? = nil
-    ) throws(EngineError) {
-        try self.init(plan: plan, hdf5Files: hdf5Files, hosts: options, provenance: provenance)
     }
 
     /// Plugin types that exist to show a user interface.

@@ -44,7 +44,9 @@ public struct RunSummary: Sendable {
 
     /// A few lines for the end of a run.
     public var text: String {
-        var lines = ["\(items - failedItems)/\(items) items succeeded; \(succeededTasks) tasks done, \(failedTasks) failed, \(skippedTasks) skipped; \(outputs.count) files written in \(String(format: "%.2f", seconds)) s"]
+        var lines = [
+            "\(items - failedItems)/\(items) items succeeded; \(succeededTasks) tasks done, \(failedTasks) failed, \(skippedTasks) skipped; \(outputs.count) files written in \(String(format: "%.2f", seconds)) s"
+        ]
         for failure in failures {
             lines.append("  failed: item \(failure.itemKey), op \(failure.op): \(failure.message)")
         }

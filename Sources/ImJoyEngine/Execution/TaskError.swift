@@ -84,10 +84,11 @@ public struct TaskError: Error, CustomStringConvertible, Sendable {
 
     /// The file an underlying error names, if it is one that does (Foundation's file errors).
     static func file(of reason: Reason) -> String? {
-        let error: (any Error)? = switch reason {
-        case .call(let error), .writing(let error), .cache(let error): error
-        default: nil
-        }
+        let error: (any Error)? =
+            switch reason {
+            case .call(let error), .writing(let error), .cache(let error): error
+            default: nil
+            }
         guard let error else { return nil }
         if let entry = error as? CacheEntryError { return entry.path }
         return (error as NSError).userInfo[NSFilePathErrorKey] as? String

@@ -50,8 +50,10 @@ extension WorkflowExecutor {
         let itemIndex = task / graph.opCount
         state.tasks[task] = .failed
         state.failedCount += 1
-        state.failures.append(RunSummary.Failure(itemKey: items[itemIndex].key, itemIndex: itemIndex, op: failure.op,
-                                                 message: failure.message, error: failure))
+        state.failures.append(
+            RunSummary.Failure(
+                itemKey: items[itemIndex].key, itemIndex: itemIndex, op: failure.op,
+                message: failure.message, error: failure))
         var events = failItem(itemIndex, because: failure.op, state: &state)
         if options.failFast { events += stop(&state) }
         return events
@@ -114,7 +116,8 @@ extension WorkflowExecutor {
     private func skippedEvent(_ task: Int, reason: String) -> TaskEvent {
         let now = Date().timeIntervalSince1970
         let item = items[task / graph.opCount]
-        return TaskEvent(itemIndex: item.index, itemKey: item.key, op: plan.ops[task % graph.opCount].id, start: now, end: now,
-                         worker: nil, status: .skipped, attempts: 0, error: reason)
+        return TaskEvent(
+            itemIndex: item.index, itemKey: item.key, op: plan.ops[task % graph.opCount].id, start: now, end: now,
+            worker: nil, status: .skipped, attempts: 0, error: reason)
     }
 }

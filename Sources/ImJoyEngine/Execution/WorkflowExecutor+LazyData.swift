@@ -45,8 +45,9 @@ extension WorkflowExecutor {
         case .object(let members):
             if members.count == 1, let task = members[Self.deferredKey]?.intValue {
                 guard let call = state.withLock({ $0.deferredCalls.removeValue(forKey: task) }) else {
-                    throw TaskError(op: plan.ops[Int(task) % graph.opCount].id, item: item.key,
-                                    reason: .internal("a deferred call was taken twice (task \(task))"))
+                    throw TaskError(
+                        op: plan.ops[Int(task) % graph.opCount].id, item: item.key,
+                        reason: .internal("a deferred call was taken twice (task \(task))"))
                 }
                 switch callWithRetries(call, isTerminal: false).outcome {
                 case .success(let (result, _)): return result
@@ -67,7 +68,9 @@ extension WorkflowExecutor {
 
     /// `value` with every cached reference replaced: entries read, and for each bad one (the
     /// cache warned and dropped it) the call that made it made again and its result stored.
-    private func recompute(_ value: JSONValue, after error: CacheEntryError, for op: PlannedOp, item: WorkItem) throws(TaskError) -> JSONValue {
+    private func recompute(_ value: JSONValue, after error: CacheEntryError, for op: PlannedOp, item: WorkItem) throws(TaskError)
+        -> JSONValue
+    {
         switch value {
         case .object(let members):
             if members.count == 1, let key = members[DiskCache.referenceKey]?.stringValue {

@@ -27,9 +27,10 @@ extension WorkflowExecutor {
         let item = task / graph.opCount
         let data: Result<JSONValue, DataExpressionError>
         do {
-            data = .success(try plan.ops[op].data.evaluate(inputs: items[item].inputs) { id in
-                self.graph.opPosition[id].flatMap { state.results[item * self.graph.opCount + $0] }
-            })
+            data = .success(
+                try plan.ops[op].data.evaluate(inputs: items[item].inputs) { id in
+                    self.graph.opPosition[id].flatMap { state.results[item * self.graph.opCount + $0] }
+                })
         } catch {
             data = .failure(error)
         }

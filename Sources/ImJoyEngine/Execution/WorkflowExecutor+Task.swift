@@ -22,10 +22,11 @@ extension WorkflowExecutor {
         let item = items[task / graph.opCount]
         let start = Date().timeIntervalSince1970
         var record = TaskRecord()
-        let outcome: TaskOutcome = switch launch.data {
-        case .failure(let error): .failure(TaskError(op: op.id, item: item.key, reason: .data(error)))
-        case .success(let data): run(task: task, data: data, sourceKeys: launch.sourceKeys, record: &record)
-        }
+        let outcome: TaskOutcome =
+            switch launch.data {
+            case .failure(let error): .failure(TaskError(op: op.id, item: item.key, reason: .data(error)))
+            case .success(let data): run(task: task, data: data, sourceKeys: launch.sourceKeys, record: &record)
+            }
         var event = TaskEvent(
             itemIndex: item.index, itemKey: item.key, op: op.id, start: start, end: Date().timeIntervalSince1970,
             worker: launch.worker, status: .succeeded, attempts: record.attempts, error: nil)
@@ -54,7 +55,8 @@ extension WorkflowExecutor {
         var lookup: CacheLookup?
         var loadData: (@Sendable (JSONValue) throws -> JSONValue)?
         if let cache {
-            lookup = cache.lookup(makeCall(op, item: item, data: data, cacheKey: nil), sourceKeys: sourceKeys, lazy: graph.lazyResults[opIndex])
+            lookup = cache.lookup(
+                makeCall(op, item: item, data: data, cacheKey: nil), sourceKeys: sourceKeys, lazy: graph.lazyResults[opIndex])
             record.cacheKey = lookup?.key
             if let hit = lookup?.result, let outcome = serve(hit, task: task, data: data, record: &record) { return outcome }
             if Self.hasDeferredCalls(data) || cache.isLazy(data) {

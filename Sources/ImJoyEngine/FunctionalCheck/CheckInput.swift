@@ -1,6 +1,6 @@
 import Foundation
-import ImageIO
 import ImJoySchema
+import ImageIO
 
 /// One value the checker passes as `ctx.data`, with the label the report uses for it.
 public struct CheckInput: Sendable {
@@ -67,14 +67,18 @@ public struct CheckInput: Sendable {
                 return try JSONValue(jsonBytes: [UInt8](Data(contentsOf: url)))
             }
             guard let format = ArrayFormatRegistry.standard.format(for: url) else {
-                throw FunctionalCheckError.input(file: file, reason: "not an array file (\(ArrayFormatRegistry.standard.extensionList)) or JSON (.json)")
+                throw FunctionalCheckError.input(
+                    file: file, reason: "not an array file (\(ArrayFormatRegistry.standard.extensionList)) or JSON (.json)")
             }
             if let dataset { return try format.read(url, name: dataset).rpcValue }
             guard format.capabilities.contains(.namedArrays) else { return try format.read(url, name: nil).rpcValue }
             let datasets = try format.arrayNames(in: url)
             guard datasets.count == 1 else {
                 throw FunctionalCheckError.input(
-                    file: file, reason: "holds \(datasets.count) datasets; name one as \(path):DATASET (have: \(datasets.prefix(10).joined(separator: ", ")))")
+                    file: file,
+                    reason:
+                        "holds \(datasets.count) datasets; name one as \(path):DATASET (have: \(datasets.prefix(10).joined(separator: ", ")))"
+                )
             }
             return try format.read(url, name: datasets[0]).rpcValue
         } catch let error as FunctionalCheckError {

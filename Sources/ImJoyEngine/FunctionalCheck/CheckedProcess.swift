@@ -100,7 +100,9 @@ final class CheckedProcess {
             outcome = CallOutcome(value: nil, error: error.raisedMessage, windows: windows)
         } catch let error as PluginHostError where error.wasKilledByRunner {
             process.stop(grace: 0)
-            throw .timedOut(file: environment.plugin.file, op: op ?? environment.plugin.config.name, input: input.label, call: calls, seconds: environment.timeout)
+            throw .timedOut(
+                file: environment.plugin.file, op: op ?? environment.plugin.config.name, input: input.label, call: calls,
+                seconds: environment.timeout)
         } catch {
             process.stop(grace: 0)
             throw .setup(file: environment.plugin.file, reason: "call \(calls) on \(input.label): \(error)")
@@ -116,9 +118,10 @@ final class CheckedProcess {
                 let after = now[name]?[1]?.stringValue ?? "(deleted)"
                 // `env:NAME`: the host's process environment (os.environ, process.env).
                 let isVariable = name.hasPrefix("env:")
-                effects.append(Effect(
-                    kind: isVariable ? .environment : .global, subject: isVariable ? String(name.dropFirst(4)) : name,
-                    change: "\(before) → \(after)", call: calls, input: input.label))
+                effects.append(
+                    Effect(
+                        kind: isVariable ? .environment : .global, subject: isVariable ? String(name.dropFirst(4)) : name,
+                        change: "\(before) → \(after)", call: calls, input: input.label))
             }
             globals = now
         } catch {
@@ -127,7 +130,8 @@ final class CheckedProcess {
         }
         let later = environment.snapshot()
         for change in later.changes(since: snapshot) {
-            effects.append(Effect(kind: .file, subject: environment.display(change.path), change: change.change, call: calls, input: input.label))
+            effects.append(
+                Effect(kind: .file, subject: environment.display(change.path), change: change.change, call: calls, input: input.label))
         }
         snapshot = later
         recordTracedEvents(call: calls, input: input.label)

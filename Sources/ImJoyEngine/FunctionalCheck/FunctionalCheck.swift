@@ -105,7 +105,8 @@ public struct FunctionalCheck {
         let environment: CheckEnvironment
         do {
             environment = try CheckEnvironment(
-                plugin: plugin, root: root, interpreter: options.interpreter, javascript: options.javascript, extraWatched: options.watch + defaultWatchedFolders(pluginFile: plugin.file),
+                plugin: plugin, root: root, interpreter: options.interpreter, javascript: options.javascript,
+                extraWatched: options.watch + defaultWatchedFolders(pluginFile: plugin.file),
                 timeout: options.timeout)
         } catch {
             throw .setup(file: options.pluginFile, reason: "\(error)")
@@ -134,8 +135,9 @@ public struct FunctionalCheck {
             // Ops registered under a name built at run time are not in the source: the plugin
             // process confirms them, and their config has no known defaults.
             return try OpDescription(plugin: plugin, registeredOp: op)
-                ?? OpDescription(name: op, summary: "", parameters: [], inputs: nil, outputs: nil,
-                                 isFunctional: plugin.config.flags.isFunctional, parametersAreKnown: false)
+                ?? OpDescription(
+                    name: op, summary: "", parameters: [], inputs: nil, outputs: nil,
+                    isFunctional: plugin.config.flags.isFunctional, parametersAreKnown: false)
         } catch {
             throw .plugin(error)
         }

@@ -75,15 +75,20 @@ public struct FunctionalCheckReport: Sendable {
     public var text: String {
         var lines: [String] = []
         let tagText = tag.map { "@\($0)" } ?? ""
-        lines.append("check-functional \(pluginName)\(tagText) (\(pluginFile))" + (declaresFunctional ? "" : " — the plugin does not declare the functional flag"))
+        lines.append(
+            "check-functional \(pluginName)\(tagText) (\(pluginFile))"
+                + (declaresFunctional ? "" : " — the plugin does not declare the functional flag"))
         for op in ops {
-            lines.append("op \(op.op): \(op.inputs.count) input\(op.inputs.count == 1 ? "" : "s") (\(op.inputs.joined(separator: ", "))), \(op.processes) processes, \(op.calls) calls")
+            lines.append(
+                "op \(op.op): \(op.inputs.count) input\(op.inputs.count == 1 ? "" : "s") (\(op.inputs.joined(separator: ", "))), \(op.processes) processes, \(op.calls) calls"
+            )
             for check in op.checks {
-                let mark = switch check.status {
-                case .passed: "ok       "
-                case .violated: "VIOLATION"
-                case .skipped: "skipped  "
-                }
+                let mark =
+                    switch check.status {
+                    case .passed: "ok       "
+                    case .violated: "VIOLATION"
+                    case .skipped: "skipped  "
+                    }
                 let name = check.name.padding(toLength: 26, withPad: " ", startingAt: 0)
                 let found = op.violations.filter { $0.check == check.name }
                 if found.isEmpty {
@@ -120,14 +125,18 @@ public struct FunctionalCheckReport: Sendable {
             [
                 "op": .string(op.op), "inputs": .array(op.inputs.map(JSONValue.string)), "config": .object(op.config),
                 "processes": .integer(Int64(op.processes)), "calls": .integer(Int64(op.calls)),
-                "checks": .array(op.checks.map { ["name": .string($0.name), "status": .string($0.status.rawValue), "detail": .string($0.detail)] }),
-                "violations": .array(op.violations.map { ["kind": .string($0.kind.rawValue), "check": .string($0.check), "message": .string($0.message)] }),
+                "checks": .array(
+                    op.checks.map { ["name": .string($0.name), "status": .string($0.status.rawValue), "detail": .string($0.detail)] }),
+                "violations": .array(
+                    op.violations.map { ["kind": .string($0.kind.rawValue), "check": .string($0.check), "message": .string($0.message)] }),
                 "notes": .array(op.notes.map(JSONValue.string)),
             ]
         }
         return [
-            "plugin": ["file": .string(pluginFile), "name": .string(pluginName), "tag": tag.map(JSONValue.string) ?? .null,
-                       "functional": .bool(declaresFunctional)],
+            "plugin": [
+                "file": .string(pluginFile), "name": .string(pluginName), "tag": tag.map(JSONValue.string) ?? .null,
+                "functional": .bool(declaresFunctional),
+            ],
             "watched": .array(watchedFolders.map(JSONValue.string)),
             "ops": .array(opValues),
             "violations": .integer(Int64(violations.count)),

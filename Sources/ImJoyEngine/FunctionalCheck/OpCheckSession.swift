@@ -44,9 +44,17 @@ struct OpCheckSession {
             skip(Self.interleaved, "no input gave the same result in two fresh processes")
         } else {
             let reversed = Array(inputs.indices.reversed())
-            try sequence(reversed, check: Self.reverse, detail: "the inputs in reverse order in one process, against their fresh-process results (\(reversed.map { inputs[$0].label }.joined(separator: ", ")))")
+            try sequence(
+                reversed, check: Self.reverse,
+                detail:
+                    "the inputs in reverse order in one process, against their fresh-process results (\(reversed.map { inputs[$0].label }.joined(separator: ", ")))"
+            )
             let twice = Array(inputs.indices) + Array(inputs.indices)
-            try sequence(twice, check: Self.interleaved, detail: "the inputs in turn, twice, in one process, against their fresh-process results (\(twice.map { inputs[$0].label }.joined(separator: ", ")))")
+            try sequence(
+                twice, check: Self.interleaved,
+                detail:
+                    "the inputs in turn, twice, in one process, against their fresh-process results (\(twice.map { inputs[$0].label }.joined(separator: ", ")))"
+            )
         }
         classifyEffects()
         return report
@@ -73,7 +81,9 @@ struct OpCheckSession {
             if let difference = CallOutcome.difference(once.comparable, twin.comparable) {
                 nondeterministic += 1
                 baseline.append(nil)
-                violate(.nondeterminism, Self.fresh, "the first call on \(input.label) gave different results in two fresh processes (\(difference))")
+                violate(
+                    .nondeterminism, Self.fresh,
+                    "the first call on \(input.label) gave different results in two fresh processes (\(difference))")
                 continue
             }
             baseline.append(once.comparable)
@@ -100,7 +110,10 @@ struct OpCheckSession {
             if let difference = CallOutcome.difference(expected, outcome.comparable) {
                 found += 1
                 let after = order[..<position].map { inputs[$0].label }.joined(separator: ", ")
-                violate(.hiddenState, check, "call \(position + 1) on \(inputs[index].label), after \(after), differs from its result in a fresh process (\(difference))")
+                violate(
+                    .hiddenState, check,
+                    "call \(position + 1) on \(inputs[index].label), after \(after), differs from its result in a fresh process (\(difference))"
+                )
             }
         }
         finish(process)
@@ -146,7 +159,8 @@ struct OpCheckSession {
                 }
             case (.global, 1):
                 if noted.insert(subject).inserted {
-                    report.notes.append("call 1 set \(effect.subject) (\(effect.change)): lazy initialisation is allowed, later changes are not")
+                    report.notes.append(
+                        "call 1 set \(effect.subject) (\(effect.change)): lazy initialisation is allowed, later changes are not")
                 }
             case (.file, _):
                 if flagged.insert(subject).inserted {
@@ -162,7 +176,9 @@ struct OpCheckSession {
                     violate(.sideEffect, Self.environment, "\(call) changed the environment variable \(effect.subject): \(effect.change)")
                 }
             case (.network, 0):
-                if noted.insert(subject).inserted { report.notes.append("setup used the network: \(effect.subject) (setup is not checked)") }
+                if noted.insert(subject).inserted {
+                    report.notes.append("setup used the network: \(effect.subject) (setup is not checked)")
+                }
             case (.network, _):
                 if flagged.insert(subject).inserted {
                     violate(.sideEffect, Self.network, "\(call) used the network: \(effect.subject)")
@@ -174,15 +190,21 @@ struct OpCheckSession {
             }
         }
         let found = Set(report.violations.map(\.check))
-        pass(Self.globals, !found.contains(Self.globals), "module globals and attributes of the exported object, after each call after the first")
+        pass(
+            Self.globals, !found.contains(Self.globals),
+            "module globals and attributes of the exported object, after each call after the first")
         let traced = environment.traces
-        pass(Self.files, !found.contains(Self.files), traced
-             ? "files in the watched folders, before and after each call, and every file written anywhere (strace)"
-             : "files in the watched folders, before and after each call (strace is not available: writes elsewhere are not seen)")
+        pass(
+            Self.files, !found.contains(Self.files),
+            traced
+                ? "files in the watched folders, before and after each call, and every file written anywhere (strace)"
+                : "files in the watched folders, before and after each call (strace is not available: writes elsewhere are not seen)")
         pass(Self.setConfig, !found.contains(Self.setConfig), "values saved with api.setConfig during calls")
         pass(Self.environment, !found.contains(Self.environment), "the process environment (os.environ, process.env), after each call")
         if traced {
-            pass(Self.network, !found.contains(Self.network), "sockets (AF_INET, AF_INET6) opened, connected, bound or sent to during calls (strace)")
+            pass(
+                Self.network, !found.contains(Self.network),
+                "sockets (AF_INET, AF_INET6) opened, connected, bound or sent to during calls (strace)")
         } else {
             skip(Self.network, "strace cannot trace here (not installed, or ptrace not allowed): network use is not seen")
         }

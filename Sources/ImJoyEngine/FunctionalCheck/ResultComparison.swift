@@ -1,6 +1,6 @@
 import Foundation
-import ImageIO
 import ImJoySchema
+import ImageIO
 
 /// Bit-for-bit comparison of two op results, describing the first difference.
 ///
@@ -61,7 +61,8 @@ enum ResultComparison {
             let value = array[flat: first].doubleValue
             return value.rounded() == value && abs(value) < 1e15 ? String(Int64(value)) : String(value)
         }
-        return "\(path): \(differing.count) of \(x.count) \(x.dtype.rawValue) elements differ (first at flat index \(first): \(values[0]) vs \(values[1]))"
+        return
+            "\(path): \(differing.count) of \(x.count) \(x.dtype.rawValue) elements differ (first at flat index \(first): \(values[0]) vs \(values[1]))"
     }
 
     /// A value in at most 60 characters.

@@ -21,7 +21,8 @@ extension SyscallTrace {
         switch syscall {
         case "socket":
             guard arguments.hasPrefix("AF_INET") else { return nil }  // AF_UNIX, AF_NETLINK: local
-            return Event(kind: .network, subject: "socket(\(arguments.split(separator: ",").prefix(2).joined(separator: ",")))", syscall: syscall)
+            return Event(
+                kind: .network, subject: "socket(\(arguments.split(separator: ",").prefix(2).joined(separator: ",")))", syscall: syscall)
         case "connect", "bind", "sendto", "sendmsg":
             return address(arguments).map { Event(kind: .network, subject: "\(syscall) \($0)", syscall: syscall) }
         case _ where failed:
@@ -32,7 +33,9 @@ extension SyscallTrace {
             guard let start = result.firstIndex(of: "<"), let end = result.lastIndex(of: ">") else { return nil }
             return Event(kind: .write, subject: String(result[result.index(after: start)..<end]), syscall: syscall)
         default:
-            guard let kind = changing[syscall], let path = path(arguments, at: syscall.hasSuffix("at") || syscall.hasSuffix("at2")) else { return nil }
+            guard let kind = changing[syscall], let path = path(arguments, at: syscall.hasSuffix("at") || syscall.hasSuffix("at2")) else {
+                return nil
+            }
             return Event(kind: kind, subject: path, syscall: syscall)
         }
     }

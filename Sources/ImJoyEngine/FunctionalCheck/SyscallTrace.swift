@@ -22,7 +22,8 @@ final class SyscallTrace {
     /// `strace` and `setpriv` can trace a child here (ptrace is allowed).
     static let isAvailable: Bool = {
         guard let strace = Subprocess.which("strace"), let setpriv = Subprocess.which("setpriv") else { return false }
-        let result = try? Subprocess([strace, "-f", "-qq", "-o", "/dev/null", "--", setpriv, "--pdeathsig", "KILL", "--", "/bin/true"]).run()
+        let result = try? Subprocess([strace, "-f", "-qq", "-o", "/dev/null", "--", setpriv, "--pdeathsig", "KILL", "--", "/bin/true"])
+            .run()
         return result?.status == 0
     }()
 
@@ -37,8 +38,10 @@ final class SyscallTrace {
 
     /// `interpreter` run under the trace.
     func wrap(_ interpreter: [String]) -> [String] {
-        [Subprocess.which("strace") ?? "strace", "-ff", "-qq", "-y", "-s", "4096", "-e", "trace=%file,%network", "-e", "signal=none",
-         "-o", folder + "/t", "--", Subprocess.which("setpriv") ?? "setpriv", "--pdeathsig", "KILL", "--"] + interpreter
+        [
+            Subprocess.which("strace") ?? "strace", "-ff", "-qq", "-y", "-s", "4096", "-e", "trace=%file,%network", "-e", "signal=none",
+            "-o", folder + "/t", "--", Subprocess.which("setpriv") ?? "setpriv", "--pdeathsig", "KILL", "--",
+        ] + interpreter
     }
 
     /// The events traced since the last call (complete lines only), in file-name order.

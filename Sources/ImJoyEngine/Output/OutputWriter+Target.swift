@@ -1,6 +1,6 @@
 import Foundation
-import ImageIO
 import ImJoyWorkflow
+import ImageIO
 
 extension OutputWriter {
     /// Where and how one op's result for one item is written: its format, path template and
@@ -58,8 +58,9 @@ extension OutputWriter {
 
         /// Writes one array as its own file with the format's default compression.
         func writeArray(_ array: NDArray, relative: String) throws {
-            try format.write(array, to: OutputPaths.prepareFile(relative, in: writer.outputDirectory),
-                             options: ArrayWriteOptions(provenance: provenance))
+            try format.write(
+                array, to: OutputPaths.prepareFile(relative, in: writer.outputDirectory),
+                options: ArrayWriteOptions(provenance: provenance))
         }
 
         /// Adds datasets to the container file (per item, or shared by the run's items): HDF5
@@ -71,7 +72,8 @@ extension OutputWriter {
         func addToContainer(_ datasets: [(path: String, array: NDArray)], relative: String) throws -> [String] {
             let url = try OutputPaths.prepareFile(relative, in: writer.outputDirectory)
             if format is HDF5Format {
-                try writer.hdf5Files.add(datasets, to: url, layout: OutputWriter.hdf5Layout, shared: !perItem, provenance: provenance, item: item.key)
+                try writer.hdf5Files.add(
+                    datasets, to: url, layout: OutputWriter.hdf5Layout, shared: !perItem, provenance: provenance, item: item.key)
                 return [relative]
             }
             guard let container = format as? any ArrayContainerFormat else {

@@ -1,7 +1,7 @@
 import Foundation
-import ImageIO
 import ImJoySchema
 import ImJoyWorkflow
+import ImageIO
 
 /// Writes the results that no later op consumes under the run's out dir (docs/builtin-ops.md,
 /// "Output files").
@@ -56,7 +56,9 @@ public struct OutputWriter: ResultSink {
         let target = Target(writer: self, op: op, item: item, format: try resolvedFormat(op))
 
         // A bare array, or an object whose only member is one.
-        if BuiltinInvoker.isNDArray(result) || (result.objectValue?.count == 1 && result.objectValue!.values.allSatisfy(BuiltinInvoker.isNDArray)) {
+        if BuiltinInvoker.isNDArray(result)
+            || (result.objectValue?.count == 1 && result.objectValue!.values.allSatisfy(BuiltinInvoker.isNDArray))
+        {
             let array = try BuiltinInvoker.array(from: result, op: op.id)
             if target.isContainer {
                 let relative = try target.path(.array)
@@ -133,7 +135,8 @@ public struct OutputWriter: ResultSink {
     static func adjusted(_ path: String, extensions: [String], key: String?) -> String {
         let current = (path as NSString).pathExtension
         let known = ArrayFormatRegistry.standard.fileExtensions.union(["json"])
-        var base = path, ext = extensions[0]
+        var base = path
+        var ext = extensions[0]
         if known.contains(current.lowercased()) {
             base = String(path.dropLast(current.count + 1))
             if extensions.contains(current.lowercased()) { ext = current }

@@ -77,7 +77,8 @@ public final class ProvenanceBuilder: Sendable {
             let value = item.inputs[name]!
             values[name] = value
             if let path = value.stringValue ?? value["path"]?.stringValue,
-               let hash = hashes.sha256(FileHashes.resolve(path, base: plan.workflow.baseDirectory)) {
+                let hash = hashes.sha256(FileHashes.resolve(path, base: plan.workflow.baseDirectory))
+            {
                 files[path] = .string(hash)
             }
         }
@@ -88,7 +89,8 @@ public final class ProvenanceBuilder: Sendable {
     private func lineageEntry(_ opID: String) -> JSONValue? {
         guard let entry = opEntries[opID] else { return nil }
         guard let alias = opsByID[opID]?.pluginAlias, let lookup = runtimeIdentity, let runtime = lookup(alias),
-              case .object(var object) = entry else { return entry }
+            case .object(var object) = entry
+        else { return entry }
         object["runtime"] = runtime.jsonValue
         return .object(object)
     }

@@ -76,7 +76,9 @@ public struct ROCrateExport: Sendable {
         do { try CompletionRecords.writeAtomically(Data(text.utf8), to: metadata, synchronizes: false) } catch {
             throw .write(path: metadata.path, reason: fileErrorReason(error))
         }
-        return Result(crateDirectory: crate.path, metadataFile: metadata.path, entities: graph.entities.count, copiedFiles: copied + 1 + pluginIDs.count)
+        return Result(
+            crateDirectory: crate.path, metadataFile: metadata.path, entities: graph.entities.count,
+            copiedFiles: copied + 1 + pluginIDs.count)
     }
 
     /// The recorded workflow, loaded and validated again (its plugins, inputs and configs).
@@ -98,7 +100,8 @@ public struct ROCrateExport: Sendable {
         guard from.path != destination.standardizedFileURL.path else { return }
         do {
             try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
-            let temporary = destination.deletingLastPathComponent().appendingPathComponent(".\(destination.lastPathComponent).tmp-\(getpid())")
+            let temporary = destination.deletingLastPathComponent().appendingPathComponent(
+                ".\(destination.lastPathComponent).tmp-\(getpid())")
             try? FileManager.default.removeItem(at: temporary)
             try FileManager.default.copyItem(at: from, to: temporary)
             if rename(temporary.path, destination.path) != 0 {

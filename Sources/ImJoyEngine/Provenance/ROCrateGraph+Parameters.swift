@@ -18,10 +18,11 @@ extension ROCrateGraph {
     }
 
     private mutating func value(_ id: String, name: String, value: JSONValue, parameter: String) {
-        let bound: JSONValue = switch value {
-        case .string, .integer, .number, .bool: value
-        default: .string(value.serialized([.sortedKeys]))
-        }
+        let bound: JSONValue =
+            switch value {
+            case .string, .integer, .number, .bool: value
+            default: .string(value.serialized([.sortedKeys]))
+            }
         add(id, ["PropertyValue"], ["name": .string(name), "value": bound, "exampleOfWork": Self.ref(parameter)])
         objects.append(id)
     }
@@ -41,14 +42,20 @@ extension ROCrateGraph {
         let items = (try? WorkflowPlan(validated).items) ?? []
         for name in validated.workflow.inputs.keys {
             let id = "#input-\(name)"
-            var examples: [String] = [], isFile = false
+            var examples: [String] = []
+            var isFile = false
             for item in items {
                 guard let bound = item.inputs[name] else { continue }
                 let path = bound.stringValue.map { FileHashes.resolve($0, base: validated.workflow.baseDirectory) }
                 if let path, let hash = files[path]?.stringValue {
                     let fileID = URL(fileURLWithPath: path).absoluteString
-                    var properties: JSONObject = ["name": .string(URL(fileURLWithPath: path).lastPathComponent), "sha256": .string(hash), "exampleOfWork": Self.ref(id)]
-                    if let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int { properties["contentSize"] = .string(String(size)) }
+                    var properties: JSONObject = [
+                        "name": .string(URL(fileURLWithPath: path).lastPathComponent), "sha256": .string(hash),
+                        "exampleOfWork": Self.ref(id),
+                    ]
+                    if let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int {
+                        properties["contentSize"] = .string(String(size))
+                    }
                     add(fileID, ["File"], properties)
                     objects.append(fileID)
                     examples.append(fileID)
@@ -69,14 +76,18 @@ extension ROCrateGraph {
         for (name, bound) in variables.sorted(by: { $0.key < $1.key }) {
             let id = "#variable-\(name)"
             value("#variable-\(name)-value", name: name, value: bound, parameter: id)
-            parameter(id, name: name, type: Self.type(of: bound), examples: ["#variable-\(name)-value"], description: "workflow variable (ctx._variables)")
+            parameter(
+                id, name: name, type: Self.type(of: bound), examples: ["#variable-\(name)-value"],
+                description: "workflow variable (ctx._variables)")
             inputs.append(id)
         }
         for op in validated.ops {
             for (key, bound) in op.config.sorted(by: { $0.key < $1.key }) {
                 let id = "#config-\(op.id)-\(key)"
                 value(id + "-value", name: "\(op.id).\(key)", value: bound, parameter: id)
-                parameter(id, name: "\(op.id).\(key)", type: Self.type(of: bound), examples: [id + "-value"], description: "config \(key) of op \(op.id) (\(op.spec.target))")
+                parameter(
+                    id, name: "\(op.id).\(key)", type: Self.type(of: bound), examples: [id + "-value"],
+                    description: "config \(key) of op \(op.id) (\(op.spec.target))")
                 inputs.append(id)
             }
         }

@@ -34,8 +34,10 @@ struct ROCrateGraph {
 
     /// The crate's JSON-LD document.
     var document: JSONObject {
-        ["@context": "https://w3id.org/ro/crate/1.1/context",
-         "@graph": .array(entities.keys.sorted().map { .object(entities[$0]!) })]
+        [
+            "@context": "https://w3id.org/ro/crate/1.1/context",
+            "@graph": .array(entities.keys.sorted().map { .object(entities[$0]!) }),
+        ]
     }
 
     mutating func build(workflowID: String, pluginIDs: [String: String]) {
@@ -61,24 +63,30 @@ struct ROCrateGraph {
             add("manifest.json", ["File"], ["name": "imjoy-run manifest", "encodingFormat": "application/json"])
         }
         parts.append("manifest.json")
-        add("./", ["Dataset"], [
-            "name": .string("Run of \(name)"),
-            "description": .string("A run of the imjoy-run workflow \(name)\(validated.workflow.version.map { " \($0)" } ?? ""): the workflow, its plugins, inputs, parameters, outputs and environment."),
-            "datePublished": .string(Self.date(finished)),
-            "license": license.hasPrefix("http") ? Self.ref(license) : .string(license),
-            "conformsTo": Self.refs(ROCrateExport.profiles.map(\.id)),
-            "mainEntity": Self.ref(workflowID),
-            "hasPart": Self.refs(Array(Set(parts)).sorted()),
-            "mentions": Self.ref("#run"),
-        ])
+        add(
+            "./", ["Dataset"],
+            [
+                "name": .string("Run of \(name)"),
+                "description": .string(
+                    "A run of the imjoy-run workflow \(name)\(validated.workflow.version.map { " \($0)" } ?? ""): the workflow, its plugins, inputs, parameters, outputs and environment."
+                ),
+                "datePublished": .string(Self.date(finished)),
+                "license": license.hasPrefix("http") ? Self.ref(license) : .string(license),
+                "conformsTo": Self.refs(ROCrateExport.profiles.map(\.id)),
+                "mainEntity": Self.ref(workflowID),
+                "hasPart": Self.refs(Array(Set(parts)).sorted()),
+                "mentions": Self.ref("#run"),
+            ])
     }
 
     private mutating func addWorkflow(_ id: String, pluginIDs: [String: String], runner: String) {
         let language = "#imjoy-run-workflow"
-        add(language, ["ComputerLanguage"], [
-            "name": "imjoy-run workflow", "alternateName": "imjoy-run", "version": .string(RunnerInfo.version),
-            "url": Self.ref("https://github.com/imjoy-team/imjoy-run"),
-        ])
+        add(
+            language, ["ComputerLanguage"],
+            [
+                "name": "imjoy-run workflow", "alternateName": "imjoy-run", "version": .string(RunnerInfo.version),
+                "url": Self.ref("https://github.com/imjoy-team/imjoy-run"),
+            ])
         var properties: JSONObject = [
             "name": .string(validated.workflow.name), "programmingLanguage": Self.ref(language),
             "input": Self.refs(inputs), "output": Self.refs(outputs), "hasPart": Self.refs(pluginIDs.values.sorted()),
@@ -107,11 +115,13 @@ struct ROCrateGraph {
                 if let packages = runtime["packages_sha256"]?.stringValue {
                     description += "; installed distributions sha256 \(packages) (\(runtime["packages"]?.intValue ?? 0) distributions)"
                 }
-                add(runtimeID, ["SoftwareApplication"], [
-                    "name": .string("\(runtime["runtime"]?.stringValue ?? "runtime") \(runtime["version"]?.stringValue ?? "")"),
-                    "version": runtime["version"] ?? .null, "description": .string(description),
-                    "url": .string(URL(fileURLWithPath: interpreter).absoluteString),
-                ])
+                add(
+                    runtimeID, ["SoftwareApplication"],
+                    [
+                        "name": .string("\(runtime["runtime"]?.stringValue ?? "runtime") \(runtime["version"]?.stringValue ?? "")"),
+                        "version": runtime["version"] ?? .null, "description": .string(description),
+                        "url": .string(URL(fileURLWithPath: interpreter).absoluteString),
+                    ])
                 properties["softwareRequirements"] = Self.ref(runtimeID)
             }
             add(id, ["File", "SoftwareSourceCode"], properties)
@@ -122,12 +132,14 @@ struct ROCrateGraph {
     var finished: Double { manifest["timestamps"]?["finished"]?.doubleValue ?? started }
 
     private mutating func addAction(_ workflowID: String) {
-        add("#run", ["CreateAction"], [
-            "name": .string("imjoy-run run \(validated.workflow.name)"), "instrument": Self.ref(workflowID),
-            "object": Self.refs(objects), "result": Self.refs(results),
-            "startTime": .string(Self.date(started)), "endTime": .string(Self.date(finished)),
-            "actionStatus": Self.ref("http://schema.org/CompletedActionStatus"),
-        ])
+        add(
+            "#run", ["CreateAction"],
+            [
+                "name": .string("imjoy-run run \(validated.workflow.name)"), "instrument": Self.ref(workflowID),
+                "object": Self.refs(objects), "result": Self.refs(results),
+                "startTime": .string(Self.date(started)), "endTime": .string(Self.date(finished)),
+                "actionStatus": Self.ref("http://schema.org/CompletedActionStatus"),
+            ])
     }
 
     static func date(_ seconds: Double) -> String {

@@ -12,8 +12,10 @@ public enum RunManifest {
     public static let formatName = "imjoy-run manifest 1"
 
     /// The manifest of `items` (those with a completion record), without timestamps.
-    public static func build(plan: WorkflowPlan, items: [WorkItem], records: CompletionRecords, provenance: ProvenanceBuilder,
-                             arrayFormat: String) -> JSONObject {
+    public static func build(
+        plan: WorkflowPlan, items: [WorkItem], records: CompletionRecords, provenance: ProvenanceBuilder,
+        arrayFormat: String
+    ) -> JSONObject {
         var outputs: [String: JSONValue] = [:]
         var inputs = JSONObject()
         for item in items {
@@ -88,7 +90,8 @@ public enum RunManifest {
         var merged: JSONObject? = nil
         var outputs: [String: JSONValue] = [:]
         var inputs = JSONObject()
-        var started = Double.infinity, finished = 0.0
+        var started = Double.infinity
+        var finished = 0.0
         for label in shardLabels {
             let url = shardURL(outputDirectory: outputDirectory, label: label)
             guard FileManager.default.fileExists(atPath: url.path) else { continue }
@@ -119,18 +122,23 @@ extension RunManifest {
         let folder = URL(fileURLWithPath: outputDirectory).appendingPathComponent(item.key)
         let index = folder.appendingPathComponent(PluginHosts.displayIndexName)
         guard let data = try? Data(contentsOf: index),
-              let entries = try? JSONValue(jsonText: String(decoding: data, as: UTF8.self)).arrayValue else { return [] }
+            let entries = try? JSONValue(jsonText: String(decoding: data, as: UTF8.self)).arrayValue
+        else { return [] }
         var out: [(String, JSONObject)] = []
         for entry in entries {
             guard let name = entry["path"]?.stringValue, let op = entry["op"]?.stringValue else { continue }
             let full = name.hasPrefix("/") ? name : folder.appendingPathComponent(name).path
             guard let (sha256, size) = try? SHA256.file(full) else { continue }
             let path = name.hasPrefix("/") ? name : item.key + "/" + name
-            out.append((path, [
-                "path": .string(path), "sha256": .string(sha256), "size": .integer(Int64(size)),
-                "item": .string(item.key), "op": .string(op), "kind": "display",
-                "provenance": provenance.document(op: op, item: item),
-            ]))
+            out.append(
+                (
+                    path,
+                    [
+                        "path": .string(path), "sha256": .string(sha256), "size": .integer(Int64(size)),
+                        "item": .string(item.key), "op": .string(op), "kind": "display",
+                        "provenance": provenance.document(op: op, item: item),
+                    ]
+                ))
         }
         return out
     }

@@ -5,7 +5,8 @@ import ImJoyWorkflow
 
 extension RunVerification {
     /// Runs the recorded workflow again in a temporary folder and compares its outputs.
-    func rerun(workflow: String, recorded: JSONObject, outputs: [(path: String, sha256: String)], into report: inout RunVerificationReport) {
+    func rerun(workflow: String, recorded: JSONObject, outputs: [(path: String, sha256: String)], into report: inout RunVerificationReport)
+    {
         let folder = options.temporaryParent.appendingPathComponent("imjoy-run-verify-\(UUID().uuidString)")
         defer { if !options.keep { try? FileManager.default.removeItem(at: folder) } }
         if options.keep { report.keptFolder = folder.path }
@@ -14,7 +15,9 @@ extension RunVerification {
             let plan = try plan(workflow: workflow, recorded: recorded)
             report.notes += try rederive(plan, into: folder, recorded: recorded)
             fresh = Dictionary(
-                Self.recordedOutputs((try? RunManifest.read(RunManifest.url(outputDirectory: folder.path))) ?? [:]).map { ($0.path, $0.sha256) },
+                Self.recordedOutputs((try? RunManifest.read(RunManifest.url(outputDirectory: folder.path))) ?? [:]).map {
+                    ($0.path, $0.sha256)
+                },
                 uniquingKeysWith: { a, _ in a })
         } catch {
             report.notes.append("rerun failed: \(error)")

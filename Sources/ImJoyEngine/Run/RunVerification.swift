@@ -74,7 +74,7 @@ public struct RunVerification: Sendable {
     private func changedSources(_ recorded: JSONObject) -> [String] {
         var notes: [String] = []
         if let workflow = recorded["workflow"]?["file"]?.stringValue, let hash = recorded["workflow"]?["sha256"]?.stringValue,
-           (try? SHA256.file(workflow).sha256) != hash
+            (try? SHA256.file(workflow).sha256) != hash
         {
             notes.append("workflow changed: \(workflow)")
         }

@@ -45,7 +45,8 @@ public struct RunVerificationReport: Sendable {
         var lines = notes
         for finding in onDisk where finding.status != .identical {
             let detail = finding.now.map { "recorded \(finding.recorded?.prefix(12) ?? ""), now \($0.prefix(12))" } ?? "not on disk"
-            lines.append("\(finding.status.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(finding.path)  (on disk: \(detail))")
+            lines.append(
+                "\(finding.status.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(finding.path)  (on disk: \(detail))")
         }
         let diskIdentical = onDisk.filter { $0.status == .identical }.count
         lines.append("on disk: \(diskIdentical) identical, \(onDisk.count - diskIdentical) changed or missing")
@@ -59,7 +60,8 @@ public struct RunVerificationReport: Sendable {
     private static func line(_ finding: Finding) -> String {
         let name = finding.status.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
         switch finding.status {
-        case .different: return "\(name) \(finding.path)  (recorded \(finding.recorded?.prefix(12) ?? ""), now \(finding.now?.prefix(12) ?? ""))"
+        case .different:
+            return "\(name) \(finding.path)  (recorded \(finding.recorded?.prefix(12) ?? ""), now \(finding.now?.prefix(12) ?? ""))"
         case .unlisted: return "\(name) \(finding.path)  (made by the rerun, not in the manifest)"
         default: return "\(name) \(finding.path)"
         }

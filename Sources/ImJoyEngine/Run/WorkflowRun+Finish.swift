@@ -50,7 +50,8 @@ extension WorkflowRun {
             plan: plan, items: parts.shardItems, records: parts.records, provenance: parts.provenance,
             arrayFormat: options.arrayFormat.rawValue)
         let manifest = RunManifest.withEnvironment(built, plan: plan, provenance: parts.provenance)
-        let url = shardLabel.map { RunManifest.shardURL(outputDirectory: options.outputDirectory, label: $0) }
+        let url =
+            shardLabel.map { RunManifest.shardURL(outputDirectory: options.outputDirectory, label: $0) }
             ?? RunManifest.url(outputDirectory: options.outputDirectory)
         do {
             try RunManifest.write(

@@ -20,7 +20,8 @@ struct RunParts {
     var checker: SchemaDataChecker
 
     static func make(for run: WorkflowRun, warnings: WarningList) throws(WorkflowRunError) -> RunParts {
-        let plan = run.plan, options = run.options
+        let plan = run.plan
+        let options = run.options
         let (shardItems, items, resumed, records) = selectItems(plan: plan, options: options)
         // The run's own file-hash memo: one run's cache folder never receives another run's hashes.
         let hashes = FileHashes()
@@ -33,9 +34,11 @@ struct RunParts {
         let tally = ItemTally(opCount: plan.ops.count)
         let events = try openEvents(plan: plan, options: options, records: records)
         let observer = makeObservers(plan: plan, options: options, fixed: [tracker, tally], events: events?.handle)
-        let invoker: EngineInvoker, checker: SchemaDataChecker
+        let invoker: EngineInvoker
+        let checker: SchemaDataChecker
         do {
-            invoker = try EngineInvoker(plan: plan, hdf5Files: hdf5Files, hosts: hostOptions(options, observer: observer), provenance: provenance)
+            invoker = try EngineInvoker(
+                plan: plan, hdf5Files: hdf5Files, hosts: hostOptions(options, observer: observer), provenance: provenance)
             checker = try SchemaDataChecker(plan: plan)
         } catch {
             try? events?.handle.close()
@@ -65,13 +68,17 @@ struct RunParts {
             let split = records.resumePlan(plan: plan, items: shardItems)
             items = split.run
             resumed = split.complete.count
-            options.log.note("resume: skipped \(resumed) of \(shardItems.count) items whose outputs are complete (size and SHA-256 match their records); running \(items.count)")
+            options.log.note(
+                "resume: skipped \(resumed) of \(shardItems.count) items whose outputs are complete (size and SHA-256 match their records); running \(items.count)"
+            )
         }
         for item in items { records.remove(item.key) }
         return (shardItems, items, resumed, records)
     }
 
-    private static func makeCache(plan: WorkflowPlan, options: WorkflowRunOptions, records: CompletionRecords, hashes: FileHashes) -> DiskCache? {
+    private static func makeCache(plan: WorkflowPlan, options: WorkflowRunOptions, records: CompletionRecords, hashes: FileHashes)
+        -> DiskCache?
+    {
         guard options.usesCache else { return nil }
         let directory = options.cacheDirectory ?? records.stateDirectory.appendingPathComponent("cache").path
         let log = options.log
@@ -84,9 +91,11 @@ struct RunParts {
     private static func openEvents(plan: WorkflowPlan, options: WorkflowRunOptions, records: CompletionRecords)
         throws(WorkflowRunError) -> (path: String, handle: FileHandle)?
     {
-        let path = options.eventsPath ?? options.shard.flatMap { shard in
-            shard.count > 1 ? records.stateDirectory.appendingPathComponent("events/\(shard.label).jsonl").path : nil
-        }
+        let path =
+            options.eventsPath
+            ?? options.shard.flatMap { shard in
+                shard.count > 1 ? records.stateDirectory.appendingPathComponent("events/\(shard.label).jsonl").path : nil
+            }
         guard let path else { return nil }
         let url = URL(fileURLWithPath: path)
         do {
@@ -100,7 +109,9 @@ struct RunParts {
         }
     }
 
-    private static func makeObservers(plan: WorkflowPlan, options: WorkflowRunOptions, fixed: [any RunObserver], events: FileHandle?) -> RunObservers {
+    private static func makeObservers(plan: WorkflowPlan, options: WorkflowRunOptions, fixed: [any RunObserver], events: FileHandle?)
+        -> RunObservers
+    {
         var observers = fixed
         if let events { observers.append(JSONLinesEventWriter(handle: events, workflow: plan.workflow.name, plan: plan)) }
         let shows = options.presentation

@@ -34,7 +34,8 @@ public final class WorkflowRun: Sendable {
         try checkRerunOps()
         try checkShardIsFaithful()
         let started = Date().timeIntervalSince1970
-        let lock = options.locksOutputDirectory
+        let lock =
+            options.locksOutputDirectory
             ? try OutputDirectoryLock.acquire(outputDirectory: options.outputDirectory, shared: options.isSharded, shardLabel: shardLabel)
             : nil
         defer { lock?.release() }

@@ -86,7 +86,9 @@ public struct WorkflowRunOptions: Sendable {
     /// Checks the bounds of `jobs` and `retries`.
     func checkBounds() throws(WorkflowRunError) {
         guard (1...Self.jobsLimit).contains(jobs) else { throw .badOption("jobs must be 1...\(Self.jobsLimit), not \(jobs)") }
-        guard (0...Self.retriesLimit).contains(retries) else { throw .badOption("retries must be 0...\(Self.retriesLimit), not \(retries)") }
+        guard (0...Self.retriesLimit).contains(retries) else {
+            throw .badOption("retries must be 0...\(Self.retriesLimit), not \(retries)")
+        }
     }
 }
 

@@ -16,7 +16,10 @@ extension ArrayTask {
             }
             if index >= shards {
                 // A larger array than needed: the extra tasks have nothing to do.
-                return (nil, "\(description): task \(index) is past the \(shards) shards that \(itemCount) items at \(itemsPerTask) per task need; nothing to run")
+                return (
+                    nil,
+                    "\(description): task \(index) is past the \(shards) shards that \(itemCount) items at \(itemsPerTask) per task need; nothing to run"
+                )
             }
             let shard = try Self.shard(index: index, count: shards)
             return (shard, "\(description) → shard \(shard) (\(itemCount) items, \(itemsPerTask) per task)")

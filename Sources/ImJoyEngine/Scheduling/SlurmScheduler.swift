@@ -31,7 +31,9 @@ public struct SlurmScheduler: BatchScheduler {
         let fromRange = try number("SLURM_ARRAY_TASK_MAX").map { ($0 - minimum) / step + 1 }
         let count = try number("SLURM_ARRAY_TASK_COUNT") ?? fromRange
         if let fromRange, let count, fromRange != count {
-            throw .environment("SLURM_ARRAY_TASK_COUNT=\(count) does not match MIN..MAX:STEP (\(fromRange) tasks): a list array has no constant step; give --shard I/N")
+            throw .environment(
+                "SLURM_ARRAY_TASK_COUNT=\(count) does not match MIN..MAX:STEP (\(fromRange) tasks): a list array has no constant step; give --shard I/N"
+            )
         }
         let description = "SLURM_ARRAY_TASK_ID=\(id) (MIN \(minimum), STEP \(step)\(count.map { ", COUNT \($0)" } ?? ""))"
         return ArrayTask(index: (id - minimum) / step, count: count, description: description)
@@ -57,7 +59,8 @@ public struct SlurmScheduler: BatchScheduler {
         if let memory = request.resources.memory { resources.append("--mem=\(memory)") }
         resources += request.resources.extra
         let array = "0-\(request.tasks - 1)" + (request.maxParallel.map { "%\($0)" } ?? "")
-        var arrayLines = ["--job-name=\(request.jobName)", "--array=\(array)", "--output=\(request.logDirectory)/task-%A_%a.out"] + resources
+        var arrayLines =
+            ["--job-name=\(request.jobName)", "--array=\(array)", "--output=\(request.logDirectory)/task-%A_%a.out"] + resources
         if let cpus = request.resources.cpusPerTask { arrayLines.append("--cpus-per-task=\(cpus)") }
         let gatherLines = ["--job-name=\(request.jobName)-gather", "--output=\(request.logDirectory)/gather-%j.out"] + resources
         return ArrayJobScripts(
@@ -95,7 +98,9 @@ public struct SlurmScheduler: BatchScheduler {
     public func checkSubmission() throws(SchedulerError) {
         let missing = Self.commands.filter { Subprocess.which($0, path: searchPath) == nil }
         guard missing.isEmpty else {
-            throw .unavailable("--submit needs Slurm's \(missing.joined(separator: ", ")) on PATH (not found); run on a Slurm login node, or leave out --submit to write the scripts only")
+            throw .unavailable(
+                "--submit needs Slurm's \(missing.joined(separator: ", ")) on PATH (not found); run on a Slurm login node, or leave out --submit to write the scripts only"
+            )
         }
     }
 

@@ -1,8 +1,8 @@
 import Dispatch
 import Foundation
-import ImageIO
 import ImJoySchema
 import ImJoyWorkflow
+import ImageIO
 
 /// Per-item completion records: `<out>/.imjoy-run/items/<item key>.json`, written atomically
 /// after every output file of the item is in place, listing each file with its size and
@@ -68,7 +68,9 @@ public struct CompletionRecords: Sendable {
     public static func fingerprintParts(_ plan: WorkflowPlan) -> [String] {
         var parts: [String] = [plan.workflow.name]
         for op in plan.ops {
-            parts.append("\(op.id)|\(op.spec.target)|\(JSONValue.object(op.config).serialized([.sortedKeys]))|\(op.spec.data.map { "\($0)" } ?? "")|\(op.spec.output.map { "\($0)" } ?? "")")
+            parts.append(
+                "\(op.id)|\(op.spec.target)|\(JSONValue.object(op.config).serialized([.sortedKeys]))|\(op.spec.data.map { "\($0)" } ?? "")|\(op.spec.output.map { "\($0)" } ?? "")"
+            )
         }
         parts.append("output|\(plan.workflow.output)")
         parts.append(JSONValue.object(plan.variables).serialized([.sortedKeys]))
@@ -119,7 +121,9 @@ public struct CompletionRecords: Sendable {
     }
 
     /// Hashes `files` (relative to the out dir) and writes the item's record atomically.
-    public func write(item: WorkItem, workflow: String, fingerprint: String, files: [String], shared: [String], ops: [String: String]? = nil) throws {
+    public func write(
+        item: WorkItem, workflow: String, fingerprint: String, files: [String], shared: [String], ops: [String: String]? = nil
+    ) throws {
         let base = Self.base(outputDirectory)
         var entries: [File] = []
         for path in Set(files).sorted() {
@@ -135,8 +139,9 @@ public struct CompletionRecords: Sendable {
             }
             entries.append(File(path: path, size: Int(info.st_size), sha256: sha256))
         }
-        let record = Record(item: item.key, index: item.index, workflow: workflow, fingerprint: fingerprint, files: entries,
-                            shared: Set(shared).sorted(), finished: Date().timeIntervalSince1970, ops: ops)
+        let record = Record(
+            item: item.key, index: item.index, workflow: workflow, fingerprint: fingerprint, files: entries,
+            shared: Set(shared).sorted(), finished: Date().timeIntervalSince1970, ops: ops)
         try FileManager.default.createDirectory(at: itemsDirectory, withIntermediateDirectories: true)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -160,7 +165,9 @@ public struct CompletionRecords: Sendable {
     /// whose records list a shared file run too: the shared file is rewritten from scratch and
     /// must hold their datasets again.
     public func resumePlan(plan: WorkflowPlan, items: [WorkItem]) -> (run: [WorkItem], complete: [WorkItem]) {
-        var run: [WorkItem] = [], complete: [WorkItem] = [], sharedComplete: Set<Int> = []
+        var run: [WorkItem] = []
+        var complete: [WorkItem] = []
+        var sharedComplete: Set<Int> = []
         let planParts = Self.fingerprintParts(plan)
         for item in items {
             if problem(item.key, fingerprint: Self.fingerprint(planParts: planParts, item: item)) == nil {
@@ -261,8 +268,10 @@ public final class CompletionTracker: ResultSink, RunObserver, @unchecked Sendab
         guard let item = itemsByKey[key] else { return }
         let (itemFiles, itemShared, itemOps) = lock.withLock { (files[key] ?? [], shared[key] ?? [], fileOps[key] ?? [:]) }
         do {
-            try records.write(item: item, workflow: plan.workflow.name, fingerprint: CompletionRecords.fingerprint(planParts: fingerprintParts, item: item),
-                              files: itemFiles, shared: Array(itemShared), ops: itemOps)
+            try records.write(
+                item: item, workflow: plan.workflow.name,
+                fingerprint: CompletionRecords.fingerprint(planParts: fingerprintParts, item: item),
+                files: itemFiles, shared: Array(itemShared), ops: itemOps)
         } catch {
             lock.withLock { errors.append("item \(key): \(error)") }
         }

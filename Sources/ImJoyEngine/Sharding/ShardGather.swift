@@ -1,7 +1,7 @@
 import Foundation
-import ImageIO
 import ImJoySchema
 import ImJoyWorkflow
+import ImageIO
 
 /// Combines the shards of a run in one out dir (docs/hpc.md, "Gather"):
 /// - checks that every shard `0..<N` left a run record without failures and that every item
@@ -57,7 +57,9 @@ public struct ShardGather {
     /// gather never reads shards that are still running; `nil` when the out dir has no state
     /// folder (there is nothing to gather, and ``run(expectedShards:)`` says so).
     public func lockOutputDirectory() throws(WorkflowRunError) -> OutputDirectoryLock? {
-        guard FileManager.default.fileExists(atPath: CompletionRecords(outputDirectory: outputDirectory).stateDirectory.path) else { return nil }
+        guard FileManager.default.fileExists(atPath: CompletionRecords(outputDirectory: outputDirectory).stateDirectory.path) else {
+            return nil
+        }
         return try OutputDirectoryLock.acquire(outputDirectory: outputDirectory, shared: false, shardLabel: nil)
     }
 
@@ -66,12 +68,14 @@ public struct ShardGather {
         let runs = ShardRunRecord.readAll(outputDirectory: outputDirectory).filter { $0.workflow == plan.workflow.name }
         let shards = try shardCount(runs: runs, expected: expectedShards)
         var report = Report(shards: shards, items: plan.items.count, completeItems: 0)
-        let byIndex = Dictionary(runs.filter { $0.shards == shards }.map { ($0.shard, $0) }, uniquingKeysWith: { $0.finished > $1.finished ? $0 : $1 })
+        let byIndex = Dictionary(
+            runs.filter { $0.shards == shards }.map { ($0.shard, $0) }, uniquingKeysWith: { $0.finished > $1.finished ? $0 : $1 })
         checkShards(byIndex, shards: shards, into: &report)
         let shared = checkItems(into: &report)
         try writeGatheredFiles(byIndex, shards: shards, into: &report)
         guard report.isComplete else { return report }
-        try RunManifest.merge(outputDirectory: outputDirectory, shardLabels: (0..<shards).compactMap { try? Shard(index: $0, count: shards).label })
+        try RunManifest.merge(
+            outputDirectory: outputDirectory, shardLabels: (0..<shards).compactMap { try? Shard(index: $0, count: shards).label })
         report.masterFiles = try writeMasterFiles(shared: shared, shards: shards)
         return report
     }
@@ -82,9 +86,14 @@ public struct ShardGather {
         let counts = Set(runs.map(\.shards))
         if counts.count == 1 { return counts.first! }
         if counts.isEmpty {
-            throw Problem(description: "no shard run records in \(ShardRunRecord.directory(outputDirectory: outputDirectory).path): did the array run with this --out?")
+            throw Problem(
+                description:
+                    "no shard run records in \(ShardRunRecord.directory(outputDirectory: outputDirectory).path): did the array run with this --out?"
+            )
         }
-        throw Problem(description: "run records from different shard counts (\(counts.sorted().map(String.init).joined(separator: ", "))); give --shards N")
+        throw Problem(
+            description:
+                "run records from different shard counts (\(counts.sorted().map(String.init).joined(separator: ", "))); give --shards N")
     }
 
     /// Missing shards (no run record) and failed ones (an exit code, failures or skipped tasks).
@@ -96,8 +105,12 @@ public struct ShardGather {
             }
             if run.exitCode != 0 || !run.failures.isEmpty || run.skippedTasks > 0 {
                 let failures = run.failures.map { "item \($0.item), op \($0.op): \($0.message)" }
-                report.failedShards.append((index, "exit code \(run.exitCode)" + (failures.isEmpty ? "" : "; " + failures.joined(separator: "; "))
-                    + (run.slurmJob.map { " (Slurm job \($0))" } ?? "")))
+                report.failedShards.append(
+                    (
+                        index,
+                        "exit code \(run.exitCode)" + (failures.isEmpty ? "" : "; " + failures.joined(separator: "; "))
+                            + (run.slurmJob.map { " (Slurm job \($0))" } ?? "")
+                    ))
             }
         }
     }
@@ -150,7 +163,10 @@ public struct ShardGather {
             // Items resumed from an unsharded run keep their datasets in NAME.h5 itself: never
             // overwrite it with links.
             if shared.contains(name) {
-                throw Problem(description: "\(name) holds datasets of items from an unsharded run and would be replaced by the master file; rerun the shards with --no-resume")
+                throw Problem(
+                    description:
+                        "\(name) holds datasets of items from an unsharded run and would be replaced by the master file; rerun the shards with --no-resume"
+                )
             }
             let master = base.appendingPathComponent(name)
             let writer = try HDF5Writer(url: master)

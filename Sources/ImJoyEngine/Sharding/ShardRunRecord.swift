@@ -31,8 +31,10 @@ public struct ShardRunRecord: Codable, Sendable {
     public var slurmJob: String?
     public var events: String?
 
-    public init(workflow: String, shard: Shard, items: [String], resumed: Int, summary: RunSummary, outputs: [String],
-                exitCode: Int32, started: Double, events: String?, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(
+        workflow: String, shard: Shard, items: [String], resumed: Int, summary: RunSummary, outputs: [String],
+        exitCode: Int32, started: Double, events: String?, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) {
         self.workflow = workflow
         self.shard = shard.index
         self.shards = shard.count

@@ -19,7 +19,12 @@ public enum APIVersion {
             let trimmed = part.drop { $0 == " " }
             var sign = 1
             var digits = Substring(trimmed)
-            if digits.first == "-" { sign = -1; digits = digits.dropFirst() } else if digits.first == "+" { digits = digits.dropFirst() }
+            if digits.first == "-" {
+                sign = -1
+                digits = digits.dropFirst()
+            } else if digits.first == "+" {
+                digits = digits.dropFirst()
+            }
             let numeric = digits.prefix { $0.isASCII && $0.isNumber }
             return (Int(numeric.prefix(18)) ?? 0) * sign
         }

@@ -107,7 +107,8 @@ struct PluginConfigLoader {
             } else {
                 fields.removeValue(forKey: field)
                 warnings.append(
-                    "\(location(field: field)): no entry for tag '\(tag)' (has \(byTag.keys.map { "'\($0)'" }.joined(separator: ", "))); the field is left unset, as in ImJoy")
+                    "\(location(field: field)): no entry for tag '\(tag)' (has \(byTag.keys.map { "'\($0)'" }.joined(separator: ", "))); the field is left unset, as in ImJoy"
+                )
             }
         }
     }

@@ -31,7 +31,8 @@ public enum RegisteredOpScanner {
                 let range = NSRange(location: start, length: end - start)
                 guard let nameMatch = name.firstMatch(in: script.content, range: range) else { continue }
                 let opName = text.substring(with: nameMatch.range(at: 2))
-                let uiText = ui.firstMatch(in: script.content, range: range).map { text.substring(with: $0.range(at: 2)) }
+                let uiText =
+                    ui.firstMatch(in: script.content, range: range).map { text.substring(with: $0.range(at: 2)) }
                     ?? widgetMarkup(in: text, range: range)
                 if !ops.contains(where: { $0.name == opName }) { ops.append(RegisteredOp(name: opName, ui: uiText)) }
             }
@@ -53,7 +54,10 @@ public enum RegisteredOpScanner {
         while end < range.location + range.length {
             let c = text.character(at: end)
             if c == 0x5B || c == 0x7B { depth += 1 }
-            if c == 0x5D || c == 0x7D { depth -= 1; if depth == 0 { break } }
+            if c == 0x5D || c == 0x7D {
+                depth -= 1
+                if depth == 0 { break }
+            }
             end += 1
         }
         let literal = NSRange(location: open, length: end - open + 1)

@@ -44,7 +44,10 @@ public struct PluginResolver: Sendable {
             if fileManager.fileExists(atPath: path, isDirectory: &isDirectory) {
                 if isDirectory.boolValue {
                     throw .unresolvedSource(
-                        source, reason: "is a plugin directory; name one plugin as DIR:NAME (plugins: \(listPlugins(inDirectory: path).joined(separator: ", ")))")
+                        source,
+                        reason:
+                            "is a plugin directory; name one plugin as DIR:NAME (plugins: \(listPlugins(inDirectory: path).joined(separator: ", ")))"
+                    )
                 }
                 return ResolvedPluginSource(source: source, path: path, tag: candidate == source ? nil : tag)
             }
@@ -125,7 +128,10 @@ public struct PluginResolver: Sendable {
         let local = PluginResolver(directories: searchPath + Self.repositoryFolders(around: folder), environment: [:])
         return plugin.config.dependencies.map { dependency in
             guard let reference = dependency.reference else {
-                return (dependency, Result { () throws(PluginError) in try local.resolve(dependency.text, relativeTo: folder.isEmpty ? nil : folder) })
+                return (
+                    dependency,
+                    Result { () throws(PluginError) in try local.resolve(dependency.text, relativeTo: folder.isEmpty ? nil : folder) }
+                )
             }
             return (dependency, Result { () throws(PluginError) in try local.resolve(reference, source: dependency.text) })
         }
@@ -154,8 +160,10 @@ public struct PluginResolver: Sendable {
         let repoName = (repository as NSString).lastPathComponent
         var directories: [String] = []
         for directory in searchPath {
-            for candidate in [(directory as NSString).appendingPathComponent(repository),
-                              (directory as NSString).appendingPathComponent(repoName)] where isDirectory(candidate) {
+            for candidate in [
+                (directory as NSString).appendingPathComponent(repository),
+                (directory as NSString).appendingPathComponent(repoName),
+            ] where isDirectory(candidate) {
                 directories.append(candidate)
             }
             // GitHub names are case-insensitive: `oeway/ImJoy-Demo-Plugins` is `imjoy-demo-plugins`.

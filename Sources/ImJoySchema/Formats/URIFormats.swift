@@ -8,7 +8,9 @@ enum URIFormats {
             // A relative reference's first segment must not look like a scheme.
             if let colon = reference.path.firstIndex(of: ":"),
                 !reference.path[..<colon].contains("/")
-            { return false }
+            {
+                return false
+            }
         }
         if let authority = reference.authority, !isAuthority(authority, allowsNonASCII: allowsNonASCII) { return false }
         let allowed = pathCharacters
@@ -40,7 +42,8 @@ enum URIFormats {
             let literal = String(host[host.index(after: host.startIndex)..<close])
             guard NetworkFormats.isIPv6(literal) || literal.lowercased().hasPrefix("v") else { return false }
             host = host[host.index(after: close)...]
-            return host.isEmpty || (host.hasPrefix(":") && host.dropFirst().allSatisfy(\.isASCII) && host.dropFirst().allSatisfy(\.isNumber))
+            return host.isEmpty
+                || (host.hasPrefix(":") && host.dropFirst().allSatisfy(\.isASCII) && host.dropFirst().allSatisfy(\.isNumber))
         }
         if let colon = host.lastIndex(of: ":") {
             let port = host[host.index(after: colon)...]

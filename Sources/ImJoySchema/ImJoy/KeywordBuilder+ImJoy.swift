@@ -51,8 +51,9 @@ extension KeywordBuilder {
                 minSize: try sizeLimit(options, "minSize"), maxSize: try sizeLimit(options, "maxSize"),
                 sizes: try exactSizes(options), schemaPath: path("file"))
         default:
-            throw invalid("file", "is not a valid config: \(config)",
-                          hint: "ImJoy requires \"mime\" or \"ext\" (Invalid config for keyword: file), e.g. {\"ext\": [\".tif\", \".tiff\"]}")
+            throw invalid(
+                "file", "is not a valid config: \(config)",
+                hint: "ImJoy requires \"mime\" or \"ext\" (Invalid config for keyword: file), e.g. {\"ext\": [\".tif\", \".tiff\"]}")
         }
     }
 

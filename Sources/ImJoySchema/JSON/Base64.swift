@@ -48,7 +48,10 @@ extension JSONBytes {
         var bits = 0
         var sawPadding = false
         for byte in text.utf8 {
-            if byte == UInt8(ascii: "=") { sawPadding = true; continue }
+            if byte == UInt8(ascii: "=") {
+                sawPadding = true
+                continue
+            }
             if byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 { continue }
             let value = decodeTable[Int(byte)]
             if value == 0xFF || sawPadding { return nil }

@@ -38,7 +38,10 @@ extension JSONValue {
         case .string(let s): JSONValue.writeString(s, to: &out)
         case .bytes(let b): JSONValue.writeString(b.base64EncodedString(), to: &out)
         case .array(let array):
-            if array.isEmpty { out += "[]"; return }
+            if array.isEmpty {
+                out += "[]"
+                return
+            }
             out += "["
             for (i, element) in array.enumerated() {
                 if i > 0 { out += "," }
@@ -48,9 +51,13 @@ extension JSONValue {
             newline(&out, formatting, indent)
             out += "]"
         case .object(let object):
-            if object.isEmpty { out += "{}"; return }
+            if object.isEmpty {
+                out += "{}"
+                return
+            }
             out += "{"
-            let keys = formatting.contains(.sortedKeys)
+            let keys =
+                formatting.contains(.sortedKeys)
                 ? object.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
                 : Array(object.keys)
             for (i, key) in keys.enumerated() {

@@ -72,9 +72,13 @@ extension JSONValue {
             default: self = .string(text)
             }
         case .int:
-            if let i = Int64(text) { self = .integer(i) } else if let i = Int.construct(from: scalar) {
+            if let i = Int64(text) {
+                self = .integer(i)
+            } else if let i = Int.construct(from: scalar) {
                 self = .integer(Int64(i))
-            } else { self = JSONValue.finiteNumber(scalar) ?? .string(text) }
+            } else {
+                self = JSONValue.finiteNumber(scalar) ?? .string(text)
+            }
         case .float:
             self = JSONValue.finiteNumber(scalar) ?? .string(text)
         default: self = .string(text)
@@ -95,7 +99,10 @@ private struct YAMLValueBudget {
     mutating func spend() throws(YAMLSyntaxError) {
         remaining -= 1
         guard remaining >= 0 else {
-            throw YAMLSyntaxError(message: "the document expands to more than \(JSONValue.maximumYAMLValues) values (aliases repeat their anchor's value; is this a \"billion laughs\" document?)")
+            throw YAMLSyntaxError(
+                message:
+                    "the document expands to more than \(JSONValue.maximumYAMLValues) values (aliases repeat their anchor's value; is this a \"billion laughs\" document?)"
+            )
         }
     }
 }

@@ -45,8 +45,9 @@ extension KeywordBuilder {
         }
         let additional = try subschema("additionalProperties")
         if !patterns.isEmpty || additional != nil {
-            add(PatternAndAdditionalPropertiesKeyword(
-                patternProperties: patterns, declaredNames: Set(properties.map(\.name)), additionalProperties: additional))
+            add(
+                PatternAndAdditionalPropertiesKeyword(
+                    patternProperties: patterns, declaredNames: Set(properties.map(\.name)), additionalProperties: additional))
         }
         try addRequired()
         try addDependencies()
@@ -73,8 +74,9 @@ extension KeywordBuilder {
 
     private mutating func addRequired() throws(SchemaError) {
         if case .bool? = object["required"] {
-            throw invalid("required", "must be an array of property names",
-                          hint: "\"required\": true inside a property is Draft-03 style; list the property in its parent's \"required\" array")
+            throw invalid(
+                "required", "must be an array of property names",
+                hint: "\"required\": true inside a property is Draft-03 style; list the property in its parent's \"required\" array")
         }
         if let names = try stringList("required", unique: true), !names.isEmpty {
             add(RequiredKeyword(names: names, schemaPath: path("required")))

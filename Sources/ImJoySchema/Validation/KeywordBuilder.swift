@@ -140,8 +140,9 @@ struct KeywordBuilder {
             } else if name == "url" {
                 url = try urlMatcher(schemes: object["scheme"], extensions: object["extension"], keyword: "type")
             } else {
-                throw invalid("type", "has an unknown type \"\(name)\"",
-                              hint: "use null, boolean, integer, number, string, array, object (or imjoy-run's url)")
+                throw invalid(
+                    "type", "has an unknown type \"\(name)\"",
+                    hint: "use null, boolean, integer, number, string, array, object (or imjoy-run's url)")
             }
         }
         add(TypeKeyword(types: types, names: names, url: url, schemaPath: path("type")))

@@ -28,7 +28,8 @@ enum MetaSchemaCheck {
         guard !result.isValid else { return }
         // anyOf/oneOf list their branches' errors first; the most specific one is the first.
         let error = result.errors[0]
-        throw SchemaError(schemaPath: "#" + error.instancePath,
-                          message: "does not match the draft-07 meta-schema: \(error.message)")
+        throw SchemaError(
+            schemaPath: "#" + error.instancePath,
+            message: "does not match the draft-07 meta-schema: \(error.message)")
     }
 }

@@ -80,8 +80,10 @@ final class SchemaCompiler {
     }
 
     /// Calls `body` with every subschema position of a schema object.
-    private func forEachSubschema(of object: JSONObject, at location: SchemaLocation,
-                                  _ body: (JSONValue, SchemaLocation) -> Void) {
+    private func forEachSubschema(
+        of object: JSONObject, at location: SchemaLocation,
+        _ body: (JSONValue, SchemaLocation) -> Void
+    ) {
         for keyword in ["additionalItems", "additionalProperties", "contains", "propertyNames", "not", "if", "then", "else"] {
             if let child = object[keyword] { body(child, location.appending(keyword)) }
         }
@@ -137,8 +139,9 @@ final class SchemaCompiler {
     func compileReference(_ reference: String, base: URIReference, from location: SchemaLocation) throws(SchemaError) -> SchemaNode {
         let target = base.resolving(URIReference(reference))
         let absolute = target.withoutFragment.text
-        let unresolved = SchemaError(schemaPath: schemaPath(location.appending("$ref")),
-                                     message: "cannot resolve $ref \"\(reference)\" (\(target.text))")
+        let unresolved = SchemaError(
+            schemaPath: schemaPath(location.appending("$ref")),
+            message: "cannot resolve $ref \"\(reference)\" (\(target.text))")
         guard let fragment = JSONPointer.percentDecoded(target.fragment ?? "") else { throw unresolved }
         let targetLocation: SchemaLocation
         if fragment.isEmpty || fragment.hasPrefix("/") {

@@ -64,18 +64,21 @@ struct URIReference: Equatable {
     /// Resolves `reference` against this base (RFC 3986 §5.2.2).
     func resolving(_ reference: URIReference) -> URIReference {
         if reference.scheme != nil {
-            return URIReference(scheme: reference.scheme, authority: reference.authority,
-                                path: URIReference.removingDotSegments(reference.path),
-                                query: reference.query, fragment: reference.fragment)
+            return URIReference(
+                scheme: reference.scheme, authority: reference.authority,
+                path: URIReference.removingDotSegments(reference.path),
+                query: reference.query, fragment: reference.fragment)
         }
         if reference.authority != nil {
-            return URIReference(scheme: scheme, authority: reference.authority,
-                                path: URIReference.removingDotSegments(reference.path),
-                                query: reference.query, fragment: reference.fragment)
+            return URIReference(
+                scheme: scheme, authority: reference.authority,
+                path: URIReference.removingDotSegments(reference.path),
+                query: reference.query, fragment: reference.fragment)
         }
         if reference.path.isEmpty {
-            return URIReference(scheme: scheme, authority: authority, path: path,
-                                query: reference.query ?? query, fragment: reference.fragment)
+            return URIReference(
+                scheme: scheme, authority: authority, path: path,
+                query: reference.query ?? query, fragment: reference.fragment)
         }
         let mergedPath: String
         if reference.path.hasPrefix("/") {
@@ -87,8 +90,9 @@ struct URIReference: Equatable {
         } else {
             mergedPath = reference.path
         }
-        return URIReference(scheme: scheme, authority: authority, path: URIReference.removingDotSegments(mergedPath),
-                            query: reference.query, fragment: reference.fragment)
+        return URIReference(
+            scheme: scheme, authority: authority, path: URIReference.removingDotSegments(mergedPath),
+            query: reference.query, fragment: reference.fragment)
     }
 
     /// RFC 3986 §5.2.4.

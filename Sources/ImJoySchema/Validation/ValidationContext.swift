@@ -78,8 +78,10 @@ struct ValidationContext {
 
     /// Validates `value` at `component` below the current path with `node`.
     @inline(__always)
-    mutating func validate(_ value: JSONValue, at component: @autoclosure () -> InstancePathComponent,
-                           with node: SchemaNode) -> Bool {
+    mutating func validate(
+        _ value: JSONValue, at component: @autoclosure () -> InstancePathComponent,
+        with node: SchemaNode
+    ) -> Bool {
         guard isCollecting else { return node.validate(value, &self) }
         path.append(component())
         defer { path.removeLast() }

@@ -13,8 +13,10 @@ public struct ValidationOptions: Sendable {
     /// How `file` instances are looked up (the real file system by default).
     public var fileInspector: any FileInspecting
 
-    public init(maximumErrors: Int = 100, baseDirectory: URL? = nil, maximumDepth: Int = 600,
-                fileInspector: any FileInspecting = DiskFileInspector()) {
+    public init(
+        maximumErrors: Int = 100, baseDirectory: URL? = nil, maximumDepth: Int = 600,
+        fileInspector: any FileInspecting = DiskFileInspector()
+    ) {
         self.maximumErrors = max(1, maximumErrors)
         self.baseDirectory = baseDirectory
         self.maximumDepth = max(1, maximumDepth)

@@ -83,7 +83,8 @@ public indirect enum DataExpression: Sendable, Equatable {
                 if case .array = value, let index = Int(key) { next = value[index] } else { next = value[key] }
                 guard let next else {
                     let prefix = (["$\(op)"] + path.prefix(depth + 1)).joined(separator: ".")
-                    throw DataExpressionError(reference: prefix, reason: "the result of '\(op)' has no field '\(key)' (it is \(value.typeName))")
+                    throw DataExpressionError(
+                        reference: prefix, reason: "the result of '\(op)' has no field '\(key)' (it is \(value.typeName))")
                 }
                 value = next
             }

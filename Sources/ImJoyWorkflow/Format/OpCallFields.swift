@@ -17,7 +17,9 @@ enum OpCallFields {
             var answers = OrderedDictionary<String, [DataExpression]>()
             for (function, answer) in members {
                 guard OpAnswers.functions.contains(function) else {
-                    throw fail("answers.\(function)", "'\(function)' is not an interactive api function (answers take: \(OpAnswers.functions.joined(separator: ", ")))")
+                    throw fail(
+                        "answers.\(function)",
+                        "'\(function)' is not an interactive api function (answers take: \(OpAnswers.functions.joined(separator: ", ")))")
                 }
                 let list = answer.arrayValue ?? [answer]
                 answers[function] = list.map(DataExpression.init(parsing:))
@@ -29,7 +31,9 @@ enum OpCallFields {
             throw fail(object["args"] != nil ? "args" : "kwargs", "'args' and 'kwargs' go with 'function'")
         }
         guard let function, !function.isNull else { return }
-        guard let name = function.stringValue, !name.isEmpty else { throw fail("function", "must be the name of a function the plugin exports") }
+        guard let name = function.stringValue, !name.isEmpty else {
+            throw fail("function", "must be the name of a function the plugin exports")
+        }
         if case .plugin(_, let op?) = spec.target {
             throw fail("function", "an op calls either a registered op ('op': '\(op)') or a function, not both")
         }

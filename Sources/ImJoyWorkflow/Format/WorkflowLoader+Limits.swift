@@ -18,7 +18,9 @@ extension WorkflowLoader {
             throw WorkflowError(file: path, message: "cannot read the workflow file: \(error)")
         }
         if let offset = UTF8Validation.firstInvalidByteOffset(in: data) {
-            throw WorkflowError(file: path, message: "not UTF-8 text: invalid byte 0x\(String(data[data.startIndex + offset], radix: 16)) at byte offset \(offset)")
+            throw WorkflowError(
+                file: path,
+                message: "not UTF-8 text: invalid byte 0x\(String(data[data.startIndex + offset], radix: 16)) at byte offset \(offset)")
         }
         return String(decoding: data, as: UTF8.self)
     }
@@ -27,7 +29,8 @@ extension WorkflowLoader {
     static func parseWorkflowText(_ text: String, file: String, isYAML: Bool) throws(WorkflowError) -> JSONValue {
         let size = text.utf8.count
         guard size <= DocumentFile.maximumWorkflowBytes else {
-            throw WorkflowError(file: file, message: "the workflow is \(size) bytes, above the limit of \(DocumentFile.maximumWorkflowBytes) bytes")
+            throw WorkflowError(
+                file: file, message: "the workflow is \(size) bytes, above the limit of \(DocumentFile.maximumWorkflowBytes) bytes")
         }
         do {
             if isYAML { return try JSONValue(yamlText: text) }
@@ -44,7 +47,9 @@ extension FieldReader {
         guard let value, !value.isNull else { return nil }
         guard let seconds = value.doubleValue, seconds > 0 else { throw error(path, "must be a positive number of seconds", op: op) }
         guard seconds <= WorkflowLoader.maximumTimeoutSeconds else {
-            throw error(path, "\(value.serialized()) is above the maximum of \(Int(WorkflowLoader.maximumTimeoutSeconds)) seconds (30 days)", op: op)
+            throw error(
+                path, "\(value.serialized()) is above the maximum of \(Int(WorkflowLoader.maximumTimeoutSeconds)) seconds (30 days)", op: op
+            )
         }
         return seconds
     }

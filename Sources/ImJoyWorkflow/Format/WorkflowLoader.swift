@@ -31,7 +31,9 @@ struct FieldReader {
     let file: String
 
     static let topLevelKeys: Set<String> = ["name", "version", "description", "plugins", "variables", "inputs", "ops", "output", "$schema"]
-    static let opKeys: Set<String> = Set(["id", "plugin", "builtin", "op", "config", "data", "after", "timeout", "retries", "output", "description", "container"]).union(OpCallFields.keys)
+    static let opKeys: Set<String> = Set([
+        "id", "plugin", "builtin", "op", "config", "data", "after", "timeout", "retries", "output", "description", "container",
+    ]).union(OpCallFields.keys)
     static let outputKeys: Set<String> = ["format", "path", "dataset"]
 
     func error(_ path: String?, _ message: String, op: String? = nil) -> WorkflowError {

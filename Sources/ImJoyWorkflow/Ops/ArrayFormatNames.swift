@@ -8,7 +8,8 @@ public enum ArrayFormatNames {
     /// Why `name` is not a valid `output.format`, or `nil` when it is one of ``all``.
     public static func problem(with name: String) -> String? {
         guard !all.contains(name) else { return nil }
-        let hint = name.lowercased() == "json"
+        let hint =
+            name.lowercased() == "json"
             ? " (results that are not arrays are always written as JSON; output.format chooses the file format of arrays)"
             : ""
         let choices = all.dropLast().joined(separator: ", ") + " or " + all[all.count - 1]

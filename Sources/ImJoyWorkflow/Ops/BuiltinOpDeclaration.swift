@@ -25,7 +25,10 @@ public struct BuiltinOpDeclaration: Sendable {
     public let outputs: String
     public let cacheUse: CacheUse
 
-    public init(_ name: String, _ summary: String, parameters: [BuiltinParameter] = [], inputs: String, outputs: String, cacheUse: CacheUse = .stored) {
+    public init(
+        _ name: String, _ summary: String, parameters: [BuiltinParameter] = [], inputs: String, outputs: String,
+        cacheUse: CacheUse = .stored
+    ) {
         self.name = name
         self.summary = summary
         self.parameters = parameters

@@ -1,6 +1,6 @@
-import Synchronization
 import ImJoyPlugin
 import ImJoySchema
+import Synchronization
 
 /// The built-in ops: native Swift, all functional. Each is declared once
 /// (``BuiltinOpDeclaration``: parameters with defaults and limits, `inputs`/`outputs` schemas,
@@ -58,7 +58,8 @@ public enum BuiltinOps {
             parameters: [BuiltinParameter("dataset", "Dataset", .string(default: "data"))],
             inputs: #"{"file": {"ext": [".h5", ".hdf5", ".he5", ".H5"]}}"#, outputs: anyArray, cacheUse: .readsFile),
         BuiltinOpDeclaration(
-            "read-zarr", "Reads an OME-Zarr image (NGFF 0.4/Zarr v2, 0.5/Zarr v3) into an array: the store's root image, or `image` of a collection.",
+            "read-zarr",
+            "Reads an OME-Zarr image (NGFF 0.4/Zarr v2, 0.5/Zarr v3) into an array: the store's root image, or `image` of a collection.",
             parameters: [
                 BuiltinParameter("image", "Image", .string(default: "")),
                 BuiltinParameter("level", "level", .number(default: 0, range: 0...15, integer: true)),
@@ -84,7 +85,8 @@ public enum BuiltinOps {
             ],
             inputs: anyArray, outputs: fileOutput, cacheUse: .writesFiles),
         BuiltinOpDeclaration(
-            "write-zarr", "Writes an array as an OME-Zarr image in the out dir (a store per item, or one collection store for all items); returns {path}.",
+            "write-zarr",
+            "Writes an array as an OME-Zarr image in the out dir (a store per item, or one collection store for all items); returns {path}.",
             parameters: [
                 BuiltinParameter("path", "Path", .string(default: "{item}/{op}.ome.zarr")),
                 BuiltinParameter("version", "NGFF version", .choice(options: ["0.4", "0.5"], default: "0.4")),
@@ -99,7 +101,8 @@ public enum BuiltinOps {
             parameters: [
                 BuiltinParameter("sigma", "Sigma", .numbers(default: 1, range: 0...1000)),
                 BuiltinParameter("truncate", "truncate", .number(default: 4, range: 0.5...20, integer: false)),
-                BuiltinParameter("mode", "border", .choice(options: ["reflect", "nearest", "mirror", "wrap", "constant"], default: "reflect")),
+                BuiltinParameter(
+                    "mode", "border", .choice(options: ["reflect", "nearest", "mirror", "wrap", "constant"], default: "reflect")),
             ],
             inputs: anyArray, outputs: #"{"ndarray": {"dtype": "float32"}}"#),
         BuiltinOpDeclaration(
@@ -133,14 +136,19 @@ public enum BuiltinOps {
         BuiltinOpDeclaration(
             "convert-dtype", "Converts to another dtype, optionally rescaling min..max to the type's range.",
             parameters: [
-                BuiltinParameter("dtype", "To", .choice(
-                    options: ["uint8", "uint16", "uint32", "int8", "int16", "int32", "int64", "uint64", "float32", "float64"], default: "float32")),
+                BuiltinParameter(
+                    "dtype", "To",
+                    .choice(
+                        options: ["uint8", "uint16", "uint32", "int8", "int16", "int32", "int64", "uint64", "float32", "float64"],
+                        default: "float32")),
                 BuiltinParameter("rescale", "rescale", .yesNo(default: false)),
             ],
             inputs: anyArray, outputs: anyArray),
         BuiltinOpDeclaration(
             "stats", "min, max, mean and std of an array, as JSON (null when undefined: an empty array, NaN).",
             inputs: anyArray,
-            outputs: #"{"type": "object", "required": ["min", "max", "mean", "std"], "properties": {"min": \#(statistic), "max": \#(statistic), "mean": \#(statistic), "std": \#(statistic)}}"#),
+            outputs:
+                #"{"type": "object", "required": ["min", "max", "mean", "std"], "properties": {"min": \#(statistic), "max": \#(statistic), "mean": \#(statistic), "std": \#(statistic)}}"#
+        ),
     ]
 }

@@ -78,7 +78,12 @@ public struct OpDescription: Sendable {
         for (key, value) in given {
             guard let parameter = parameters.first(where: { $0.id == key }) else {
                 let known = parameters.map(\.id)
-                problems.append((key, "unknown config key '\(key)'" + (known.isEmpty ? "; the op takes no config" : "; the op takes \(known.joined(separator: ", "))")))
+                problems.append(
+                    (
+                        key,
+                        "unknown config key '\(key)'"
+                            + (known.isEmpty ? "; the op takes no config" : "; the op takes \(known.joined(separator: ", "))")
+                    ))
                 continue
             }
             if let problem = parameter.problem(with: value) { problems.append((key, problem)) }

@@ -65,8 +65,12 @@ public enum OutputTemplate {
     public static func problems(in workflow: Workflow) -> [(op: OpSpec?, path: String, message: String)] {
         var problems: [(OpSpec?, String, String)] = []
         func check(_ spec: OutputSpec?, op: OpSpec?, at path: String) {
-            if let template = spec?.path, let problem = problem(withPath: template) { problems.append((op, "\(path).path", "'\(template)' \(problem)")) }
-            if let template = spec?.dataset, let problem = problem(withDataset: template) { problems.append((op, "\(path).dataset", "'\(template)' \(problem)")) }
+            if let template = spec?.path, let problem = problem(withPath: template) {
+                problems.append((op, "\(path).path", "'\(template)' \(problem)"))
+            }
+            if let template = spec?.dataset, let problem = problem(withDataset: template) {
+                problems.append((op, "\(path).dataset", "'\(template)' \(problem)"))
+            }
         }
         check(workflow.output, op: nil, at: "output")
         for op in workflow.ops {

@@ -27,7 +27,8 @@ public enum BatchItems {
         }
         for (name, column) in columns where column.count != count {
             let counts = columns.map { "\($0.key): \($0.value.count)" }.joined(separator: ", ")
-            throw WorkflowError(file: workflow.file, path: "inputs.\(name)", message: "inputs zip by index but their lengths differ (\(counts))")
+            throw WorkflowError(
+                file: workflow.file, path: "inputs.\(name)", message: "inputs zip by index but their lengths differ (\(counts))")
         }
         let keys = itemKeys(first: columns.values.first!, count: count)
         return (0..<count).map { i in
@@ -49,7 +50,9 @@ public enum BatchItems {
         case .glob(let pattern):
             let matches = Glob.matches(absolute(pattern, base: workflow.baseDirectory))
             if matches.isEmpty {
-                throw WorkflowError(file: workflow.file, path: "\(path).glob", message: "'\(pattern)' matches no file (relative to \(workflow.baseDirectory))")
+                throw WorkflowError(
+                    file: workflow.file, path: "\(path).glob",
+                    message: "'\(pattern)' matches no file (relative to \(workflow.baseDirectory))")
             }
             try InputFileCheck.check(matches, workflow: workflow, path: "\(path).glob")
             return matches.map(JSONValue.string)
@@ -60,7 +63,9 @@ public enum BatchItems {
                 throw WorkflowError(file: workflow.file, path: "\(path).csv", message: "\(csvPath) has no header row")
             }
             if let column, !header.contains(column) {
-                throw WorkflowError(file: workflow.file, path: "\(path).column", message: "\(csvPath) has no column '\(column)' (has \(header.joined(separator: ", ")))")
+                throw WorkflowError(
+                    file: workflow.file, path: "\(path).column",
+                    message: "\(csvPath) has no column '\(column)' (has \(header.joined(separator: ", ")))")
             }
             return rows.records.map { record in
                 if let column { return .string(record[column] ?? "") }

@@ -72,12 +72,14 @@ private struct CSVRowReader {
                 state = .unquoted
                 try delimiter(c)
             } else {
-                throw CSVSyntaxError(line: line, message: "text after the closing quote of a field (a quote inside a quoted field is written \"\")")
+                throw CSVSyntaxError(
+                    line: line, message: "text after the closing quote of a field (a quote inside a quoted field is written \"\")")
             }
         case .fieldStart, .unquoted:
             if c == "\"" {
                 guard state == .fieldStart else {
-                    throw CSVSyntaxError(line: line, message: "a quote inside an unquoted field (quote the whole field and double the quote)")
+                    throw CSVSyntaxError(
+                        line: line, message: "a quote inside an unquoted field (quote the whole field and double the quote)")
                 }
                 state = .quoted
                 quoteLine = line
@@ -110,7 +112,8 @@ private struct CSVRowReader {
 
     mutating func finish() throws(CSVSyntaxError) -> [CSVTable.Row] {
         if state == .quoted {
-            throw CSVSyntaxError(line: quoteLine, message: "a quoted field is never closed (an unmatched \" here would swallow the rest of the file)")
+            throw CSVSyntaxError(
+                line: quoteLine, message: "a quoted field is never closed (an unmatched \" here would swallow the rest of the file)")
         }
         if !field.isEmpty || !row.isEmpty || state == .quoteInQuoted {
             row.append(field)

@@ -29,7 +29,9 @@ public enum DependencyOrder {
     }
 
     /// Walks dependencies from an unemitted node until a node repeats.
-    private static func findCycle(nodes: [(id: String, dependencies: [String])], index: [String: Int], among stuck: [Int]) -> DependencyCycle {
+    private static func findCycle(nodes: [(id: String, dependencies: [String])], index: [String: Int], among stuck: [Int])
+        -> DependencyCycle
+    {
         let stuckSet = Set(stuck)
         var path: [Int] = []
         var position: [Int: Int] = [:]

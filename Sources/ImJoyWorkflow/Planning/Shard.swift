@@ -57,7 +57,8 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
     }
 
     private static func start(of index: Int, count: Int, itemCount: Int) -> Int {
-        let base = itemCount / count, extra = itemCount % count
+        let base = itemCount / count
+        let extra = itemCount % count
         return index * base + min(index, extra)
     }
 

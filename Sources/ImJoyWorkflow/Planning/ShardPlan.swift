@@ -24,8 +24,10 @@ public struct ShardPlan: Sendable {
 
     public init(_ plan: WorkflowPlan) {
         statefulOps = plan.ops.filter { !$0.isFunctional }
-        var serial = Set(statefulOps.map(\.id)), array = Set<String>()
-        var serialOrder: [String] = [], arrayOrder: [String] = []
+        var serial = Set(statefulOps.map(\.id))
+        var array = Set<String>()
+        var serialOrder: [String] = []
+        var arrayOrder: [String] = []
         for op in plan.ops {  // plan order respects every dependency
             if serial.contains(op.id) || op.dependencies.contains(where: serial.contains) {
                 serial.insert(op.id)
@@ -74,7 +76,8 @@ public struct ShardPlan: Sendable {
         guard needsSerialStep else { return "plan: every op runs in the array tasks; the gather job combines the shards" }
         let stateful = statefulOps.map(\.id).joined(separator: ", ")
         let array = arrayOps.isEmpty ? "no op" : arrayOps.joined(separator: ", ")
-        return "plan: \(stateful) \(statefulOps.count == 1 ? "is" : "are") not functional (sees every item in order), so the array tasks run \(array) into the shared cache "
+        return
+            "plan: \(stateful) \(statefulOps.count == 1 ? "is" : "are") not functional (sees every item in order), so the array tasks run \(array) into the shared cache "
             + "and the serial job (after the array) runs the whole workflow over all items in item order: \(serialOps.joined(separator: ", ")) \(serialOps.count == 1 ? "runs" : "run") there, the rest hit the cache"
     }
 }

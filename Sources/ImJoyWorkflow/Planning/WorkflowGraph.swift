@@ -16,7 +16,9 @@ public enum WorkflowGraph {
         }
         switch format {
         case .dot:
-            var lines = ["digraph \"\(escape(validated.workflow.name))\" {", "  rankdir=LR;", "  node [shape=box, fontname=\"Helvetica\"];"]
+            var lines = [
+                "digraph \"\(escape(validated.workflow.name))\" {", "  rankdir=LR;", "  node [shape=box, fontname=\"Helvetica\"];",
+            ]
             for name in inputs { lines.append("  \"inputs.\(escape(name))\" [shape=folder, label=\"\(escape(name))\"];") }
             for op in validated.ops {
                 let style = op.isFunctional ? "" : ", style=filled, fillcolor=\"#fde2c0\""

@@ -48,7 +48,9 @@ public struct WorkflowPlan: Sendable {
     public func dryRunText(maxItems: Int = 5) -> String {
         var lines: [String] = []
         let version = workflow.version.map { " \($0)" } ?? ""
-        lines.append("workflow \(workflow.name)\(version) (\(workflow.file)): \(items.count) item\(items.count == 1 ? "" : "s") × \(ops.count) op\(ops.count == 1 ? "" : "s") = \(taskCount) tasks")
+        lines.append(
+            "workflow \(workflow.name)\(version) (\(workflow.file)): \(items.count) item\(items.count == 1 ? "" : "s") × \(ops.count) op\(ops.count == 1 ? "" : "s") = \(taskCount) tasks"
+        )
         lines.append("ops, in dependency order:")
         let width = ops.map(\.id.count).max() ?? 0
         for op in ops {

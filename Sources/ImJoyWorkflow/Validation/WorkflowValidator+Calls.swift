@@ -12,10 +12,15 @@ extension WorkflowValidator {
         let expressions = op.answers.expressions + (op.function?.expressions ?? [])
         for (path, expression) in expressions {
             for name in expression.referencedInputs where workflow.inputs[name] == nil {
-                problems.append(("\(op.jsonPath).\(path)", "$inputs.\(name) is not among the inputs (\(workflow.inputs.keys.joined(separator: ", ")))"))
+                problems.append(
+                    ("\(op.jsonPath).\(path)", "$inputs.\(name) is not among the inputs (\(workflow.inputs.keys.joined(separator: ", ")))"))
             }
             if let source = expression.referencedOps.first {
-                problems.append(("\(op.jsonPath).\(path)", "$\(source): answers and arguments take literals and $inputs.NAME, not op results (pass those as 'data')"))
+                problems.append(
+                    (
+                        "\(op.jsonPath).\(path)",
+                        "$\(source): answers and arguments take literals and $inputs.NAME, not op results (pass those as 'data')"
+                    ))
             }
         }
         for (function, list) in op.answers.byFunction {
@@ -26,7 +31,11 @@ extension WorkflowValidator {
         }
         if let function = op.function, let plugin, !Self.defines(plugin, function: function.name) {
             let found = Self.definedFunctions(plugin)
-            problems.append(("\(op.jsonPath).function", "\(plugin.config.name) defines no function '\(function.name)' (found: \(found.isEmpty ? "none" : found.joined(separator: ", ")))"))
+            problems.append(
+                (
+                    "\(op.jsonPath).function",
+                    "\(plugin.config.name) defines no function '\(function.name)' (found: \(found.isEmpty ? "none" : found.joined(separator: ", ")))"
+                ))
         }
         return problems
     }
@@ -49,7 +58,8 @@ extension WorkflowValidator {
 
     /// Function and method names the scripts define (`def x(`, `x(…) {`), for messages.
     static func definedFunctions(_ plugin: Plugin) -> [String] {
-        let pattern = try! NSRegularExpression(pattern: #"(?m)(?:\bdef\s+([A-Za-z_]\w*)\s*\(|^\s*(?:async\s+)?([A-Za-z_$][\w$]*)\s*\([^()]*\)\s*\{)"#)
+        let pattern = try! NSRegularExpression(
+            pattern: #"(?m)(?:\bdef\s+([A-Za-z_]\w*)\s*\(|^\s*(?:async\s+)?([A-Za-z_$][\w$]*)\s*\([^()]*\)\s*\{)"#)
         var names: [String] = []
         for script in plugin.scripts {
             let text = script.content as NSString

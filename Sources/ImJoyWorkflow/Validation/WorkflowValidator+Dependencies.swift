@@ -23,9 +23,11 @@ extension WorkflowValidator {
                     let source = try result.get()
                     loadedPlugin = try Plugin(contentsOf: source.path, tag: source.tag)
                 } catch {
-                    errors.append(WorkflowError(
-                        file: workflow.file, path: "plugins.\(alias)",
-                        message: "dependency '\(dependency.text)' of plugin \(plugin.config.name) cannot be loaded: \(error.description)"))
+                    errors.append(
+                        WorkflowError(
+                            file: workflow.file, path: "plugins.\(alias)",
+                            message:
+                                "dependency '\(dependency.text)' of plugin \(plugin.config.name) cannot be loaded: \(error.description)"))
                     continue
                 }
                 guard known.insert(loadedPlugin.config.name).inserted else { continue }

@@ -54,9 +54,10 @@ extension WorkflowValidator {
             var dependencies = sources
             for other in op.after where !dependencies.contains(other) { dependencies.append(other) }
             let alias: String? = if case .plugin(let alias, _) = op.target { alias } else { nil }
-            planned.append(PlannedOp(
-                spec: op, description: description, config: description.mergedConfig(op.config), data: data,
-                sourceOps: sources, dependencies: dependencies, pluginAlias: alias))
+            planned.append(
+                PlannedOp(
+                    spec: op, description: description, config: description.mergedConfig(op.config), data: data,
+                    sourceOps: sources, dependencies: dependencies, pluginAlias: alias))
         }
         return planned
     }
@@ -112,9 +113,11 @@ extension WorkflowValidator {
                 workflow: workflow, plugins: plugins, ops: order.map { byID[$0]! }, warnings: warnings, dependencies: dependencies)
         case .failure(let cycle):
             let first = workflow.op(cycle.ids[0])
-            throw WorkflowErrors([WorkflowError(
-                file: workflow.file, op: first?.id, path: first.map { "\($0.jsonPath).data" },
-                message: "the ops form a cycle: \(cycle.ids.joined(separator: " → ")) → \(cycle.ids[0])")])
+            throw WorkflowErrors([
+                WorkflowError(
+                    file: workflow.file, op: first?.id, path: first.map { "\($0.jsonPath).data" },
+                    message: "the ops form a cycle: \(cycle.ids.joined(separator: " → ")) → \(cycle.ids[0])")
+            ])
         }
     }
 
@@ -132,7 +135,9 @@ extension WorkflowValidator {
             return description
         case .plugin(let alias, let opName):
             guard workflow.plugins[alias] != nil else {
-                fail(op, "\(op.jsonPath).plugin", "no plugin alias '\(alias)' in 'plugins' (have: \(workflow.plugins.keys.joined(separator: ", ")))")
+                fail(
+                    op, "\(op.jsonPath).plugin",
+                    "no plugin alias '\(alias)' in 'plugins' (have: \(workflow.plugins.keys.joined(separator: ", ")))")
                 return nil
             }
             guard let plugin = plugins[alias] else { return nil }  // its load error is already reported
@@ -147,7 +152,9 @@ extension WorkflowValidator {
                 return unknown
             }
             let known = [plugin.config.name] + plugin.registeredOps.map(\.name)
-            warnings.append("\(workflow.file): op '\(op.id)' (\(op.jsonPath).op): '\(opName)' is not registered in the source of \(plugin.config.name) (found: \(known.joined(separator: ", "))); it is checked when the plugin starts")
+            warnings.append(
+                "\(workflow.file): op '\(op.id)' (\(op.jsonPath).op): '\(opName)' is not registered in the source of \(plugin.config.name) (found: \(known.joined(separator: ", "))); it is checked when the plugin starts"
+            )
             return unknown
         }
     }

@@ -55,12 +55,15 @@ public struct ArrayMetadata: Sendable, Equatable {
 
     /// `{"axes": [{"name": "z", "scale": 2, "unit": "micrometer"}, …], "channel_names": […]}`.
     public var jsonValue: JSONValue {
-        var object: JSONObject = ["axes": .array(axes.map { axis in
-            var entry: JSONObject = ["name": .string(axis.name)]
-            if let scale = axis.scale { entry["scale"] = .number(scale) }
-            if let unit = axis.unit { entry["unit"] = .string(unit) }
-            return .object(entry)
-        })]
+        var object: JSONObject = [
+            "axes": .array(
+                axes.map { axis in
+                    var entry: JSONObject = ["name": .string(axis.name)]
+                    if let scale = axis.scale { entry["scale"] = .number(scale) }
+                    if let unit = axis.unit { entry["unit"] = .string(unit) }
+                    return .object(entry)
+                })
+        ]
         if let channelNames { object["channel_names"] = .array(channelNames.map(JSONValue.string)) }
         return .object(object)
     }

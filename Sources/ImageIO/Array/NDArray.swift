@@ -232,7 +232,9 @@ public struct NDArray: Sendable {
     public func converted(to target: DType) throws(NDArrayError) -> NDArray {
         if target == dtype { return self }
         var result = try NDArray(zeros: shape, dtype: target)
-        let source = storage.baseAddress, destination = result.storage.baseAddress, n = count
+        let source = storage.baseAddress
+        let destination = result.storage.baseAddress
+        let n = count
         Self.dispatch(dtype) { (from: any NDArrayElement.Type) in
             Self.dispatch(target) { (to: any NDArrayElement.Type) in
                 Self.convert(from: from, to: to, source, destination, n)
@@ -245,7 +247,8 @@ public struct NDArray: Sendable {
     private static func convert<S: NDArrayElement, D: NDArrayElement>(
         from: S.Type, to: D.Type, _ source: UnsafeMutableRawPointer, _ destination: UnsafeMutableRawPointer, _ count: Int
     ) {
-        let s = source.assumingMemoryBound(to: S.self), d = destination.assumingMemoryBound(to: D.self)
+        let s = source.assumingMemoryBound(to: S.self)
+        let d = destination.assumingMemoryBound(to: D.self)
         for i in 0..<count { d[i] = D(scalar: s[i].scalar) }
     }
 }

@@ -79,11 +79,11 @@ extension Double: NDArrayElement {
 }
 
 #if !((os(macOS) || targetEnvironment(macCatalyst)) && arch(x86_64))
-extension Float16: NDArrayElement {
-    public static var dtype: DType { .float16 }
-    public var scalar: NDScalar { .real(Double(self)) }
-    public init(scalar: NDScalar) { self.init(scalar.doubleValue) }
-}
+    extension Float16: NDArrayElement {
+        public static var dtype: DType { .float16 }
+        public var scalar: NDScalar { .real(Double(self)) }
+        public init(scalar: NDScalar) { self.init(scalar.doubleValue) }
+    }
 #endif
 
 extension Bool: NDArrayElement {

@@ -2,7 +2,7 @@ import Foundation
 import ImJoySchema
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The contiguous buffer behind one or more ``NDArray`` values.

@@ -70,7 +70,8 @@ final class BlockCompressor {
 /// then all second bytes, and so on.
 func shuffleBytes(_ input: UnsafeRawBufferPointer, elementSize: Int, into output: UnsafeMutableRawBufferPointer) {
     let n = input.count / elementSize
-    let src = input.bindMemory(to: UInt8.self), dst = output.bindMemory(to: UInt8.self)
+    let src = input.bindMemory(to: UInt8.self)
+    let dst = output.bindMemory(to: UInt8.self)
     if elementSize == 2 {
         for i in 0..<n {
             dst[i] = src[2 * i]

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A file written under a temporary sibling name and renamed into place on ``commit()``.
@@ -44,13 +44,17 @@ public final class AtomicOutputFile {
     /// Writes `bytes` to a new (or truncated) file at `path` straight from memory, without `fsync`.
     public static func writeFile(_ bytes: UnsafeRawBufferPointer, to path: String) throws(ImageIOFileError) {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw ImageIOFileError(file: URL(fileURLWithPath: path), reason: "cannot create: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else {
+            throw ImageIOFileError(file: URL(fileURLWithPath: path), reason: "cannot create: \(String(cString: strerror(errno)))")
+        }
         defer { close(fd) }
         var done = 0
         while done < bytes.count {
             let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
             if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { throw ImageIOFileError(file: URL(fileURLWithPath: path), reason: "write failed: \(WriteFailure.text(errno: errno))") }
+            guard n > 0 else {
+                throw ImageIOFileError(file: URL(fileURLWithPath: path), reason: "write failed: \(WriteFailure.text(errno: errno))")
+            }
             done += n
         }
     }

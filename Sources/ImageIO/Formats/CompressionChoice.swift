@@ -12,8 +12,10 @@ public struct CompressionChoice: Sendable, Equatable {
     /// Makes the ``Compression`` for a level (in ``levels``).
     private let make: @Sendable (Int) -> Compression
 
-    public init(_ name: String, aliases: [String] = [], levels: ClosedRange<Int>? = nil, defaultLevel: Int? = nil,
-                make: @escaping @Sendable (Int) -> Compression) {
+    public init(
+        _ name: String, aliases: [String] = [], levels: ClosedRange<Int>? = nil, defaultLevel: Int? = nil,
+        make: @escaping @Sendable (Int) -> Compression
+    ) {
         self.name = name
         self.aliases = aliases
         self.levels = levels
@@ -44,9 +46,13 @@ public struct CompressionChoice: Sendable, Equatable {
     // MARK: - The compressions ImageIO writes
 
     /// DEFLATE through libdeflate: levels 1–12, default 6 (TIFF Adobe deflate).
-    public static let deflate = CompressionChoice("deflate", aliases: ["zlib", "zip", "gzip"], levels: 1...12, defaultLevel: 6) { .deflate(level: $0) }
+    public static let deflate = CompressionChoice("deflate", aliases: ["zlib", "zip", "gzip"], levels: 1...12, defaultLevel: 6) {
+        .deflate(level: $0)
+    }
     /// HDF5's gzip filter (with byte shuffle): levels 1–9 as HDF5 records them, default 4.
-    public static let gzip = CompressionChoice("gzip", aliases: ["deflate", "zlib", "zip"], levels: 1...9, defaultLevel: 4) { .deflate(level: $0) }
+    public static let gzip = CompressionChoice("gzip", aliases: ["deflate", "zlib", "zip"], levels: 1...9, defaultLevel: 4) {
+        .deflate(level: $0)
+    }
     /// Zstandard: levels 1–22, default 9.
     public static let zstd = CompressionChoice("zstd", aliases: ["zstandard"], levels: 1...22, defaultLevel: 9) { .zstd(level: $0) }
     /// Blosc (LZ4, byte shuffle) as numcodecs writes it by default: levels 0–9, default 5 (Zarr).

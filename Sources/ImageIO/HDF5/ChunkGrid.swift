@@ -35,7 +35,8 @@ struct ChunkGrid {
         let isPartial = extents != chunkShape
         if isPartial { destination.initializeMemory(as: UInt8.self, repeating: 0, count: chunkBytes) }
         // Strides in elements of the array and of the chunk.
-        var arrayStrides = [Int](repeating: 1, count: rank), chunkStrides = [Int](repeating: 1, count: rank)
+        var arrayStrides = [Int](repeating: 1, count: rank)
+        var chunkStrides = [Int](repeating: 1, count: rank)
         for dim in stride(from: rank - 2, through: 0, by: -1) {
             arrayStrides[dim] = arrayStrides[dim + 1] * shape[dim + 1]
             chunkStrides[dim] = chunkStrides[dim + 1] * chunkShape[dim + 1]
@@ -45,7 +46,8 @@ struct ChunkGrid {
         // Iterate over every row (all dimensions but the last) inside the chunk.
         var index = [Int](repeating: 0, count: rank - 1)
         while true {
-            var sourceOffset = origin[rank - 1], destinationOffset = 0
+            var sourceOffset = origin[rank - 1]
+            var destinationOffset = 0
             for dim in 0..<(rank - 1) {
                 sourceOffset += (origin[dim] + index[dim]) * arrayStrides[dim]
                 destinationOffset += index[dim] * chunkStrides[dim]

@@ -73,7 +73,8 @@ public struct CompressedChunks: Sendable, Equatable {
         let jsonLength = Int(Self.read(UInt32.self, bytes, at: offset))
         offset += 4
         guard jsonLength <= body - offset - 4,
-              let format = try? JSONDecoder().decode(Format.self, from: Data(bytes[offset ..< offset + jsonLength])) else { return nil }
+            let format = try? JSONDecoder().decode(Format.self, from: Data(bytes[offset..<offset + jsonLength]))
+        else { return nil }
         offset += jsonLength
         let count = Int(Self.read(UInt32.self, bytes, at: offset))
         offset += 4
@@ -89,7 +90,7 @@ public struct CompressedChunks: Sendable, Equatable {
         var chunks: [[UInt8]] = []
         chunks.reserveCapacity(count)
         for size in sizes {
-            chunks.append(Array(bytes[offset ..< offset + size]))
+            chunks.append(Array(bytes[offset..<offset + size]))
             offset += size
         }
         self.init(format: format, chunks: chunks)
@@ -102,7 +103,7 @@ public struct CompressedChunks: Sendable, Equatable {
     private static func read<T: FixedWidthInteger>(_ type: T.Type, _ bytes: [UInt8], at offset: Int) -> T {
         var value = T.zero
         withUnsafeMutableBytes(of: &value) { target in
-            bytes.withUnsafeBytes { target.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[offset ..< offset + MemoryLayout<T>.size])) }
+            bytes.withUnsafeBytes { target.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[offset..<offset + MemoryLayout<T>.size])) }
         }
         return T(littleEndian: value)
     }

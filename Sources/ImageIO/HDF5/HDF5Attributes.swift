@@ -11,10 +11,14 @@ enum HDF5Attributes {
         switch value {
         case .string(let text): return writeStrings([text], scalar: true, name: name, on: object)
         case .strings(let texts): return writeStrings(texts, scalar: false, name: name, on: object)
-        case .integer(let v): return writeNumbers([v], scalar: true, file: CHDF5_H5T_STD_I64LE(), memory: CHDF5_H5T_NATIVE_INT64(), name: name, on: object)
-        case .integers(let a): return writeNumbers(a, scalar: false, file: CHDF5_H5T_STD_I64LE(), memory: CHDF5_H5T_NATIVE_INT64(), name: name, on: object)
-        case .number(let v): return writeNumbers([v], scalar: true, file: CHDF5_H5T_IEEE_F64LE(), memory: CHDF5_H5T_NATIVE_DOUBLE(), name: name, on: object)
-        case .numbers(let a): return writeNumbers(a, scalar: false, file: CHDF5_H5T_IEEE_F64LE(), memory: CHDF5_H5T_NATIVE_DOUBLE(), name: name, on: object)
+        case .integer(let v):
+            return writeNumbers([v], scalar: true, file: CHDF5_H5T_STD_I64LE(), memory: CHDF5_H5T_NATIVE_INT64(), name: name, on: object)
+        case .integers(let a):
+            return writeNumbers(a, scalar: false, file: CHDF5_H5T_STD_I64LE(), memory: CHDF5_H5T_NATIVE_INT64(), name: name, on: object)
+        case .number(let v):
+            return writeNumbers([v], scalar: true, file: CHDF5_H5T_IEEE_F64LE(), memory: CHDF5_H5T_NATIVE_DOUBLE(), name: name, on: object)
+        case .numbers(let a):
+            return writeNumbers(a, scalar: false, file: CHDF5_H5T_IEEE_F64LE(), memory: CHDF5_H5T_NATIVE_DOUBLE(), name: name, on: object)
         }
     }
 
@@ -61,12 +65,15 @@ enum HDF5Attributes {
         final class Names { var list: [String] = [] }
         let names = Names()
         var index: hsize_t = 0
-        _ = H5Aiterate2(object, H5_INDEX_NAME, H5_ITER_INC, &index, { _, name, _, context in
-            guard let name, let context else { return 0 }
-            Unmanaged<Names>.fromOpaque(context).takeUnretainedValue().list.append(String(cString: name))
-            return names_continue
-        }, Unmanaged.passUnretained(names).toOpaque())
-        return names.list.compactMap { name in read(name: name, of: object, variableLengthStrings: variableLengthStrings).map { (name, $0) } }
+        _ = H5Aiterate2(
+            object, H5_INDEX_NAME, H5_ITER_INC, &index,
+            { _, name, _, context in
+                guard let name, let context else { return 0 }
+                Unmanaged<Names>.fromOpaque(context).takeUnretainedValue().list.append(String(cString: name))
+                return names_continue
+            }, Unmanaged.passUnretained(names).toOpaque())
+        return names.list.compactMap { name in read(name: name, of: object, variableLengthStrings: variableLengthStrings).map { (name, $0) }
+        }
     }
 
     /// One attribute, or `nil` when absent or of an unsupported type.
@@ -74,8 +81,12 @@ enum HDF5Attributes {
         let attribute = H5Aopen(object, name, CHDF5_H5P_DEFAULT())
         guard attribute >= 0 else { return nil }
         defer { H5Aclose(attribute) }
-        let type = H5Aget_type(attribute), space = H5Aget_space(attribute)
-        defer { H5Tclose(type); H5Sclose(space) }
+        let type = H5Aget_type(attribute)
+        let space = H5Aget_space(attribute)
+        defer {
+            H5Tclose(type)
+            H5Sclose(space)
+        }
         guard type >= 0, space >= 0 else { return nil }
         let points = Int(H5Sget_simple_extent_npoints(space))
         guard points >= 0, points <= 1 << 24 else { return nil }

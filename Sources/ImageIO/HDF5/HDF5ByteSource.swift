@@ -148,7 +148,8 @@ struct HDF5FormatProblem: Error, Equatable {
 func hdf5Lookup3(_ bytes: ArraySlice<UInt8>, initial: UInt32 = 0) -> UInt32 {
     @inline(__always) func rot(_ x: UInt32, _ k: UInt32) -> UInt32 { (x << k) | (x >> (32 - k)) }
     var a = 0xdead_beef &+ UInt32(truncatingIfNeeded: bytes.count) &+ initial
-    var b = a, c = a
+    var b = a
+    var c = a
     var index = bytes.startIndex
     var length = bytes.count
     @inline(__always) func word(_ at: Int) -> UInt32 {
@@ -158,12 +159,24 @@ func hdf5Lookup3(_ bytes: ArraySlice<UInt8>, initial: UInt32 = 0) -> UInt32 {
         a &+= word(index)
         b &+= word(index + 4)
         c &+= word(index + 8)
-        a &-= c; a ^= rot(c, 4); c &+= b
-        b &-= a; b ^= rot(a, 6); a &+= c
-        c &-= b; c ^= rot(b, 8); b &+= a
-        a &-= c; a ^= rot(c, 16); c &+= b
-        b &-= a; b ^= rot(a, 19); a &+= c
-        c &-= b; c ^= rot(b, 4); b &+= a
+        a &-= c
+        a ^= rot(c, 4)
+        c &+= b
+        b &-= a
+        b ^= rot(a, 6)
+        a &+= c
+        c &-= b
+        c ^= rot(b, 8)
+        b &+= a
+        a &-= c
+        a ^= rot(c, 16)
+        c &+= b
+        b &-= a
+        b ^= rot(a, 19)
+        a &+= c
+        c &-= b
+        c ^= rot(b, 4)
+        b &+= a
         length -= 12
         index += 12
     }
@@ -177,12 +190,19 @@ func hdf5Lookup3(_ bytes: ArraySlice<UInt8>, initial: UInt32 = 0) -> UInt32 {
     a &+= tailWord(0)
     b &+= tailWord(4)
     c &+= tailWord(8)
-    c ^= b; c &-= rot(b, 14)
-    a ^= c; a &-= rot(c, 11)
-    b ^= a; b &-= rot(a, 25)
-    c ^= b; c &-= rot(b, 16)
-    a ^= c; a &-= rot(c, 4)
-    b ^= a; b &-= rot(a, 14)
-    c ^= b; c &-= rot(b, 24)
+    c ^= b
+    c &-= rot(b, 14)
+    a ^= c
+    a &-= rot(c, 11)
+    b ^= a
+    b &-= rot(a, 25)
+    c ^= b
+    c &-= rot(b, 16)
+    a ^= c
+    a &-= rot(c, 4)
+    b ^= a
+    b &-= rot(a, 14)
+    c ^= b
+    c &-= rot(b, 24)
     return c
 }

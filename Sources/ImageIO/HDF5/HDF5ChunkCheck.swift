@@ -18,7 +18,8 @@ enum HDF5ChunkCheck {
 
         let rank = Int(H5Sget_simple_extent_ndims(space))
         guard rank > 0, rank <= 32 else { return "a chunked dataset of rank \(rank)" }
-        var extent = [hsize_t](repeating: 0, count: rank), maximum = extent
+        var extent = [hsize_t](repeating: 0, count: rank)
+        var maximum = extent
         H5Sget_simple_extent_dims(space, &extent, &maximum)
         var chunk = [hsize_t](repeating: 0, count: rank)
         let chunkRank = Int(H5Pget_chunk(properties, Int32(rank), &chunk))

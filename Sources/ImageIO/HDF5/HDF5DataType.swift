@@ -9,7 +9,8 @@ enum HDF5DataType {
         switch dtype {
         case .bool:
             let type = H5Tenum_create(CHDF5_H5T_NATIVE_INT8())
-            var no: Int8 = 0, yes: Int8 = 1
+            var no: Int8 = 0
+            var yes: Int8 = 1
             H5Tenum_insert(type, "FALSE", &no)
             H5Tenum_insert(type, "TRUE", &yes)
             return type

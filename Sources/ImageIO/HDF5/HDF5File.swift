@@ -89,7 +89,8 @@ public final class HDF5File: @unchecked Sendable {
             // name as one file (the second H5Fopen returned the first image's contents), and
             // refuses a name that exists on disk. `path` keeps `name` for errors.
             HDF5File.imageCount += 1
-            let internalName = "/nonexistent-imjoy-hdf5-image/\(getpid())-\(HDF5File.imageCount)/" + name.replacingOccurrences(of: "/", with: "_")
+            let internalName =
+                "/nonexistent-imjoy-hdf5-image/\(getpid())-\(HDF5File.imageCount)/" + name.replacingOccurrences(of: "/", with: "_")
             guard let object = HDF5Object(H5Fopen(internalName, CHDF5_H5F_ACC_RDONLY(), access.id)) else {
                 return .failure(.cannotOpen(file: name, reason: HDF5Library.takeErrorStack("H5Fopen failed")))
             }
@@ -117,7 +118,8 @@ public final class HDF5File: @unchecked Sendable {
 
     /// The names of the members of the group at `groupPath`, in name order (at most `limit`).
     public func members(of groupPath: String = "/", limit: Int = 1 << 20) throws(HDF5Error) -> [String] {
-        let filePath = path, id = file.id
+        let filePath = path
+        let id = file.id
         return try HDF5Library.withLock { () throws(HDF5Error) -> [String] in
             let summary = try checkedObject(groupPath)
             if let problem = summary.problem { throw problem.error(file: filePath, path: groupPath) }
@@ -178,7 +180,8 @@ public final class HDF5File: @unchecked Sendable {
     public func readDataset(
         _ datasetPath: String, limit: Int = NDArray.maximumByteCount, maximumChunkCount: Int = HDF5File.maximumChunkCount
     ) throws(HDF5Error) -> NDArray {
-        let filePath = path, id = file.id
+        let filePath = path
+        let id = file.id
         return try HDF5Library.withLock { () throws(HDF5Error) -> NDArray in
             let summary = try checkedObject(datasetPath)
             if let problem = summary.problem { throw problem.error(file: filePath, path: datasetPath) }
@@ -189,8 +192,12 @@ public final class HDF5File: @unchecked Sendable {
                 throw .notFound(file: filePath, path: datasetPath)
             }
             defer { H5Dclose(dataset) }
-            let type = H5Dget_type(dataset), space = H5Dget_space(dataset)
-            defer { if type >= 0 { H5Tclose(type) }; if space >= 0 { H5Sclose(space) } }
+            let type = H5Dget_type(dataset)
+            let space = H5Dget_space(dataset)
+            defer {
+                if type >= 0 { H5Tclose(type) }
+                if space >= 0 { H5Sclose(space) }
+            }
             guard type >= 0, space >= 0 else {
                 throw .readFailed(file: filePath, path: datasetPath, reason: HDF5Library.takeErrorStack("no datatype or dataspace"))
             }
@@ -209,7 +216,9 @@ public final class HDF5File: @unchecked Sendable {
                 throw .tooLarge(file: filePath, path: datasetPath, byteCount: .max, limit: limit)
             }
             let shape = dims.map { Int($0) }
-            if let problem = HDF5ChunkCheck.problem(dataset: dataset, space: space, elementSize: H5Tget_size(type), maximumChunkCount: maximumChunkCount) {
+            if let problem = HDF5ChunkCheck.problem(
+                dataset: dataset, space: space, elementSize: H5Tget_size(type), maximumChunkCount: maximumChunkCount)
+            {
                 throw .unsupported(file: filePath, path: datasetPath, reason: problem)
             }
             let array: NDArray
@@ -246,8 +255,11 @@ public final class HDF5File: @unchecked Sendable {
     ///   when the object's header or one of its attribute messages fails ``HDF5StructureCheck``
     ///   (dense attribute storage only in a checksummed fractal heap), ``HDF5Error/notFound(file:path:)``
     ///   for no object.
-    public func attributes(of objectPath: String = "/", variableLengthStrings: Bool = true) throws(HDF5Error) -> [(name: String, value: HDF5AttributeValue)] {
-        let filePath = path, id = file.id
+    public func attributes(of objectPath: String = "/", variableLengthStrings: Bool = true) throws(HDF5Error) -> [(
+        name: String, value: HDF5AttributeValue
+    )] {
+        let filePath = path
+        let id = file.id
         return try HDF5Library.withLock { () throws(HDF5Error) -> [(name: String, value: HDF5AttributeValue)] in
             let summary = try checkedObject(objectPath)
             if let problem = summary.problem ?? summary.attributeProblem { throw problem.error(file: filePath, path: objectPath) }

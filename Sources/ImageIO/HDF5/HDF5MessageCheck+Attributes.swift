@@ -50,6 +50,8 @@ extension HDF5StructureCheck {
         let heap = try body.uint(offsetSize, "attribute heap address")
         _ = try body.uint(offsetSize, "attribute name index address")
         if flags & 0x02 != 0 { _ = try body.uint(offsetSize, "attribute creation order index address") }
-        if !isUndefined(heap) { try withContext("dense attribute storage") { () throws(HDF5FormatProblem) in try checkDenseStorage(heap: heap) } }
+        if !isUndefined(heap) {
+            try withContext("dense attribute storage") { () throws(HDF5FormatProblem) in try checkDenseStorage(heap: heap) }
+        }
     }
 }

@@ -22,7 +22,9 @@ extension HDF5StructureCheck {
         guard hasValue else { return }
         let size = try body.u32("fill value size")
         try body.skip(Int(size), "fill value")
-        if let datatype, size != 0, Int(size) != datatype.size { throw .corrupt("\(size)-byte fill value for a \(datatype.size)-byte type") }
+        if let datatype, size != 0, Int(size) != datatype.size {
+            throw .corrupt("\(size)-byte fill value for a \(datatype.size)-byte type")
+        }
     }
 
     /// Data layout message (0x08), versions 1–4: compact, contiguous and chunked; chunk dimensions
@@ -82,19 +84,27 @@ extension HDF5StructureCheck {
                 for _ in 0..<dimensionality { chunkDims.append(try body.uint(width, "chunk dimension")) }
                 let index = try body.u8("chunk index type")
                 switch index {
-                case 1: if flags & 0x02 != 0 { _ = try body.uint(lengthSize, "filtered chunk size"); _ = try body.u32("filter mask") }
+                case 1:
+                    if flags & 0x02 != 0 {
+                        _ = try body.uint(lengthSize, "filtered chunk size")
+                        _ = try body.u32("filter mask")
+                    }
                 case 2: break
                 case 3: guard try body.u8("fixed array page bits") > 0 else { throw .corrupt("fixed array page bits") }
                 case 4:
                     // Maximum bits, index block elements, minimum pointers, minimum elements, page bits.
-                    let maxBits = try body.u8("extensible array maximum bits"), indexElements = try body.u8("index block elements")
-                    let pointers = try body.u8("minimum data block pointers"), elements = try body.u8("minimum data block elements")
+                    let maxBits = try body.u8("extensible array maximum bits")
+                    let indexElements = try body.u8("index block elements")
+                    let pointers = try body.u8("minimum data block pointers")
+                    let elements = try body.u8("minimum data block elements")
                     let pageBits = try body.u8("data block page bits")
                     guard (1...64).contains(maxBits), indexElements > 0, pointers > 0, pointers & (pointers - 1) == 0,
                         elements > 0, elements & (elements - 1) == 0, pageBits > 0, pageBits <= maxBits
                     else { throw .corrupt("extensible array parameters \([maxBits, indexElements, pointers, elements, pageBits])") }
                 case 5:
-                    let nodeSize = try body.u32("B-tree node size"), split = try body.u8("split percent"), merge = try body.u8("merge percent")
+                    let nodeSize = try body.u32("B-tree node size")
+                    let split = try body.u8("split percent")
+                    let merge = try body.u8("merge percent")
                     guard nodeSize >= 64, (1...100).contains(split), (1...100).contains(merge), merge < split else {
                         throw .corrupt("version-2 B-tree parameters \(nodeSize) \(split) \(merge)")
                     }
@@ -111,7 +121,9 @@ extension HDF5StructureCheck {
             guard chunkDims.count == extent.count + 1 else {
                 throw .corrupt("\(chunkDims.count - 1)-d chunks for a \(extent.count)-d dataset")
             }
-            guard chunkDims.last == UInt64(datatype.size) else { throw .corrupt("chunk element size \(chunkDims.last ?? 0) for a \(datatype.size)-byte type") }
+            guard chunkDims.last == UInt64(datatype.size) else {
+                throw .corrupt("chunk element size \(chunkDims.last ?? 0) for a \(datatype.size)-byte type")
+            }
             guard chunkDims.allSatisfy({ $0 > 0 }) else { throw .corrupt("chunk shape \(chunkDims.dropLast())") }
             guard let elements = elementCount(Array(chunkDims.dropLast())), elements < 1 << 32 else {
                 throw .corrupt("chunk shape \(chunkDims.dropLast()) overflows")

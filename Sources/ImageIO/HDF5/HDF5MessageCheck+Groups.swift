@@ -10,7 +10,9 @@ extension HDF5StructureCheck {
         if flags & 0x01 != 0 { _ = try body.uint(8, "maximum creation index") }
         let heap = try body.uint(offsetSize, "link heap address")
         _ = try body.uint(offsetSize, "link name index address")
-        if !isUndefined(heap) { try withContext("dense link storage") { () throws(HDF5FormatProblem) in try checkDenseStorage(heap: heap) } }
+        if !isUndefined(heap) {
+            try withContext("dense link storage") { () throws(HDF5FormatProblem) in try checkDenseStorage(heap: heap) }
+        }
         if flags & 0x02 != 0 { _ = try body.uint(offsetSize, "link creation order index address") }
     }
 
@@ -48,7 +50,9 @@ extension HDF5StructureCheck {
         // Every name must end with a NUL inside the heap: offsets up to the last NUL are safe.
         guard let lastNul = data.lastIndex(of: 0) else { throw .corrupt("local heap without a NUL-terminated name") }
         func checkName(_ offset: UInt64, _ what: String) throws(HDF5FormatProblem) {
-            guard offset <= UInt64(lastNul) else { throw .corrupt("\(what) at heap offset \(offset) is not a NUL-terminated name in the \(dataSize)-byte heap") }
+            guard offset <= UInt64(lastNul) else {
+                throw .corrupt("\(what) at heap offset \(offset) is not a NUL-terminated name in the \(dataSize)-byte heap")
+            }
         }
 
         // B-tree nodes: "TREE", type 0, level, entries used, siblings, then keys and children
@@ -60,7 +64,9 @@ extension HDF5StructureCheck {
         var visited: Set<UInt64> = []
         while let (address, expectedLevel) = pending.popLast() {
             guard visited.insert(address).inserted else { throw .corrupt("symbol table node \(address) reached twice") }
-            guard visited.count <= Self.maximumSymbolTableNodes else { throw .unsupported("more than \(Self.maximumSymbolTableNodes) symbol table nodes") }
+            guard visited.count <= Self.maximumSymbolTableNodes else {
+                throw .unsupported("more than \(Self.maximumSymbolTableNodes) symbol table nodes")
+            }
             if expectedLevel == -1 {
                 // A symbol node: "SNOD", version 1, reserved, symbol count, 2 × leaf K entries.
                 var cursor = try structure("SNOD", at: address, count: symbolNodeSize, "symbol node")
@@ -79,7 +85,9 @@ extension HDF5StructureCheck {
             var cursor = try structure("TREE", at: address, count: treeNodeSize, "symbol table B-tree node")
             guard try cursor.u8("B-tree node type") == 0 else { throw .corrupt("B-tree node of type 1 in a symbol table") }
             let level = Int(try cursor.u8("B-tree node level"))
-            guard expectedLevel == nil || expectedLevel == level else { throw .corrupt("B-tree node at level \(level), expected \(expectedLevel ?? 0)") }
+            guard expectedLevel == nil || expectedLevel == level else {
+                throw .corrupt("B-tree node at level \(level), expected \(expectedLevel ?? 0)")
+            }
             let entries = Int(try cursor.u16("B-tree entries"))
             guard entries <= 2 * groupInternalK else { throw .corrupt("\(entries) entries in a B-tree node for \(2 * groupInternalK)") }
             try cursor.skip(2 * offsetSize, "B-tree siblings")
@@ -110,8 +118,10 @@ extension HDF5StructureCheck {
         _ = try cursor.u32("maximum managed object size")
         _ = try cursor.uint(lengthSize, "next huge object ID")
         _ = try cursor.uint(offsetSize, "huge object B-tree address")
-        for field in ["free space", "free space manager address", "managed space", "allocated managed space",
-                      "direct block iterator offset", "managed objects", "huge object size"] {
+        for field in [
+            "free space", "free space manager address", "managed space", "allocated managed space",
+            "direct block iterator offset", "managed objects", "huge object size",
+        ] {
             _ = try cursor.uint(field == "free space manager address" ? offsetSize : lengthSize, field)
         }
         guard try cursor.uint(lengthSize, "huge objects") == 0 else { throw .unsupported("fractal heap with huge objects") }
@@ -149,7 +159,9 @@ extension HDF5StructureCheck {
         if flags & 0x04 != 0 { _ = try body.uint(8, "link creation order") }
         if flags & 0x10 != 0 { guard try body.u8("link name character set") <= 1 else { throw .corrupt("link name character set") } }
         let nameLength = try body.uint(1 << Int(flags & 0x03), "link name length")
-        guard nameLength >= 1, nameLength <= UInt64(body.remaining) else { throw .corrupt("link name of \(nameLength) bytes in \(body.remaining)") }
+        guard nameLength >= 1, nameLength <= UInt64(body.remaining) else {
+            throw .corrupt("link name of \(nameLength) bytes in \(body.remaining)")
+        }
         try body.skip(Int(nameLength), "link name")
         switch linkType {
         case 0: _ = try body.uint(offsetSize, "hard link address")

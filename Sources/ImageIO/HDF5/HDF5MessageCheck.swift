@@ -68,7 +68,9 @@ extension HDF5StructureCheck {
         for message in messages where message.type == Kind.layout {
             try checkFlags(message)
             var body = message.body
-            let elements = try withContext("layout message") { () throws(HDF5FormatProblem) in try checkLayout(&body, datatype: datatype, extent: extent) }
+            let elements = try withContext("layout message") { () throws(HDF5FormatProblem) in
+                try checkLayout(&body, datatype: datatype, extent: extent)
+            }
             chunkElements = chunkElements ?? elements
         }
         for message in messages {
@@ -106,11 +108,15 @@ extension HDF5StructureCheck {
             case Kind.fillOld:
                 let size = try body.u32("fill value size")
                 try body.skip(Int(size), "fill value")
-                if let datatype, size != 0, Int(size) != datatype.size { throw .corrupt("\(size)-byte fill value for a \(datatype.size)-byte type") }
+                if let datatype, size != 0, Int(size) != datatype.size {
+                    throw .corrupt("\(size)-byte fill value for a \(datatype.size)-byte type")
+                }
             case Kind.fill:
                 try withContext("fill value message") { () throws(HDF5FormatProblem) in try checkFillValue(&body, datatype: datatype) }
             case Kind.filters:
-                try withContext("filter pipeline message") { () throws(HDF5FormatProblem) in try checkFilters(&body, datatype: datatype, chunkElements: chunkElements) }
+                try withContext("filter pipeline message") { () throws(HDF5FormatProblem) in
+                    try checkFilters(&body, datatype: datatype, chunkElements: chunkElements)
+                }
             case Kind.externalFiles:
                 throw .unsupported("external data files")
             case Kind.bogus, Kind.sharedMessageTable, Kind.driverInfo, Kind.fileSpaceInfo, Kind.cacheImage:
@@ -126,7 +132,9 @@ extension HDF5StructureCheck {
     /// Message flags: no unknown bits, and no shared messages (their content lives elsewhere).
     func checkFlags(_ message: Message) throws(HDF5FormatProblem) {
         guard message.flags & 0x02 == 0 else { throw .unsupported("shared header message (type \(message.type))") }
-        guard message.flags & 0x80 == 0 || message.type <= Kind.cacheImage else { throw .unsupported("unknown header message type \(message.type)") }
+        guard message.flags & 0x80 == 0 || message.type <= Kind.cacheImage else {
+            throw .unsupported("unknown header message type \(message.type)")
+        }
     }
 
     func checkVersion(_ body: inout HDF5Cursor, _ versions: [UInt8], _ what: String) throws(HDF5FormatProblem) {

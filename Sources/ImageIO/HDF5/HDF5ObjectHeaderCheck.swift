@@ -144,10 +144,14 @@ final class HDF5StructureCheck {
                 let chunk = try body.uint(offsetSize, "continuation address")
                 let length = try body.uint(lengthSize, "continuation length")
                 guard visited.insert(chunk).inserted else { throw .corrupt("cyclic object header continuation to \(chunk)") }
-                guard visited.count <= Self.maximumChunks else { throw .unsupported("more than \(Self.maximumChunks) object header chunks") }
+                guard visited.count <= Self.maximumChunks else {
+                    throw .unsupported("more than \(Self.maximumChunks) object header chunks")
+                }
                 _ = try absolute(chunk, count: length, "object header continuation chunk")
                 headerBytes += length
-                guard headerBytes <= Self.maximumHeaderBytes else { throw .unsupported("object header chunks of more than \(Self.maximumHeaderBytes) bytes") }
+                guard headerBytes <= Self.maximumHeaderBytes else {
+                    throw .unsupported("object header chunks of more than \(Self.maximumHeaderBytes) bytes")
+                }
                 pending.append((chunk, length))
             }
         }
@@ -164,7 +168,9 @@ final class HDF5StructureCheck {
             let chunkSize = try cursor.uint(1 << Int(flags & 0x03), "chunk size")
             guard chunkSize <= source.size else { throw .corrupt("object header chunk of \(chunkSize) bytes") }
             _ = try absolute(address, count: UInt64(prefixLength) + chunkSize + 4, "object header chunk 0")
-            guard let chunk = source.read(at: start, count: prefixLength + Int(chunkSize) + 4) else { throw .corrupt("object header truncated") }
+            guard let chunk = source.read(at: start, count: prefixLength + Int(chunkSize) + 4) else {
+                throw .corrupt("object header truncated")
+            }
             try verifyChecksum(chunk, "object header")
             try follow(parseV2Chunk(chunk, from: prefixLength, to: chunk.count - 4, creationOrder: creationOrder, origin: start))
         } else {
@@ -183,7 +189,9 @@ final class HDF5StructureCheck {
             if version == 1 {
                 try follow(parseV1Chunk(chunk, origin: chunkStart))
             } else {
-                guard chunk.count >= 8, chunk[0...3].elementsEqual("OCHK".utf8) else { throw .corrupt("continuation chunk without OCHK signature") }
+                guard chunk.count >= 8, chunk[0...3].elementsEqual("OCHK".utf8) else {
+                    throw .corrupt("continuation chunk without OCHK signature")
+                }
                 try verifyChecksum(chunk, "continuation chunk")
                 try follow(parseV2Chunk(chunk, from: 4, to: chunk.count - 4, creationOrder: creationOrder, origin: chunkStart))
             }
@@ -208,14 +216,19 @@ final class HDF5StructureCheck {
             let flags = try cursor.u8("message flags")
             try cursor.skip(3, "message header")
             guard size % 8 == 0 else { throw .corrupt("message of \(size) bytes in a version-1 header (not a multiple of 8)") }
-            messages.append(Message(type: type, flags: flags, body: try cursor.sub(size, "message body"), fileOffset: origin + UInt64(cursor.position - size)))
+            messages.append(
+                Message(
+                    type: type, flags: flags, body: try cursor.sub(size, "message body"),
+                    fileOffset: origin + UInt64(cursor.position - size)))
         }
         return messages
     }
 
     /// Version-2 messages: type (1), size (2), flags (1), creation order (2, optional), body; a gap
     /// shorter than a message header may end the chunk.
-    private func parseV2Chunk(_ chunk: [UInt8], from start: Int, to end: Int, creationOrder: Bool, origin: UInt64) throws(HDF5FormatProblem) -> [Message] {
+    private func parseV2Chunk(_ chunk: [UInt8], from start: Int, to end: Int, creationOrder: Bool, origin: UInt64) throws(HDF5FormatProblem)
+        -> [Message]
+    {
         guard start <= end else { throw .corrupt("object header chunk too short") }
         var cursor = HDF5Cursor(chunk, from: start, to: end)
         let headerSize = creationOrder ? 6 : 4
@@ -225,7 +238,10 @@ final class HDF5StructureCheck {
             let size = Int(try cursor.u16("message size"))
             let flags = try cursor.u8("message flags")
             if creationOrder { _ = try cursor.u16("message creation order") }
-            messages.append(Message(type: type, flags: flags, body: try cursor.sub(size, "message body"), fileOffset: origin + UInt64(cursor.position - size)))
+            messages.append(
+                Message(
+                    type: type, flags: flags, body: try cursor.sub(size, "message body"),
+                    fileOffset: origin + UInt64(cursor.position - size)))
         }
         return messages
     }

@@ -9,7 +9,8 @@ extension HDF5Writer {
     public func createExternalLink(_ linkPath: String, targetFile: String, targetPath: String) throws(HDF5Error) {
         let parent = (linkPath as NSString).deletingLastPathComponent
         if !parent.isEmpty && parent != "/" { try createGroup(parent) }
-        let id = try openFile(linkPath), filePath = path
+        let id = try openFile(linkPath)
+        let filePath = path
         try HDF5Library.withLock { () throws(HDF5Error) in
             guard H5Lcreate_external(targetFile, targetPath, id, linkPath, CHDF5_H5P_DEFAULT(), CHDF5_H5P_DEFAULT()) >= 0 else {
                 throw .writeFailed(file: filePath, path: linkPath, reason: HDF5Library.takeErrorStack("H5Lcreate_external failed"))

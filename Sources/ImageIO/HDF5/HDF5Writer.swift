@@ -29,10 +29,13 @@ public final class HDF5Writer {
     public init(url: URL, synchronizes: Bool = false) throws(HDF5Error) {
         path = url.path
         output = AtomicOutputFile(destination: url, synchronizes: synchronizes)
-        let temporary = output.temporaryURL.path, filePath = path
+        let temporary = output.temporaryURL.path
+        let filePath = path
         let created: Result<HDF5Object, HDF5Error> = HDF5Library.withLock {
-            guard let object = HDF5Object(H5Fcreate(temporary, CHDF5_H5F_ACC_TRUNC(), CHDF5_H5P_DEFAULT(), HDF5Library.fileAccess.id)) else {
-                return .failure(.writeFailed(file: filePath, path: "/", reason: HDF5Library.takeErrorStack("cannot create the file (H5Fcreate)")))
+            guard let object = HDF5Object(H5Fcreate(temporary, CHDF5_H5F_ACC_TRUNC(), CHDF5_H5P_DEFAULT(), HDF5Library.fileAccess.id))
+            else {
+                return .failure(
+                    .writeFailed(file: filePath, path: "/", reason: HDF5Library.takeErrorStack("cannot create the file (H5Fcreate)")))
             }
             return .success(object)
         }
@@ -48,7 +51,8 @@ public final class HDF5Writer {
 
     /// Creates the group at `groupPath` and any missing parents; existing groups are kept.
     public func createGroup(_ groupPath: String) throws(HDF5Error) {
-        let id = try openFile(groupPath), filePath = path
+        let id = try openFile(groupPath)
+        let filePath = path
         try HDF5Library.withLock { () throws(HDF5Error) in
             var prefix = ""
             for component in groupPath.split(separator: "/") {
@@ -69,7 +73,8 @@ public final class HDF5Writer {
 
     /// Sets attribute `name` on the group or dataset at `objectPath` (replacing an existing one).
     public func setAttribute(_ name: String, to value: HDF5AttributeValue, at objectPath: String = "/") throws(HDF5Error) {
-        let id = try openFile(objectPath), filePath = path
+        let id = try openFile(objectPath)
+        let filePath = path
         try HDF5Library.withLock { () throws(HDF5Error) in
             let object = H5Oopen(id, objectPath, CHDF5_H5P_DEFAULT())
             guard object >= 0 else {
@@ -78,7 +83,8 @@ public final class HDF5Writer {
             }
             defer { H5Oclose(object) }
             guard HDF5Attributes.write(value, name: name, on: object) else {
-                throw .writeFailed(file: filePath, path: "\(objectPath)@\(name)", reason: HDF5Library.takeErrorStack("attribute write failed"))
+                throw .writeFailed(
+                    file: filePath, path: "\(objectPath)@\(name)", reason: HDF5Library.takeErrorStack("attribute write failed"))
             }
         }
     }
@@ -98,10 +104,13 @@ public final class HDF5Writer {
     ///   (also when stored chunks were written).
     /// - Throws: ``HDF5Error`` naming the file when the layout is invalid or HDF5 fails.
     @discardableResult
-    public func writeDataset(_ datasetPath: String, _ array: NDArray, layout: HDF5Layout = .contiguous, chunks: ChunkReuse = .none) throws(HDF5Error) -> CompressedChunks? {
+    public func writeDataset(_ datasetPath: String, _ array: NDArray, layout: HDF5Layout = .contiguous, chunks: ChunkReuse = .none)
+        throws(HDF5Error) -> CompressedChunks?
+    {
         let settings = try ChunkSettings(layout: layout, shape: array.shape, dtype: array.dtype, file: path, datasetPath: datasetPath)
-        let dataset = try createDataset(datasetPath, shape: array.shape, dtype: array.dtype, settings: settings,
-                                        contiguousData: array.count > 0 ? UnsafeRawPointer(array.storage.baseAddress) : nil)
+        let dataset = try createDataset(
+            datasetPath, shape: array.shape, dtype: array.dtype, settings: settings,
+            contiguousData: array.count > 0 ? UnsafeRawPointer(array.storage.baseAddress) : nil)
         guard let settings, array.count > 0 else { return nil }
         let grid = ChunkGrid(shape: array.shape, chunkShape: settings.chunkShape, elementSize: array.dtype.byteSize)
         let format = settings.format(shape: array.shape, dtype: array.dtype)
@@ -109,8 +118,9 @@ public final class HDF5Writer {
             try writeBatch(stored.chunks, first: 0, grid: grid, dataset: dataset.id, datasetPath: datasetPath)
             return nil
         }
-        let kept = try writeChunks(of: array, grid: grid, dataset: dataset.id, compression: settings.compression, shuffle: settings.shuffle,
-                                   datasetPath: datasetPath, keep: chunks.keepsWritten)
+        let kept = try writeChunks(
+            of: array, grid: grid, dataset: dataset.id, compression: settings.compression, shuffle: settings.shuffle,
+            datasetPath: datasetPath, keep: chunks.keepsWritten)
         return kept.map { CompressedChunks(format: format, chunks: $0) }
     }
 
@@ -136,8 +146,9 @@ public final class HDF5Writer {
     public static func canWrite(_ stored: CompressedChunks, layout: HDF5Layout) -> Bool {
         let shape = stored.format.shape
         guard let dtype = DType(rawValue: stored.format.dtype), !shape.isEmpty, shape.allSatisfy({ $0 > 0 }),
-              let settings = try? ChunkSettings(layout: layout, shape: shape, dtype: dtype, file: "", datasetPath: ""),
-              settings.format(shape: shape, dtype: dtype) == stored.format else { return false }
+            let settings = try? ChunkSettings(layout: layout, shape: shape, dtype: dtype, file: "", datasetPath: ""),
+            settings.format(shape: shape, dtype: dtype) == stored.format
+        else { return false }
         return stored.chunks.count == ChunkGrid(shape: shape, chunkShape: settings.chunkShape, elementSize: dtype.byteSize).chunkCount
     }
 
@@ -156,7 +167,8 @@ public final class HDF5Writer {
             }
             switch compression {
             case .none, .deflate: break
-            case .lzw, .zstd, .blosc: throw .unsupported(file: file, path: datasetPath, reason: "\(compression) (HDF5 takes none or deflate)")
+            case .lzw, .zstd, .blosc:
+                throw .unsupported(file: file, path: datasetPath, reason: "\(compression) (HDF5 takes none or deflate)")
             }
             chunkShape = chunk
             self.compression = compression
@@ -169,9 +181,12 @@ public final class HDF5Writer {
     }
 
     /// Creates the dataset (and its parent groups); a contiguous one gets `contiguousData` written.
-    private func createDataset(_ datasetPath: String, shape: [Int], dtype: DType, settings: ChunkSettings?,
-                               contiguousData: UnsafeRawPointer?) throws(HDF5Error) -> HDF5Object {
-        let id = try openFile(datasetPath), filePath = path
+    private func createDataset(
+        _ datasetPath: String, shape: [Int], dtype: DType, settings: ChunkSettings?,
+        contiguousData: UnsafeRawPointer?
+    ) throws(HDF5Error) -> HDF5Object {
+        let id = try openFile(datasetPath)
+        let filePath = path
         let parent = datasetPath.split(separator: "/").dropLast().joined(separator: "/")
         if !parent.isEmpty { try createGroup("/" + parent) }
         return try HDF5Library.withLock { () throws(HDF5Error) -> HDF5Object in
@@ -190,7 +205,8 @@ public final class HDF5Writer {
                 if settings.shuffle { H5Pset_shuffle(properties) }
                 if case .deflate(let level) = settings.compression { H5Pset_deflate(properties, UInt32(min(max(level, 0), 9))) }
             }
-            guard let dataset = HDF5Object(H5Dcreate2(id, datasetPath, type, space, CHDF5_H5P_DEFAULT(), properties, CHDF5_H5P_DEFAULT())) else {
+            guard let dataset = HDF5Object(H5Dcreate2(id, datasetPath, type, space, CHDF5_H5P_DEFAULT(), properties, CHDF5_H5P_DEFAULT()))
+            else {
                 throw .writeFailed(file: filePath, path: datasetPath, reason: HDF5Library.takeErrorStack("H5Dcreate2 failed"))
             }
             if settings == nil, let contiguousData {
@@ -206,8 +222,10 @@ public final class HDF5Writer {
 
     /// Compresses chunks in batches on the workers and writes each batch in order under the lock;
     /// returns every chunk written when `keep`.
-    private func writeChunks(of array: NDArray, grid: ChunkGrid, dataset: hid_t, compression: Compression, shuffle: Bool,
-                             datasetPath: String, keep: Bool) throws(HDF5Error) -> [[UInt8]]? {
+    private func writeChunks(
+        of array: NDArray, grid: ChunkGrid, dataset: hid_t, compression: Compression, shuffle: Bool,
+        datasetPath: String, keep: Bool
+    ) throws(HDF5Error) -> [[UInt8]]? {
         let workers = max(1, min(threads, grid.chunkCount))
         let compressors = (0..<workers).map { _ in BlockCompressor(compression) }
         // Each batch holds about 64 MiB of input, and at least two chunks per worker.
@@ -227,12 +245,14 @@ public final class HDF5Writer {
                 results.deallocate()
             }
             runWorkers(workers) { worker in
-                let gathered = scratch[worker].baseAddress!, shuffled = gathered + grid.chunkBytes
+                let gathered = scratch[worker].baseAddress!
+                let shuffled = gathered + grid.chunkBytes
                 for slot in stride(from: worker, to: count, by: workers) {
                     grid.gather(origin: grid.origin(ofChunk: first + slot), from: source, into: gathered)
                     var input = UnsafeRawBufferPointer(start: gathered, count: grid.chunkBytes)
                     if shuffle, elementSize > 1 {
-                        shuffleBytes(input, elementSize: elementSize, into: UnsafeMutableRawBufferPointer(start: shuffled, count: grid.chunkBytes))
+                        shuffleBytes(
+                            input, elementSize: elementSize, into: UnsafeMutableRawBufferPointer(start: shuffled, count: grid.chunkBytes))
                         input = UnsafeRawBufferPointer(start: shuffled, count: grid.chunkBytes)
                     }
                     results[slot] = isRaw ? Array(input) : compressors[worker].compress(input)
@@ -268,7 +288,9 @@ public final class HDF5Writer {
         try HDF5Library.withLock { () throws(HDF5Error) in
             for (slot, bytes) in batch.enumerated() {
                 var offset = grid.origin(ofChunk: first + slot).map { hsize_t($0) }
-                guard !bytes.isEmpty else { throw .writeFailed(file: filePath, path: datasetPath, reason: "compressing chunk \(first + slot) failed") }
+                guard !bytes.isEmpty else {
+                    throw .writeFailed(file: filePath, path: datasetPath, reason: "compressing chunk \(first + slot) failed")
+                }
                 let status = bytes.withUnsafeBytes { raw in
                     H5Dwrite_chunk(dataset, CHDF5_H5P_DEFAULT(), 0, &offset, raw.count, raw.baseAddress)
                 }

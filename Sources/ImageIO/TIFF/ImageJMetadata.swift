@@ -20,8 +20,10 @@ public struct ImageJMetadata: Sendable, Equatable {
     /// The version tifffile writes; ImageJ only checks that the key exists.
     public static let version = "1.11a"
 
-    public init(images: Int, channels: Int = 1, slices: Int = 1, frames: Int = 1, hyperstack: Bool = true,
-                otherFields: [(key: String, value: String)] = []) {
+    public init(
+        images: Int, channels: Int = 1, slices: Int = 1, frames: Int = 1, hyperstack: Bool = true,
+        otherFields: [(key: String, value: String)] = []
+    ) {
         self.images = images
         self.channels = channels
         self.slices = slices

@@ -23,8 +23,10 @@ final class TIFFHandle {
 
     // MARK: - Opening
 
-    private init(tiff: OpaquePointer, file: String, diagnostics: UnsafeMutablePointer<CTIFF_Diagnostics>,
-                 memorySource: UnsafeMutablePointer<CTIFF_MemorySource>?) {
+    private init(
+        tiff: OpaquePointer, file: String, diagnostics: UnsafeMutablePointer<CTIFF_Diagnostics>,
+        memorySource: UnsafeMutablePointer<CTIFF_MemorySource>?
+    ) {
         self.tiff = tiff
         self.file = file
         self.diagnostics = diagnostics
@@ -50,8 +52,9 @@ final class TIFFHandle {
         _ = globalHandlersSilenced
         let diagnostics = makeDiagnostics()
         let source = UnsafeMutablePointer<CTIFF_MemorySource>.allocate(capacity: 1)
-        source.initialize(to: CTIFF_MemorySource(
-            data: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), size: UInt64(bytes.count), position: 0))
+        source.initialize(
+            to: CTIFF_MemorySource(
+                data: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), size: UInt64(bytes.count), position: 0))
         let options = CTIFF_makeOpenOptions(diagnostics, tmsize_t(maximumSingleAllocation))
         defer { TIFFOpenOptionsFree(options) }
         guard bytes.baseAddress != nil, let tiff = CTIFF_openMemory(name, source, options) else {
@@ -92,20 +95,23 @@ final class TIFFHandle {
 
     func uint16(_ tag: Int32, defaulted: Bool = true) -> UInt16? {
         var value: UInt16 = 0
-        let ok = defaulted ? CTIFF_TIFFGetFieldDefaulted_uint16(tiff, UInt32(tag), &value) : CTIFF_TIFFGetField_uint16(tiff, UInt32(tag), &value)
+        let ok =
+            defaulted ? CTIFF_TIFFGetFieldDefaulted_uint16(tiff, UInt32(tag), &value) : CTIFF_TIFFGetField_uint16(tiff, UInt32(tag), &value)
         return ok == 1 ? value : nil
     }
 
     func uint32(_ tag: Int32, defaulted: Bool = true) -> UInt32? {
         var value: UInt32 = 0
-        let ok = defaulted ? CTIFF_TIFFGetFieldDefaulted_uint32(tiff, UInt32(tag), &value) : CTIFF_TIFFGetField_uint32(tiff, UInt32(tag), &value)
+        let ok =
+            defaulted ? CTIFF_TIFFGetFieldDefaulted_uint32(tiff, UInt32(tag), &value) : CTIFF_TIFFGetField_uint32(tiff, UInt32(tag), &value)
         return ok == 1 ? value : nil
     }
 
     func string(_ tag: Int32) -> String? {
         var pointer: UnsafePointer<CChar>?
         guard CTIFF_TIFFGetField_string(tiff, UInt32(tag), &pointer) == 1, let pointer else { return nil }
-        return String(validatingCString: pointer) ?? String(decoding: UnsafeRawBufferPointer(start: pointer, count: strlen(pointer)), as: UTF8.self)
+        return String(validatingCString: pointer)
+            ?? String(decoding: UnsafeRawBufferPointer(start: pointer, count: strlen(pointer)), as: UTF8.self)
     }
 
     // MARK: - Closing

@@ -37,8 +37,9 @@ struct TIFFPageLayout: Equatable {
         if let depth = handle.uint32(TIFFTAG_IMAGEDEPTH), depth > 1 {
             throw .unsupported(file: file, reason: "volumetric (ImageDepth \(depth)) pages")
         }
-        guard bits % 8 == 0, let dtype = DType.make(
-            floatingPoint: format == SAMPLEFORMAT_IEEEFP, signed: format == SAMPLEFORMAT_INT, byteSize: bits / 8)
+        guard bits % 8 == 0,
+            let dtype = DType.make(
+                floatingPoint: format == SAMPLEFORMAT_IEEEFP, signed: format == SAMPLEFORMAT_INT, byteSize: bits / 8)
         else { throw .unsupported(file: file, reason: "\(bits)-bit samples with sample format \(format)") }
         guard [SAMPLEFORMAT_UINT, SAMPLEFORMAT_INT, SAMPLEFORMAT_IEEEFP, SAMPLEFORMAT_VOID].contains(format) else {
             throw .unsupported(file: file, reason: "sample format \(format)")

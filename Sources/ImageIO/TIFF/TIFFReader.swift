@@ -44,7 +44,9 @@ public enum TIFFReader {
     }
 
     /// Reads a TIFF held in memory; `name` appears in errors.
-    public static func read(bytes: UnsafeRawBufferPointer, name: String = "<memory>", options: Options = Options()) throws(TIFFError) -> TIFFImage {
+    public static func read(bytes: UnsafeRawBufferPointer, name: String = "<memory>", options: Options = Options()) throws(TIFFError)
+        -> TIFFImage
+    {
         let handle = try TIFFHandle.open(bytes: bytes, name: name)
         return try read(handle, options: options)
     }
@@ -61,7 +63,8 @@ public enum TIFFReader {
         }
         // A broken link after the last readable directory means a truncated or damaged file.
         guard TIFFSetDirectory(handle.tiff, tdir_t(pageCount - 1)) == 1, TIFFLastDirectory(handle.tiff) != 0 else {
-            throw .corrupt(file: file, page: pageCount, reason: handle.takeError("the directory chain is broken after page \(pageCount - 1)"))
+            throw .corrupt(
+                file: file, page: pageCount, reason: handle.takeError("the directory chain is broken after page \(pageCount - 1)"))
         }
         guard TIFFSetDirectory(handle.tiff, 0) == 1 else {
             throw .corrupt(file: file, page: 0, reason: handle.takeError("cannot read the first directory"))
@@ -92,7 +95,8 @@ public enum TIFFReader {
                 try prepareColorModel(handle, page: page)
                 let layout = try TIFFPageLayout(handle: handle, page: page)
                 guard layout == first else {
-                    throw .inconsistentPages(file: file, page: page, reason: "shape \(layout.shape) \(layout.dtype) vs \(pageShape) \(first.dtype)")
+                    throw .inconsistentPages(
+                        file: file, page: page, reason: "shape \(layout.shape) \(layout.dtype) vs \(pageShape) \(first.dtype)")
                 }
                 try decode(handle, layout: layout, page: page, into: base + page * pageBytes)
             } else {
@@ -100,8 +104,9 @@ public enum TIFFReader {
             }
         }
 
-        var result = TIFFImage(array: array, description: description, imageJ: description.flatMap(ImageJMetadata.init(description:)), pageCount: pageCount,
-                               resolution: resolution)
+        var result = TIFFImage(
+            array: array, description: description, imageJ: description.flatMap(ImageJMetadata.init(description:)), pageCount: pageCount,
+            resolution: resolution)
         if options.reshapesImageJHyperstacks, let imageJ = result.imageJ, imageJ.images == pageCount,
             imageJ.frames * imageJ.slices * imageJ.channels == pageCount, pageCount > 1,
             let reshaped = try? array.reshaped(imageJ.leadingShape + pageShape)
@@ -113,9 +118,11 @@ public enum TIFFReader {
 
     /// The current page's X/YResolution and ResolutionUnit (libtiff returns the rationals as floats).
     private static func resolution(_ handle: TIFFHandle) -> (x: Double, y: Double, unit: Int)? {
-        var x: Float = 0, y: Float = 0
+        var x: Float = 0
+        var y: Float = 0
         guard CTIFF_TIFFGetField_float(handle.tiff, UInt32(TIFFTAG_XRESOLUTION), &x) == 1,
-              CTIFF_TIFFGetField_float(handle.tiff, UInt32(TIFFTAG_YRESOLUTION), &y) == 1, x > 0, y > 0, x.isFinite, y.isFinite else { return nil }
+            CTIFF_TIFFGetField_float(handle.tiff, UInt32(TIFFTAG_YRESOLUTION), &y) == 1, x > 0, y > 0, x.isFinite, y.isFinite
+        else { return nil }
         var unit: UInt16 = 2
         _ = CTIFF_TIFFGetFieldDefaulted_uint16(handle.tiff, UInt32(TIFFTAG_RESOLUTIONUNIT), &unit)
         return (Double(x), Double(y), Int(unit))
@@ -123,18 +130,23 @@ public enum TIFFReader {
 
     /// Asks libtiff to convert JPEG-compressed YCbCr to RGB; rejects other subsampled YCbCr.
     private static func prepareColorModel(_ handle: TIFFHandle, page: Int) throws(TIFFError) {
-        guard let photometric = handle.uint16(TIFFTAG_PHOTOMETRIC, defaulted: false), Int32(photometric) == PHOTOMETRIC_YCBCR else { return }
+        guard let photometric = handle.uint16(TIFFTAG_PHOTOMETRIC, defaulted: false), Int32(photometric) == PHOTOMETRIC_YCBCR else {
+            return
+        }
         let compression = Int32(handle.uint16(TIFFTAG_COMPRESSION) ?? 1)
         if compression == COMPRESSION_JPEG {
             _ = CTIFF_TIFFSetField_uint32(handle.tiff, UInt32(TIFFTAG_JPEGCOLORMODE), UInt32(JPEGCOLORMODE_RGB))
             return
         }
-        var h: UInt16 = 1, v: UInt16 = 1
+        var h: UInt16 = 1
+        var v: UInt16 = 1
         _ = CTIFF_TIFFGetField_uint16_pair(handle.tiff, UInt32(TIFFTAG_YCBCRSUBSAMPLING), &h, &v)
         if h != 1 || v != 1 { throw .unsupported(file: handle.file, reason: "subsampled YCbCr (\(h)x\(v)) without JPEG") }
     }
 
-    private static func decode(_ handle: TIFFHandle, layout: TIFFPageLayout, page: Int, into destination: UnsafeMutableRawPointer) throws(TIFFError) {
+    private static func decode(_ handle: TIFFHandle, layout: TIFFPageLayout, page: Int, into destination: UnsafeMutableRawPointer)
+        throws(TIFFError)
+    {
         if layout.tileSize != nil {
             try decodeTiles(handle, layout: layout, page: page, into: destination)
         } else {
@@ -142,15 +154,20 @@ public enum TIFFReader {
         }
     }
 
-    private static func decodeStrips(_ handle: TIFFHandle, layout: TIFFPageLayout, page: Int, into destination: UnsafeMutableRawPointer) throws(TIFFError) {
+    private static func decodeStrips(_ handle: TIFFHandle, layout: TIFFPageLayout, page: Int, into destination: UnsafeMutableRawPointer)
+        throws(TIFFError)
+    {
         let planes = layout.isPlanar ? layout.samplesPerPixel : 1
         let rowBytes = layout.width * (layout.isPlanar ? 1 : layout.samplesPerPixel) * layout.dtype.byteSize
         let stripsPerPlane = (layout.height + layout.rowsPerStrip - 1) / layout.rowsPerStrip
         guard Int(TIFFNumberOfStrips(handle.tiff)) >= planes * stripsPerPlane else {
-            throw .corrupt(file: handle.file, page: page, reason: "\(TIFFNumberOfStrips(handle.tiff)) strips, expected \(planes * stripsPerPlane)")
+            throw .corrupt(
+                file: handle.file, page: page, reason: "\(TIFFNumberOfStrips(handle.tiff)) strips, expected \(planes * stripsPerPlane)")
         }
         guard Int(TIFFScanlineSize64(handle.tiff)) == rowBytes else {
-            throw .unsupported(file: handle.file, reason: "scanline of \(TIFFScanlineSize64(handle.tiff)) bytes (expected \(rowBytes); subsampled or packed samples)")
+            throw .unsupported(
+                file: handle.file,
+                reason: "scanline of \(TIFFScanlineSize64(handle.tiff)) bytes (expected \(rowBytes); subsampled or packed samples)")
         }
         let planeBytes = rowBytes * layout.height
         for plane in 0..<planes {
@@ -162,13 +179,16 @@ public enum TIFFReader {
                 let index = UInt32(plane * stripsPerPlane + strip)
                 let read = TIFFReadEncodedStrip(handle.tiff, index, target, tmsize_t(size))
                 guard read == size else {
-                    throw .corrupt(file: handle.file, page: page, reason: handle.takeError("strip \(index) decoded to \(read) of \(size) bytes"))
+                    throw .corrupt(
+                        file: handle.file, page: page, reason: handle.takeError("strip \(index) decoded to \(read) of \(size) bytes"))
                 }
             }
         }
     }
 
-    private static func decodeTiles(_ handle: TIFFHandle, layout: TIFFPageLayout, page: Int, into destination: UnsafeMutableRawPointer) throws(TIFFError) {
+    private static func decodeTiles(_ handle: TIFFHandle, layout: TIFFPageLayout, page: Int, into destination: UnsafeMutableRawPointer)
+        throws(TIFFError)
+    {
         guard let (tileWidth, tileHeight) = layout.tileSize else { return }
         let planes = layout.isPlanar ? layout.samplesPerPixel : 1
         let pixelBytes = (layout.isPlanar ? 1 : layout.samplesPerPixel) * layout.dtype.byteSize
@@ -187,9 +207,12 @@ public enum TIFFReader {
                     let tile = TIFFComputeTile(handle.tiff, UInt32(x), UInt32(y), 0, UInt16(plane))
                     let read = TIFFReadEncodedTile(handle.tiff, tile, scratch, tmsize_t(tileBytes))
                     guard read == tileBytes else {
-                        throw .corrupt(file: handle.file, page: page, reason: handle.takeError("tile \(tile) decoded to \(read) of \(tileBytes) bytes"))
+                        throw .corrupt(
+                            file: handle.file, page: page, reason: handle.takeError("tile \(tile) decoded to \(read) of \(tileBytes) bytes")
+                        )
                     }
-                    let rows = min(tileHeight, layout.height - y), copyBytes = min(tileWidth, layout.width - x) * pixelBytes
+                    let rows = min(tileHeight, layout.height - y)
+                    let copyBytes = min(tileWidth, layout.width - x) * pixelBytes
                     for row in 0..<rows {
                         let target = destination + plane * planeBytes + (y + row) * rowBytes + x * pixelBytes
                         target.copyMemory(from: scratch + row * tileRowBytes, byteCount: copyBytes)

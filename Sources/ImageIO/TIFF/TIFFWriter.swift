@@ -64,7 +64,8 @@ public enum TIFFWriter {
         let file = url.path
         guard array.rank >= 2 else { throw .invalidArray(file: file, reason: "a TIFF page needs 2 dimensions, got shape \(array.shape)") }
         guard array.dtype != .bool else { throw .invalidArray(file: file, reason: "bool arrays are not stored in TIFF; convert to uint8") }
-        let height = array.shape[array.rank - 2], width = array.shape[array.rank - 1]
+        let height = array.shape[array.rank - 2]
+        let width = array.shape[array.rank - 1]
         guard height > 0, width > 0, height <= Int(UInt32.max), width <= Int(UInt32.max) else {
             throw .invalidArray(file: file, reason: "page size \(height)x\(width)")
         }
@@ -106,9 +107,10 @@ public enum TIFFWriter {
             let code = errno
             handle.close()
             // The cause is read before the temporary file is removed (and its blocks freed).
-            let failure: TIFFError = if case .writeFailed(let name, let reason) = error {
-                .writeFailed(file: name, reason: WriteFailure.reason(reason, errno: code, file: file))
-            } else { error }
+            let failure: TIFFError =
+                if case .writeFailed(let name, let reason) = error {
+                    .writeFailed(file: name, reason: WriteFailure.reason(reason, errno: code, file: file))
+                } else { error }
             output.discard()
             throw failure
         }
@@ -126,7 +128,9 @@ public enum TIFFWriter {
         }
     }
 
-    private static func makeDescription(_ description: Description, array: NDArray, pageCount: Int, file: String) throws(TIFFError) -> String? {
+    private static func makeDescription(_ description: Description, array: NDArray, pageCount: Int, file: String) throws(TIFFError)
+        -> String?
+    {
         switch description {
         case .none: return nil
         case .text(let text): return text
@@ -214,16 +218,21 @@ private struct PageWriter {
     /// written (see ``compressInOrder(count:compressors:maxBlockBytes:block:consume:)``).
     func writeCompressedPages(handle: TIFFHandle, description: String?) throws(TIFFError) {
         let tiff = handle.tiff
-        let strips = stripCount, pages = pageCount
-        try compressInOrder(count: pages * strips, compressors: compressors, maxBlockBytes: rowsPerStrip * rowBytes,
-                            block: { index in
-                                let (start, size) = stripRange(page: index / strips, strip: index % strips)
-                                return UnsafeRawBufferPointer(start: start, count: size)
-                            }) { (index, bytes) throws(TIFFError) in
-            let page = index / strips, strip = index % strips
+        let strips = stripCount
+        let pages = pageCount
+        try compressInOrder(
+            count: pages * strips, compressors: compressors, maxBlockBytes: rowsPerStrip * rowBytes,
+            block: { index in
+                let (start, size) = stripRange(page: index / strips, strip: index % strips)
+                return UnsafeRawBufferPointer(start: start, count: size)
+            }
+        ) { (index, bytes) throws(TIFFError) in
+            let page = index / strips
+            let strip = index % strips
             if strip == 0 { try setTags(page, handle: handle, description: page == 0 ? description : nil) }
             guard let bytes else { throw .writeFailed(file: file, reason: "compressing strip \(strip) of page \(page) failed") }
-            let written = TIFFWriteRawStrip(tiff, UInt32(strip), UnsafeMutableRawPointer(mutating: bytes.baseAddress), tmsize_t(bytes.count))
+            let written = TIFFWriteRawStrip(
+                tiff, UInt32(strip), UnsafeMutableRawPointer(mutating: bytes.baseAddress), tmsize_t(bytes.count))
             guard written == bytes.count else {
                 throw .writeFailed(file: file, reason: handle.takeError("strip \(strip) of page \(page)"))
             }

@@ -58,19 +58,21 @@ public struct OMEImageMetadata: Sendable, Equatable {
         var entry: JSONObject = [:]
         if version == "0.4" { entry["version"] = "0.4" }
         if let name { entry["name"] = .string(name) }
-        entry["axes"] = .array(axes.map { axis in
-            var object: JSONObject = ["name": .string(axis.name)]
-            if let type = axis.type { object["type"] = .string(type) }
-            if let unit = axis.unit { object["unit"] = .string(unit) }
-            return .object(object)
-        })
-        entry["datasets"] = .array(datasets.map { dataset in
-            var transforms: [JSONValue] = [["type": "scale", "scale": .array(dataset.scale.map(JSONValue.number))]]
-            if let translation = dataset.translation {
-                transforms.append(["type": "translation", "translation": .array(translation.map(JSONValue.number))])
-            }
-            return ["path": .string(dataset.path), "coordinateTransformations": .array(transforms)]
-        })
+        entry["axes"] = .array(
+            axes.map { axis in
+                var object: JSONObject = ["name": .string(axis.name)]
+                if let type = axis.type { object["type"] = .string(type) }
+                if let unit = axis.unit { object["unit"] = .string(unit) }
+                return .object(object)
+            })
+        entry["datasets"] = .array(
+            datasets.map { dataset in
+                var transforms: [JSONValue] = [["type": "scale", "scale": .array(dataset.scale.map(JSONValue.number))]]
+                if let translation = dataset.translation {
+                    transforms.append(["type": "translation", "translation": .array(translation.map(JSONValue.number))])
+                }
+                return ["path": .string(dataset.path), "coordinateTransformations": .array(transforms)]
+            })
         return [.object(entry)]
     }
 
@@ -83,9 +85,16 @@ public struct OMEImageMetadata: Sendable, Equatable {
         var axes: [OMEAxis] = []
         for axis in try entry.member("axes").array() {
             // NGFF 0.3 lists names only.
-            if let name = axis.value?.stringValue { axes.append(OMEAxis(name: name)); continue }
-            let type = axis.member("type"), unit = axis.member("unit")
-            axes.append(OMEAxis(name: try axis.member("name").string(), type: type.isMissing ? nil : try type.string(), unit: unit.isMissing ? nil : try unit.string()))
+            if let name = axis.value?.stringValue {
+                axes.append(OMEAxis(name: name))
+                continue
+            }
+            let type = axis.member("type")
+            let unit = axis.member("unit")
+            axes.append(
+                OMEAxis(
+                    name: try axis.member("name").string(), type: type.isMissing ? nil : try type.string(),
+                    unit: unit.isMissing ? nil : try unit.string()))
         }
         guard (1...ZarrLimits.maximumRank).contains(axes.count) else { throw entry.member("axes").error("\(axes.count) axes") }
         let datasetFields = try entry.member("datasets").array()

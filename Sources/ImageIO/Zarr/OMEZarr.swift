@@ -2,7 +2,7 @@ import Foundation
 import ImJoySchema
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Reading and writing OME-Zarr images: NGFF 0.4 on Zarr v2, NGFF 0.5 on Zarr v3.
@@ -14,7 +14,9 @@ import Glibc
 public enum OMEZarr {
     /// The full-resolution level (or `level`) of the image at `store`, with its metadata. A store
     /// holding a plain Zarr array (no `multiscales`) is read with default axes.
-    public static func read(_ store: URL, level: Int = 0, limit: Int = NDArray.maximumByteCount) throws(ZarrError) -> (array: NDArray, metadata: OMEImageMetadata) {
+    public static func read(_ store: URL, level: Int = 0, limit: Int = NDArray.maximumByteCount) throws(ZarrError) -> (
+        array: NDArray, metadata: OMEImageMetadata
+    ) {
         let image = try OMEZarrImage(store: store)
         return (try image.read(level: level, limit: limit), image.metadata)
     }
@@ -34,7 +36,8 @@ public enum OMEZarr {
         let temporary = store.deletingLastPathComponent()
             .appendingPathComponent(".\(store.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
         do throws(ZarrError) {
-            try writeImage(array, axes: axes, scale: scale, translation: translation, name: name, root: temporary, store: storeName, options: options)
+            try writeImage(
+                array, axes: axes, scale: scale, translation: translation, name: name, root: temporary, store: storeName, options: options)
             try moveIntoPlace(temporary, store: storeName)
         } catch {
             ZarrFiles.removeTree(temporary)
@@ -52,12 +55,14 @@ public enum OMEZarr {
     ) throws(ZarrError) {
         let storeName = store.path
         guard !name.isEmpty, !name.contains("/"), !name.hasPrefix("."), name != "zarr.json" else {
-            throw ZarrError(.invalidArgument, store: storeName, location: name, reason: "image name must be one path component not starting with \".\"")
+            throw ZarrError(
+                .invalidArgument, store: storeName, location: name, reason: "image name must be one path component not starting with \".\"")
         }
         try ZarrFiles.makeDirectories(storeName, store: storeName)
         let temporary = storeName + "/.\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         do throws(ZarrError) {
-            try writeImage(array, axes: axes, scale: scale, translation: translation, name: name, root: temporary, store: storeName, options: options)
+            try writeImage(
+                array, axes: axes, scale: scale, translation: translation, name: name, root: temporary, store: storeName, options: options)
             try OMEZarrCollection.withLock(store: storeName) { () throws(ZarrError) in
                 try OMEZarrCollection.register(name, store: storeName, format: options.format)
                 try moveIntoPlace(temporary, store: storeName, destination: storeName + "/" + name)
@@ -89,7 +94,10 @@ public enum OMEZarr {
         guard (0..<ZarrLimits.maximumLevels).contains(options.pyramidLevels) else {
             throw ZarrError(.invalidArgument, store: store, reason: "pyramidLevels must be 0...\(ZarrLimits.maximumLevels - 1)")
         }
-        let halved = Set(axes.indices.filter { ["x", "y"].contains(axes[$0].name.lowercased()) || (options.downsampleZ && axes[$0].name.lowercased() == "z") })
+        let halved = Set(
+            axes.indices.filter {
+                ["x", "y"].contains(axes[$0].name.lowercased()) || (options.downsampleZ && axes[$0].name.lowercased() == "z")
+            })
         var metadata = OMEImageMetadata(axes: axes, datasets: [], name: name, version: options.format == .v2 ? "0.4" : "0.5")
         try ZarrFiles.makeDirectories(root, store: store)
         var level = array
@@ -142,7 +150,9 @@ public enum OMEZarr {
             throw ZarrError(.io, store: store, reason: "cannot rename into place: \(ZarrFiles.lastError())")
         }
         let old = temporary + ".old"
-        guard rename(target, old) == 0 else { throw ZarrError(.io, store: store, reason: "cannot move the old store aside: \(ZarrFiles.lastError())") }
+        guard rename(target, old) == 0 else {
+            throw ZarrError(.io, store: store, reason: "cannot move the old store aside: \(ZarrFiles.lastError())")
+        }
         guard rename(temporary, target) == 0 else {
             let reason = ZarrFiles.lastError()
             _ = rename(old, target)

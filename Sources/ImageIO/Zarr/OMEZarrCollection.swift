@@ -2,7 +2,7 @@ import Foundation
 import ImJoySchema
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The root group of a collection store (one store, one image per item): its `imjoy.images`
@@ -17,7 +17,9 @@ enum OMEZarrCollection {
         guard fd >= 0 else { throw ZarrError(.io, store: store, location: lockName, reason: "cannot open lock: \(ZarrFiles.lastError())") }
         defer { close(fd) }
         while flock(fd, LOCK_EX) != 0 {
-            guard errno == EINTR else { throw ZarrError(.io, store: store, location: lockName, reason: "cannot lock: \(ZarrFiles.lastError())") }
+            guard errno == EINTR else {
+                throw ZarrError(.io, store: store, location: lockName, reason: "cannot lock: \(ZarrFiles.lastError())")
+            }
         }
         defer { flock(fd, LOCK_UN) }
         try body()
@@ -30,7 +32,9 @@ enum OMEZarrCollection {
         let v2 = try ZarrFiles.readJSON(store + "/.zattrs", store: store, file: ".zattrs")
         let hasV2Group = ZarrFiles.exists(store + "/.zgroup")
         if (format == .v2 && v3 != nil) || (format == .v3 && hasV2Group) {
-            throw ZarrError(.invalidArgument, store: store, reason: "the collection is Zarr v\(format == .v2 ? 3 : 2); cannot add a v\(format.rawValue) image")
+            throw ZarrError(
+                .invalidArgument, store: store,
+                reason: "the collection is Zarr v\(format == .v2 ? 3 : 2); cannot add a v\(format.rawValue) image")
         }
         var attributes: JSONObject = [:]
         if format == .v3, let v3 { attributes = (v3.member("attributes").value?.objectValue) ?? [:] }

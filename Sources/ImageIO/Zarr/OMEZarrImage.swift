@@ -45,12 +45,16 @@ public struct OMEZarrImage: Sendable {
         for dataset in parsed.datasets {
             let array = try ZarrArray(store: store, path: dataset.path)
             guard array.metadata.shape.count == parsed.axes.count else {
-                throw ZarrError(.invalidMetadata, store: root, location: dataset.path, reason: "array has \(array.metadata.shape.count) dimensions, the image \(parsed.axes.count) axes")
+                throw ZarrError(
+                    .invalidMetadata, store: root, location: dataset.path,
+                    reason: "array has \(array.metadata.shape.count) dimensions, the image \(parsed.axes.count) axes")
             }
             arrays.append(array)
         }
         for array in arrays.dropFirst() where array.metadata.dtype != arrays[0].metadata.dtype {
-            throw ZarrError(.invalidMetadata, store: root, location: array.path, reason: "level dtype \(array.metadata.dtype) differs from \(arrays[0].metadata.dtype)")
+            throw ZarrError(
+                .invalidMetadata, store: root, location: array.path,
+                reason: "level dtype \(array.metadata.dtype) differs from \(arrays[0].metadata.dtype)")
         }
         (metadata, levels) = (parsed, arrays)
     }

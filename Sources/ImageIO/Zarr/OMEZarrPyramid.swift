@@ -12,7 +12,8 @@ enum OMEZarrPyramid {
         let shape = array.shape.enumerated().map { axes.contains($0) ? ($1 + 1) / 2 : $1 }
         let output = try NDArray(zeros: shape, dtype: array.dtype)
         let inStrides = ZarrBoxCopy.strides(array.shape)
-        let source = array.storage.baseAddress, destination = output.storage.baseAddress
+        let source = array.storage.baseAddress
+        let destination = output.storage.baseAddress
         let factors = array.shape.indices.map { axes.contains($0) ? 2 : 1 }
         NDArray.dispatch(array.dtype) { (type: any NDArrayElement.Type) in
             run(type, source, destination, inShape: array.shape, inStrides: inStrides, outShape: shape, factors: factors, method: method)
@@ -24,8 +25,10 @@ enum OMEZarrPyramid {
         _ type: T.Type, _ source: UnsafeMutableRawPointer, _ destination: UnsafeMutableRawPointer,
         inShape: [Int], inStrides: [Int], outShape: [Int], factors: [Int], method: OMEZarrDownsampling
     ) {
-        let input = source.assumingMemoryBound(to: T.self), output = destination.assumingMemoryBound(to: T.self)
-        let count = outShape.reduce(1, *), rank = outShape.count
+        let input = source.assumingMemoryBound(to: T.self)
+        let output = destination.assumingMemoryBound(to: T.self)
+        let count = outShape.reduce(1, *)
+        let rank = outShape.count
         let blockCounts = factors
         let blockSize = blockCounts.reduce(1, *)
         for flat in 0..<count {
@@ -36,13 +39,18 @@ enum OMEZarrPyramid {
                 output[flat] = input[offset]
                 continue
             }
-            var sum = 0.0, n = 0.0
+            var sum = 0.0
+            var n = 0.0
             for block in 0..<blockSize {
                 let step = ZarrBoxCopy.gridIndex(block, counts: blockCounts)
-                var offset = 0, inside = true
+                var offset = 0
+                var inside = true
                 for dim in 0..<rank {
                     let index = position[dim] * factors[dim] + step[dim]
-                    if index >= inShape[dim] { inside = false; break }
+                    if index >= inShape[dim] {
+                        inside = false
+                        break
+                    }
                     offset += index * inStrides[dim]
                 }
                 guard inside else { continue }

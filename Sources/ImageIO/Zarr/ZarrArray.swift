@@ -32,7 +32,9 @@ public struct ZarrArray: Sendable {
         } else if let v2 = try ZarrFiles.readJSON(directory + "/.zarray", store: storeName, file: Self.join(path, ".zarray")) {
             metadata = try ZarrArrayMetadata.parseV2(v2)
         } else {
-            throw ZarrError(.invalidMetadata, store: storeName, location: path.isEmpty ? nil : path, reason: "no Zarr array here (no zarr.json or .zarray)")
+            throw ZarrError(
+                .invalidMetadata, store: storeName, location: path.isEmpty ? nil : path,
+                reason: "no Zarr array here (no zarr.json or .zarray)")
         }
     }
 
@@ -50,7 +52,9 @@ public struct ZarrArray: Sendable {
         guard origin.count == rank, shape.count == rank,
             (0..<rank).allSatisfy({ origin[$0] >= 0 && shape[$0] >= 0 && origin[$0] <= metadata.shape[$0] - shape[$0] })
         else {
-            throw ZarrError(.invalidArgument, store: store.path, location: path, reason: "region at \(origin) of \(shape) is outside the array's shape \(metadata.shape)")
+            throw ZarrError(
+                .invalidArgument, store: store.path, location: path,
+                reason: "region at \(origin) of \(shape) is outside the array's shape \(metadata.shape)")
         }
         var output: NDArray
         do {
@@ -88,7 +92,8 @@ public struct ZarrArray: Sendable {
 
     /// Reads chunks `worker`, `worker + workers`, … of `chunks` into the region buffer.
     private func readChunks(
-        _ chunks: (first: [Int], counts: [Int]), worker: Int, of workers: Int, origin: [Int], shape: [Int], into output: UnsafeMutableRawPointer
+        _ chunks: (first: [Int], counts: [Int]), worker: Int, of workers: Int, origin: [Int], shape: [Int],
+        into output: UnsafeMutableRawPointer
     ) throws(ZarrError) {
         let codec = ZarrChunkCodec(metadata.compressor, typeSize: metadata.dtype.byteSize)
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(metadata.chunkByteCount, 1), alignment: 64)
@@ -141,7 +146,8 @@ public struct ZarrArray: Sendable {
         guard elementSize > 1 else { return }
         let bytes = buffer.bindMemory(to: UInt8.self)
         for start in stride(from: 0, to: bytes.count - elementSize + 1, by: elementSize) {
-            var low = start, high = start + elementSize - 1
+            var low = start
+            var high = start + elementSize - 1
             while low < high {
                 bytes.swapAt(low, high)
                 low += 1

@@ -11,8 +11,11 @@ extension ZarrArrayMetadata {
         }
         let grid = root.member("chunk_grid")
         let gridName = try grid.member("name").string()
-        guard gridName == "regular" else { throw grid.member("name").error("chunk grid \"\(gridName)\" is not supported", kind: .unsupported) }
-        let shapeField = root.member("shape"), chunksField = grid.member("configuration").member("chunk_shape")
+        guard gridName == "regular" else {
+            throw grid.member("name").error("chunk grid \"\(gridName)\" is not supported", kind: .unsupported)
+        }
+        let shapeField = root.member("shape")
+        let chunksField = grid.member("configuration").member("chunk_shape")
         let shape = try shapeField.intList(in: 0...ZarrLimits.maximumExtent)
         let chunks = try chunksField.intList(in: 1...ZarrLimits.maximumExtent)
         try checkGrid(shape: shape, chunks: chunks, dtype: dtype, shapeField: shapeField, chunksField: chunksField)
@@ -58,17 +61,21 @@ extension ZarrArrayMetadata {
     /// Reads the codec chain: an optional identity `transpose`, `bytes`, then at most one of
     /// `blosc` / `zstd`. Returns the compressor and whether elements are big-endian.
     private static func parseCodecs(_ field: ZarrJSONField, rank: Int, dtype: DType) throws(ZarrError) -> (ZarrCompressor, Bool) {
-        var sawBytes = false, bigEndian = false
+        var sawBytes = false
+        var bigEndian = false
         var compressor = ZarrCompressor.none
         var sawCompressor = false
         for codec in try field.array() {
-            let nameField = codec.member("name"), configuration = codec.member("configuration")
+            let nameField = codec.member("name")
+            let configuration = codec.member("configuration")
             let name = try nameField.string()
             switch name {
             case "transpose":
                 guard !sawBytes else { throw nameField.error("transpose after bytes") }
                 let order = try configuration.member("order").intList(in: 0...max(rank - 1, 0))
-                guard order == Array(0..<rank) else { throw nameField.error("only the identity transpose (C order) is supported", kind: .unsupported) }
+                guard order == Array(0..<rank) else {
+                    throw nameField.error("only the identity transpose (C order) is supported", kind: .unsupported)
+                }
             case "bytes":
                 guard !sawBytes else { throw nameField.error("more than one bytes codec") }
                 sawBytes = true

@@ -65,7 +65,9 @@ public struct ZarrArrayMetadata: Sendable, Equatable {
     // MARK: - Checks shared by both versions
 
     /// Checks shape and chunk shape against each other and ``ZarrLimits``.
-    static func checkGrid(shape: [Int], chunks: [Int], dtype: DType, shapeField: ZarrJSONField, chunksField: ZarrJSONField) throws(ZarrError) {
+    static func checkGrid(shape: [Int], chunks: [Int], dtype: DType, shapeField: ZarrJSONField, chunksField: ZarrJSONField)
+        throws(ZarrError)
+    {
         guard shape.count <= ZarrLimits.maximumRank else {
             throw shapeField.error("\(shape.count) dimensions, more than \(ZarrLimits.maximumRank)", kind: .tooLarge)
         }
@@ -97,7 +99,8 @@ public struct ZarrArrayMetadata: Sendable, Equatable {
         guard let (dtype, bigEndian) = ZarrDataType.parseV2(dtypeText) else {
             throw dtypeField.error("data type \"\(dtypeText)\" is not supported (bool, integers, floats)", kind: .unsupported)
         }
-        let shapeField = root.member("shape"), chunksField = root.member("chunks")
+        let shapeField = root.member("shape")
+        let chunksField = root.member("chunks")
         let shape = try shapeField.intList(in: 0...ZarrLimits.maximumExtent)
         let chunks = try chunksField.intList(in: 1...ZarrLimits.maximumExtent)
         try checkGrid(shape: shape, chunks: chunks, dtype: dtype, shapeField: shapeField, chunksField: chunksField)

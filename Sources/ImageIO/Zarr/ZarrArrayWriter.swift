@@ -14,7 +14,9 @@ enum ZarrArrayWriter {
         attributes: JSONObject? = nil, workers: Int
     ) throws(ZarrError) {
         guard array.shape == metadata.shape, array.dtype == metadata.dtype else {
-            throw ZarrError(.invalidArgument, store: store, location: path, reason: "array \(array.shape) \(array.dtype) does not match the metadata \(metadata.shape) \(metadata.dtype)")
+            throw ZarrError(
+                .invalidArgument, store: store, location: path,
+                reason: "array \(array.shape) \(array.dtype) does not match the metadata \(metadata.shape) \(metadata.dtype)")
         }
         let directory = ZarrArray.join(root, path)
         try ZarrFiles.makeDirectories(directory, store: store)
@@ -22,10 +24,13 @@ enum ZarrArrayWriter {
         case .v2:
             try ZarrFiles.writeJSON(metadata.v2JSON(), to: directory + "/.zarray", store: store, location: ZarrArray.join(path, ".zarray"))
             if let attributes {
-                try ZarrFiles.writeJSON(.object(attributes), to: directory + "/.zattrs", store: store, location: ZarrArray.join(path, ".zattrs"))
+                try ZarrFiles.writeJSON(
+                    .object(attributes), to: directory + "/.zattrs", store: store, location: ZarrArray.join(path, ".zattrs"))
             }
         case .v3:
-            try ZarrFiles.writeJSON(metadata.v3JSON(attributes: attributes ?? [:]), to: directory + "/zarr.json", store: store, location: ZarrArray.join(path, "zarr.json"))
+            try ZarrFiles.writeJSON(
+                metadata.v3JSON(attributes: attributes ?? [:]), to: directory + "/zarr.json", store: store,
+                location: ZarrArray.join(path, "zarr.json"))
         }
         let counts = metadata.chunkCounts
         let chunkCount = counts.reduce(1, *)
@@ -38,7 +43,9 @@ enum ZarrArrayWriter {
                 let errors = UncheckedSendable(value: slots)
                 runWorkers(threads) { worker in
                     do throws(ZarrError) {
-                        try writeChunks(worker: worker, of: threads, source: source.value, metadata: metadata, directory: directory, path: path, store: store)
+                        try writeChunks(
+                            worker: worker, of: threads, source: source.value, metadata: metadata, directory: directory, path: path,
+                            store: store)
                     } catch {
                         errors.value[worker] = error
                     }
@@ -56,7 +63,8 @@ enum ZarrArrayWriter {
         let codec = ZarrChunkCodec(metadata.compressor, typeSize: metadata.dtype.byteSize)
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(metadata.chunkByteCount, 1), alignment: 64)
         defer { buffer.deallocate() }
-        let counts = metadata.chunkCounts, chunkCount = counts.reduce(1, *)
+        let counts = metadata.chunkCounts
+        let chunkCount = counts.reduce(1, *)
         let fillIsZero = metadata.fillValue.allSatisfy { $0 == 0 }
         var madeDirectories = Set<String>()
         for index in stride(from: worker, to: chunkCount, by: workers) {

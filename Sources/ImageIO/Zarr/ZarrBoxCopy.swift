@@ -17,11 +17,13 @@ struct ZarrBoxCopy {
             return
         }
         guard extent.allSatisfy({ $0 > 0 }) else { return }
-        let sourceStrides = Self.strides(sourceShape), destinationStrides = Self.strides(destinationShape)
+        let sourceStrides = Self.strides(sourceShape)
+        let destinationStrides = Self.strides(destinationShape)
         let rowBytes = extent[rank - 1] * elementSize
         var index = [Int](repeating: 0, count: rank)
         while true {
-            var sourceOffset = 0, destinationOffset = 0
+            var sourceOffset = 0
+            var destinationOffset = 0
             for dim in 0..<rank {
                 sourceOffset += (sourceOrigin[dim] + index[dim]) * sourceStrides[dim]
                 destinationOffset += (destinationOrigin[dim] + index[dim]) * destinationStrides[dim]

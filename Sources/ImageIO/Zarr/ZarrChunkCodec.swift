@@ -88,13 +88,16 @@ final class ZarrChunkCodec {
         guard input.count >= Int(BLOSC_MIN_HEADER_LENGTH), let source = input.baseAddress else {
             return "Blosc chunk of \(input.count) bytes is shorter than its header"
         }
-        var nbytes = 0, cbytes = 0, blocksize = 0
+        var nbytes = 0
+        var cbytes = 0
+        var blocksize = 0
         blosc_cbuffer_sizes(source, &nbytes, &cbytes, &blocksize)
         guard cbytes == input.count else { return "Blosc header says \(cbytes) compressed bytes, the chunk has \(input.count)" }
         guard nbytes == output.count else { return "Blosc chunk decompresses to \(nbytes) bytes, expected \(output.count)" }
         let written = blosc_decompress_ctx(source, output.baseAddress, output.count, 1)
         guard written == Int32(output.count) else {
-            return written < 0 ? "Blosc decompression failed (\(written))" : "Blosc chunk decompresses to \(written) bytes, expected \(output.count)"
+            return written < 0
+                ? "Blosc decompression failed (\(written))" : "Blosc chunk decompresses to \(written) bytes, expected \(output.count)"
         }
         return nil
     }

@@ -75,8 +75,10 @@ public enum ZarrCompressor: Sendable, Equatable, CustomStringConvertible {
         case .none: .null
         case .zstd(let level): ["id": "zstd", "level": .integer(Int64(level)), "checksum": false]
         case .blosc(let inner, let level, let shuffle):
-            ["id": "blosc", "cname": .string(inner.rawValue), "clevel": .integer(Int64(level)),
-             "shuffle": .integer(Int64(shuffle.code)), "blocksize": 0]
+            [
+                "id": "blosc", "cname": .string(inner.rawValue), "clevel": .integer(Int64(level)),
+                "shuffle": .integer(Int64(shuffle.code)), "blocksize": 0,
+            ]
         }
     }
 
@@ -86,10 +88,13 @@ public enum ZarrCompressor: Sendable, Equatable, CustomStringConvertible {
         case .none: nil
         case .zstd(let level): ["name": "zstd", "configuration": ["level": .integer(Int64(level)), "checksum": false]]
         case .blosc(let inner, let level, let shuffle):
-            ["name": "blosc", "configuration": [
-                "cname": .string(inner.rawValue), "clevel": .integer(Int64(level)),
-                "shuffle": .string(shuffle.rawValue), "typesize": .integer(Int64(typeSize)), "blocksize": 0,
-            ]]
+            [
+                "name": "blosc",
+                "configuration": [
+                    "cname": .string(inner.rawValue), "clevel": .integer(Int64(level)),
+                    "shuffle": .string(shuffle.rawValue), "typesize": .integer(Int64(typeSize)), "blocksize": 0,
+                ],
+            ]
         }
     }
 
@@ -104,7 +109,8 @@ public enum ZarrCompressor: Sendable, Equatable, CustomStringConvertible {
             let shuffleField = field.member("shuffle")
             let code = shuffleField.isMissing ? 1 : try shuffleField.int()
             guard let shuffle = BloscShuffle(code: code) else { throw shuffleField.error("unknown Blosc shuffle \(code)") }
-            return .blosc(compressor: try parseCName(field.member("cname")), level: try parseLevel(field.member("clevel")), shuffle: shuffle)
+            return .blosc(
+                compressor: try parseCName(field.member("cname")), level: try parseLevel(field.member("clevel")), shuffle: shuffle)
         default:
             throw field.member("id").error("compressor \"\(id)\" is not supported (blosc, zstd or none)", kind: .unsupported)
         }
@@ -119,7 +125,8 @@ public enum ZarrCompressor: Sendable, Equatable, CustomStringConvertible {
             let shuffleField = field.member("shuffle")
             let text = shuffleField.isMissing ? "shuffle" : try shuffleField.string()
             guard let shuffle = BloscShuffle(rawValue: text) else { throw shuffleField.error("unknown Blosc shuffle \"\(text)\"") }
-            return .blosc(compressor: try parseCName(field.member("cname")), level: try parseLevel(field.member("clevel")), shuffle: shuffle)
+            return .blosc(
+                compressor: try parseCName(field.member("cname")), level: try parseLevel(field.member("clevel")), shuffle: shuffle)
         default:
             throw field.error("codec \"\(name)\" is not supported (bytes, blosc, zstd)", kind: .unsupported)
         }

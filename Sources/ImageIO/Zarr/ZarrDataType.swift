@@ -18,7 +18,8 @@ enum ZarrDataType {
     static func parseV2(_ name: String) -> (dtype: DType, bigEndian: Bool)? {
         let characters = Array(name)
         guard characters.count >= 3, let size = Int(String(characters[2...])) else { return nil }
-        let order = characters[0], kind = characters[1]
+        let order = characters[0]
+        let kind = characters[1]
         guard order == "<" || order == ">" || order == "|" else { return nil }
         let dtype: DType?
         switch kind {

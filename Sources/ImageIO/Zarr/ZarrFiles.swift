@@ -2,7 +2,7 @@ import Foundation
 import ImJoySchema
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The file-system operations of the Zarr store: capped reads, plain writes, `mkdir -p`, and the
@@ -19,10 +19,13 @@ enum ZarrFiles {
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw ZarrError(.io, store: store, location: location, reason: "cannot stat: \(lastError())") }
-        guard (info.st_mode & S_IFMT) == S_IFREG else { throw ZarrError(.invalidMetadata, store: store, location: location, reason: "not a regular file") }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            throw ZarrError(.invalidMetadata, store: store, location: location, reason: "not a regular file")
+        }
         let size = Int(info.st_size)
         guard size <= limit else {
-            throw ZarrError(.tooLarge, store: store, location: location, reason: "file of \(size) bytes exceeds the limit of \(limit) bytes")
+            throw ZarrError(
+                .tooLarge, store: store, location: location, reason: "file of \(size) bytes exceeds the limit of \(limit) bytes")
         }
         var failure: String?
         let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in

@@ -74,7 +74,9 @@ struct ZarrJSONField {
         for item in try array() {
             let number = try item.int()
             guard range.contains(number) else {
-                throw item.error("\(number) is outside \(range.lowerBound)...\(range.upperBound)", kind: number > range.upperBound ? .tooLarge : .invalidMetadata)
+                throw item.error(
+                    "\(number) is outside \(range.lowerBound)...\(range.upperBound)",
+                    kind: number > range.upperBound ? .tooLarge : .invalidMetadata)
             }
             result.append(number)
         }

@@ -58,7 +58,8 @@ struct CheckFunctionalCommand: ParsableCommand {
     func run() throws {
         let options = try withInputErrors {
             FunctionalCheck.Options(
-                pluginFile: plugin, tag: tag, ops: op, inputFiles: input, config: try FunctionalCheck.jsonObjectOption(config, name: "--config") ?? [:],
+                pluginFile: plugin, tag: tag, ops: op, inputFiles: input,
+                config: try FunctionalCheck.jsonObjectOption(config, name: "--config") ?? [:],
                 dataTemplate: try FunctionalCheck.jsonOption(data, name: "--data"), interpreter: hosts.python,
                 javascript: hosts.javascript,
                 watch: watch, timeout: timeout, keep: keep)

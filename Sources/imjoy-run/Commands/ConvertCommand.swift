@@ -57,17 +57,19 @@ struct ConvertCommand: ParsableCommand {
     /// "tiff deflate 1-12 (6), zstd 1-22 (9); hdf5 gzip 1-9 (4)", from the registry.
     static var levelHelp: String {
         ArrayFormatRegistry.standard.formats.map { format in
-            format.name + " " + format.compressions.compactMap { choice in
-                guard let levels = choice.levels else { return nil }
-                return "\(choice.name) \(levels.lowerBound)-\(levels.upperBound) (\(choice.defaultLevel ?? levels.lowerBound))"
-            }.joined(separator: ", ")
+            format.name + " "
+                + format.compressions.compactMap { choice in
+                    guard let levels = choice.levels else { return nil }
+                    return "\(choice.name) \(levels.lowerBound)-\(levels.upperBound) (\(choice.defaultLevel ?? levels.lowerBound))"
+                }.joined(separator: ", ")
         }.joined(separator: "; ")
     }
 
     func run() throws {
         try withInputErrors {
             let registry = ArrayFormatRegistry.standard
-            let inputURL = URL(fileURLWithPath: input), outputURL = URL(fileURLWithPath: output)
+            let inputURL = URL(fileURLWithPath: input)
+            let outputURL = URL(fileURLWithPath: output)
             guard let inputFormat = registry.format(for: inputURL) else {
                 throw ValidationError("\(input): unknown input format (use \(registry.extensionList))")
             }

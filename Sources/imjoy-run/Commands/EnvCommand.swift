@@ -48,7 +48,8 @@ struct EnvCommand: ParsableCommand {
     func run() throws {
         let loaded = try withInputErrors { try PluginResolver(directories: pluginDirectories).load(plugin, tag: tag) }
         guard PluginHosts.serves(loaded.config.type) else {
-            printError("\(loaded.config.name) is a \(loaded.config.type) plugin; only native-python and web-python plugins have environments")
+            printError(
+                "\(loaded.config.name) is a \(loaded.config.type) plugin; only native-python and web-python plugins have environments")
             throw ExitCode.invalidInput
         }
         var options = PythonHostOptions(interpreter: python, environmentCache: envDir ?? PythonEnvironment.defaultCacheRoot())

@@ -34,8 +34,10 @@ struct GatherCommand: ParsableCommand {
         let shardPlan = ShardPlan(plan)
         if shardPlan.needsSerialStep {
             // Its shards only filled the cache (--array-phase): the serial step makes the outputs.
-            printError("nothing to gather: \(shardPlan.statefulOps.map { "'\($0.id)'" }.joined(separator: ", ")) \(shardPlan.statefulOps.count == 1 ? "is" : "are") not functional, so a sharded run "
-                + "of this workflow ends with the serial step, which writes every output and manifest.json: imjoy-run run \(options.workflow) --out \(outputDirectory)")
+            printError(
+                "nothing to gather: \(shardPlan.statefulOps.map { "'\($0.id)'" }.joined(separator: ", ")) \(shardPlan.statefulOps.count == 1 ? "is" : "are") not functional, so a sharded run "
+                    + "of this workflow ends with the serial step, which writes every output and manifest.json: imjoy-run run \(options.workflow) --out \(outputDirectory)"
+            )
             throw ExitCode.invalidInput
         }
         let gather = ShardGather(plan: plan, outputDirectory: outputDirectory)
@@ -50,7 +52,9 @@ struct GatherCommand: ParsableCommand {
         }
         print(report.text)
         if !report.isComplete {
-            printError("gather incomplete: \(report.missingShards.count) missing shards, \(report.failedShards.count) failed shards, \(report.incompleteItems.count) incomplete items (listed above); no master HDF5 file written")
+            printError(
+                "gather incomplete: \(report.missingShards.count) missing shards, \(report.failedShards.count) failed shards, \(report.incompleteItems.count) incomplete items (listed above); no master HDF5 file written"
+            )
             throw ExitCode.someFailed
         }
     }

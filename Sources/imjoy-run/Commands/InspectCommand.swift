@@ -40,7 +40,8 @@ struct InspectCommand: ParsableCommand {
             }
         }
         if json {
-            let value: JSONValue = loaded.count == 1 && plugins.count == 1 && !isDirectory(plugins[0])
+            let value: JSONValue =
+                loaded.count == 1 && plugins.count == 1 && !isDirectory(plugins[0])
                 ? loaded[0].summaryJSON : .array(loaded.map(\.summaryJSON))
             print(value.serialized(.prettyPrinted))
         } else {
@@ -80,9 +81,12 @@ enum PluginSummaryText {
             lines.append("  requirements:")
             lines += config.requirements.map { "    \($0)" }
         }
-        if !config.environment.isEmpty { lines.append("  env: \(config.environment.count) entr\(config.environment.count == 1 ? "y" : "ies")") }
+        if !config.environment.isEmpty {
+            lines.append("  env: \(config.environment.count) entr\(config.environment.count == 1 ? "y" : "ies")")
+        }
         if !config.dependencies.isEmpty { lines.append("  dependencies: \(config.dependencies.map(\.text).joined(separator: ", "))") }
-        lines.append("  scripts: " + plugin.scripts.map { "\($0.lang) (\($0.content.split(separator: "\n").count) lines)" }.joined(separator: ", "))
+        lines.append(
+            "  scripts: " + plugin.scripts.map { "\($0.lang) (\($0.content.split(separator: "\n").count) lines)" }.joined(separator: ", "))
         if !plugin.attachments.isEmpty { lines.append("  attachments: \(plugin.attachments.keys.joined(separator: ", "))") }
         lines.append("  op \(config.name):")
         if config.parameters.isEmpty { lines.append("    (no parameters)") }

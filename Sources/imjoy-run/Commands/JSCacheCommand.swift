@@ -16,7 +16,8 @@ struct JSCacheCommand: ParsableCommand {
     )
 
     struct CacheOption: ParsableArguments {
-        @Option(name: .customLong("js-cache"), help: "The cache folder (default: $XDG_CACHE_HOME/imjoy-run/js, else ~/.cache/imjoy-run/js).")
+        @Option(
+            name: .customLong("js-cache"), help: "The cache folder (default: $XDG_CACHE_HOME/imjoy-run/js, else ~/.cache/imjoy-run/js).")
         var directory: String?
 
         var cache: JavaScriptCache { directory.map(JavaScriptCache.init(directory:)) ?? JavaScriptCache() }

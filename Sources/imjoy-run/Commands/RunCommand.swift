@@ -44,16 +44,26 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "No progress bar, even on a terminal.")
     var noProgress = false
 
-    @Option(help: ArgumentHelp("Run only shard I (0-based) of N: a contiguous, balanced block of items (docs/hpc.md). Default inside a Slurm array task: from SLURM_ARRAY_TASK_ID.", valueName: "I/N"))
+    @Option(
+        help: ArgumentHelp(
+            "Run only shard I (0-based) of N: a contiguous, balanced block of items (docs/hpc.md). Default inside a Slurm array task: from SLURM_ARRAY_TASK_ID.",
+            valueName: "I/N"))
     var shard: String?
 
     @Option(help: "Inside a Slurm array task: N = ceil(items / K) shards, this task's from SLURM_ARRAY_TASK_ID.")
     var itemsPerTask: Int?
 
-    @Flag(inversion: .prefixedNo, help: "Skip items whose completion record matches their outputs (size and SHA-256). Default: on for shards and Slurm array tasks, off otherwise.")
+    @Flag(
+        inversion: .prefixedNo,
+        help:
+            "Skip items whose completion record matches their outputs (size and SHA-256). Default: on for shards and Slurm array tasks, off otherwise."
+    )
     var resume: Bool?
 
-    @Flag(help: "With --shard or in an array task of a workflow with stateful (non-functional) ops: run only its functional ops into OUT's cache, for a serial run of the whole workflow after the array (docs/hpc.md).")
+    @Flag(
+        help:
+            "With --shard or in an array task of a workflow with stateful (non-functional) ops: run only its functional ops into OUT's cache, for a serial run of the whole workflow after the array (docs/hpc.md)."
+    )
     var arrayPhase = false
 
     @OptionGroup var hosts: PluginHostArguments
@@ -105,9 +115,13 @@ struct RunCommand: ParsableCommand {
         let signals = RunSignals.install(cancelling: workflowRun)
         defer { signals.cancel() }
         let summary = try withInputErrors { try workflowRun.run() }
-        if case .cancelled = summary.status { FileHandle.standardError.write(Data((summary.text + "\n").utf8)) }
-        else if stdoutIsTerminal { print(summary.text) }
-        else { FileHandle.standardError.write(Data((summary.text + "\n").utf8)) }
+        if case .cancelled = summary.status {
+            FileHandle.standardError.write(Data((summary.text + "\n").utf8))
+        } else if stdoutIsTerminal {
+            print(summary.text)
+        } else {
+            FileHandle.standardError.write(Data((summary.text + "\n").utf8))
+        }
         if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
     }
 

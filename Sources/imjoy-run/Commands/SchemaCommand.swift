@@ -82,7 +82,9 @@ extension SchemaCommand {
     /// Reads a JSON or YAML document (YAML for .yaml/.yml files).
     static func readDocument(atPath path: String) throws -> JSONValue {
         let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch { throw DocumentError(path: path, reason: fileErrorReason(error)) }
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw DocumentError(path: path, reason: fileErrorReason(error))
+        }
         let lowered = path.lowercased()
         if lowered.hasSuffix(".yaml") || lowered.hasSuffix(".yml") {
             guard let text = String(data: data, encoding: .utf8) else { throw DocumentError(path: path, reason: "not UTF-8 text") }
@@ -116,10 +118,13 @@ struct InstanceReport {
     var jsonValue: JSONValue {
         var object: JSONObject = ["path": .string(path), "valid": .bool(readError == nil && result.isValid)]
         if let readError { object["readError"] = .string(readError) }
-        object["errors"] = .array(result.errors.map { error in
-            ["instancePath": .string(error.instancePath), "schemaPath": .string(error.schemaPath),
-             "keyword": .string(error.keyword), "message": .string(error.message)]
-        })
+        object["errors"] = .array(
+            result.errors.map { error in
+                [
+                    "instancePath": .string(error.instancePath), "schemaPath": .string(error.schemaPath),
+                    "keyword": .string(error.keyword), "message": .string(error.message),
+                ]
+            })
         if result.isTruncated { object["truncated"] = true }
         return .object(object)
     }

@@ -83,7 +83,8 @@ struct SlurmCommand: ParsableCommand {
             try Self.writeExecutable(scripts.gather, to: gatherURL)
         }
         guard submit else {
-            print("""
+            print(
+                """
                 wrote \(arrayURL.path)  (\(tasks) tasks over \(itemCount) items)
                 wrote \(gatherURL.path)
                 logs: \(logs.path)/
@@ -124,14 +125,16 @@ struct SlurmCommand: ParsableCommand {
             // Stateful ops see every item in order: the array fills the cache, one serial run follows.
             runArguments.append("--array-phase")
             gatherArguments = ["run", workflow, "--out", out, "--no-progress"] + common + (format.map { ["--format", $0.rawValue] } ?? [])
-            gatherComment = "\(name): the serial step, after the array (--dependency=afterok:<array job>): "
+            gatherComment =
+                "\(name): the serial step, after the array (--dependency=afterok:<array job>): "
                 + "\(shardPlan.serialOps.joined(separator: ", ")) over all \(plan.items.count) items in item order, the rest from the cache"
         }
         return ArrayJobRequest(
             jobName: jobName ?? "imjoy-" + OutputPaths.sanitized(name), tasks: tasks, maxParallel: maxParallel, logDirectory: logs,
             resources: JobResources(partition: partition, time: time, memory: mem, cpusPerTask: cpusPerTask, extra: sbatchArg),
             setup: setup, arrayCommand: [binary] + runArguments, gatherCommand: [binary] + gatherArguments,
-            arrayComment: "\(name): \(plan.items.count) items in \(tasks) array tasks (shard = SLURM_ARRAY_TASK_ID - MIN); reruns skip complete items",
+            arrayComment:
+                "\(name): \(plan.items.count) items in \(tasks) array tasks (shard = SLURM_ARRAY_TASK_ID - MIN); reruns skip complete items",
             gatherComment: gatherComment)
     }
 

@@ -30,4 +30,3 @@ func withInputErrors<T>(_ body: () throws -> T) throws -> T {
         throw ExitCode.invalidInput
     }
 }
-

@@ -11,7 +11,10 @@ struct PluginHostArguments: ParsableArguments {
     @Option(help: "More folders to find pythonX.Y in, colon-separated (also IMJOY_PYTHON_SEARCH).")
     var pythonSearch: String?
 
-    @Option(help: "The container tool for plugins that name a container: apptainer, singularity, podman, docker or bwrap (default: the first on PATH that runs the image; also IMJOY_CONTAINER_RUNTIME).")
+    @Option(
+        help:
+            "The container tool for plugins that name a container: apptainer, singularity, podman, docker or bwrap (default: the first on PATH that runs the image; also IMJOY_CONTAINER_RUNTIME)."
+    )
     var containerRuntime: String?
 
     @Option(help: "A folder to bind into containers, SRC[:DST][:ro] (repeatable; also IMJOY_CONTAINER_BINDS, comma-separated).")

@@ -37,5 +37,10 @@ struct RunSignals {
 /// How many signals arrived.
 private final class SignalCount: Sendable {
     private let count = Mutex(0)
-    func increment() -> Int { count.withLock { $0 += 1; return $0 } }
+    func increment() -> Int {
+        count.withLock {
+            $0 += 1
+            return $0
+        }
+    }
 }

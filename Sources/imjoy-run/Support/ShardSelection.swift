@@ -22,8 +22,9 @@ struct ShardSelection {
         if let text {
             if itemsPerTask != nil { throw ValidationError("give --shard I/N or --items-per-task K, not both") }
             let shard = try Shard(parsing: text)
-            return ShardSelection(shard: shard, isSharded: true,
-                                  note: "shard \(shard) (--shard): items \(shard.range(itemCount: itemCount)) of \(itemCount)")
+            return ShardSelection(
+                shard: shard, isSharded: true,
+                note: "shard \(shard) (--shard): items \(shard.range(itemCount: itemCount)) of \(itemCount)")
         }
         if let found = try BatchSchedulers.arrayTask(environment: environment) {
             let choice = try found.task.shard(itemCount: itemCount, itemsPerTask: itemsPerTask)
@@ -32,7 +33,8 @@ struct ShardSelection {
             return ShardSelection(shard: choice.shard, isSharded: true, note: "\(scheduler) array task: \(choice.reason)\(items)")
         }
         if itemsPerTask != nil {
-            throw ValidationError("--items-per-task needs a batch scheduler's array task (Slurm: SLURM_ARRAY_TASK_ID); outside one, give --shard I/N")
+            throw ValidationError(
+                "--items-per-task needs a batch scheduler's array task (Slurm: SLURM_ARRAY_TASK_ID); outside one, give --shard I/N")
         }
         return ShardSelection(shard: nil, isSharded: false, note: nil)
     }

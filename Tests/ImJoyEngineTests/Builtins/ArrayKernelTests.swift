@@ -1,8 +1,9 @@
 import Foundation
-import ImageIO
 import ImJoySchema
 import ImJoyWorkflow
+import ImageIO
 import Testing
+
 @testable import ImJoyEngine
 
 let allDTypes = ["bool", "uint8", "uint16", "uint32", "uint64", "int8", "int16", "int32", "int64", "float16", "float32", "float64"]
@@ -10,7 +11,8 @@ let allDTypes = ["bool", "uint8", "uint16", "uint32", "uint64", "int8", "int16",
 @Suite struct ThresholdKernelTests {
     @Test(arguments: ["float64", "float32", "uint8", "uint16", "int16"])
     func otsuMatchesSkimagesAlgorithm(_ dtype: String) throws {
-        let reference = try PythonReference("""
+        let reference = try PythonReference(
+            """
             rng = np.random.default_rng(7)
             a = np.concatenate([rng.normal(60, 12, 3000), rng.normal(170, 20, 2000)]).reshape(50, 100)
             a = np.clip(a, 0, 255).astype('\(dtype)')
@@ -62,7 +64,8 @@ let allDTypes = ["bool", "uint8", "uint16", "uint32", "uint64", "int8", "int16",
     }
 
     @Test func meanAndValueMethods() throws {
-        let reference = try PythonReference("""
+        let reference = try PythonReference(
+            """
             a = sample([13, 9], 'uint16', seed=2)
             save('input', a)
             save('mean', (a > a.astype(np.float64).mean()).astype(np.uint8) * 7)
@@ -80,7 +83,8 @@ let allDTypes = ["bool", "uint8", "uint16", "uint32", "uint64", "int8", "int16",
 @Suite struct NormalizeKernelTests {
     @Test(arguments: ["float32", "uint16", "int8", "float64", "uint8"])
     func matchesNumpyPercentiles(_ dtype: String) throws {
-        let reference = try PythonReference("""
+        let reference = try PythonReference(
+            """
             a = sample([3, 17, 11], '\(dtype)', seed=5)
             save('input', a)
             for low, high in [(1, 99.8), (0, 100), (25, 75), (3.3, 96.1)]:
@@ -95,7 +99,9 @@ let allDTypes = ["bool", "uint8", "uint16", "uint32", "uint64", "int8", "int16",
         for (low, high, label) in [(1.0, 99.8, "1-99.8"), (0, 100, "0-100"), (25, 75, "25-75"), (3.3, 96.1, "3.3-96.1")] {
             let p = try NormalizeKernel.percentiles(input, [low, high])
             let expected = try reference.value("p-\(label)").arrayValue!.map { $0.doubleValue! }
-            #expect(abs(p[0] - expected[0]) <= 1e-12 * max(1, abs(expected[0])) && abs(p[1] - expected[1]) <= 1e-12 * max(1, abs(expected[1])), "\(p) vs \(expected)")
+            #expect(
+                abs(p[0] - expected[0]) <= 1e-12 * max(1, abs(expected[0])) && abs(p[1] - expected[1]) <= 1e-12 * max(1, abs(expected[1])),
+                "\(p) vs \(expected)")
             for clip in [true, false] {
                 let result = try NormalizeKernel.normalize(input, low: low, high: high, clip: clip)
                 let wanted = try reference.array("\(clip ? "clip" : "noclip")-\(label)")
@@ -134,7 +140,8 @@ let allDTypes = ["bool", "uint8", "uint16", "uint32", "uint64", "int8", "int16",
 @Suite struct ProjectionKernelTests {
     @Test(arguments: allDTypes)
     func maxAndMeanMatchNumpy(_ dtype: String) throws {
-        let reference = try PythonReference("""
+        let reference = try PythonReference(
+            """
             a = sample([4, 5, 6], '\(dtype)', seed=11)
             save('input', a)
             for axis in range(3):
@@ -173,7 +180,8 @@ let allDTypes = ["bool", "uint8", "uint16", "uint32", "uint64", "int8", "int16",
 
     @Test func matchesNumpySlicing() throws {
         let list = Self.regions.map { "'\($0)'" }.joined(separator: ", ")
-        let reference = try PythonReference("""
+        let reference = try PythonReference(
+            """
             a = sample([7, 8, 9], 'int16', seed=1)
             save('input', a)
             for i, region in enumerate([\(list)]):
@@ -195,12 +203,15 @@ let allDTypes = ["bool", "uint8", "uint16", "uint32", "uint64", "int8", "int16",
 }
 
 @Suite struct ConvertKernelTests {
-    static let targets = ["uint8", "uint16", "uint32", "int8", "int16", "int32", "int64", "uint64", "float32", "float64", "bool", "float16"]
+    static let targets = [
+        "uint8", "uint16", "uint32", "int8", "int16", "int32", "int64", "uint64", "float32", "float64", "bool", "float16",
+    ]
 
     @Test(arguments: allDTypes)
     func matchesNumpy(_ source: String) throws {
         let list = Self.targets.map { "'\($0)'" }.joined(separator: ", ")
-        let reference = try PythonReference("""
+        let reference = try PythonReference(
+            """
             a = sample([5, 7], '\(source)', seed=4)
             if a.dtype.kind == 'f':
                 a.reshape(-1)[:4] = [np.nan, 1e30, -1e30, -0.7]
@@ -267,7 +278,8 @@ let allDTypes = ["bool", "uint8", "uint16", "uint32", "uint64", "int8", "int16",
 @Suite struct StatsKernelTests {
     @Test(arguments: allDTypes)
     func matchesNumpy(_ dtype: String) throws {
-        let reference = try PythonReference("""
+        let reference = try PythonReference(
+            """
             a = sample([6, 5, 4], '\(dtype)', seed=9)
             save('input', a)
             x = a.astype(np.float64)

@@ -1,6 +1,7 @@
-import ImageIO
 import ImJoyWorkflow
+import ImageIO
 import Testing
+
 @testable import ImJoyEngine
 
 /// The writers' declarations agree with ImageIO's compressions (names, widest level range, the
@@ -11,7 +12,8 @@ import Testing
         let declaration = try #require(BuiltinOps.declaration(op))
         let format = try #require(ArrayFormatRegistry.standard.format(named: formatName))
         guard case .choice(let options, let fallback)? = declaration.parameter("compression")?.kind,
-              case .number(let level, let range?, true)? = declaration.parameter("level")?.kind else {
+            case .number(let level, let range?, true)? = declaration.parameter("level")?.kind
+        else {
             Issue.record("\(op): compression or level is not declared as expected")
             return
         }

@@ -1,14 +1,17 @@
 import Foundation
-import ImageIO
 import ImJoyPlugin
 import ImJoySchema
 import ImJoyWorkflow
-import Testing
+import ImageIO
 import TestSupport
+import Testing
+
 @testable import ImJoyEngine
 
 /// A call of the first op of a one-op workflow over `inputs` (item `item`).
-func builtinCall(_ op: String, inputs: String = #"["/data/cell_01.tif", "/data/cell_02.tif"]"#, item: Int = 0, data: JSONValue, out: URL) throws -> OpCall {
+func builtinCall(_ op: String, inputs: String = #"["/data/cell_01.tif", "/data/cell_02.tif"]"#, item: Int = 0, data: JSONValue, out: URL)
+    throws -> OpCall
+{
     let plan = try makePlan(#"{"name": "t", "inputs": {"images": \#(inputs)}, "ops": [\#(op)]}"#)
     let planned = plan.ops[0]
     let context = OpCall.context(op: planned, data: data, variables: [:], workflowID: "t")
@@ -49,7 +52,9 @@ func builtinCall(_ op: String, inputs: String = #"["/data/cell_01.tif", "/data/c
         let array = try NDArray(shape: [2, 2], elements: [Float(1), 2, 3, 4])
         var call = try builtinCall(#"{"id": "m", "builtin": "threshold"}"#, data: array.rpcValue, out: out)
         call.context["config"] = ["method": "bogus"]
-        #expect(throws: BuiltinOpError.invalidConfig(op: "threshold", parameter: "method", reason: "'bogus' is not one of otsu, mean, value")) {
+        #expect(
+            throws: BuiltinOpError.invalidConfig(op: "threshold", parameter: "method", reason: "'bogus' is not one of otsu, mean, value")
+        ) {
             try invoker.invoke(call)
         }
         call = try builtinCall(#"{"id": "p", "builtin": "max-projection", "config": {"axis": 2}}"#, data: array.rpcValue, out: out)
@@ -61,7 +66,8 @@ func builtinCall(_ op: String, inputs: String = #"["/data/cell_01.tif", "/data/c
     }
 
     @Test func readsTIFFAndHDF5RelativeToTheBaseDirectory() throws {
-        let reference = try PythonReference("""
+        let reference = try PythonReference(
+            """
             import tifffile, h5py
             a = sample([3, 20, 30], 'uint16', seed=1)
             b = sample([5, 6], 'float32', seed=2)
@@ -75,13 +81,17 @@ func builtinCall(_ op: String, inputs: String = #"["/data/cell_01.tif", "/data/c
         defer { reference.remove() }
         let invoker = BuiltinInvoker(baseDirectory: reference.directory.path)
         let out = reference.directory
-        let tiff = try invoker.invoke(builtinCall(#"{"id": "r", "builtin": "read-tiff", "data": "$inputs.images"}"#, data: "stack.tif", out: out))
+        let tiff = try invoker.invoke(
+            builtinCall(#"{"id": "r", "builtin": "read-tiff", "data": "$inputs.images"}"#, data: "stack.tif", out: out))
         #expect(try NDArray(rpcValue: tiff) == reference.array("a"))
-        let byObject = try invoker.invoke(builtinCall(#"{"id": "r", "builtin": "read-tiff"}"#, data: ["path": .string(reference.directory.path + "/stack.tif")], out: out))
+        let byObject = try invoker.invoke(
+            builtinCall(#"{"id": "r", "builtin": "read-tiff"}"#, data: ["path": .string(reference.directory.path + "/stack.tif")], out: out)
+        )
         #expect(try NDArray(rpcValue: byObject) == reference.array("a"))
         let h5 = try invoker.invoke(builtinCall(#"{"id": "r", "builtin": "read-hdf5"}"#, data: "data.h5", out: out))
         #expect(try NDArray(rpcValue: h5) == reference.array("b"))
-        let nested = try invoker.invoke(builtinCall(#"{"id": "r", "builtin": "read-hdf5", "config": {"dataset": "group/img"}}"#, data: "data.h5", out: out))
+        let nested = try invoker.invoke(
+            builtinCall(#"{"id": "r", "builtin": "read-hdf5", "config": {"dataset": "group/img"}}"#, data: "data.h5", out: out))
         #expect(try NDArray(rpcValue: nested) == reference.array("a"))
         let missing = try builtinCall(#"{"id": "r", "builtin": "read-hdf5", "config": {"dataset": "nope"}}"#, data: "data.h5", out: out)
         let error = try #require(throws: BuiltinOpError.self) { try invoker.invoke(missing) }
@@ -97,13 +107,15 @@ func builtinCall(_ op: String, inputs: String = #"["/data/cell_01.tif", "/data/c
         let array = try NDArray(shape: [2, 3, 4], elements: (0..<24).map { UInt16($0 * 1000) })
         var written: [String: String] = [:]
         for (compression, imagej) in [("deflate", "no"), ("none", "no"), ("lzw", "yes"), ("zstd", "no")] {
-            let op = #"{"id": "save", "builtin": "write-tiff", "config": {"path": "{stem}/{op}-\#(compression).tif", "compression": "\#(compression)", "imagej": "\#(imagej)"}}"#
+            let op =
+                #"{"id": "save", "builtin": "write-tiff", "config": {"path": "{stem}/{op}-\#(compression).tif", "compression": "\#(compression)", "imagej": "\#(imagej)"}}"#
             let result = try invoker.invoke(builtinCall(op, item: 1, data: array.rpcValue, out: out))
             let path = try #require(result["path"]?.stringValue)
             #expect(path == "cell_02/save-\(compression).tif")
             written[compression] = path
         }
-        let check = try PythonReference("""
+        let check = try PythonReference(
+            """
             import tifffile
             for name in ['deflate', 'none', 'lzw', 'zstd']:
                 with tifffile.TiffFile(sys.argv[2] + '/cell_02/save-' + name + '.tif') as t:
@@ -133,7 +145,8 @@ func builtinCall(_ op: String, inputs: String = #"["/data/cell_01.tif", "/data/c
         }
         // One file for every item: datasets under /<item key>/.
         for item in 0..<2 {
-            let op = #"{"id": "all", "builtin": "write-hdf5", "config": {"path": "results/all.h5", "dataset": "smooth", "compression": "none"}}"#
+            let op =
+                #"{"id": "all", "builtin": "write-hdf5", "config": {"path": "results/all.h5", "dataset": "smooth", "compression": "none"}}"#
             let result = try invoker.invoke(builtinCall(op, item: item, data: (item == 0 ? a : b).rpcValue, out: out))
             #expect(result["dataset"] == .string("/cell_0\(item + 1)/smooth"))
         }
@@ -145,7 +158,8 @@ func builtinCall(_ op: String, inputs: String = #"["/data/cell_01.tif", "/data/c
         _ = try invoker.invoke(builtinCall(again, data: a.rpcValue, out: out))
         #expect(throws: BuiltinOpError.self) { try invoker.invoke(builtinCall(again, data: a.rpcValue, out: out)) }
         try invoker.hdf5Files.finish()
-        let check = try PythonReference("""
+        let check = try PythonReference(
+            """
             import h5py
             with h5py.File(sys.argv[2] + '/cell_01.h5') as f:
                 save('raw', f['raw'][()]); save('labels', f['labels'][()])
@@ -170,10 +184,13 @@ func builtinCall(_ op: String, inputs: String = #"["/data/cell_01.tif", "/data/c
         let array = try NDArray(shape: [2, 2], elements: [UInt8(1), 2, 3, 4])
         for builtin in ["write-tiff", "write-hdf5"] {
             // `validate` refuses these templates; a direct call is checked again.
-            #expect((try? builtinCall(#"{"id": "w", "builtin": "\#(builtin)", "config": {"path": "\#(path)"}}"#, data: array.rpcValue, out: out)) == nil)
+            #expect(
+                (try? builtinCall(#"{"id": "w", "builtin": "\#(builtin)", "config": {"path": "\#(path)"}}"#, data: array.rpcValue, out: out))
+                    == nil)
             let call = try builtinCall(#"{"id": "w", "builtin": "\#(builtin)"}"#, data: array.rpcValue, out: out)
             let error = try #require(throws: BuiltinOpError.self) {
-                try invoker.run(builtin, data: array.rpcValue, config: ["path": .string(path)], item: call.item, opID: "w", outputDirectory: out.path)
+                try invoker.run(
+                    builtin, data: array.rpcValue, config: ["path": .string(path)], item: call.item, opID: "w", outputDirectory: out.path)
             }
             guard case .unsafePath = error else {
                 Issue.record("expected unsafePath, got \(error)")
@@ -198,7 +215,8 @@ func builtinCall(_ op: String, inputs: String = #"["/data/cell_01.tif", "/data/c
             if description.name.hasPrefix("write-") { continue }
             // The catalog's defaults (merged by the planner) give the same result as the kernels' own.
             let merged = try invoker.invoke(call)
-            let bare = try invoker.run(description.name, data: array.rpcValue, config: [:], item: call.item, opID: "x", outputDirectory: out.path)
+            let bare = try invoker.run(
+                description.name, data: array.rpcValue, config: [:], item: call.item, opID: "x", outputDirectory: out.path)
             #expect(merged == bare, "\(description.name) with \(call.config)")
         }
     }

@@ -1,17 +1,19 @@
 import Foundation
-import ImageIO
 import ImJoyPlugin
 import ImJoySchema
 import ImJoyWorkflow
-import Testing
+import ImageIO
 import TestSupport
+import Testing
+
 @testable import ImJoyEngine
 
 /// A nuclei-like workflow run end to end with the built-in invoker and the output writer.
 @Suite struct BuiltinWorkflowTests {
     @Test func nucleiWorkflowRunsOnGeneratedTIFFs() throws {
         // Three images of bright blobs on a dark, noisy background.
-        let reference = try PythonReference("""
+        let reference = try PythonReference(
+            """
             import tifffile
             import os
             os.makedirs(DIR + '/data')
@@ -63,7 +65,8 @@ import TestSupport
         }
         #expect(summary.outputs == expectedOutputs.sorted())
 
-        let check = try PythonReference("""
+        let check = try PythonReference(
+            """
             import json, tifffile, h5py
             import scipy.ndimage as ndi
             out = sys.argv[2]

@@ -1,6 +1,7 @@
 import Foundation
 import ImageIO
 import Testing
+
 @testable import ImJoyEngine
 
 @Suite struct GaussianKernelTests {
@@ -27,7 +28,8 @@ import Testing
     @Test(arguments: cases)
     func matchesScipy(_ test: Case) throws {
         let sigma = test.sigma.count == 1 ? "\(test.sigma[0])" : "\(test.sigma)"
-        let reference = try PythonReference("""
+        let reference = try PythonReference(
+            """
             import scipy.ndimage as ndi
             a = sample(\(test.shape), '\(test.dtype)', seed=3)
             save('input', a)

@@ -1,9 +1,10 @@
 import Foundation
-import ImageIO
 import ImJoySchema
 import ImJoyWorkflow
-import Testing
+import ImageIO
 import TestSupport
+import Testing
+
 @testable import ImJoyEngine
 
 @Suite struct OutputWriterTests {
@@ -31,7 +32,8 @@ import TestSupport
         let text = try String(contentsOf: out.appendingPathComponent("a1/stats.json"), encoding: .utf8)
         #expect(text == "{\n  \"a\": \"x\",\n  \"b\": [\n    1,\n    2\n  ],\n  \"mean\": 2.5\n}\n")
 
-        let check = try PythonReference("""
+        let check = try PythonReference(
+            """
             import tifffile, h5py
             save('tif', tifffile.imread(sys.argv[2] + '/a1/smooth.tif'))
             with h5py.File(sys.argv[2] + '/a1/smooth.h5') as f:
@@ -59,7 +61,8 @@ import TestSupport
         let h5JSON = try JSONValue(jsonText: String(contentsOf: out.appendingPathComponent("b2/seg.json"), encoding: .utf8))
         #expect(h5JSON["labels"] == ["path": "b2/seg.h5", "dataset": "/seg/labels"])
 
-        let check = try PythonReference("""
+        let check = try PythonReference(
+            """
             import tifffile, h5py
             save('image', tifffile.imread(sys.argv[2] + '/b2/seg.image.tif'))
             save('labels', tifffile.imread(sys.argv[2] + '/b2/seg.labels.tif'))
@@ -91,7 +94,8 @@ import TestSupport
             #expect(try writer.write(["n": 1], op: stats, item: item) == ["tables/\(item.key).json"])
         }
         try writer.hdf5Files.finish()
-        let check = try PythonReference("""
+        let check = try PythonReference(
+            """
             import h5py
             with h5py.File(sys.argv[2] + '/all.h5') as f:
                 paths = []
@@ -107,8 +111,10 @@ import TestSupport
     @Test func workflowDefaultsApply() throws {
         let out = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: out) }
-        let (smooth, item) = try op(#"{"id": "smooth", "builtin": "gaussian"}"#, "smooth", output: #""output": {"format": "hdf5", "path": "{item}.h5"},"#)
-        let plan = try makePlan(#"{"name": "t", "output": {"format": "hdf5", "path": "{item}.h5"}, "ops": [{"id": "x", "builtin": "stats"}]}"#)
+        let (smooth, item) = try op(
+            #"{"id": "smooth", "builtin": "gaussian"}"#, "smooth", output: #""output": {"format": "hdf5", "path": "{item}.h5"},"#)
+        let plan = try makePlan(
+            #"{"name": "t", "output": {"format": "hdf5", "path": "{item}.h5"}, "ops": [{"id": "x", "builtin": "stats"}]}"#)
         let writer = OutputWriter(options: RunOptions(outputDirectory: out.path), defaults: plan.workflow.output)
         #expect(try writer.write(image.rpcValue, op: smooth, item: item) == ["a1.h5"])
     }
@@ -129,7 +135,9 @@ import TestSupport
     func rejectsEscapingTemplates(_ path: String) throws {
         let out = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: out) }
-        #expect(throws: WorkflowErrors.self) { try op(#"{"id": "smooth", "builtin": "gaussian", "output": {"path": "\#(path)"}}"#, "smooth") }
+        #expect(throws: WorkflowErrors.self) {
+            try op(#"{"id": "smooth", "builtin": "gaussian", "output": {"path": "\#(path)"}}"#, "smooth")
+        }
         var (smooth, item) = try op(#"{"id": "smooth", "builtin": "gaussian"}"#, "smooth")
         smooth.spec.output = OutputSpec(format: nil, path: path, dataset: nil)
         #expect(throws: BuiltinOpError.self) {
@@ -139,7 +147,8 @@ import TestSupport
     }
 
     @Test func extensionsAreAdjusted() {
-        let tiff = TIFFFormat().fileExtensions, hdf5 = HDF5Format().fileExtensions
+        let tiff = TIFFFormat().fileExtensions
+        let hdf5 = HDF5Format().fileExtensions
         #expect(OutputWriter.adjusted("x/a.tif", extensions: ["json"], key: nil) == "x/a.json")
         #expect(OutputWriter.adjusted("x/a.TIFF", extensions: tiff, key: "k") == "x/a.k.TIFF")
         #expect(OutputWriter.adjusted("x/a", extensions: hdf5, key: nil) == "x/a.h5")
@@ -163,7 +172,8 @@ import TestSupport
     }
 
     @Test func symlinkedFoldersDoNotLeaveTheOutDir() throws {
-        let out = try Fixtures.temporaryDirectory(), outside = try Fixtures.temporaryDirectory()
+        let out = try Fixtures.temporaryDirectory()
+        let outside = try Fixtures.temporaryDirectory()
         defer {
             try? FileManager.default.removeItem(at: out)
             try? FileManager.default.removeItem(at: outside)
@@ -178,8 +188,12 @@ import TestSupport
         // A link that stays inside is fine.
         try FileManager.default.createDirectory(at: out.appendingPathComponent("inner"), withIntermediateDirectories: true)
         try FileManager.default.removeItem(at: out.appendingPathComponent("a1"))
-        try FileManager.default.createSymbolicLink(at: out.appendingPathComponent("a1"), withDestinationURL: out.appendingPathComponent("inner"))
-        #expect(try OutputWriter(options: RunOptions(outputDirectory: out.path)).write(image.rpcValue, op: smooth, item: item) == ["a1/smooth.tif"])
+        try FileManager.default.createSymbolicLink(
+            at: out.appendingPathComponent("a1"), withDestinationURL: out.appendingPathComponent("inner"))
+        #expect(
+            try OutputWriter(options: RunOptions(outputDirectory: out.path)).write(image.rpcValue, op: smooth, item: item) == [
+                "a1/smooth.tif"
+            ])
     }
 
     @Test func outputFormatJSONIsRefusedAtLoadTime() throws {

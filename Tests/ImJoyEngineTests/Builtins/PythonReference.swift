@@ -1,8 +1,8 @@
 import Foundation
-import ImageIO
 import ImJoySchema
-import Testing
+import ImageIO
 import TestSupport
+import Testing
 
 /// Arrays and values computed by numpy/scipy in a Python subprocess (Tests/Fixtures/python/kernel_ref.py).
 struct PythonReference {
@@ -22,7 +22,8 @@ struct PythonReference {
             try array.withUnsafeBytes { Data($0) }.write(to: directory.appendingPathComponent("\(name).bin"))
             inputMeta[name] = ["shape": .array(array.shape.map { .integer(Int64($0)) }), "dtype": .string(array.dtype.rawValue)]
         }
-        try JSONValue.object(inputMeta).serialized().write(to: directory.appendingPathComponent("in.json"), atomically: true, encoding: .utf8)
+        try JSONValue.object(inputMeta).serialized().write(
+            to: directory.appendingPathComponent("in.json"), atomically: true, encoding: .utf8)
         let prelude = "import sys; sys.path.insert(0, \(Self.quoted(Fixtures.url("python").path))); from kernel_ref import *\n"
         let result = try CommandRunner.python(prelude + body, [directory.path] + arguments)
         guard result.status == 0 else { throw Failure(description: "python failed (\(result.status)): \(result.standardError)") }

@@ -1,11 +1,12 @@
 import Foundation
-import ImageIO
 import ImJoyPlugin
 import ImJoySchema
 import ImJoyWorkflow
+import ImageIO
 import Synchronization
-import Testing
 import TestSupport
+import Testing
+
 @testable import ImJoyEngine
 
 /// Keeps each terminal result's content identity, by item.
@@ -39,12 +40,13 @@ private final class Log: Sendable {
         try LazyDataTests.setUp(directory)
         let file = directory.appendingPathComponent("pipeline.json")
         try """
-            {"name": "integrity", "inputs": {"image": {"glob": "images/*.tif"}},
-             "ops": [{"id": "load", "builtin": "read-tiff"},
-                     {"id": "smooth", "builtin": "gaussian", "config": {"sigma": 2}},
-                     {"id": "mask", "builtin": "threshold", "config": {"method": "mean"}}]}
-            """.write(to: file, atomically: true, encoding: .utf8)
-        return try WorkflowPlan(WorkflowValidator(resolver: PluginResolver(environment: [:])).validate(WorkflowLoader.load(contentsOf: file.path)))
+        {"name": "integrity", "inputs": {"image": {"glob": "images/*.tif"}},
+         "ops": [{"id": "load", "builtin": "read-tiff"},
+                 {"id": "smooth", "builtin": "gaussian", "config": {"sigma": 2}},
+                 {"id": "mask", "builtin": "threshold", "config": {"method": "mean"}}]}
+        """.write(to: file, atomically: true, encoding: .utf8)
+        return try WorkflowPlan(
+            WorkflowValidator(resolver: PluginResolver(environment: [:])).validate(WorkflowLoader.load(contentsOf: file.path)))
     }
 
     static func run(_ plan: WorkflowPlan, cache: URL, out: URL) throws -> Run {
@@ -144,7 +146,8 @@ private final class Log: Sendable {
         let truth = try #require(first.sha256(file.path))
         let record = try #require(FileManager.default.contentsOfDirectory(at: records, includingPropertiesForKeys: nil).first)
         let text = try String(contentsOf: record, encoding: .utf8)
-        try text.replacingOccurrences(of: truth, with: String(repeating: "0", count: 64)).write(to: record, atomically: true, encoding: .utf8)
+        try text.replacingOccurrences(of: truth, with: String(repeating: "0", count: 64)).write(
+            to: record, atomically: true, encoding: .utf8)
 
         let second = FileHashes(racySeconds: 0)
         second.persist(in: records)

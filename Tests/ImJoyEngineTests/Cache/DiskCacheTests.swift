@@ -2,25 +2,28 @@ import Foundation
 import ImJoyPlugin
 import ImJoySchema
 import ImJoyWorkflow
-import Testing
 import TestSupport
+import Testing
+
 @testable import ImJoyEngine
 
 @Suite struct DiskCacheTests {
     static func plan(in directory: URL, sigma: Int = 2) throws -> WorkflowPlan {
         let file = directory.appendingPathComponent("w.json")
         try """
-            {"name": "unit", "inputs": {"n": [1, 2]},
-             "ops": [{"id": "blur", "builtin": "gaussian", "config": {"sigma": \(sigma)}, "data": "$inputs.n"},
-                     {"id": "save", "builtin": "write-tiff", "data": "$blur"}]}
-            """.write(to: file, atomically: true, encoding: .utf8)
-        return try WorkflowPlan(WorkflowValidator(resolver: PluginResolver(environment: [:])).validate(WorkflowLoader.load(contentsOf: file.path)))
+        {"name": "unit", "inputs": {"n": [1, 2]},
+         "ops": [{"id": "blur", "builtin": "gaussian", "config": {"sigma": \(sigma)}, "data": "$inputs.n"},
+                 {"id": "save", "builtin": "write-tiff", "data": "$blur"}]}
+        """.write(to: file, atomically: true, encoding: .utf8)
+        return try WorkflowPlan(
+            WorkflowValidator(resolver: PluginResolver(environment: [:])).validate(WorkflowLoader.load(contentsOf: file.path)))
     }
 
     static func call(_ plan: WorkflowPlan, op: Int = 0, data: JSONValue) -> OpCall {
         let planned = plan.ops[op]
-        return OpCall(op: planned, item: plan.items[0],
-                      context: OpCall.context(op: planned, data: data, variables: [:], workflowID: "w"), attempt: 1, outputDirectory: "/tmp")
+        return OpCall(
+            op: planned, item: plan.items[0],
+            context: OpCall.context(op: planned, data: data, variables: [:], workflowID: "w"), attempt: 1, outputDirectory: "/tmp")
     }
 
     @Test func storesBytesRawAndLoadsThemBack() throws {
@@ -81,14 +84,16 @@ import TestSupport
             let call = Self.call(plan, data: .integer(Int64(value)))
             let key = cache.lookup(call, sourceKeys: [:], lazy: false).key!
             cache.store(["blob": .bytes(JSONBytes([UInt8](repeating: 1, count: 10_000)))], key: key, call: call)
-            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: Double(value - 10))],
-                                                  ofItemAtPath: cache.entryURL(key).appendingPathComponent("result.json").path)
+            try FileManager.default.setAttributes(
+                [.modificationDate: Date(timeIntervalSinceNow: Double(value - 10))],
+                ofItemAtPath: cache.entryURL(key).appendingPathComponent("result.json").path)
             keys.append(key)
         }
         let report = try DiskCache.prune(directory: cache.directory.path, maxBytes: 25_000)
         #expect(report.entries == 4 && report.removed == 2)
         #expect(keys.map { cache.load($0) != nil } == [false, false, true, true])
-        #expect(DiskCache.parseSize("10G") == 10 << 30 && DiskCache.parseSize("500M") == 500 << 20 && DiskCache.parseSize("64KiB") == 64 << 10)
+        #expect(
+            DiskCache.parseSize("10G") == 10 << 30 && DiskCache.parseSize("500M") == 500 << 20 && DiskCache.parseSize("64KiB") == 64 << 10)
     }
 }
 

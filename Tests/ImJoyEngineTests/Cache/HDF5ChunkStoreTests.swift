@@ -1,7 +1,8 @@
 import Foundation
 import ImageIO
-import Testing
 import TestSupport
+import Testing
+
 @testable import ImJoyEngine
 
 /// write-hdf5's compressed chunks in the result cache, through ``SharedHDF5Files`` as a run uses it.
@@ -28,11 +29,17 @@ import TestSupport
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = HDF5ChunkStore(directory: directory.appendingPathComponent("cache"))
         let plain = try Self.run(nil, to: directory.appendingPathComponent("plain.h5"))
-        guard case .keep = store.reuse(for: Self.key) else { Issue.record("an empty store offered chunks"); return }
+        guard case .keep = store.reuse(for: Self.key) else {
+            Issue.record("an empty store offered chunks")
+            return
+        }
 
         let cold = try Self.run(store, to: directory.appendingPathComponent("cold.h5"))
         #expect(cold == plain)
-        guard case .reuse(let stored) = store.reuse(for: Self.key) else { Issue.record("the cold run stored no chunks"); return }
+        guard case .reuse(let stored) = store.reuse(for: Self.key) else {
+            Issue.record("the cold run stored no chunks")
+            return
+        }
         #expect(stored.format.shape == [40, 50] && stored.chunks.count == 3 * 4)
         let warm = try Self.run(store, to: directory.appendingPathComponent("warm.h5"))
         #expect(warm == plain)
@@ -60,7 +67,10 @@ import TestSupport
         flipped[flipped.count / 2] ^= 0x01
         for (name, damaged) in [("truncated", good.prefix(good.count - 3)), ("flipped", flipped), ("empty", Data())] {
             try damaged.write(to: blob)
-            guard case .keep = store.reuse(for: Self.key) else { Issue.record("a \(name) blob was offered"); continue }
+            guard case .keep = store.reuse(for: Self.key) else {
+                Issue.record("a \(name) blob was offered")
+                continue
+            }
             let rerun = try Self.run(store, to: directory.appendingPathComponent("\(name).h5"))
             #expect(rerun == plain, "a \(name) blob changed the file")
             #expect(try Data(contentsOf: blob) == good, "the \(name) blob was not replaced")

@@ -3,8 +3,9 @@ import ImJoyPlugin
 import ImJoySchema
 import ImJoyWorkflow
 import Synchronization
-import Testing
 import TestSupport
+import Testing
+
 @testable import ImJoyEngine
 
 /// Issue #17: the runtime a plugin runs on is part of its cache key and of provenance.
@@ -61,13 +62,15 @@ import TestSupport
     }
 
     @Test func explainsEachChange() {
-        let old = RuntimeIdentity(runtime: "python", interpreter: "/a/python3", version: "3.11.7", packages: "p1", packageCount: 40, host: "h")
+        let old = RuntimeIdentity(
+            runtime: "python", interpreter: "/a/python3", version: "3.11.7", packages: "p1", packageCount: 40, host: "h")
         var new = old
         new.version = "3.11.2"
         new.interpreter = "/usr/bin/python3"
-        #expect(RuntimeIdentity.changes(from: old, to: new) == [
-            "python changed 3.11.7 → 3.11.2", "python interpreter changed /a/python3 → /usr/bin/python3",
-        ])
+        #expect(
+            RuntimeIdentity.changes(from: old, to: new) == [
+                "python changed 3.11.7 → 3.11.2", "python interpreter changed /a/python3 → /usr/bin/python3",
+            ])
         var packages = old
         packages.packages = "p2"
         packages.packageCount = 41
@@ -86,7 +89,8 @@ import TestSupport
 
     @Test(.enabled(if: secondPython != nil, "needs a second Python of another version (~/.pyenv/versions or /usr/bin/python3)"))
     func anInterpreterChangeIsAMissWithTheReason() throws {
-        let first = try #require(Self.defaultPython), second = try #require(Self.secondPython)
+        let first = try #require(Self.defaultPython)
+        let second = try #require(Self.secondPython)
         let directory = try Fixtures.temporaryDirectory("runtime-identity")
         defer {
             // A host process prestarted by a run whose calls all hit may still create its
@@ -139,10 +143,11 @@ private enum WhichPython {
         try plugin.write(to: directory.appendingPathComponent("WhichPython.imjoy.html"), atomically: true, encoding: .utf8)
         let file = directory.appendingPathComponent("which.json")
         try """
-            {"name": "which", "plugins": {"which": "WhichPython.imjoy.html"}, "inputs": {"n": [1, 2]},
-             "ops": [{"id": "ask", "plugin": "which", "data": "$inputs.n"}]}
-            """.write(to: file, atomically: true, encoding: .utf8)
-        return try WorkflowPlan(WorkflowValidator(resolver: PluginResolver(environment: [:])).validate(WorkflowLoader.load(contentsOf: file.path)))
+        {"name": "which", "plugins": {"which": "WhichPython.imjoy.html"}, "inputs": {"n": [1, 2]},
+         "ops": [{"id": "ask", "plugin": "which", "data": "$inputs.n"}]}
+        """.write(to: file, atomically: true, encoding: .utf8)
+        return try WorkflowPlan(
+            WorkflowValidator(resolver: PluginResolver(environment: [:])).validate(WorkflowLoader.load(contentsOf: file.path)))
     }
 
     final class Sink: ResultSink {
@@ -174,10 +179,13 @@ private enum WhichPython {
         let invoker = try EngineInvoker(plan: plan, hosts: options, provenance: provenance)
         defer { invoker.shutdown() }
         let sink = Sink()
-        let summary = WorkflowExecutor(plan: plan, invoker: invoker, options: RunOptions(jobs: 1, outputDirectory: directory.path),
-                                       sink: sink, cache: diskCache).run()
+        let summary = WorkflowExecutor(
+            plan: plan, invoker: invoker, options: RunOptions(jobs: 1, outputDirectory: directory.path),
+            sink: sink, cache: diskCache
+        ).run()
         #expect(summary.failures.isEmpty, "\(summary.failures.map(\.message))")
-        return Run(results: sink.results.withLock { $0 }, log: log.lines.withLock { $0 }, stats: diskCache.statistics,
-                   provenance: provenance.document(op: "ask", item: plan.items[0]))
+        return Run(
+            results: sink.results.withLock { $0 }, log: log.lines.withLock { $0 }, stats: diskCache.statistics,
+            provenance: provenance.document(op: "ask", item: plan.items[0]))
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
 import ImJoyPlugin
-import Testing
 import TestSupport
+import Testing
+
 @testable import ImJoyEngine
 
 /// The command lines of each container tool, and a plugin run for real in a root folder
@@ -13,20 +14,24 @@ import TestSupport
         let line = ApptainerRuntime(executable: "apptainer").commandLine(
             image: ContainerImage("docker://python:3.11", base: "/"), command: ["python3"], binds: Self.binds,
             workingDirectory: "/data/out/w", environment: ["PYTHONUNBUFFERED": "1"])
-        #expect(line == [
-            "apptainer", "exec", "--cleanenv", "--bind", "/dev/shm:/dev/shm", "--bind", "/data/out:/data/out", "--bind", "/opt/py:/opt/py:ro",
-            "--pwd", "/data/out/w", "--env", "PYTHONUNBUFFERED=1", "docker://python:3.11", "python3",
-        ])
+        #expect(
+            line == [
+                "apptainer", "exec", "--cleanenv", "--bind", "/dev/shm:/dev/shm", "--bind", "/data/out:/data/out", "--bind",
+                "/opt/py:/opt/py:ro",
+                "--pwd", "/data/out/w", "--env", "PYTHONUNBUFFERED=1", "docker://python:3.11", "python3",
+            ])
     }
 
     @Test func podmanAndDockerShareIPCAndRunAsTheUser() {
         let image = ContainerImage("docker://python:3.11", base: "/")
         let podman = OCIRuntime(executable: "/usr/bin/podman", user: (1000, 100)).commandLine(
             image: image, command: ["python3"], binds: Self.binds, workingDirectory: "/data/out/w", environment: ["A": "b"])
-        #expect(podman == [
-            "/usr/bin/podman", "run", "--rm", "-i", "--ipc=host", "--userns=keep-id", "-v", "/dev/shm:/dev/shm", "-v", "/data/out:/data/out",
-            "-v", "/opt/py:/opt/py:ro", "-w", "/data/out/w", "-e", "A=b", "python:3.11", "python3",
-        ])
+        #expect(
+            podman == [
+                "/usr/bin/podman", "run", "--rm", "-i", "--ipc=host", "--userns=keep-id", "-v", "/dev/shm:/dev/shm", "-v",
+                "/data/out:/data/out",
+                "-v", "/opt/py:/opt/py:ro", "-w", "/data/out/w", "-e", "A=b", "python:3.11", "python3",
+            ])
         let docker = OCIRuntime(executable: "docker", user: (1000, 100)).commandLine(
             image: image, command: ["python3"], binds: [], workingDirectory: "/w", environment: [:])
         #expect(docker == ["docker", "run", "--rm", "-i", "--ipc=host", "--user", "1000:100", "-w", "/w", "python:3.11", "python3"])
@@ -66,7 +71,10 @@ import TestSupport
                      "array": np.arange(600000, dtype="float32") if ctx.get("data") is None else float(np.asarray(ctx["data"], dtype="float64").sum())}
         """
 
-    @Test(.enabled(if: EnvironmentConditions.bubblewrap && RunTestConditions.pythonWithNumpy, "needs bwrap allowed to run here, and python3 with numpy"))
+    @Test(
+        .enabled(
+            if: EnvironmentConditions.bubblewrap && RunTestConditions.pythonWithNumpy,
+            "needs bwrap allowed to run here, and python3 with numpy"))
     func aPluginRunsInARootFolderThroughBubblewrapWithArraysInSharedMemory() throws {
         let fixture = try EnvironmentFixture()
         defer { fixture.remove() }
@@ -75,7 +83,8 @@ import TestSupport
         defer { unsetenv("IMJOY_CONTAINER_BINDS") }
         let file = try fixture.plugin("Boxed", config: #""container": "root""#, imports: "import numpy as np", returns: Self.boxedReturns)
         let summary = try fixture.run(
-            plugins: ["b": file], ops: #"[{"id": "make", "plugin": "b", "data": null}, {"id": "sum", "plugin": "b", "data": "$make.array"}]"#,
+            plugins: ["b": file],
+            ops: #"[{"id": "make", "plugin": "b", "data": null}, {"id": "sum", "plugin": "b", "data": "$make.array"}]"#,
             python: python.path)
         #expect(summary.status == .succeeded, "\(summary.text)")
         // `make` (an array of 2.4 MB, through /dev/shm) feeds `sum`, which reports what it saw.
@@ -85,7 +94,10 @@ import TestSupport
         #expect(sum["array"]?.doubleValue == Double(599_999) * 600_000 / 2)
     }
 
-    @Test(.enabled(if: EnvironmentConditions.bubblewrap && RunTestConditions.pythonWithNumpy, "needs bwrap allowed to run here, and python3 with numpy"))
+    @Test(
+        .enabled(
+            if: EnvironmentConditions.bubblewrap && RunTestConditions.pythonWithNumpy,
+            "needs bwrap allowed to run here, and python3 with numpy"))
     func aWorkflowOpNamesTheContainerOfItsPlugin() throws {
         let fixture = try EnvironmentFixture()
         defer { fixture.remove() }
@@ -95,7 +107,8 @@ import TestSupport
         let file = try fixture.plugin("Plain", imports: "import numpy as np", returns: Self.boxedReturns)
         let summary = try fixture.run(
             plugins: ["boxed": file, "plain": file],
-            ops: #"[{"id": "in", "plugin": "boxed", "data": null, "container": "root"}, {"id": "out", "plugin": "plain", "data": null, "after": "in"}]"#,
+            ops:
+                #"[{"id": "in", "plugin": "boxed", "data": null, "container": "root"}, {"id": "out", "plugin": "plain", "data": null, "after": "in"}]"#,
             python: python.path)
         #expect(summary.status == .succeeded, "\(summary.text)")
         #expect(try fixture.json("0/in.json")["root_file"] == true)

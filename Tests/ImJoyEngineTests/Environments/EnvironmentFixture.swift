@@ -1,8 +1,9 @@
 import Foundation
 import ImJoyPlugin
-import ImJoyWorkflow
 import ImJoySchema
+import ImJoyWorkflow
 import TestSupport
+
 @testable import ImJoyEngine
 
 /// Interpreters and tools of this machine the environment tests need.
@@ -67,7 +68,8 @@ struct EnvironmentFixture {
         let workflow = "{\"name\": \"envs\", \"plugins\": {\(entries)}, \"ops\": \(ops)}"
         let file = path + "/w.json"
         try workflow.write(toFile: file, atomically: true, encoding: .utf8)
-        let plan = try WorkflowPlan(WorkflowValidator(resolver: PluginResolver(environment: [:])).validate(WorkflowLoader.load(contentsOf: file)))
+        let plan = try WorkflowPlan(
+            WorkflowValidator(resolver: PluginResolver(environment: [:])).validate(WorkflowLoader.load(contentsOf: file)))
         var options = WorkflowRunOptions(outputDirectory: path + "/" + out)
         (options.jobs, options.environmentCache, options.python) = (1, cache, python)
         return try WorkflowRun(plan: plan, options: options).run()

@@ -1,7 +1,8 @@
 import Foundation
 import ImJoyPlugin
-import Testing
 import TestSupport
+import Testing
+
 @testable import ImJoyEngine
 
 /// A plugin's `python=X.Y` chooses an installed interpreter, and each interpreter gets its own
@@ -12,7 +13,8 @@ import TestSupport
         defer { fixture.remove() }
         let env = try Plugin(contentsOf: try fixture.plugin("A", config: #""env": "conda create -n a python=3.6.8 numpy""#, returns: "1"))
         #expect(PythonVersionRequest.version(of: env) == "3.6")
-        let field = try Plugin(contentsOf: try fixture.plugin("B", config: #""python_version": 3.9, "env": "conda create -n b python=3.6""#, returns: "1"))
+        let field = try Plugin(
+            contentsOf: try fixture.plugin("B", config: #""python_version": 3.9, "env": "conda create -n b python=3.6""#, returns: "1"))
         #expect(PythonVersionRequest.version(of: field) == "3.9")
         let none = try Plugin(contentsOf: try fixture.plugin("C", config: #""env": "conda create -n c numpy""#, returns: "1"))
         #expect(PythonVersionRequest.version(of: none) == nil)
@@ -29,7 +31,9 @@ import TestSupport
         }
     }
 
-    @Test(.enabled(if: EnvironmentConditions.python37 != nil && EnvironmentConditions.python311 != nil, "needs Python 3.7 and 3.11 installed"))
+    @Test(
+        .enabled(if: EnvironmentConditions.python37 != nil && EnvironmentConditions.python311 != nil, "needs Python 3.7 and 3.11 installed")
+    )
     func pluginsPinnedToTwoVersionsGetTheirOwnEnvironmentsAndRun() throws {
         let fixture = try EnvironmentFixture()
         defer { fixture.remove() }
@@ -49,7 +53,8 @@ import TestSupport
         #expect(directories["3.7"] != directories["3.11"])
         // One workflow each (an op consumed by the next is not written).
         for (alias, file) in [("old", old), ("new", new)] {
-            let summary = try fixture.run(plugins: [alias: file], ops: #"[{"id": "\#(alias)", "plugin": "\#(alias)"}]"#, out: "out-" + alias)
+            let summary = try fixture.run(
+                plugins: [alias: file], ops: #"[{"id": "\#(alias)", "plugin": "\#(alias)"}]"#, out: "out-" + alias)
             #expect(summary.status == .succeeded, "\(summary.text)")
         }
         #expect(try fixture.json("0/old.json", out: "out-old")["version"] == "3.7")
@@ -58,7 +63,9 @@ import TestSupport
         #expect(try fixture.json("0/new.json", out: "out-new")["prefix"]?.stringValue == directories["3.11"])
     }
 
-    @Test(.enabled(if: EnvironmentConditions.python37 != nil && EnvironmentConditions.python311 != nil, "needs Python 3.7 and 3.11 installed"))
+    @Test(
+        .enabled(if: EnvironmentConditions.python37 != nil && EnvironmentConditions.python311 != nil, "needs Python 3.7 and 3.11 installed")
+    )
     func anotherInterpreterIsAnotherEnvironment() throws {
         let fixture = try EnvironmentFixture()
         defer { fixture.remove() }
@@ -70,14 +77,18 @@ import TestSupport
         #expect(old.isReady && !new.isReady, "an environment of 3.7 is not one of 3.11")
         // The plan is exactly what runs: the venv of the chosen interpreter.
         let steps = try new.plan().steps
-        #expect(steps.map(\.arguments) == [[EnvironmentConditions.python311!.path, "-m", "venv", "--system-site-packages", "--without-pip", new.directory]])
+        #expect(
+            steps.map(\.arguments) == [
+                [EnvironmentConditions.python311!.path, "-m", "venv", "--system-site-packages", "--without-pip", new.directory]
+            ])
     }
 
     @Test(.enabled(if: EnvironmentConditions.python37 != nil, "needs Python 3.7 installed"))
     func anUnpreparedPluginRunsWithTheInterpreterOfItsVersion() throws {
         let fixture = try EnvironmentFixture()
         defer { fixture.remove() }
-        let file = try fixture.plugin("Direct", config: #""python_version": "3.7""#, returns: #"{"version": "%d.%d" % sys.version_info[:2]}"#)
+        let file = try fixture.plugin(
+            "Direct", config: #""python_version": "3.7""#, returns: #"{"version": "%d.%d" % sys.version_info[:2]}"#)
         let summary = try fixture.run(plugins: ["d": file], ops: #"[{"id": "d", "plugin": "d"}]"#)
         #expect(summary.status == .succeeded, "\(summary.text)")
         #expect(try fixture.json("0/d.json")["version"] == "3.7")

@@ -1,7 +1,8 @@
 import Foundation
 import ImJoyPlugin
-import Testing
 import TestSupport
+import Testing
+
 @testable import ImJoyEngine
 
 /// `repo:` requirements clone into the environment, pinned by commit, and are on `sys.path`

@@ -1,7 +1,8 @@
 import Foundation
 import ImJoySchema
-import Testing
 import TestSupport
+import Testing
+
 @testable import ImJoyEngine
 
 @Suite struct PluginEventTests {
@@ -9,15 +10,17 @@ import TestSupport
 
     @Test func outputLineAsEventAndLogLine() throws {
         let event = PluginEvent(plugin: "P", pid: 7, origin: Self.origin, kind: .output(stream: "stderr", text: "warn"), time: 5)
-        #expect(event.jsonValue == [
-            "event": "plugin_output", "plugin": "P", "pid": 7, "op": "seg", "item": "img_3", "item_index": 3,
-            "stream": "stderr", "text": "warn", "time": 5.0,
-        ])
+        #expect(
+            event.jsonValue == [
+                "event": "plugin_output", "plugin": "P", "pid": 7, "op": "seg", "item": "img_3", "item_index": 3,
+                "stream": "stderr", "text": "warn", "time": 5.0,
+            ])
         #expect(event.logLine == "img_3/seg [stderr] warn")
     }
 
     @Test func apiMessageOutsideACall() throws {
-        let event = PluginEvent(plugin: "P", pid: 7, origin: nil, kind: .message(function: "showProgress", arguments: [50, "of", ["a": 1]]), time: 5)
+        let event = PluginEvent(
+            plugin: "P", pid: 7, origin: nil, kind: .message(function: "showProgress", arguments: [50, "of", ["a": 1]]), time: 5)
         #expect(event.jsonValue["event"] == "plugin_message")
         #expect(event.jsonValue["fn"] == "showProgress")
         #expect(event.jsonValue["args"] == [50, "of", ["a": 1]])
@@ -34,9 +37,13 @@ import TestSupport
         observers.runStarted(items: 1, tasks: 1, jobs: 2)
         // From several threads at once, as the plugin hosts' readers do.
         DispatchQueue.concurrentPerform(iterations: 200) { index in
-            observers.pluginEvents([PluginEvent(plugin: "P", pid: 7, origin: Self.origin, kind: .output(stream: "stdout", text: "line \(index)"))])
+            observers.pluginEvents([
+                PluginEvent(plugin: "P", pid: 7, origin: Self.origin, kind: .output(stream: "stdout", text: "line \(index)"))
+            ])
         }
-        observers.taskFinished(TaskEvent(itemIndex: 3, itemKey: "img_3", op: "seg", start: 1, end: 2, worker: 0, status: .succeeded, attempts: 1), done: 1, total: 1)
+        observers.taskFinished(
+            TaskEvent(itemIndex: 3, itemKey: "img_3", op: "seg", start: 1, end: 2, worker: 0, status: .succeeded, attempts: 1), done: 1,
+            total: 1)
         try handle.close()
         let text = try String(contentsOf: file, encoding: .utf8)
         let lines = try text.split(separator: "\n").map { try JSONValue(jsonText: String($0)) }

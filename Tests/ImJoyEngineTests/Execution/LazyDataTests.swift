@@ -1,10 +1,11 @@
 import Foundation
-import ImageIO
 import ImJoyPlugin
 import ImJoySchema
 import ImJoyWorkflow
-import Testing
+import ImageIO
 import TestSupport
+import Testing
+
 @testable import ImJoyEngine
 
 /// Counts the calls of each op, and the lazy-data loads of the calls that took lazy data.
@@ -57,13 +58,14 @@ private final class CountingInvoker: OpInvoker, @unchecked Sendable {
     static func plan(_ directory: URL, sigma: Double = 2) throws -> WorkflowPlan {
         let file = directory.appendingPathComponent("pipeline.json")
         try """
-            {"name": "lazy", "inputs": {"image": {"glob": "images/*.tif"}},
-             "ops": [{"id": "load", "builtin": "read-tiff"},
-                     {"id": "smooth", "builtin": "gaussian", "config": {"sigma": \(sigma)}},
-                     {"id": "mask", "builtin": "threshold", "config": {"method": "mean"}},
-                     {"id": "save", "builtin": "write-hdf5", "config": {"path": "all.h5", "dataset": "mask", "level": 4}}]}
-            """.write(to: file, atomically: true, encoding: .utf8)
-        return try WorkflowPlan(WorkflowValidator(resolver: PluginResolver(environment: [:])).validate(WorkflowLoader.load(contentsOf: file.path)))
+        {"name": "lazy", "inputs": {"image": {"glob": "images/*.tif"}},
+         "ops": [{"id": "load", "builtin": "read-tiff"},
+                 {"id": "smooth", "builtin": "gaussian", "config": {"sigma": \(sigma)}},
+                 {"id": "mask", "builtin": "threshold", "config": {"method": "mean"}},
+                 {"id": "save", "builtin": "write-hdf5", "config": {"path": "all.h5", "dataset": "mask", "level": 4}}]}
+        """.write(to: file, atomically: true, encoding: .utf8)
+        return try WorkflowPlan(
+            WorkflowValidator(resolver: PluginResolver(environment: [:])).validate(WorkflowLoader.load(contentsOf: file.path)))
     }
 
     struct Run {
@@ -79,8 +81,9 @@ private final class CountingInvoker: OpInvoker, @unchecked Sendable {
         let files = SharedHDF5Files(chunkStore: diskCache.map { HDF5ChunkStore(directory: $0.directory) })
         let invoker = CountingInvoker(BuiltinInvoker(baseDirectory: plan.workflow.baseDirectory, hdf5Files: files))
         files.orderItems(plan.items.map(\.key))
-        let executor = WorkflowExecutor(plan: plan, invoker: invoker, options: RunOptions(jobs: 2, outputDirectory: out.path),
-                                        checker: try SchemaDataChecker(plan: plan), cache: diskCache)
+        let executor = WorkflowExecutor(
+            plan: plan, invoker: invoker, options: RunOptions(jobs: 2, outputDirectory: out.path),
+            checker: try SchemaDataChecker(plan: plan), cache: diskCache)
         let summary = executor.run()
         for item in plan.items { files.itemFinished(item.key) }
         try files.finish()

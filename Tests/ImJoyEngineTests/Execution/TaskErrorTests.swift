@@ -1,8 +1,9 @@
 import Foundation
 import ImJoySchema
 import ImJoyWorkflow
-import Testing
 import TestSupport
+import Testing
+
 @testable import ImJoyEngine
 
 /// A failed task's error is typed: op, item, file, the underlying error, printed on one line.

@@ -2,8 +2,9 @@ import Foundation
 import ImJoyPlugin
 import ImJoySchema
 import ImJoyWorkflow
-import Testing
 import TestSupport
+import Testing
+
 @testable import ImJoyEngine
 
 /// An invoker that records every call and answers from a closure.
@@ -39,8 +40,10 @@ final class RecordingInvoker: OpInvoker, @unchecked Sendable {
             lock.withLock {
                 active -= 1
                 activeByOp[call.op.id]! -= 1
-                records.append(Record(op: call.op.id, item: call.item.key, context: call.context, start: start,
-                                      end: Date().timeIntervalSince1970, thread: "\(Thread.current)"))
+                records.append(
+                    Record(
+                        op: call.op.id, item: call.item.key, context: call.context, start: start,
+                        end: Date().timeIntervalSince1970, thread: "\(Thread.current)"))
             }
         }
         return try respond(call)
@@ -58,7 +61,8 @@ struct Boom: Error, CustomStringConvertible { var description: String { "boom" }
 
 @Suite struct WorkflowExecutorTests {
     @Test func everyCallSeesImJoysContextFields() throws {
-        let plan = try makePlan("""
+        let plan = try makePlan(
+            """
             {"name": "ctx", "variables": {"v": 1}, "inputs": {"n": [10, 20]},
              "ops": [{"id": "a", "builtin": "stats"},
                      {"id": "b", "builtin": "gaussian", "config": {"sigma": 2}},
@@ -102,14 +106,18 @@ struct Boom: Error, CustomStringConvertible { var description: String { "boom" }
     @Test func nonFunctionalPluginGetsItsItemsOneAtATimeInItemOrder() throws {
         // CellCounter has no functional flag. Upstream durations are reversed so later items get
         // ready first; the serial lane must still deliver them in item order.
-        let plan = try makePlan("""
+        let plan = try makePlan(
+            """
             {"name": "s", "plugins": {"count": "../samples/plugins/CellCounter.imjoy.html"},
              "inputs": {"n": [0, 1, 2, 3, 4, 5, 6, 7]},
              "ops": [{"id": "prep", "builtin": "stats"}, {"id": "count", "plugin": "count"}]}
             """)
         let invoker = RecordingInvoker { call in
-            if call.op.id == "prep" { Thread.sleep(forTimeInterval: 0.005 * Double(8 - (call.data.intValue ?? 0))) }
-            else { Thread.sleep(forTimeInterval: 0.01) }
+            if call.op.id == "prep" {
+                Thread.sleep(forTimeInterval: 0.005 * Double(8 - (call.data.intValue ?? 0)))
+            } else {
+                Thread.sleep(forTimeInterval: 0.01)
+            }
             return call.data
         }
         let summary = WorkflowExecutor(plan: plan, invoker: invoker, options: RunOptions(jobs: 4)).run()
@@ -121,7 +129,8 @@ struct Boom: Error, CustomStringConvertible { var description: String { "boom" }
     }
 
     @Test func aFailureFailsOnlyItsItemAndSkipsDownstream() throws {
-        let plan = try makePlan("""
+        let plan = try makePlan(
+            """
             {"name": "f", "inputs": {"n": [1, 2, 3]},
              "ops": [{"id": "a", "builtin": "stats"}, {"id": "b", "builtin": "gaussian"}, {"id": "c", "builtin": "crop", "data": "$a"}]}
             """)
@@ -173,13 +182,16 @@ struct Boom: Error, CustomStringConvertible { var description: String { "boom" }
     }
 
     @Test func missingFieldInUpstreamResultFailsTheItem() throws {
-        let plan = try makePlan(#"{"name": "m", "inputs": {"n": [1]}, "ops": [{"id": "a", "builtin": "stats"}, {"id": "b", "builtin": "stats", "data": "$a.nothing"}]}"#)
+        let plan = try makePlan(
+            #"{"name": "m", "inputs": {"n": [1]}, "ops": [{"id": "a", "builtin": "stats"}, {"id": "b", "builtin": "stats", "data": "$a.nothing"}]}"#
+        )
         let summary = WorkflowExecutor(plan: plan, invoker: RecordingInvoker { $0.data }, options: RunOptions(jobs: 1)).run()
         #expect(summary.failures.first?.message.contains("$a.nothing") == true)
     }
 
     @Test func eventsCoverEveryTask() throws {
-        let plan = try makePlan(#"{"name": "e", "inputs": {"n": [1, 2, 3]}, "ops": [{"id": "a", "builtin": "stats"}, {"id": "b", "builtin": "stats"}]}"#)
+        let plan = try makePlan(
+            #"{"name": "e", "inputs": {"n": [1, 2, 3]}, "ops": [{"id": "a", "builtin": "stats"}, {"id": "b", "builtin": "stats"}]}"#)
         let file = try Fixtures.temporaryDirectory().appendingPathComponent("events.jsonl")
         _ = FileManager.default.createFile(atPath: file.path, contents: nil)
         let handle = try FileHandle(forWritingTo: file)
@@ -191,6 +203,7 @@ struct Boom: Error, CustomStringConvertible { var description: String { "boom" }
         #expect(lines.last?["event"] == "run_finished")
         let tasks = lines.filter { $0["event"] == "task" }
         #expect(tasks.count == 6)
-        #expect(tasks.allSatisfy { $0["worker"]?.intValue.map { (0..<2).contains($0) } == true && ($0["duration"]?.doubleValue ?? -1) >= 0 })
+        #expect(
+            tasks.allSatisfy { $0["worker"]?.intValue.map { (0..<2).contains($0) } == true && ($0["duration"]?.doubleValue ?? -1) >= 0 })
     }
 }

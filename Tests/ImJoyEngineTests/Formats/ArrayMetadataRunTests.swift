@@ -1,8 +1,9 @@
 import Foundation
-import ImageIO
 import ImJoySchema
-import Testing
+import ImageIO
 import TestSupport
+import Testing
+
 @testable import ImJoyEngine
 
 /// Axes and pixel sizes travel with the array: an OME-Zarr input's `multiscales` through
@@ -21,17 +22,21 @@ struct ArrayMetadataRunTests {
         """
 
     @Test func zarrAxesAndScalesSurviveGaussianAndProjection() throws {
-        let fixture = try RunFixture(count: 0, workflow: """
-            {"name": "m", "version": "1.0", "inputs": {"images": {"glob": "*.zarr"}},
-             "ops": [{"id": "load", "builtin": "read-zarr"},
-                     {"id": "smooth", "builtin": "gaussian", "config": {"sigma": 1}, "output": {"format": "zarr"}},
-                     {"id": "top", "builtin": "max-projection", "data": "$load", "config": {"axis": 0}},
-                     {"id": "save", "builtin": "write-zarr", "data": "$top"}]}
-            """)
+        let fixture = try RunFixture(
+            count: 0,
+            workflow: """
+                {"name": "m", "version": "1.0", "inputs": {"images": {"glob": "*.zarr"}},
+                 "ops": [{"id": "load", "builtin": "read-zarr"},
+                         {"id": "smooth", "builtin": "gaussian", "config": {"sigma": 1}, "output": {"format": "zarr"}},
+                         {"id": "top", "builtin": "max-projection", "data": "$load", "config": {"axis": 0}},
+                         {"id": "save", "builtin": "write-zarr", "data": "$top"}]}
+                """)
         defer { fixture.remove() }
         let stack = try NDArray(shape: [3, 10, 12], elements: (0..<360).map { UInt16($0 * 3) })
-        let axes = [OMEAxis(name: "z", type: "space", unit: "micrometer"), OMEAxis(name: "y", type: "space", unit: "micrometer"),
-                    OMEAxis(name: "x", type: "space", unit: "micrometer")]
+        let axes = [
+            OMEAxis(name: "z", type: "space", unit: "micrometer"), OMEAxis(name: "y", type: "space", unit: "micrometer"),
+            OMEAxis(name: "x", type: "space", unit: "micrometer"),
+        ]
         try OMEZarr.write(stack, axes: axes, scale: [2, 0.25, 0.5], to: fixture.directory.appendingPathComponent("cells.ome.zarr"))
         let summary = try fixture.run()
         #expect(summary.status == .succeeded, "\(summary.warnings)")
@@ -40,8 +45,11 @@ struct ArrayMetadataRunTests {
         let result = try CommandRunner.python(Self.script, [smooth, saved])
         #expect(result.status == 0, "\(result.standardError)")
         let facts = try JSONValue(jsonText: result.standardOutput)
-        #expect(facts[smooth]?["axes"] == [["name": "z", "type": "space", "unit": "micrometer"], ["name": "y", "type": "space", "unit": "micrometer"],
-                                           ["name": "x", "type": "space", "unit": "micrometer"]])
+        #expect(
+            facts[smooth]?["axes"] == [
+                ["name": "z", "type": "space", "unit": "micrometer"], ["name": "y", "type": "space", "unit": "micrometer"],
+                ["name": "x", "type": "space", "unit": "micrometer"],
+            ])
         #expect(facts[smooth]?["scale"] == [2, 0.25, 0.5])
         #expect(facts[saved]?["axes"]?.arrayValue?.compactMap { $0["name"]?.stringValue } == ["y", "x"])
         #expect(facts[saved]?["scale"] == [0.25, 0.5])
@@ -50,7 +58,8 @@ struct ArrayMetadataRunTests {
     @Test func metadataRoundTripsThroughTheRPCDict() throws {
         var array = try NDArray(shape: [2, 3], elements: [UInt8](repeating: 1, count: 6))
         #expect(array.rpcValue["_rmetadata"] == nil)
-        array.metadata = ArrayMetadata(axes: [.init(name: "C"), .init(name: "x", scale: 0.5, unit: "micrometer")], channelNames: ["dapi", "gfp"])
+        array.metadata = ArrayMetadata(
+            axes: [.init(name: "C"), .init(name: "x", scale: 0.5, unit: "micrometer")], channelNames: ["dapi", "gfp"])
         let back = try NDArray(rpcValue: array.rpcValue)
         #expect(back.metadata == array.metadata && back.metadata?.axisNames == "cx")
         #expect(back.metadata?.removingAxis(0) == ArrayMetadata(axes: [.init(name: "x", scale: 0.5, unit: "micrometer")]))

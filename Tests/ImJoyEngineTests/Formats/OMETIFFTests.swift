@@ -1,8 +1,9 @@
 import Foundation
-import ImageIO
 import ImJoySchema
-import Testing
+import ImageIO
 import TestSupport
+import Testing
+
 @testable import ImJoyEngine
 
 enum OMETIFFConditions {
@@ -14,7 +15,10 @@ enum OMETIFFConditions {
 /// `.ome.tif` outputs carry OME-XML that validates against the OME 2016-06 schema (ome-types
 /// with xmlschema), with the axes and physical sizes of the array's metadata; tifffile reads
 /// them as OME (`is_ome`, series axes).
-@Suite(.enabled(if: OMETIFFConditions.hasOMETypes, "python3 with tifffile, xmlschema and ome-types is not installed (pip install ome-types xmlschema)"))
+@Suite(
+    .enabled(
+        if: OMETIFFConditions.hasOMETypes,
+        "python3 with tifffile, xmlschema and ome-types is not installed (pip install ome-types xmlschema)"))
 struct OMETIFFTests {
     static let checkScript = """
         import sys, json, tifffile, ome_types, numpy as np
@@ -32,13 +36,16 @@ struct OMETIFFTests {
         """
 
     @Test func hyperstackToOMETIFFInARunAndByConvert() throws {
-        let fixture = try RunFixture(count: 0, workflow: """
-            {"name": "o", "version": "1.0", "inputs": {"images": {"glob": "*.tif"}},
-             "ops": [{"id": "load", "builtin": "read-tiff"},
-                     {"id": "save", "builtin": "write-tiff", "config": {"path": "{item}.ome.tif"}}]}
-            """)
+        let fixture = try RunFixture(
+            count: 0,
+            workflow: """
+                {"name": "o", "version": "1.0", "inputs": {"images": {"glob": "*.tif"}},
+                 "ops": [{"id": "load", "builtin": "read-tiff"},
+                         {"id": "save", "builtin": "write-tiff", "config": {"path": "{item}.ome.tif"}}]}
+                """)
         defer { fixture.remove() }
-        let written = try CommandRunner.python("""
+        let written = try CommandRunner.python(
+            """
             import sys, numpy as np, tifffile
             h = np.arange(2 * 3 * 2 * 12 * 10, dtype=np.uint16).reshape(2, 3, 2, 12, 10)
             tifffile.imwrite(sys.argv[1] + '/hyper.tif', h, imagej=True, resolution=(2.0, 2.0),
@@ -48,7 +55,8 @@ struct OMETIFFTests {
         let summary = try fixture.run()
         #expect(summary.status == .succeeded, "\(summary.warnings)")
         let fromRun = fixture.out.appendingPathComponent("hyper.ome.tif").path
-        let plain = fixture.directory.appendingPathComponent("plain.tif").path, fromConvert = fixture.directory.appendingPathComponent("z.ome.tiff").path
+        let plain = fixture.directory.appendingPathComponent("plain.tif").path
+        let fromConvert = fixture.directory.appendingPathComponent("z.ome.tiff").path
         try TIFFWriter.write(try NDArray(shape: [4, 6, 5], elements: (0..<120).map { Float($0) }), to: URL(fileURLWithPath: plain))
         let converted = try CommandRunner.imjoyRun(["convert", plain, fromConvert])
         try #require(converted.status == 0, "\(converted.standardError)")
@@ -56,7 +64,8 @@ struct OMETIFFTests {
         let result = try CommandRunner.python(Self.checkScript, [fromRun, fromConvert])
         try #require(result.status == 0, "\(result.standardError)")
         let facts = try JSONValue(jsonText: result.standardOutput)
-        let run = try #require(facts[fromRun]), convert = try #require(facts[fromConvert])
+        let run = try #require(facts[fromRun])
+        let convert = try #require(facts[fromConvert])
         #expect(run["is_ome"] == true && run["axes"]?.stringValue == "TZCYX" && run["shape"] == [2, 3, 2, 12, 10], "\(run)")
         #expect(run["sizes"] == [2, 3, 2, 12, 10] && run["type"]?.stringValue == "uint16")
         #expect(run["physical"] == [1.5, 0.5, 0.5] && run["unit"]?.stringValue == "µm" && run["increment"]?.doubleValue == 30)

@@ -1,8 +1,9 @@
 import Foundation
-import ImageIO
 import ImJoySchema
-import Testing
+import ImageIO
 import TestSupport
+import Testing
+
 @testable import ImJoyEngine
 
 /// ImageJ calibration travels through a run: a Z-stack written by tifffile with `imagej=True`,
@@ -35,20 +36,23 @@ struct TIFFMetadataRunTests {
         """
 
     @Test func calibratedStacksKeepTheirAxesAndCalibration() throws {
-        let fixture = try RunFixture(count: 0, workflow: """
-            {"name": "m", "version": "1.0", "inputs": {"images": {"glob": "*.tif"}},
-             "ops": [{"id": "load", "builtin": "read-tiff"},
-                     {"id": "smooth", "builtin": "gaussian", "config": {"sigma": 1}},
-                     {"id": "save", "builtin": "write-tiff", "config": {"imagej": "yes", "compression": "none"}},
-                     {"id": "top", "builtin": "max-projection", "data": "$load", "config": {"axis": 0}},
-                     {"id": "zarr", "builtin": "write-zarr", "data": "$top"}]}
-            """)
+        let fixture = try RunFixture(
+            count: 0,
+            workflow: """
+                {"name": "m", "version": "1.0", "inputs": {"images": {"glob": "*.tif"}},
+                 "ops": [{"id": "load", "builtin": "read-tiff"},
+                         {"id": "smooth", "builtin": "gaussian", "config": {"sigma": 1}},
+                         {"id": "save", "builtin": "write-tiff", "config": {"imagej": "yes", "compression": "none"}},
+                         {"id": "top", "builtin": "max-projection", "data": "$load", "config": {"axis": 0}},
+                         {"id": "zarr", "builtin": "write-zarr", "data": "$top"}]}
+                """)
         defer { fixture.remove() }
         let written = try CommandRunner.python(Self.writeScript, [fixture.directory.path])
         try #require(written.status == 0, "\(written.standardError)")
         let summary = try fixture.run()
         #expect(summary.status == .succeeded, "\(summary.warnings)")
-        let stack = fixture.out.appendingPathComponent("stack/save.tif").path, hyper = fixture.out.appendingPathComponent("hyper/save.tif").path
+        let stack = fixture.out.appendingPathComponent("stack/save.tif").path
+        let hyper = fixture.out.appendingPathComponent("hyper/save.tif").path
         let result = try CommandRunner.python(Self.checkScript, [stack, hyper])
         try #require(result.status == 0, "\(result.standardError)")
         let facts = try JSONValue(jsonText: result.standardOutput)
@@ -56,13 +60,20 @@ struct TIFFMetadataRunTests {
         #expect(facts[stack]?["spacing"]?.doubleValue == 2 && facts[stack]?["unit"]?.stringValue == "micron")
         #expect(facts[stack]?["xres"]?.doubleValue == 4 && facts[stack]?["resunit"]?.intValue == 1)
         #expect(facts[hyper]?["axes"]?.stringValue == "TZCYX" && facts[hyper]?["shape"] == [2, 3, 2, 12, 10], "\(facts)")
-        #expect(facts[hyper]?["spacing"]?.doubleValue == 1.5 && facts[hyper]?["finterval"]?.doubleValue == 30 && facts[hyper]?["xres"]?.doubleValue == 2)
+        #expect(
+            facts[hyper]?["spacing"]?.doubleValue == 1.5 && facts[hyper]?["finterval"]?.doubleValue == 30
+                && facts[hyper]?["xres"]?.doubleValue == 2)
 
         // The Z projection of the stack is y, x at 0.25 micrometers; the hyperstack's T projection keeps z, c, y, x.
         let projected = try ZarrFormat.readImage(fixture.out.appendingPathComponent("stack/zarr.ome.zarr"), level: 0)
-        #expect(projected.metadata == ArrayMetadata(axes: [.init(name: "y", scale: 0.25, unit: "micrometer"), .init(name: "x", scale: 0.25, unit: "micrometer")]))
+        #expect(
+            projected.metadata
+                == ArrayMetadata(axes: [
+                    .init(name: "y", scale: 0.25, unit: "micrometer"), .init(name: "x", scale: 0.25, unit: "micrometer"),
+                ]))
         let hyperTop = try ZarrFormat.readImage(fixture.out.appendingPathComponent("hyper/zarr.ome.zarr"), level: 0)
-        #expect(hyperTop.metadata?.axisNames == "zcyx" && hyperTop.metadata?.axes[0].scale == 1.5 && hyperTop.metadata?.axes[3].scale == 0.5)
+        #expect(
+            hyperTop.metadata?.axisNames == "zcyx" && hyperTop.metadata?.axes[0].scale == 1.5 && hyperTop.metadata?.axes[3].scale == 0.5)
     }
 
     @Test func uncalibratedTIFFsHaveNoMetadata() throws {
@@ -73,7 +84,8 @@ struct TIFFMetadataRunTests {
         let array = try TIFFFormat().read(url, name: nil)
         #expect(array.metadata == nil && array.rpcValue["_rmetadata"] == nil)
         // tifffile's default resolution (1 per unit "none") is no calibration; centimeters are.
-        let written = try CommandRunner.python("""
+        let written = try CommandRunner.python(
+            """
             import sys, numpy as np, tifffile
             tifffile.imwrite(sys.argv[1] + '/default.tif', np.zeros((5, 6), np.uint8))
             tifffile.imwrite(sys.argv[1] + '/cm.tif', np.zeros((5, 6), np.uint8), resolution=(20000, 40000), resolutionunit='CENTIMETER')
@@ -81,6 +93,10 @@ struct TIFFMetadataRunTests {
         try #require(written.status == 0, "\(written.standardError)")
         #expect(try TIFFFormat().read(folder.appendingPathComponent("default.tif"), name: nil).metadata == nil)
         let calibrated = try TIFFFormat().read(folder.appendingPathComponent("cm.tif"), name: nil)
-        #expect(calibrated.metadata == ArrayMetadata(axes: [.init(name: "y", scale: 0.25, unit: "micrometer"), .init(name: "x", scale: 0.5, unit: "micrometer")]))
+        #expect(
+            calibrated.metadata
+                == ArrayMetadata(axes: [
+                    .init(name: "y", scale: 0.25, unit: "micrometer"), .init(name: "x", scale: 0.5, unit: "micrometer"),
+                ]))
     }
 }

@@ -1,16 +1,19 @@
 import Foundation
 import ImageIO
-import Testing
 import TestSupport
+import Testing
+
 @testable import ImJoyEngine
 
 /// A Zarr input's cache key comes from its files' contents: a changed store reruns what reads it.
 @Suite struct ZarrCacheTests {
     @Test func changedStoreRerunsItsOps() throws {
-        let fixture = try RunFixture(count: 1, workflow: """
-            {"name": "z", "version": "1.0", "inputs": {"images": {"glob": "*.zarr"}},
-             "ops": [{"id": "load", "builtin": "read-zarr"}, {"id": "smooth", "builtin": "gaussian", "config": {"sigma": 1}}]}
-            """)
+        let fixture = try RunFixture(
+            count: 1,
+            workflow: """
+                {"name": "z", "version": "1.0", "inputs": {"images": {"glob": "*.zarr"}},
+                 "ops": [{"id": "load", "builtin": "read-zarr"}, {"id": "smooth", "builtin": "gaussian", "config": {"sigma": 1}}]}
+                """)
         defer { fixture.remove() }
         let store = fixture.directory.appendingPathComponent("a.zarr")
         try OMEZarr.write(try NDArray(shape: [6, 5], elements: (0..<30).map { UInt8($0) }), to: store)

@@ -1,23 +1,30 @@
 import Foundation
-import ImageIO
 import ImJoySchema
-import Testing
+import ImageIO
 import TestSupport
+import Testing
+
 @testable import ImJoyEngine
 
 /// `imjoy-run convert` to and from OME-Zarr (TIFF ↔ Zarr ↔ HDF5), and `check-functional`'s Zarr inputs.
 @Suite struct ZarrConvertTests {
     static let stack = try! NDArray(shape: [4, 30, 22], elements: (0..<(4 * 30 * 22)).map { UInt16(truncatingIfNeeded: $0 * 29 % 60000) })
 
-    @Test("convert TIFF → .ome.zarr → HDF5 → .zarr keeps the values; zarr-python reads the store",
-          .enabled(if: ZarrWorkflowConditions.hasZarrPython, "python3 with zarr>=3 and ome_zarr is not installed (scripts/setup)"))
+    @Test(
+        "convert TIFF → .ome.zarr → HDF5 → .zarr keeps the values; zarr-python reads the store",
+        .enabled(if: ZarrWorkflowConditions.hasZarrPython, "python3 with zarr>=3 and ome_zarr is not installed (scripts/setup)"))
     func convertRoundTrip() throws {
         let directory = try Fixtures.temporaryDirectory("zarr-convert")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let tiff = directory.appendingPathComponent("in.tif").path, zarr = directory.appendingPathComponent("a.ome.zarr").path
-        let h5 = directory.appendingPathComponent("b.h5").path, back = directory.appendingPathComponent("c.zarr").path
+        let tiff = directory.appendingPathComponent("in.tif").path
+        let zarr = directory.appendingPathComponent("a.ome.zarr").path
+        let h5 = directory.appendingPathComponent("b.h5").path
+        let back = directory.appendingPathComponent("c.zarr").path
         try TIFFWriter.write(Self.stack, to: URL(fileURLWithPath: tiff))
-        for arguments in [[tiff, zarr, "--compression", "blosc", "--level", "7"], [zarr, h5, "--compression", "gzip"], [h5, back, "--compression", "zstd"]] {
+        for arguments in [
+            [tiff, zarr, "--compression", "blosc", "--level", "7"], [zarr, h5, "--compression", "gzip"],
+            [h5, back, "--compression", "zstd"],
+        ] {
             let result = try CommandRunner.imjoyRun(["convert"] + arguments)
             #expect(result.status == 0, "convert \(arguments): \(result.standardError)")
         }
@@ -42,7 +49,8 @@ import TestSupport
     func convertRefusals() throws {
         let directory = try Fixtures.temporaryDirectory("zarr-convert")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let tiff = directory.appendingPathComponent("in.tif").path, zarr = directory.appendingPathComponent("a.zarr").path
+        let tiff = directory.appendingPathComponent("in.tif").path
+        let zarr = directory.appendingPathComponent("a.zarr").path
         try TIFFWriter.write(Self.stack, to: URL(fileURLWithPath: tiff))
         let lzw = try CommandRunner.imjoyRun(["convert", tiff, zarr, "--compression", "lzw"])
         #expect(lzw.status == 2 && lzw.standardError.contains("zarr has no compression 'lzw'"), "\(lzw.standardError)")
@@ -55,7 +63,8 @@ import TestSupport
     func checkInputs() throws {
         let directory = try Fixtures.temporaryDirectory("zarr-check")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let root = directory.appendingPathComponent("root.ome.zarr"), collection = directory.appendingPathComponent("plate.zarr")
+        let root = directory.appendingPathComponent("root.ome.zarr")
+        let collection = directory.appendingPathComponent("plate.zarr")
         try OMEZarr.write(Self.stack, to: root)
         try ZarrFormat().add(Self.stack, at: "a/b", to: collection, options: ArrayWriteOptions())
         try ZarrFormat().add(Self.stack, at: "a/c", to: collection, options: ArrayWriteOptions())

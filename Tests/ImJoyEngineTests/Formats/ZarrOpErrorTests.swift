@@ -1,8 +1,9 @@
 import Foundation
-import ImageIO
 import ImJoySchema
-import Testing
+import ImageIO
 import TestSupport
+import Testing
+
 @testable import ImJoyEngine
 
 /// `write-zarr` and `read-zarr` refuse bad config with the op, parameter and reason; `write-tiff`
@@ -31,7 +32,9 @@ import TestSupport
 
     @Test func unknownCompressorIsRefusedByValidation() {
         #expect(throws: (any Error).self) {
-            _ = try builtinCall(#"{"id": "z", "builtin": "write-zarr", "config": {"compressor": "gzip"}}"#, data: .null, out: URL(fileURLWithPath: "/nonexistent"))
+            _ = try builtinCall(
+                #"{"id": "z", "builtin": "write-zarr", "config": {"compressor": "gzip"}}"#, data: .null,
+                out: URL(fileURLWithPath: "/nonexistent"))
         }
     }
 
@@ -55,8 +58,9 @@ import TestSupport
         let out = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: out) }
         for (choice, big) in [("yes", true), ("auto", false), ("no", false)] {
-            let call = try builtinCall(#"{"id": "t", "builtin": "write-tiff", "config": {"path": "\#(choice).tif", "bigtiff": "\#(choice)"}}"#,
-                                       data: array.rpcValue, out: out)
+            let call = try builtinCall(
+                #"{"id": "t", "builtin": "write-tiff", "config": {"path": "\#(choice).tif", "bigtiff": "\#(choice)"}}"#,
+                data: array.rpcValue, out: out)
             _ = try BuiltinInvoker(baseDirectory: out.path).invoke(call)
             let header = try Data(contentsOf: out.appendingPathComponent("\(choice).tif")).prefix(4)
             #expect(header[2] == (big ? 43 : 42), "\(choice): TIFF version \(header[2])")  // 43: BigTIFF

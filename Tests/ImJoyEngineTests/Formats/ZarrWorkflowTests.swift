@@ -1,8 +1,9 @@
 import Foundation
-import ImageIO
 import ImJoySchema
-import Testing
+import ImageIO
 import TestSupport
+import Testing
+
 @testable import ImJoyEngine
 
 /// OME-Zarr through whole runs (`WorkflowRun`): `write-zarr`, `output.format: "zarr"` per item
@@ -81,19 +82,25 @@ struct ZarrWorkflowTests {
         defer { fixture.remove() }
         let summary = try fixture.run()
         #expect(summary.status == .succeeded)
-        #expect(Set(summary.outputs) == ["img_0/smooth.zarr", "img_1/smooth.zarr", "all.zarr/img_0/copy", "all.zarr/img_1/copy",
-                                         "plate.ome.zarr/img_0", "plate.ome.zarr/img_1"], "\(summary.outputs)")
+        #expect(
+            Set(summary.outputs) == [
+                "img_0/smooth.zarr", "img_1/smooth.zarr", "all.zarr/img_0/copy", "all.zarr/img_1/copy",
+                "plate.ome.zarr/img_0", "plate.ome.zarr/img_1",
+            ], "\(summary.outputs)")
         #expect(try OMEZarr.images(inCollection: fixture.out.appendingPathComponent("plate.ome.zarr")) == ["img_0", "img_1"])
         #expect(summary.warnings.isEmpty, "\(summary.warnings)")
         #expect(try ZarrFormat().arrayNames(in: fixture.out.appendingPathComponent("all.zarr")) == ["img_0/copy", "img_1/copy"])
         for index in 0..<2 {
             let expected = try Self.smoothed(fixture, index)
-            let perItem = try Self.check(fixture.out.appendingPathComponent("img_\(index)/smooth.zarr"), expected: expected, in: fixture.directory)
+            let perItem = try Self.check(
+                fixture.out.appendingPathComponent("img_\(index)/smooth.zarr"), expected: expected, in: fixture.directory)
             #expect(perItem["equal"] == true && perItem["provenance"] == true && perItem["levels"]?.intValue == 1)
-            let shared = try Self.check(fixture.out.appendingPathComponent("all.zarr/img_\(index)/copy"), expected: expected, in: fixture.directory)
+            let shared = try Self.check(
+                fixture.out.appendingPathComponent("all.zarr/img_\(index)/copy"), expected: expected, in: fixture.directory)
             #expect(shared["equal"] == true && shared["provenance"] == true)
             let raw = try TIFFFormat().read(fixture.directory.appendingPathComponent("img_\(index).tif"), name: nil)
-            let plate = try Self.check(fixture.out.appendingPathComponent("plate.ome.zarr/img_\(index)"), expected: raw, in: fixture.directory)
+            let plate = try Self.check(
+                fixture.out.appendingPathComponent("plate.ome.zarr/img_\(index)"), expected: raw, in: fixture.directory)
             #expect(plate["equal"] == true && plate["dtype"]?.stringValue == "uint16")
         }
         // The completion records hash the stores: a resumed run skips both items.
@@ -120,7 +127,9 @@ struct ZarrWorkflowTests {
         options.arrayFormat = try #require(ArrayFileFormat(rawValue: "zarr"))
         let summary = try fixture.run(options)
         #expect(summary.status == .succeeded)
-        let keys = try FileManager.default.contentsOfDirectory(atPath: fixture.out.path).filter { !$0.hasPrefix(".") && $0 != "manifest.json" }.sorted()
+        let keys = try FileManager.default.contentsOfDirectory(atPath: fixture.out.path).filter {
+            !$0.hasPrefix(".") && $0 != "manifest.json"
+        }.sorted()
         #expect(keys.count == 2, "\(keys)")
         let expected = try ProjectionKernel.max(stack, axis: 0)
         for key in keys {

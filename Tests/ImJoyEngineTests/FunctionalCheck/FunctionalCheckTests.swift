@@ -1,7 +1,7 @@
 import Foundation
 import ImJoySchema
-import Testing
 import TestSupport
+import Testing
 
 @testable import ImJoyEngine
 
@@ -27,9 +27,14 @@ import TestSupport
         let report = try Self.check("Pure")
         #expect(report.violations.isEmpty, "\(report.text)")
         let checks = try #require(report.ops.first).checks
-        #expect(checks.map(\.name) == [OpCheckSession.fresh, OpCheckSession.repeated, OpCheckSession.reverse, OpCheckSession.interleaved,
-                                       OpCheckSession.globals, OpCheckSession.files, OpCheckSession.setConfig, OpCheckSession.environment, OpCheckSession.network])
-        #expect(checks.allSatisfy { $0.status == .passed || ($0.name == OpCheckSession.network && !SyscallTrace.isAvailable) }, "\(report.text)")
+        #expect(
+            checks.map(\.name) == [
+                OpCheckSession.fresh, OpCheckSession.repeated, OpCheckSession.reverse, OpCheckSession.interleaved,
+                OpCheckSession.globals, OpCheckSession.files, OpCheckSession.setConfig, OpCheckSession.environment, OpCheckSession.network,
+            ])
+        #expect(
+            checks.allSatisfy { $0.status == .passed || ($0.name == OpCheckSession.network && !SyscallTrace.isAvailable) }, "\(report.text)"
+        )
         #expect(report.ops.first?.inputs == ["generated #1", "generated #2"])
         #expect(report.text.hasSuffix("Pure: no violation found"))
     }
@@ -38,7 +43,9 @@ import TestSupport
         let report = try Self.check("GlobalCounter")
         let repeated = Self.violations(report, .hiddenState, check: OpCheckSession.repeated)
         #expect(repeated.count == 2, "\(report.text)")
-        #expect(repeated.first?.hasPrefix("hidden state: call 2 on generated #1 in one process differs from call 1 (counts[0]: ") == true, "\(repeated)")
+        #expect(
+            repeated.first?.hasPrefix("hidden state: call 2 on generated #1 in one process differs from call 1 (counts[0]: ") == true,
+            "\(repeated)")
         #expect(!Self.violations(report, .hiddenState, check: OpCheckSession.interleaved).isEmpty)
         let globals = Self.violations(report, .sideEffect, check: OpCheckSession.globals)
         #expect(globals == ["side effect: call 2 on generated #1 changed calls: 1 → 2"], "\(report.text)")
@@ -58,7 +65,10 @@ import TestSupport
 
     @Test func aStrayFileIsASideEffect() throws {
         let report = try Self.check("StrayFile")
-        #expect(Self.violations(report, .sideEffect, check: OpCheckSession.files) == ["side effect: call 1 on generated #1 wrote WORK_DIR/stray.txt"], "\(report.text)")
+        #expect(
+            Self.violations(report, .sideEffect, check: OpCheckSession.files) == [
+                "side effect: call 1 on generated #1 wrote WORK_DIR/stray.txt"
+            ], "\(report.text)")
         #expect(report.violations.count == 1, "\(report.text)")
     }
 
@@ -67,7 +77,9 @@ import TestSupport
         #expect(Self.status(report, OpCheckSession.repeated) == .passed, "\(report.text)")
         let reverse = Self.violations(report, .hiddenState, check: OpCheckSession.reverse)
         #expect(reverse.count == 1, "\(report.text)")
-        #expect(reverse.first?.hasPrefix("hidden state: call 2 on generated #1, after generated #2, differs from its result in a fresh process (sum: ") == true)
+        #expect(
+            reverse.first?.hasPrefix(
+                "hidden state: call 2 on generated #1, after generated #2, differs from its result in a fresh process (sum: ") == true)
         #expect(Self.violations(report, .hiddenState, check: OpCheckSession.interleaved).count == 2)
         // Filling the memo on a process's first call is lazy initialisation: a note, not a violation.
         #expect(Self.status(report, OpCheckSession.globals) == .passed)
@@ -90,7 +102,9 @@ import TestSupport
         #expect(report.violations.isEmpty, "\(report.text)")
         // The template puts each file's array under `image` itself.
         let templated = try Self.check("GlobalCounter", inputs: [files[0]], data: ["image": "$input"])
-        #expect(Self.violations(templated, .hiddenState, check: OpCheckSession.repeated).first?.contains("counts[0]: 1 vs 2") == true, "\(templated.text)")
+        #expect(
+            Self.violations(templated, .hiddenState, check: OpCheckSession.repeated).first?.contains("counts[0]: 1 vs 2") == true,
+            "\(templated.text)")
         #expect(Self.status(templated, OpCheckSession.reverse) == .skipped)
     }
 
@@ -100,7 +114,8 @@ import TestSupport
         let report = try FunctionalCheck(options: .init(pluginFile: file, ops: ["Count"], dataTemplate: 1)).run()
         #expect(!report.declaresFunctional)
         #expect(report.ops.map(\.op) == ["Count"] && report.ops.first?.inputs == ["the --data value"])
-        #expect(Self.violations(report, .sideEffect, check: OpCheckSession.setConfig)
+        #expect(
+            Self.violations(report, .sideEffect, check: OpCheckSession.setConfig)
                 == ["side effect: call 1 on the --data value saved api.setConfig('runs'), state that outlives the call"], "\(report.text)")
         // Each fresh process starts with an empty store, so the count shows as hidden state.
         #expect(Self.violations(report, .hiddenState, check: OpCheckSession.repeated).first?.hasSuffix("(runs: 1 vs 2)") == true)

@@ -1,7 +1,7 @@
 import Foundation
 import ImJoySchema
-import Testing
 import TestSupport
+import Testing
 
 @testable import ImJoyEngine
 
@@ -18,7 +18,10 @@ import TestSupport
         let report = try Self.check("PureJS")
         #expect(report.violations.isEmpty, "\(report.text)")
         let checks = try #require(report.ops.first).checks
-        #expect(checks.count == 9 && checks.allSatisfy { $0.status == .passed || ($0.name == OpCheckSession.network && !SyscallTrace.isAvailable) }, "\(report.text)")
+        #expect(
+            checks.count == 9
+                && checks.allSatisfy { $0.status == .passed || ($0.name == OpCheckSession.network && !SyscallTrace.isAvailable) },
+            "\(report.text)")
         #expect(report.ops.first?.processes == 6 && report.ops.first?.calls == 12)
         #expect(report.text.hasSuffix("PureJS: no violation found"))
     }
@@ -27,7 +30,9 @@ import TestSupport
         let report = try Self.check("GlobalCounterJS")
         let repeated = FunctionalCheckTests.violations(report, .hiddenState, check: OpCheckSession.repeated)
         #expect(repeated.count == 2, "\(report.text)")
-        #expect(repeated.first?.hasPrefix("hidden state: call 2 on generated #1 in one process differs from call 1 (counts[0]: ") == true, "\(repeated)")
+        #expect(
+            repeated.first?.hasPrefix("hidden state: call 2 on generated #1 in one process differs from call 1 (counts[0]: ") == true,
+            "\(repeated)")
         #expect(!FunctionalCheckTests.violations(report, .hiddenState, check: OpCheckSession.interleaved).isEmpty)
         // `let calls` is no property of globalThis: the host finds it in the global lexical scope.
         let globals = FunctionalCheckTests.violations(report, .sideEffect, check: OpCheckSession.globals)
@@ -50,7 +55,9 @@ import TestSupport
         #expect(FunctionalCheckTests.status(report, OpCheckSession.repeated) == .passed, "\(report.text)")
         let reverse = FunctionalCheckTests.violations(report, .hiddenState, check: OpCheckSession.reverse)
         #expect(reverse.count == 1, "\(report.text)")
-        #expect(reverse.first?.hasPrefix("hidden state: call 2 on generated #1, after generated #2, differs from its result in a fresh process (sum: ") == true)
+        #expect(
+            reverse.first?.hasPrefix(
+                "hidden state: call 2 on generated #1, after generated #2, differs from its result in a fresh process (sum: ") == true)
         #expect(FunctionalCheckTests.violations(report, .hiddenState, check: OpCheckSession.interleaved).count == 2)
         // `this.memo` filled on a process's first call: lazy initialisation, a note.
         #expect(FunctionalCheckTests.status(report, OpCheckSession.globals) == .passed)
@@ -60,13 +67,17 @@ import TestSupport
     @Test func aTypeWithNoHostIsRefused() throws {
         let file = Fixtures.url("plugins/functional/Window.imjoy.html").path
         #expect { try FunctionalCheck(options: .init(pluginFile: file)).run() } throws: { error in
-            "\(error)" == "\(file): check-functional drives Python and web-worker plugins (native-python, web-python, web-worker), not type 'window'"
+            "\(error)"
+                == "\(file): check-functional drives Python and web-worker plugins (native-python, web-python, web-worker), not type 'window'"
         }
     }
 
     @Test func anEnvironmentChangeIsCaughtWithTheVariable() throws {
         let report = try Self.check("SetsEnvironmentJS")
         let found = FunctionalCheckTests.violations(report, .sideEffect, check: OpCheckSession.environment)
-        #expect(found.first?.hasPrefix("side effect: call 1 on generated #1 changed the environment variable IMJOY_RUN_FIXTURE_CALLS: (unset) → ") == true, "\(report.text)")
+        #expect(
+            found.first?.hasPrefix(
+                "side effect: call 1 on generated #1 changed the environment variable IMJOY_RUN_FIXTURE_CALLS: (unset) → ") == true,
+            "\(report.text)")
     }
 }

@@ -1,5 +1,5 @@
-import ImageIO
 import ImJoySchema
+import ImageIO
 import Testing
 
 @testable import ImJoyEngine
@@ -13,7 +13,8 @@ struct ResultComparisonTests {
     @Test func arraysCompareByDtypeShapeAndBytes() throws {
         let a = try Self.array([1, 2, 3, 4], shape: [2, 2])
         #expect(ResultComparison.difference(["m": a], ["m": try Self.array([1, 2, 3, 4], shape: [2, 2])]) == nil)
-        #expect(ResultComparison.difference(["m": a], ["m": try Self.array([1, 2, 9, 4], shape: [2, 2])])
+        #expect(
+            ResultComparison.difference(["m": a], ["m": try Self.array([1, 2, 9, 4], shape: [2, 2])])
                 == "m: 1 of 4 uint16 elements differ (first at flat index 2: 3 vs 9)")
         #expect(ResultComparison.difference(a, try Self.array([1, 2, 3, 4], shape: [4])) == "the result: shape [2, 2] vs [4]")
         let float = try NDArray(shape: [2, 2], elements: [Float(1), 2, 3, 4]).rpcValue
@@ -23,14 +24,19 @@ struct ResultComparisonTests {
     @Test func jsonComparesCanonicallyButKeepsNumberKindsApart() throws {
         let left = try JSONValue(jsonText: #"{"a": 1, "b": [1.5, {"c": "x"}]}"#)
         #expect(ResultComparison.difference(left, try JSONValue(jsonText: #"{"b": [1.5, {"c": "x"}], "a": 1}"#)) == nil)
-        #expect(ResultComparison.difference(left, try JSONValue(jsonText: #"{"a": 1.0, "b": [1.5, {"c": "x"}]}"#)) == "a: integer 1 vs number 1.0")
+        #expect(
+            ResultComparison.difference(left, try JSONValue(jsonText: #"{"a": 1.0, "b": [1.5, {"c": "x"}]}"#))
+                == "a: integer 1 vs number 1.0")
         #expect(ResultComparison.difference(left, try JSONValue(jsonText: #"{"a": 1, "b": [1.5, {"c": "y"}]}"#)) == #"b[1].c: "x" vs "y""#)
         #expect(ResultComparison.difference(left, try JSONValue(jsonText: #"{"a": 1, "b": [1.5]}"#)) == "b: 2 items vs 1")
         #expect(ResultComparison.difference(.number(0.0), .number(-0.0)) == "the result: 0.0 vs -0.0")
     }
 
     @Test func generatedInputsFollowTheInputsSchema() throws {
-        let schema = try JSONValue(jsonText: #"{"image": {"ndarray": {"dtype": "float32", "ndim": [3, 4]}}, "n": {"type": "integer"}, "s": {"type": "string", "default": "z"}}"#)
+        let schema = try JSONValue(
+            jsonText:
+                #"{"image": {"ndarray": {"dtype": "float32", "ndim": [3, 4]}}, "n": {"type": "integer"}, "s": {"type": "string", "default": "z"}}"#
+        )
         let first = CheckInput.generated(schema: schema, seed: 1)
         let image = try NDArray(rpcValue: try #require(first["image"]))
         #expect(image.shape == [4, 32, 32] && image.dtype == .float32)

@@ -1,11 +1,12 @@
 import Foundation
-import ImageIO
 import ImJoySchema
+import ImageIO
 import Testing
+
 @testable import ImJoyEngine
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The runner's side of the host protocol, without Python: frames through a real pipe.
@@ -14,7 +15,10 @@ import Glibc
     static func throughPipe(_ frame: HostFrame) throws -> HostFrame {
         var fds: [Int32] = [0, 0]
         #expect(pipe(&fds) == 0)
-        defer { close(fds[0]); close(fds[1]) }
+        defer {
+            close(fds[0])
+            close(fds[1])
+        }
         let pipeEnds = HostPipe(readFD: fds[0], writeFD: fds[1])
         let written = DispatchSemaphore(value: 0)
         nonisolated(unsafe) var writeError: Error?

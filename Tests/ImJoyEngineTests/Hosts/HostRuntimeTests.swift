@@ -16,13 +16,14 @@ import Testing
     }
 
     @Test func eachRuntimeRunsItsOwnScripts() throws {
-        let plugin = try Plugin(text: """
-            <config lang="json">{"name": "Mixed", "type": "web-worker", "api_version": "0.1.8"}</config>
-            <script lang="javascript">a()</script>
-            <script lang="python">b()</script>
-            <script lang="js" type="module">c()</script>
-            <script>d()</script>
-            """)
+        let plugin = try Plugin(
+            text: """
+                <config lang="json">{"name": "Mixed", "type": "web-worker", "api_version": "0.1.8"}</config>
+                <script lang="javascript">a()</script>
+                <script lang="python">b()</script>
+                <script lang="js" type="module">c()</script>
+                <script>d()</script>
+                """)
         #expect(plugin.scripts.filter(HostRuntime.javascript.runs).map(\.content) == ["a()", "c()", "d()"])
         #expect(plugin.scripts.filter(HostRuntime.python.runs).map(\.content) == ["b()"])
         #expect(HostRuntime.javascript.interpreterArguments.isEmpty)

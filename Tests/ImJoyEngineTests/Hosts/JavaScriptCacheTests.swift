@@ -1,7 +1,7 @@
 import Foundation
 import ImJoySchema
-import Testing
 import TestSupport
+import Testing
 
 @testable import ImJoyEngine
 

@@ -1,8 +1,8 @@
 import Foundation
 import ImJoyPlugin
 import ImJoySchema
-import Testing
 import TestSupport
+import Testing
 
 @testable import ImJoyEngine
 
@@ -33,11 +33,11 @@ import TestSupport
         try FileManager.default.copyItem(at: library, to: directory.appendingPathComponent("tiny-stats.js"))
         let file = directory.appendingPathComponent("Globals.imjoy.html").path
         try """
-            <config lang="json">{"name": "Globals", "type": "web-worker", "api_version": "0.1.8", "requirements": ["tiny-stats.js"]}</config>
-            <script lang="javascript">
-            \(script)
-            </script>
-            """.write(toFile: file, atomically: true, encoding: .utf8)
+        <config lang="json">{"name": "Globals", "type": "web-worker", "api_version": "0.1.8", "requirements": ["tiny-stats.js"]}</config>
+        <script lang="javascript">
+        \(script)
+        </script>
+        """.write(toFile: file, atomically: true, encoding: .utf8)
         let plugin = try Plugin(contentsOf: file)
         let launch = try PluginHosts.launch(for: plugin, options: PluginHostOptions(stateDirectory: directory.path))
         return try launch.start(plugin, workDirectory: directory.path, emit: { _ in })

@@ -1,13 +1,13 @@
 import Foundation
 import ImJoyPlugin
 import ImJoySchema
-import Testing
 import TestSupport
+import Testing
 
 @testable import ImJoyEngine
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A plugin's children die with it (issue #19): a plugin that forks or spawns a sleeping child
@@ -61,7 +61,9 @@ import Glibc
             if kill(pid, 0) != 0 && errno == ESRCH { return true }
             if let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
                 let close = stat.lastIndex(of: ")"), stat[stat.index(close, offsetBy: 2)] == "Z"
-            { return true }
+            {
+                return true
+            }
             usleep(20_000)
         } while Date() < deadline
         _ = kill(pid, SIGKILL)  // do not leave it to the test machine

@@ -1,9 +1,10 @@
 import Foundation
 import Testing
+
 @testable import ImJoyEngine
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The runner's reader of a plugin process's fds 1 and 2, over real pipes.

@@ -1,11 +1,11 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import ImJoyEngine
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Segments left in /dev/shm by a runner or host killed with SIGKILL are reclaimed by the next

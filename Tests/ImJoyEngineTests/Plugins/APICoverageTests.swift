@@ -1,7 +1,8 @@
 import Foundation
 import ImJoySchema
-import Testing
 import TestSupport
+import Testing
+
 @testable import ImJoyEngine
 
 /// Every function of ImJoy's api, called once from a web-worker (Node.js host) and a

@@ -2,18 +2,23 @@ import Foundation
 import ImJoyPlugin
 import ImJoySchema
 import ImJoyWorkflow
-import Testing
 import TestSupport
+import Testing
+
 @testable import ImJoyEngine
 
 /// ImJoy's own demo plugins (`../shared/imjoy-plugins/imjoy-demo-plugins/examples/`, `demos/`) that ask a
 /// person or show windows, run headless with answers; each checked against what ImJoy shows
 /// (the alert text in the plugin's log, the value, the window data).
-@Suite(.enabled(if: RunTestConditions.pythonWithNumpy && DemoPlugins.available, "needs python3 with numpy, Node.js and ../shared/imjoy-plugins"))
+@Suite(
+    .enabled(
+        if: RunTestConditions.pythonWithNumpy && DemoPlugins.available, "needs python3 with numpy, Node.js and ../shared/imjoy-plugins"))
 struct DemoPluginTests {
     static func plugin(_ name: String) -> String { DemoPlugins.examples.appendingPathComponent("\(name).imjoy.html").path }
 
-    static func run(_ workflow: String, in fixture: RunFixture? = nil) throws -> (fixture: RunFixture, summary: WorkflowRunSummary, events: [TaskEvent]) {
+    static func run(_ workflow: String, in fixture: RunFixture? = nil) throws -> (
+        fixture: RunFixture, summary: WorkflowRunSummary, events: [TaskEvent]
+    ) {
         try PythonPluginRunTests.run(workflow, state: "state", in: fixture)
     }
 
@@ -23,7 +28,8 @@ struct DemoPluginTests {
     }
 
     @Test func getNumberReturnsTheAnsweredNumber() throws {
-        let (fixture, summary, _) = try Self.run("""
+        let (fixture, summary, _) = try Self.run(
+            """
             {"name": "n", "plugins": {"g": "\(Self.plugin("GetNumber"))"}, "inputs": {"n": ["3", "4.5"]},
              "ops": [{"id": "g", "plugin": "g", "answers": {"prompt": "$inputs.n"}}]}
             """)
@@ -34,7 +40,8 @@ struct DemoPluginTests {
     }
 
     @Test func showDialogFormAnswerReachesTheAlert() throws {
-        let (fixture, summary, _) = try Self.run("""
+        let (fixture, summary, _) = try Self.run(
+            """
             {"name": "d", "plugins": {"d": "\(Self.plugin("showDialog"))"},
              "ops": [{"id": "d", "plugin": "d", "answers": {"showDialog": {"animal": "lion"}}}]}
             """)
@@ -44,7 +51,8 @@ struct DemoPluginTests {
     }
 
     @Test func showDialogWithoutAnswerTakesTheFormsDefault() throws {
-        let (fixture, summary, _) = try Self.run("""
+        let (fixture, summary, _) = try Self.run(
+            """
             {"name": "d", "plugins": {"d": "\(Self.plugin("showDialog"))"}, "ops": [{"id": "d", "plugin": "d"}]}
             """)
         defer { fixture.remove() }
@@ -55,13 +63,15 @@ struct DemoPluginTests {
     }
 
     @Test func showFileDialogGivesAPathForOldApiVersions() throws {
-        let (fixture, summary, _) = try Self.run("""
+        let (fixture, summary, _) = try Self.run(
+            """
             {"name": "f", "plugins": {"f": "\(Self.plugin("showFileDialog"))"},
              "ops": [{"id": "f", "plugin": "f", "answers": {"showFileDialog": "/data/cells.tif"}}]}
             """)
         defer { fixture.remove() }
         #expect(summary.status == .succeeded, "\(summary.text)")
-        #expect(Self.log(fixture, "showFileDialog").contains("[alert] Selected file /data/cells.tif"), "\(Self.log(fixture, "showFileDialog"))")
+        #expect(
+            Self.log(fixture, "showFileDialog").contains("[alert] Selected file /data/cells.tif"), "\(Self.log(fixture, "showFileDialog"))")
     }
 
     @Test func setConfigStoresTheDialogAnswerForTheNextRun() throws {
@@ -76,12 +86,15 @@ struct DemoPluginTests {
             #expect(summary.status == .succeeded, "\(summary.text)")
         }
         let log = Self.log(fixture, "setConfig")
-        #expect(log.contains("[alert] Retrieved config value is: null") || log.contains("[alert] Retrieved config value is: undefined"), "\(log)")
+        #expect(
+            log.contains("[alert] Retrieved config value is: null") || log.contains("[alert] Retrieved config value is: undefined"),
+            "\(log)")
         #expect(log.contains("[alert] Retrieved config value is: remembered"), "\(log)")
     }
 
     @Test func createWindowRecordsTheLastUpdate() throws {
-        let (fixture, summary, _) = try Self.run("""
+        let (fixture, summary, _) = try Self.run(
+            """
             {"name": "w", "plugins": {"w": "\(Self.plugin("createWindow"))"}, "ops": [{"id": "w", "plugin": "w"}]}
             """)
         defer { fixture.remove() }
@@ -94,10 +107,11 @@ struct DemoPluginTests {
     @Test func javaScriptRegisteredOpsCheckTheirConfigAgainstTheirUI() throws {
         func validate(_ number: Int) -> String {
             do {
-                let workflow = try WorkflowLoader.load(text: """
-                    {"name": "r", "plugins": {"r": "\(Self.plugin("register"))"},
-                     "ops": [{"id": "n", "plugin": "r", "op": "Numbers", "config": {"number": \(number)}}]}
-                    """, file: "w.json")
+                let workflow = try WorkflowLoader.load(
+                    text: """
+                        {"name": "r", "plugins": {"r": "\(Self.plugin("register"))"},
+                         "ops": [{"id": "n", "plugin": "r", "op": "Numbers", "config": {"number": \(number)}}]}
+                        """, file: "w.json")
                 _ = try WorkflowValidator(resolver: .init(environment: [:])).validate(workflow)
                 return ""
             } catch {
@@ -113,7 +127,8 @@ struct DemoPluginTests {
     }
 
     @Test func windowsOpenedInUnawaitedCallbacksAreKept() throws {
-        let (fixture, summary, _) = try Self.run("""
+        let (fixture, summary, _) = try Self.run(
+            """
             {"name": "d", "plugins": {"d": "\(Self.demo("showDialog"))"}, "ops": [{"id": "d", "plugin": "d"}]}
             """)
         defer { fixture.remove() }
@@ -129,9 +144,10 @@ struct DemoPluginTests {
     /// `dependencies` list is empty.
     @Test(arguments: ["TestWebPythonPlugin", "testWebworkerPlugin"])
     func aDisabledDependencyIsRefusedByName(plugin: String) throws {
-        let workflow = try WorkflowLoader.load(text: """
-            {"name": "u", "plugins": {"u": "\(Self.demo(plugin))"}, "ops": [{"id": "u", "plugin": "u"}]}
-            """, file: "w.json")
+        let workflow = try WorkflowLoader.load(
+            text: """
+                {"name": "u", "plugins": {"u": "\(Self.demo(plugin))"}, "ops": [{"id": "u", "plugin": "u"}]}
+                """, file: "w.json")
         #expect(throws: (any Error).self) { try WorkflowValidator(resolver: .init(environment: [:])).validate(workflow) }
         do { _ = try WorkflowValidator(resolver: .init(environment: [:])).validate(workflow) } catch {
             #expect("\(error)".contains("Test Window Plugin"), "\(error)")
@@ -147,7 +163,8 @@ struct DemoPluginTests {
             .replacingOccurrences(of: #""dependencies": ["oeway/ImJoy-Demo-Plugins:Test Window Plugin"]"#, with: #""dependencies": []"#)
         let copy = folder.appendingPathComponent("\(plugin).imjoy.html")
         try text.write(to: copy, atomically: true, encoding: .utf8)
-        let (fixture, summary, _) = try Self.run("""
+        let (fixture, summary, _) = try Self.run(
+            """
             {"name": "u", "plugins": {"u": "\(copy.path)"}, "ops": [{"id": "u", "plugin": "u"}]}
             """)
         defer { fixture.remove() }
@@ -159,7 +176,8 @@ struct DemoPluginTests {
     }
 
     @Test func aWindowKeptAcrossItemsIsShownByEachCall() throws {
-        let (fixture, summary, _) = try Self.run("""
+        let (fixture, summary, _) = try Self.run(
+            """
             {"name": "c", "plugins": {"c": "\(Self.demo("ChartsWebPython"))"}, "inputs": {"n": [1, 2]},
              "ops": [{"id": "c", "plugin": "c", "config": {"n_points": 4}}]}
             """)
@@ -174,7 +192,8 @@ struct DemoPluginTests {
     }
 
     @Test func calculatorComputesFromTheData() throws {
-        let (fixture, summary, _) = try Self.run("""
+        let (fixture, summary, _) = try Self.run(
+            """
             {"name": "c", "plugins": {"c": "\(Self.plugin("Calculator"))"}, "ops": [{"id": "c", "plugin": "c", "data": {"numb": 2}}]}
             """)
         defer { fixture.remove() }

@@ -1,8 +1,9 @@
 import Foundation
 import ImJoySchema
 import ImJoyWorkflow
-import Testing
 import TestSupport
+import Testing
+
 @testable import ImJoyEngine
 
 /// Interactive api calls answered from the op's `answers`, promise-likes, windows, `api.utils`,
@@ -23,7 +24,8 @@ struct InteractivePluginTests {
     }
 
     @Test func answersGiveEachItemItsOwnValueShapedForTheApiVersion() throws {
-        let (fixture, summary, _) = try Self.run("""
+        let (fixture, summary, _) = try Self.run(
+            """
             {"name": "ask", "plugins": {"p": "\(Self.python)"}, "inputs": {"image": {"values": ["a.tif", "/data/b.tif"]}},
              "ops": [{"id": "ask", "plugin": "p", "op": "Ask",
                       "answers": {"confirm": true, "showFileDialog": "$inputs.image", "showDialog": {"size": 7}}}]}
@@ -39,26 +41,31 @@ struct InteractivePluginTests {
     }
 
     @Test func aMissingAnswerFailsWithTheEntryToAddWhichValidates() throws {
-        let (fixture, summary, events) = try Self.run("""
+        let (fixture, summary, events) = try Self.run(
+            """
             {"name": "ask", "plugins": {"p": "\(Self.python)"}, "ops": [{"id": "ask", "plugin": "p", "op": "Ask"}]}
             """)
         defer { fixture.remove() }
         #expect(summary.exitCode == 1)
         let error = try #require(events.first { $0.op == "ask" }?.error)
-        #expect(error.contains(#"api.confirm('Go on?') waits for a person; add "answers": {"confirm": true} to the op in the workflow"#), "\(error)")
+        #expect(
+            error.contains(#"api.confirm('Go on?') waits for a person; add "answers": {"confirm": true} to the op in the workflow"#),
+            "\(error)")
         // The entry the message names is accepted.
-        let workflow = try WorkflowLoader.load(text: """
-            {"name": "ask", "plugins": {"p": "\(Self.python)"}, "ops": [{"id": "ask", "plugin": "p", "op": "Ask", "answers": {"confirm": true}}]}
-            """, file: fixture.workflowFile)
+        let workflow = try WorkflowLoader.load(
+            text: """
+                {"name": "ask", "plugins": {"p": "\(Self.python)"}, "ops": [{"id": "ask", "plugin": "p", "op": "Ask", "answers": {"confirm": true}}]}
+                """, file: fixture.workflowFile)
         #expect(throws: Never.self) { try WorkflowValidator(resolver: .init(environment: [:])).validate(workflow) }
     }
 
     @Test func badAnswersAreRefusedAtValidation() throws {
         func problems(_ op: String) -> String {
             do {
-                let workflow = try WorkflowLoader.load(text: """
-                    {"name": "x", "plugins": {"p": "\(Self.python)"}, "inputs": {"n": [1]}, "ops": [\(op)]}
-                    """, file: "w.json")
+                let workflow = try WorkflowLoader.load(
+                    text: """
+                        {"name": "x", "plugins": {"p": "\(Self.python)"}, "inputs": {"n": [1]}, "ops": [\(op)]}
+                        """, file: "w.json")
                 _ = try WorkflowValidator(resolver: .init(environment: [:])).validate(workflow)
                 return ""
             } catch {
@@ -66,7 +73,9 @@ struct InteractivePluginTests {
             }
         }
         #expect(problems(#"{"id": "a", "plugin": "p", "answers": {"alert": "ok"}}"#).contains("'alert' is not an interactive api function"))
-        #expect(problems(#"{"id": "a", "plugin": "p", "answers": {"prompt": "$inputs.nope"}}"#).contains("$inputs.nope is not among the inputs"))
+        #expect(
+            problems(#"{"id": "a", "plugin": "p", "answers": {"prompt": "$inputs.nope"}}"#).contains("$inputs.nope is not among the inputs")
+        )
         #expect(problems(#"{"id": "a", "plugin": "p", "answers": {"confirm": "yes"}}"#).contains("an answer to confirm is true or false"))
         #expect(problems(#"{"id": "a", "plugin": "p", "answers": {"showDialog": [{"a": 1}, 3]}}"#).contains("ops[0].answers.showDialog[1]"))
         #expect(problems(#"{"id": "a", "plugin": "p", "function": "sub3"}"#).contains("Interactive defines no function 'sub3'"))
@@ -75,7 +84,8 @@ struct InteractivePluginTests {
     }
 
     @Test func apiResultsArePromiseLikeAndTheApiWorksInSetup() throws {
-        let (fixture, summary, _) = try Self.run("""
+        let (fixture, summary, _) = try Self.run(
+            """
             {"name": "p", "plugins": {"p": "\(Self.python)"}, "ops": [{"id": "p", "plugin": "p", "op": "Promises"}]}
             """)
         defer { fixture.remove() }
@@ -86,7 +96,8 @@ struct InteractivePluginTests {
     }
 
     @Test func windowsRecordTheirLatestDataAsOutputsInTheManifest() throws {
-        let (fixture, summary, _) = try Self.run("""
+        let (fixture, summary, _) = try Self.run(
+            """
             {"name": "w", "plugins": {"p": "\(Self.python)"}, "ops": [{"id": "w", "plugin": "p", "op": "Windows"}]}
             """)
         defer { fixture.remove() }
@@ -107,19 +118,24 @@ struct InteractivePluginTests {
     }
 
     @Test func everyApiFunctionIsImplementedOrRefusedByName() throws {
-        let (fixture, summary, _) = try Self.run("""
+        let (fixture, summary, _) = try Self.run(
+            """
             {"name": "s", "plugins": {"p": "\(Self.python)"},
              "ops": [{"id": "s", "plugin": "p", "op": "Surface", "answers": {"confirm": true, "showFileDialog": "a.tif"}}]}
             """)
         defer { fixture.remove() }
         #expect(summary.status == .succeeded, "\(summary.text)")
         let results = try #require(try Self.json(fixture, "0/s.json").objectValue)
-        let implemented = ["alert", "prompt", "confirm", "log", "error", "progress", "exportFile", "showDialog", "showFileDialog",
-                           "showProgress", "showStatus", "showSnackbar", "showMessage", "register", "unregister", "registerService",
-                           "unregisterService", "createWindow", "setConfig", "getConfig", "echo", "getWindow", "updateWindow"]
-        let refused = ["requestUploadUrl", "getFileUrl", "getFilePath", "loadPlugin", "connectToServer", "installPlugin",
-                       "uninstallPlugin", "getServices", "getFileManager", "getEngineFactory", "getEngine", "onClose",
-                       "uploadFileToUrl", "downloadFileFromUrl"]
+        let implemented = [
+            "alert", "prompt", "confirm", "log", "error", "progress", "exportFile", "showDialog", "showFileDialog",
+            "showProgress", "showStatus", "showSnackbar", "showMessage", "register", "unregister", "registerService",
+            "unregisterService", "createWindow", "setConfig", "getConfig", "echo", "getWindow", "updateWindow",
+        ]
+        let refused = [
+            "requestUploadUrl", "getFileUrl", "getFilePath", "loadPlugin", "connectToServer", "installPlugin",
+            "uninstallPlugin", "getServices", "getFileManager", "getEngineFactory", "getEngine", "onClose",
+            "uploadFileToUrl", "downloadFileFromUrl",
+        ]
         #expect(results.count == implemented.count + refused.count + 1)
         for name in implemented { #expect(results[name] == "ok", "\(name): \(results[name] ?? .null)") }
         for name in refused { #expect(results[name] == .string("api.\(name) is not available in batch runs (imjoy-run)"), "\(name)") }
@@ -127,7 +143,8 @@ struct InteractivePluginTests {
     }
 
     @Test func verifyChecksWindowAndExportedFiles() throws {
-        let (fixture, summary, _) = try Self.run("""
+        let (fixture, summary, _) = try Self.run(
+            """
             {"name": "w", "plugins": {"p": "\(Self.python)"}, "ops": [{"id": "w", "plugin": "p", "op": "Windows"}]}
             """)
         defer { fixture.remove() }
@@ -145,7 +162,8 @@ struct InteractivePluginTests {
     }
 
     @Test func utilsAreHeadlessAndTheRestIsRefusedByName() throws {
-        let (fixture, summary, _) = try Self.run("""
+        let (fixture, summary, _) = try Self.run(
+            """
             {"name": "u", "plugins": {"p": "\(Self.python)"}, "ops": [{"id": "u", "plugin": "p", "op": "Utils"}]}
             """)
         defer { fixture.remove() }
@@ -154,7 +172,8 @@ struct InteractivePluginTests {
     }
 
     @Test func exportedFunctionsTakeArgsAndKwargs() throws {
-        let (fixture, summary, _) = try Self.run("""
+        let (fixture, summary, _) = try Self.run(
+            """
             {"name": "f", "plugins": {"p": "\(Self.python)"}, "inputs": {"n": [1, 5]},
              "ops": [{"id": "f", "plugin": "p", "function": "add2", "args": ["$inputs.n"], "kwargs": {"scale": 10}}]}
             """)
@@ -167,7 +186,8 @@ struct InteractivePluginTests {
     @Test func cachedCallsKeepEachItemsArguments() throws {
         // Echo is functional (cached); both items have the same data and config, and differ
         // only in the function's arguments.
-        let (fixture, summary, _) = try PythonPluginRunTests.run("""
+        let (fixture, summary, _) = try PythonPluginRunTests.run(
+            """
             {"name": "k", "plugins": {"echo": "\(PythonPluginRunTests.plugin("Echo"))"}, "inputs": {"n": [1, 2]},
              "ops": [{"id": "f", "plugin": "echo", "function": "pid", "args": [{"data": "$inputs.n"}], "data": null}]}
             """, jobs: 1)
@@ -178,7 +198,8 @@ struct InteractivePluginTests {
     }
 
     @Test func ctxCarriesImJoysOpNamesAndTheWorkflowsIds() throws {
-        let (fixture, summary, _) = try Self.run("""
+        let (fixture, summary, _) = try Self.run(
+            """
             {"name": "c", "plugins": {"p": "\(Self.python)"},
              "ops": [{"id": "first", "plugin": "p"}, {"id": "second", "plugin": "p", "op": "Ctx"},
                      {"id": "alone", "plugin": "p", "data": null}]}
@@ -193,7 +214,8 @@ struct InteractivePluginTests {
 
     @Test(.enabled(if: hasNode, "needs Node.js"))
     func javaScriptAnswersWindowsUtilsAndFunctions() throws {
-        let (fixture, summary, _) = try Self.run("""
+        let (fixture, summary, _) = try Self.run(
+            """
             {"name": "js", "plugins": {"p": "\(Self.javascript)"},
              "ops": [{"id": "ask", "plugin": "p", "op": "Ask", "answers": {"prompt": "Ada", "showFileDialog": ["x.tif"]}},
                      {"id": "win", "plugin": "p", "op": "Windows", "data": null},
@@ -208,7 +230,8 @@ struct InteractivePluginTests {
         #expect(ask["form"] == ["size": 3], "no answer: the form's defaults")
         #expect(ask["setupName"] == "InteractiveJS")
         #expect(try Self.json(fixture, "0/win.window1.json")["data"] == ["value": "last"])
-        #expect(try Self.json(fixture, "0/utils.json")["refused"] == "api.utils.showSaveFilePicker is not available in batch runs (imjoy-run)")
+        #expect(
+            try Self.json(fixture, "0/utils.json")["refused"] == "api.utils.showSaveFilePicker is not available in batch runs (imjoy-run)")
         #expect(try Self.json(fixture, "0/add.json")["sum"] == 42)
     }
 }

@@ -4,6 +4,7 @@ import ImJoySchema
 import ImJoyWorkflow
 import Synchronization
 import TestSupport
+
 @testable import ImJoyEngine
 
 /// Runs a workflow of `Tests/Fixtures/real-plugins/` through ``WorkflowRun`` into a temporary

@@ -2,12 +2,13 @@ import Foundation
 import ImJoyPlugin
 import ImJoySchema
 import ImJoyWorkflow
-import Testing
 import TestSupport
+import Testing
+
 @testable import ImJoyEngine
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Real ImJoy plugins (`Tests/Fixtures/real-plugins/`: ImJoy's demo and example plugins and
@@ -43,10 +44,11 @@ import Glibc
         #expect(run.shown(op: "run") == ["alert: Hello World"])
         #expect(run.shown(op: "getPlugin") == ["alert: This is a user message!"])
         #expect(run.shown(op: "alert") == ["alert: Hello World"])
-        #expect(run.shown(op: "showStatus") == [
-            "alert: Status well be set to \"Initiated\"", "showStatus: Initiated",
-            "alert: Status well be set to \"Finished!\"", "showStatus: Finished!",
-        ])
+        #expect(
+            run.shown(op: "showStatus") == [
+                "alert: Status well be set to \"Initiated\"", "showStatus: Initiated",
+                "alert: Status well be set to \"Finished!\"", "showStatus: Finished!",
+            ])
         #expect(run.shown(op: "showSnackbar") == ["showSnackbar: processing..."])
         #expect(run.shown(op: "register") == ["alert: Message created from the run function!"])
     }
@@ -90,7 +92,8 @@ import Glibc
         #expect(py["pyEach"] == [104])
         #expect(py["run"] == ["ran": 7])
         // The dependencies' processes stop with the run, like the workflow's own.
-        let logs = try String(contentsOf: pyRun.directory.appendingPathComponent("out/.imjoy-run/plugins/JsMath/plugin.log"), encoding: .utf8)
+        let logs = try String(
+            contentsOf: pyRun.directory.appendingPathComponent("out/.imjoy-run/plugins/JsMath/plugin.log"), encoding: .utf8)
         let pids = logs.split(separator: "\n").compactMap { line -> Int32? in
             guard let range = line.range(of: "process "), let end = line[range.upperBound...].firstIndex(of: " ") else { return nil }
             return Int32(line[range.upperBound..<end])
@@ -101,8 +104,9 @@ import Glibc
 
     /// Two ops calling the same dependencies at once, with callbacks that call the other
     /// dependency, over three items and four jobs: no chain waits on another.
-    @Test(.enabled(if: RealPluginRun.hasNode && RealPluginRun.hasPython, "needs Node.js and python3"),
-          .timeLimit(.minutes(1)))
+    @Test(
+        .enabled(if: RealPluginRun.hasNode && RealPluginRun.hasPython, "needs Node.js and python3"),
+        .timeLimit(.minutes(1)))
     func concurrentCrossPluginCallsDoNotWaitOnEachOther() throws {
         let run = try RealPluginRun("cross-concurrent.json", jobs: 4)
         defer { run.remove() }
@@ -125,15 +129,18 @@ import Glibc
     }
 
     /// An op's timeout also kills the dependency process serving its cross-plugin call.
-    @Test(.enabled(if: RealPluginRun.hasNode && RealPluginRun.hasPython, "needs Node.js and python3"),
-          .timeLimit(.minutes(1)))
+    @Test(
+        .enabled(if: RealPluginRun.hasNode && RealPluginRun.hasPython, "needs Node.js and python3"),
+        .timeLimit(.minutes(1)))
     func timeoutReachesTheDependencyProcess() throws {
         let started = Date()
         let run = try RealPluginRun("calls-sleeper.json")
         defer { run.remove() }
         #expect(run.summary.exitCode == 1)
         #expect(Date().timeIntervalSince(started) < 30)
-        #expect(run.error(op: "s")?.contains("timed out") == true || run.error(op: "s")?.contains("timeout") == true, "\(run.error(op: "s") ?? "")")
+        #expect(
+            run.error(op: "s")?.contains("timed out") == true || run.error(op: "s")?.contains("timeout") == true,
+            "\(run.error(op: "s") ?? "")")
     }
 
     /// demos/GUI PyWorker computes a curve and hands it to a callback of the window that called
@@ -179,7 +186,10 @@ import Glibc
         defer { run.remove() }
         #expect(run.summary.exitCode == 1)
         let error = run.error(op: "w") ?? ""
-        #expect(error.contains("api.getPlugin(WindowPlugin): plugin WindowPlugin is a window plugin: window plugins show a user interface and cannot run in a batch run"), "\(error)")
+        #expect(
+            error.contains(
+                "api.getPlugin(WindowPlugin): plugin WindowPlugin is a window plugin: window plugins show a user interface and cannot run in a batch run"
+            ), "\(error)")
         #expect(!error.contains("\n"), "one line: \(error)")
     }
 
@@ -251,7 +261,10 @@ import Glibc
                     Issue.record("\(file) was accepted")
                 } catch {
                     let line = error.errors.first { $0.op == "show" }?.description ?? ""
-                    #expect(line.contains("is a \(plugin.config.type.rawValue) plugin: \(plugin.config.type.rawValue) plugins show a user interface and cannot run in a batch run"), "\(line)")
+                    #expect(
+                        line.contains(
+                            "is a \(plugin.config.type.rawValue) plugin: \(plugin.config.type.rawValue) plugins show a user interface and cannot run in a batch run"
+                        ), "\(line)")
                     #expect(!line.contains("\n"))
                     refused += 1
                 }

@@ -1,7 +1,8 @@
 import Foundation
 import ImJoySchema
-import Testing
 import TestSupport
+import Testing
+
 @testable import ImJoyEngine
 
 /// `export-crate`: the run as a Workflow Run RO-Crate, read back by ro-crate-py and checked by
@@ -53,7 +54,8 @@ import TestSupport
     func roCratePyReadsTheCrate() throws {
         let (fixture, crate) = try Self.exportedRun(to: false)
         defer { fixture.remove() }
-        let result = try CommandRunner.python("""
+        let result = try CommandRunner.python(
+            """
             import sys
             from rocrate.rocrate import ROCrate
             crate = ROCrate(sys.argv[1])
@@ -109,7 +111,8 @@ import TestSupport
         let result = try CommandRunner.python(Self.validate, [crate.path])
         #expect(result.status == 0 && result.standardOutput.contains("crate: passed"), "\(result.standardOutput)\(result.standardError)")
         // The control without the CreateAction fails on the profile's action check.
-        #expect(result.standardOutput.contains("control: failed") && result.standardOutput.contains("workflow-run-crate-0.5_4.1"),
-                "\(result.standardOutput)\(result.standardError)")
+        #expect(
+            result.standardOutput.contains("control: failed") && result.standardOutput.contains("workflow-run-crate-0.5_4.1"),
+            "\(result.standardOutput)\(result.standardError)")
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ImJoyEngine
 
 @Suite struct RunReportTests {
@@ -40,7 +41,8 @@ import Testing
         let html = report.html()
         #expect(html.contains("id=\"plugin-messages\""))
         #expect(html.contains("loaded &lt;model&gt;"))
-        let alert = html.range(of: "no cells"), log = html.range(of: "loaded &lt;model&gt;")
+        let alert = html.range(of: "no cells")
+        let log = html.range(of: "loaded &lt;model&gt;")
         #expect(alert != nil && log != nil && alert!.lowerBound < log!.lowerBound, "alerts come first")
         #expect(html.contains("<td>0.500</td>"))
         #expect(html.contains("2 stdout lines and progress/status updates"))

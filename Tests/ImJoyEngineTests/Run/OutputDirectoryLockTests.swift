@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import ImJoyEngine
 
 /// One run per out dir; the shards of an array share it (docs/execution.md).
@@ -33,7 +34,9 @@ import TestSupport
         first.release()
         second.release()
         let whole = try OutputDirectoryLock.acquire(outputDirectory: out, shared: false, shardLabel: nil)
-        #expect(throws: WorkflowRunError.self) { try OutputDirectoryLock.acquire(outputDirectory: out, shared: true, shardLabel: "shard-0000-of-0002") }
+        #expect(throws: WorkflowRunError.self) {
+            try OutputDirectoryLock.acquire(outputDirectory: out, shared: true, shardLabel: "shard-0000-of-0002")
+        }
         whole.release()
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
 import ImJoySchema
-import Testing
 import TestSupport
+import Testing
+
 @testable import ImJoyEngine
 
 /// Python plugins in whole runs through the engine's API (converted from the CLI's
@@ -28,7 +29,8 @@ struct PythonPluginRunTests {
     }
 
     @Test func bytesErrorsAndNestedValuesRoundTrip() throws {
-        let (fixture, summary, _) = try Self.run("""
+        let (fixture, summary, _) = try Self.run(
+            """
             {"name": "kinds", "plugins": {"echo": "\(Self.plugin("Echo"))"},
              "ops": [{"id": "kinds", "plugin": "echo", "op": "Kinds"},
                      {"id": "pass", "plugin": "echo", "op": "Pass"},
@@ -42,10 +44,12 @@ struct PythonPluginRunTests {
     }
 
     @Test func apiConfigPersistsInTheStateFolder() throws {
-        let fixture = try RunFixture(count: 0, workflow: """
-            {"name": "cfg", "plugins": {"st": "\(Self.plugin("Stateful"))"},
-             "ops": [{"id": "count", "plugin": "st", "op": "Count"}]}
-            """)
+        let fixture = try RunFixture(
+            count: 0,
+            workflow: """
+                {"name": "cfg", "plugins": {"st": "\(Self.plugin("Stateful"))"},
+                 "ops": [{"id": "count", "plugin": "st", "op": "Count"}]}
+                """)
         defer { fixture.remove() }
         for expected in 1...2 {
             let (_, summary, _) = try Self.run("", state: "state", in: fixture)
@@ -55,7 +59,8 @@ struct PythonPluginRunTests {
     }
 
     @Test func interactiveApiIsAnsweredFromAnswersOrFailsNamingTheEntry() throws {
-        let (fixture, summary, events) = try Self.run("""
+        let (fixture, summary, events) = try Self.run(
+            """
             {"name": "ask", "plugins": {"st": "\(Self.plugin("Stateful"))"},
              "ops": [{"id": "given", "plugin": "st", "op": "Ask", "answers": {"showFileDialog": "/data/x.tif"}},
                      {"id": "missing", "plugin": "st", "op": "Ask", "data": null}]}
@@ -64,12 +69,16 @@ struct PythonPluginRunTests {
         #expect(summary.exitCode == 1)
         #expect(try Self.json(fixture, "0/given.json")["path"] == [["path": "/data/x.tif"]], "api_version 0.1.8: a list of {path}")
         let missing = events.first { $0.op == "missing" }
-        #expect(missing?.error?.contains(#"api.showFileDialog('Pick a file') waits for a person; add "answers": {"showFileDialog": "path/to/file"} to the op in the workflow"#) == true,
-                "\(String(describing: missing))")
+        #expect(
+            missing?.error?.contains(
+                #"api.showFileDialog('Pick a file') waits for a person; add "answers": {"showFileDialog": "path/to/file"} to the op in the workflow"#
+            ) == true,
+            "\(String(describing: missing))")
     }
 
     @Test func windowsBecomeOutputsAndPluginsCallEachOther() throws {
-        let (fixture, summary, _) = try Self.run("""
+        let (fixture, summary, _) = try Self.run(
+            """
             {"name": "win", "plugins": {"st": "\(Self.plugin("Stateful"))", "echo": "\(Self.plugin("Echo"))"},
              "ops": [{"id": "w", "plugin": "st", "op": "Window"}, {"id": "c", "plugin": "st", "op": "CallEcho", "data": null}]}
             """)
@@ -83,7 +92,8 @@ struct PythonPluginRunTests {
     }
 
     @Test func functionalPluginWithTwoJobsRunsInTwoProcesses() throws {
-        let (fixture, summary, _) = try Self.run("""
+        let (fixture, summary, _) = try Self.run(
+            """
             {"name": "pool", "plugins": {"echo": "\(Self.plugin("Echo"))"}, "inputs": {"n": {"values": \(Array(0..<100))}},
              "ops": [{"id": "pid", "plugin": "echo", "op": "Pid"}]}
             """)
@@ -99,7 +109,8 @@ struct PythonPluginRunTests {
     }
 
     @Test func nonFunctionalPluginSeesItemsInOrder() throws {
-        let (fixture, summary, _) = try Self.run("""
+        let (fixture, summary, _) = try Self.run(
+            """
             {"name": "ord", "plugins": {"st": "\(Self.plugin("Stateful"))"}, "inputs": {"n": {"values": \(Array(0..<20))}},
              "ops": [{"id": "seen", "plugin": "st"}]}
             """, jobs: 4)
@@ -112,7 +123,8 @@ struct PythonPluginRunTests {
     }
 
     @Test func exceptionFailsTheItemWithItsTraceback() throws {
-        let (fixture, summary, events) = try Self.run("""
+        let (fixture, summary, events) = try Self.run(
+            """
             {"name": "err", "plugins": {"f": "\(Self.plugin("Faulty"))"}, "inputs": {"what": ["raise", "fine"]},
              "ops": [{"id": "f", "plugin": "f"}]}
             """)
@@ -128,7 +140,8 @@ struct PythonPluginRunTests {
     }
 
     @Test func setupFailureFailsEveryItemWithoutRestartingForEach() throws {
-        let (fixture, summary, events) = try Self.run("""
+        let (fixture, summary, events) = try Self.run(
+            """
             {"name": "broken", "plugins": {"b": "\(Self.plugin("BrokenSetup"))"}, "inputs": {"n": [1, 2, 3, 4]},
              "ops": [{"id": "b", "plugin": "b"}]}
             """, jobs: 1)
@@ -138,7 +151,9 @@ struct PythonPluginRunTests {
         #expect(failed.count == 4)
         for task in failed {
             let error = task.error ?? ""
-            #expect(error.contains("the plugin failed to load or set up: RuntimeError: no model file") && error.contains("in setup"), "\(error)")
+            #expect(
+                error.contains("the plugin failed to load or set up: RuntimeError: no model file") && error.contains("in setup"), "\(error)"
+            )
         }
         let log = try String(contentsOf: fixture.out.appendingPathComponent(".imjoy-run/plugins/BrokenSetup/plugin.log"), encoding: .utf8)
         #expect(!log.contains("ready"))

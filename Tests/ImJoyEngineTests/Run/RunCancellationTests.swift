@@ -1,7 +1,8 @@
 import Foundation
 import Synchronization
-import Testing
 import TestSupport
+import Testing
+
 @testable import ImJoyEngine
 
 /// Cancelling a run: no new call starts, the run returns a cancelled summary (exit 128 + N for
@@ -70,10 +71,12 @@ import TestSupport
 
     @Test(.enabled(if: RunTestConditions.pythonWithNumpy, "needs python3 with numpy"))
     func cancellingStopsABusyPluginProcessAtOnce() throws {
-        let fixture = try RunFixture(count: 2, workflow: """
-            {"name": "sleepy", "plugins": {"s": "Sleeper.imjoy.html"}, "inputs": {"images": {"glob": "*.tif"}},
-             "ops": [{"id": "s", "plugin": "s", "data": 1}]}
-            """)
+        let fixture = try RunFixture(
+            count: 2,
+            workflow: """
+                {"name": "sleepy", "plugins": {"s": "Sleeper.imjoy.html"}, "inputs": {"images": {"glob": "*.tif"}},
+                 "ops": [{"id": "s", "plugin": "s", "data": 1}]}
+                """)
         defer { fixture.remove() }
         try Self.pythonPlugin.write(to: fixture.directory.appendingPathComponent("Sleeper.imjoy.html"), atomically: true, encoding: .utf8)
         var options = fixture.options()

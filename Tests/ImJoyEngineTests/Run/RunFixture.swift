@@ -1,9 +1,10 @@
 import Foundation
-import ImageIO
 import ImJoyPlugin
 import ImJoyWorkflow
+import ImageIO
 import Synchronization
 import TestSupport
+
 @testable import ImJoyEngine
 
 /// A temporary folder with `count` small uint16 TIFFs (written by ImageIO, no Python) and a

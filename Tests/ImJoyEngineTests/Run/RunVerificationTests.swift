@@ -1,7 +1,8 @@
 import Foundation
 import ImJoyWorkflow
-import Testing
 import TestSupport
+import Testing
+
 @testable import ImJoyEngine
 
 /// `verify` in process: the on-disk check against the manifest, then the rerun.

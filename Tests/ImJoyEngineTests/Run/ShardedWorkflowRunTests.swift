@@ -1,8 +1,9 @@
 import Foundation
 import ImJoyWorkflow
 import Synchronization
-import Testing
 import TestSupport
+import Testing
+
 @testable import ImJoyEngine
 
 /// Shards, resume and gather through the engine's API (converted from the CLI tests).
@@ -25,7 +26,8 @@ import TestSupport
     }
 
     @Test func resumeRedoesOnlyADeletedOrTruncatedOutput() throws {
-        let fixture = try RunFixture(count: 4, workflow: Self.workflow.replacingOccurrences(of: "\"path\": \"smooth.h5\"", with: "\"path\": \"{item}/smooth.h5\""))
+        let fixture = try RunFixture(
+            count: 4, workflow: Self.workflow.replacingOccurrences(of: "\"path\": \"smooth.h5\"", with: "\"path\": \"{item}/smooth.h5\""))
         defer { fixture.remove() }
         var whole = fixture.options()
         (whole.shard, whole.isSharded) = (try Shard(index: 0, count: 1), true)
@@ -71,13 +73,17 @@ import TestSupport
         defer { fixture.remove() }
         let shard = try OutputDirectoryLock.acquire(outputDirectory: fixture.out.path, shared: true, shardLabel: "shard-0000-of-0002")
         defer { shard.release() }
-        #expect(throws: WorkflowRunError.self) { try ShardGather(plan: try fixture.plan(), outputDirectory: fixture.out.path).lockOutputDirectory() }
+        #expect(throws: WorkflowRunError.self) {
+            try ShardGather(plan: try fixture.plan(), outputDirectory: fixture.out.path).lockOutputDirectory()
+        }
     }
 
     @Test func anInputsSchemaViolationFailsTheItem() throws {
-        let fixture = try RunFixture(count: 1, workflow: """
-            {"name": "s", "inputs": {"files": {"files": ["img_0.tif", "notes.txt"]}}, "ops": [{"id": "load", "builtin": "read-tiff"}]}
-            """)
+        let fixture = try RunFixture(
+            count: 1,
+            workflow: """
+                {"name": "s", "inputs": {"files": {"files": ["img_0.tif", "notes.txt"]}}, "ops": [{"id": "load", "builtin": "read-tiff"}]}
+                """)
         defer { fixture.remove() }
         try Data("x".utf8).write(to: fixture.directory.appendingPathComponent("notes.txt"))
         let summary = try fixture.run()

@@ -1,8 +1,9 @@
 import Foundation
 import ImJoySchema
 import ImJoyWorkflow
-import Testing
 import TestSupport
+import Testing
+
 @testable import ImJoyEngine
 
 /// Sharded = local with a stateful plugin (CellCounter's running total) and a shared HDF5 file:
@@ -60,7 +61,8 @@ struct StatefulShardTests {
         #expect(!FileManager.default.fileExists(atPath: fixture.out.appendingPathComponent("smooth.h5").path))
         let serial = try fixture.run(fixture.options())
         #expect(serial.status == .succeeded, "\(serial.text)")
-        let localFiles = try Self.files(local), shardedFiles = try Self.files(fixture.out)
+        let localFiles = try Self.files(local)
+        let shardedFiles = try Self.files(fixture.out)
         #expect(localFiles.keys.sorted() == shardedFiles.keys.sorted())
         #expect(localFiles.keys.contains("smooth.h5") && localFiles.keys.contains("img_6/count.json"))
         for (path, digest) in localFiles { #expect(shardedFiles[path] == digest, "\(path) differs") }

@@ -1,8 +1,9 @@
 import Foundation
 import ImJoySchema
 import ImJoyWorkflow
-import Testing
 import TestSupport
+import Testing
+
 @testable import ImJoyEngine
 
 /// Whole runs through the engine's API (plan → run → outputs, cache, manifest), no subprocess.

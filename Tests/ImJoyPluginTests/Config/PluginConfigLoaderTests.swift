@@ -1,5 +1,6 @@
 import ImJoySchema
 import Testing
+
 @testable import ImJoyPlugin
 
 /// Builds a plugin file around a config block and scripts.
@@ -10,7 +11,8 @@ private func pluginText(config: String, lang: String? = "json", scripts: String 
 
 @Suite struct PluginConfigLoaderTests {
     @Test func appliesImJoyDefaults() throws {
-        let plugin = try Plugin(text: pluginText(config: #"{"name": "A", "type": "web-worker", "api_version": "0.1.8"}"#, scripts: "<script>x</script>"))
+        let plugin = try Plugin(
+            text: pluginText(config: #"{"name": "A", "type": "web-worker", "api_version": "0.1.8"}"#, scripts: "<script>x</script>"))
         #expect(plugin.config.runnable)
         #expect(plugin.config.requirements.isEmpty)
         #expect(plugin.config.lang == "javascript")
@@ -30,16 +32,18 @@ private func pluginText(config: String, lang: String? = "json", scripts: String 
     }
 
     @Test func yamlConfigIsParsedInOrder() throws {
-        let plugin = try Plugin(text: pluginText(config: """
-            name: Y
-            type: native-python
-            api_version: "0.1.8"
-            version: 1.2.0
-            flags: [functional]
-            requirements:
-              - numpy
-              - "pip: scipy tifffile"
-            """, lang: "yaml"))
+        let plugin = try Plugin(
+            text: pluginText(
+                config: """
+                    name: Y
+                    type: native-python
+                    api_version: "0.1.8"
+                    version: 1.2.0
+                    flags: [functional]
+                    requirements:
+                      - numpy
+                      - "pip: scipy tifffile"
+                    """, lang: "yaml"))
         #expect(plugin.config.name == "Y")
         #expect(plugin.config.version == "1.2.0")
         #expect(plugin.config.flags.isFunctional)
@@ -88,12 +92,14 @@ private func pluginText(config: String, lang: String? = "json", scripts: String 
     }
 
     @Test func usesTheFirstConfigBlock() throws {
-        let text = pluginText(config: #"{"name": "First", "api_version": "0.1.8"}"#) + "<config lang=\"json\">{\"name\": \"Second\"}</config>"
+        let text =
+            pluginText(config: #"{"name": "First", "api_version": "0.1.8"}"#) + "<config lang=\"json\">{\"name\": \"Second\"}</config>"
         #expect(try Plugin(text: text).config.name == "First")
     }
 
     @Test func commentedOutConfigIsIgnored() throws {
-        let text = "<!--\n<config lang=\"json\">{\"name\": \"Old\", \"api_version\": \"0.1.8\"}</config>\n-->\n"
+        let text =
+            "<!--\n<config lang=\"json\">{\"name\": \"Old\", \"api_version\": \"0.1.8\"}</config>\n-->\n"
             + pluginText(config: #"{"name": "Current", "api_version": "0.1.8"}"#)
         #expect(try Plugin(text: text).config.name == "Current")
     }
@@ -156,15 +162,18 @@ private func pluginText(config: String, lang: String? = "json", scripts: String 
     }
 
     @Test func taggedScriptsAreExcludedWhenThePluginHasNoTags() throws {
-        let plugin = try Plugin(text: pluginText(
-            config: #"{"name": "A", "api_version": "0.1.8"}"#,
-            scripts: "<script>a</script><script tag=\"X\">b</script>"))
+        let plugin = try Plugin(
+            text: pluginText(
+                config: #"{"name": "A", "api_version": "0.1.8"}"#,
+                scripts: "<script>a</script><script tag=\"X\">b</script>"))
         #expect(plugin.scripts.map(\.content) == ["a"])
     }
 }
 
 @Suite struct LegacyUpgradeTests {
-    @Test(arguments: [("pyworker", "native-python"), ("webworker", "web-worker"), ("webpython", "web-python"), ("window", "window"), ("iframe", "iframe")])
+    @Test(arguments: [
+        ("pyworker", "native-python"), ("webworker", "web-worker"), ("webpython", "web-python"), ("window", "window"), ("iframe", "iframe"),
+    ])
     func modeBecomesType(mode: String, type: String) throws {
         let plugin = try Plugin(text: pluginText(config: #"{"name": "L", "api_version": "0.1.1", "mode": "\#(mode)"}"#, lang: nil))
         #expect(plugin.config.type.rawValue == type)
@@ -177,13 +186,15 @@ private func pluginText(config: String, lang: String? = "json", scripts: String 
     }
 
     @Test func perTagModeResolvesByTag() throws {
-        let config = #"{"name": "L", "api_version": "0.1.1", "tags": ["nativePy", "webPy"], "mode": {"nativePy": "pyworker", "webPy": "webpython"}}"#
+        let config =
+            #"{"name": "L", "api_version": "0.1.1", "tags": ["nativePy", "webPy"], "mode": {"nativePy": "pyworker", "webPy": "webpython"}}"#
         #expect(try Plugin(text: pluginText(config: config, lang: nil)).config.type == .nativePython)
         #expect(try Plugin(text: pluginText(config: config, lang: nil), tag: "webPy").config.type == .webPython)
     }
 
     @Test func modeIsNotUpgradedAfter011() throws {
-        let plugin = try Plugin(text: pluginText(config: #"{"name": "L", "api_version": "0.1.2", "type": "native-python", "mode": "pyworker"}"#, lang: nil))
+        let plugin = try Plugin(
+            text: pluginText(config: #"{"name": "L", "api_version": "0.1.2", "type": "native-python", "mode": "pyworker"}"#, lang: nil))
         #expect(plugin.config.type == .nativePython)
         #expect(plugin.config.fields["mode"] == "pyworker")
     }

@@ -1,7 +1,8 @@
 import Foundation
 import ImJoySchema
-import Testing
 import TestSupport
+import Testing
+
 @testable import ImJoyPlugin
 
 /// Plugin files under the input limits of issue #19.
@@ -14,14 +15,17 @@ import TestSupport
         }
         let text = "<config lang=\"yaml\">\n\(yaml)</config>\n<script>api.export({run() {}})</script>\n"
         let error = #expect(throws: PluginError.self) { try Plugin(text: text, file: "Bomb.imjoy.html") }
-        #expect(error?.description.hasPrefix("Bomb.imjoy.html:1: the <config> block is not valid YAML: the document expands to more than 1000000 values") == true)
+        #expect(
+            error?.description.hasPrefix(
+                "Bomb.imjoy.html:1: the <config> block is not valid YAML: the document expands to more than 1000000 values") == true)
     }
 
     @Test func duplicateKeysInAJSONConfigStayLastWinsAsInTheBrowser() throws {
-        let plugin = try Plugin(text: """
-            <config lang="json">{"name": "A", "name": "B", "type": "web-worker", "api_version": "0.1.8"}</config>
-            <script>api.export({run() {}})</script>
-            """)
+        let plugin = try Plugin(
+            text: """
+                <config lang="json">{"name": "A", "name": "B", "type": "web-worker", "api_version": "0.1.8"}</config>
+                <script>api.export({run() {}})</script>
+                """)
         #expect(plugin.config.name == "B")
     }
 

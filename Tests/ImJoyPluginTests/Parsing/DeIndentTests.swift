@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ImJoyPlugin
 
 @Suite struct DeIndentTests {

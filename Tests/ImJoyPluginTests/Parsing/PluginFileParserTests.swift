@@ -1,9 +1,11 @@
 import Testing
+
 @testable import ImJoyPlugin
 
 @Suite struct PluginFileParserTests {
     @Test func splitsTopLevelBlocksByKind() {
-        let blocks = PluginFileParser.parseBlocks("""
+        let blocks = PluginFileParser.parseBlocks(
+            """
             <docs>hello</docs>
             <config lang="json">{"name": "A"}</config>
             <script lang="python">print(1)</script>
@@ -54,7 +56,8 @@ import Testing
     }
 
     @Test func topLevelCommentsAreSkipped() {
-        let blocks = PluginFileParser.parseBlocks("""
+        let blocks = PluginFileParser.parseBlocks(
+            """
             <!-- <config>{"name": "old"}</config> -->
             <config>{"name": "new"}</config>
             """)

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import ImJoyPlugin
 
 /// Dependencies resolve offline beside the plugin (relative files, the repository manifest
@@ -21,13 +22,13 @@ import TestSupport
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("A.imjoy.html").path
         try """
-            <config lang="json">{"name": "A", "type": "web-worker", "api_version": "0.1.8", "dependencies": ["B.imjoy.html", "someone/repo:Nope"]}</config>
-            <script>api.export({run() {}})</script>
-            """.write(toFile: file, atomically: true, encoding: .utf8)
+        <config lang="json">{"name": "A", "type": "web-worker", "api_version": "0.1.8", "dependencies": ["B.imjoy.html", "someone/repo:Nope"]}</config>
+        <script>api.export({run() {}})</script>
+        """.write(toFile: file, atomically: true, encoding: .utf8)
         try """
-            <config lang="json">{"name": "B", "type": "web-worker", "api_version": "0.1.8"}</config>
-            <script>api.export({run() {}})</script>
-            """.write(to: directory.appendingPathComponent("B.imjoy.html"), atomically: true, encoding: .utf8)
+        <config lang="json">{"name": "B", "type": "web-worker", "api_version": "0.1.8"}</config>
+        <script>api.export({run() {}})</script>
+        """.write(to: directory.appendingPathComponent("B.imjoy.html"), atomically: true, encoding: .utf8)
         let resolved = PluginResolver(environment: [:]).resolveDependencies(of: try Plugin(contentsOf: file))
         #expect(try resolved[0].1.get().path == directory.appendingPathComponent("B.imjoy.html").path)
         #expect(throws: PluginError.self) { try resolved[1].1.get() }

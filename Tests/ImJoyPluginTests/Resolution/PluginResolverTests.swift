@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import ImJoyPlugin
 
 @Suite struct PluginResolverTests {
@@ -34,9 +35,9 @@ import TestSupport
         defer { try? FileManager.default.removeItem(at: directory) }
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("src"), withIntermediateDirectories: true)
         try """
-            {"name": "repo", "uri_root": "src", "plugins": [
-              {"name": "A", "uri": "a-file.imjoy.html"}, {"name": "B"}, {"name": "C", "disabled": true}]}
-            """.write(to: directory.appendingPathComponent("manifest.imjoy.json"), atomically: true, encoding: .utf8)
+        {"name": "repo", "uri_root": "src", "plugins": [
+          {"name": "A", "uri": "a-file.imjoy.html"}, {"name": "B"}, {"name": "C", "disabled": true}]}
+        """.write(to: directory.appendingPathComponent("manifest.imjoy.json"), atomically: true, encoding: .utf8)
         let manifest = try PluginManifest(directory: directory.path)
         #expect(manifest.plugins.map(\.name) == ["A", "B"])
         #expect(manifest.plugins[0].path == directory.appendingPathComponent("src/a-file.imjoy.html").path)
@@ -61,9 +62,9 @@ import TestSupport
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("Dep.imjoy.html")
         try """
-            <config lang="json">{"name": "Dep", "api_version": "0.1.8", "type": "web-worker",
-             "dependencies": ["someone/plugins:Histogram", "someone/plugins:Missing"]}</config>
-            """.write(to: file, atomically: true, encoding: .utf8)
+        <config lang="json">{"name": "Dep", "api_version": "0.1.8", "type": "web-worker",
+         "dependencies": ["someone/plugins:Histogram", "someone/plugins:Missing"]}</config>
+        """.write(to: file, atomically: true, encoding: .utf8)
         let resolver = PluginResolver(directories: [Fixtures.samples.path], environment: [:])
         let results = resolver.resolveDependencies(of: try Plugin(contentsOf: file.path))
         #expect(results.count == 2)

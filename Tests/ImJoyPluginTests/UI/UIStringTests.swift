@@ -1,10 +1,14 @@
 import ImJoySchema
 import Testing
+
 @testable import ImJoyPlugin
 
 @Suite struct UIStringTests {
     @Test func parsesWidgetsOfAUIString() throws {
-        let parameters = try UIString.parameters(of: "Sigma: {id:'sigma', type:'number', placeholder: 2, min: 0, max: 10} method {id: 'm', type: 'choose', options: ['a', 'b'], placeholder: 'b'}")
+        let parameters = try UIString.parameters(
+            of:
+                "Sigma: {id:'sigma', type:'number', placeholder: 2, min: 0, max: 10} method {id: 'm', type: 'choose', options: ['a', 'b'], placeholder: 'b'}"
+        )
         #expect(parameters.map(\.id) == ["sigma", "m"])
         #expect(parameters[0].type == .number)
         #expect(parameters[0].defaultValue == 2)
@@ -17,8 +21,12 @@ import Testing
     }
 
     @Test func joinsArrayUIWithLabels() throws {
-        let ui: JSONValue = ["Intro text", ["Radius": "{id: 'r', type: 'number', placeholder: 5}"], ["Name": ["id": "n", "type": "string"]]]
-        #expect(try UIString.normalize(ui) == "Intro text<br>Radius: {id: 'r', type: 'number', placeholder: 5}<br>Name: {\"id\":\"n\",\"type\":\"string\"}<br>")
+        let ui: JSONValue = [
+            "Intro text", ["Radius": "{id: 'r', type: 'number', placeholder: 5}"], ["Name": ["id": "n", "type": "string"]],
+        ]
+        #expect(
+            try UIString.normalize(ui)
+                == "Intro text<br>Radius: {id: 'r', type: 'number', placeholder: 5}<br>Name: {\"id\":\"n\",\"type\":\"string\"}<br>")
         let parameters = try UIString.parameters(of: ui)
         #expect(parameters.map(\.id) == ["r", "n"])
         #expect(parameters[0].label == "Radius")

@@ -94,8 +94,9 @@ struct FileKeywordTests {
     @Test func symbolicLinksAreFollowed() throws {
         let folder = try Folder()
         let target = try folder.write("real.tif", Self.tiffMagic, padTo: 10)
-        try FileManager.default.createSymbolicLink(atPath: folder.url.appendingPathComponent("link.dat").path,
-                                                   withDestinationPath: target)
+        try FileManager.default.createSymbolicLink(
+            atPath: folder.url.appendingPathComponent("link.dat").path,
+            withDestinationPath: target)
         #expect(try validate(["mime": "tiff", "size": 10], "link.dat", in: folder).isValid)
     }
 

@@ -56,11 +56,12 @@ struct NDArrayKeywordTests {
         }
     }
 
-    @Test(arguments: [
-        nil, "image", 3, ["_rtype": "ndarray", "_rshape": [1], "_rdtype": "float128"],
-        ["_rtype": "tensor", "_rshape": [1], "_rdtype": "uint8"], ["_rtype": "ndarray", "_rshape": "1", "_rdtype": "uint8"],
-        ["_rtype": "ndarray", "_rshape": [-1], "_rdtype": "uint8"],
-    ] as [JSONValue])
+    @Test(
+        arguments: [
+            nil, "image", 3, ["_rtype": "ndarray", "_rshape": [1], "_rdtype": "float128"],
+            ["_rtype": "tensor", "_rshape": [1], "_rdtype": "uint8"], ["_rtype": "ndarray", "_rshape": "1", "_rdtype": "uint8"],
+            ["_rtype": "ndarray", "_rshape": [-1], "_rdtype": "uint8"],
+        ] as [JSONValue])
     func nonArraysFailWithoutCrashing(instance: JSONValue) throws {
         let result = try JSONSchema(["ndarray": [:]]).validate(instance)
         #expect(result.errors.first?.message.hasPrefix("expected an ndarray") == true)

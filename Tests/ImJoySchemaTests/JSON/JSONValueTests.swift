@@ -56,9 +56,10 @@ struct JSONValueTests {
         #expect(try JSONValue(jsonText: value.canonicalText).canonicalText == value.canonicalText)
     }
 
-    @Test(arguments: [
-        ("{", 1, 2), ("[1,]", 1, 4), ("{\"a\" 1}", 1, 6), ("tru", 1, 1), ("[1]\n x", 2, 2), ("\"\\x\"", 1, 2), ("01", 1, 2),
-    ] as [(String, Int, Int)])
+    @Test(
+        arguments: [
+            ("{", 1, 2), ("[1,]", 1, 4), ("{\"a\" 1}", 1, 6), ("tru", 1, 1), ("[1]\n x", 2, 2), ("\"\\x\"", 1, 2), ("01", 1, 2),
+        ] as [(String, Int, Int)])
     func syntaxErrorsHaveLineAndColumn(text: String, line: Int, column: Int) {
         let error = #expect(throws: JSONSyntaxError.self) { try JSONValue(jsonText: text) }
         #expect(error?.line == line)

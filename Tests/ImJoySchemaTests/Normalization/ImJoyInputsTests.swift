@@ -5,11 +5,12 @@ import Testing
 struct ImJoyInputsTests {
     @Test func aPropertyMapIsWrappedAndEveryKeyRequired() throws {
         let normalized = try ImJoyInputs.normalize(["image": ["ndarray": ["ndim": 2]], "sigma": ["type": "number"]])
-        #expect(normalized == [
-            "type": "object",
-            "properties": ["image": ["ndarray": ["ndim": 2]], "sigma": ["type": "number"]],
-            "required": ["image", "sigma"],
-        ])
+        #expect(
+            normalized == [
+                "type": "object",
+                "properties": ["image": ["ndarray": ["ndim": 2]], "sigma": ["type": "number"]],
+                "required": ["image", "sigma"],
+            ])
         #expect(normalized["required"]?.arrayValue == ["image", "sigma"])  // document order
     }
 

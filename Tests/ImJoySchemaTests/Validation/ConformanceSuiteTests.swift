@@ -96,7 +96,9 @@ struct ConformanceSuiteTests {
         #expect(checked > 200)
     }
 
-    @Test("optional/ is reported, not required", .enabled(if: suiteIsPresent("optional"), "the JSON Schema Test Suite's optional/ folder is not beside the checkout"))
+    @Test(
+        "optional/ is reported, not required",
+        .enabled(if: suiteIsPresent("optional"), "the JSON Schema Test Suite's optional/ folder is not beside the checkout"))
     func optionalFilesAreCounted() throws {
         let directory = try #require(Self.suiteDirectory?.appendingPathComponent("optional"))
         let tally = try Self.run(directory, recursive: true)

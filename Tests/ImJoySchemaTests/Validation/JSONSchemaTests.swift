@@ -93,8 +93,10 @@ struct JSONSchemaTests {
     }
 
     @Test func aRefCycleThatNeverConsumesTheInstanceFailsInsteadOfCrashing() throws {
-        let schema = try JSONSchema(["definitions": ["a": ["$ref": "#/definitions/b"], "b": ["$ref": "#/definitions/a"]],
-                                     "$ref": "#/definitions/a"])
+        let schema = try JSONSchema([
+            "definitions": ["a": ["$ref": "#/definitions/b"], "b": ["$ref": "#/definitions/a"]],
+            "$ref": "#/definitions/a",
+        ])
         let result = schema.validate(1)
         #expect(!result.isValid)
         #expect(result.errors.first?.message.contains("nested deeper") == true)
@@ -148,34 +150,35 @@ struct JSONSchemaTests {
 
 @Suite("JSONSchema: invalid schemas")
 struct SchemaErrorTests {
-    @Test(arguments: [
-        (["type": "strin"] as JSONValue, "#/type"),
-        (["type": 3], "#/type"),
-        (["minLength": -1], "#/minLength"),
-        (["minLength": 1.5], "#/minLength"),
-        (["maximum": "10"], "#/maximum"),
-        (["multipleOf": 0], "#/multipleOf"),
-        (["pattern": "^(abc"], "#/pattern"),
-        (["pattern": "\\a"], "#/pattern"),
-        (["patternProperties": ["[": true]], "#/patternProperties"),
-        (["required": "a"], "#/required"),
-        (["required": ["a", "a"]], "#/required"),
-        (["properties": ["a": 3]], "#/properties/a"),
-        (["allOf": []], "#/allOf"),
-        (["items": [1]], "#/items/0"),
-        (["items": []], "#/items"),
-        (["type": []], "#/type"),
-        (["$ref": "a b"], "#/$ref"),
-        (["$id": "http://exa mple.org/"], "#/$id"),
-        (["$schema": "draft-07"], "#/$schema"),
-        (["enum": 3], "#/enum"),
-        (["$ref": "#/definitions/missing"], "#/$ref"),
-        (["$ref": 5], "#/$ref"),
-        (["uniqueItems": "yes"], "#/uniqueItems"),
-        (["dependencies": ["a": [1]]], "#/dependencies"),
-        (["definitions": ["x": ["type": "nope"]]], "#/definitions/x/type"),
-        (7, "#"),
-    ] as [(JSONValue, String)])
+    @Test(
+        arguments: [
+            (["type": "strin"] as JSONValue, "#/type"),
+            (["type": 3], "#/type"),
+            (["minLength": -1], "#/minLength"),
+            (["minLength": 1.5], "#/minLength"),
+            (["maximum": "10"], "#/maximum"),
+            (["multipleOf": 0], "#/multipleOf"),
+            (["pattern": "^(abc"], "#/pattern"),
+            (["pattern": "\\a"], "#/pattern"),
+            (["patternProperties": ["[": true]], "#/patternProperties"),
+            (["required": "a"], "#/required"),
+            (["required": ["a", "a"]], "#/required"),
+            (["properties": ["a": 3]], "#/properties/a"),
+            (["allOf": []], "#/allOf"),
+            (["items": [1]], "#/items/0"),
+            (["items": []], "#/items"),
+            (["type": []], "#/type"),
+            (["$ref": "a b"], "#/$ref"),
+            (["$id": "http://exa mple.org/"], "#/$id"),
+            (["$schema": "draft-07"], "#/$schema"),
+            (["enum": 3], "#/enum"),
+            (["$ref": "#/definitions/missing"], "#/$ref"),
+            (["$ref": 5], "#/$ref"),
+            (["uniqueItems": "yes"], "#/uniqueItems"),
+            (["dependencies": ["a": [1]]], "#/dependencies"),
+            (["definitions": ["x": ["type": "nope"]]], "#/definitions/x/type"),
+            (7, "#"),
+        ] as [(JSONValue, String)])
     func invalidSchemaThrowsWithPath(schema: JSONValue, path: String) {
         let error = #expect(throws: SchemaError.self) { try JSONSchema(schema) }
         #expect(error?.schemaPath == path)

@@ -1,6 +1,7 @@
 import Foundation
 import ImJoySchema
 import Testing
+
 @testable import ImJoyWorkflow
 
 /// ImJoy's saved workflows (`{"workflow": …}`) take imjoy-run's inputs and reject unknown fields.
@@ -8,7 +9,8 @@ import Testing
     static let steps = #"{\"type\": \"ops\", \"ops\": [{\"type\": \"Blur/Smooth\", \"sigma\": {\"value\": 2}}]}"#
 
     @Test func inputsOutputAndVariablesAreRead() throws {
-        let text = #"{"name": "saved", "workflow": "\#(Self.steps)", "inputs": {"images": {"glob": "*.tif"}}, "output": {"format": "hdf5"}}"#
+        let text =
+            #"{"name": "saved", "workflow": "\#(Self.steps)", "inputs": {"images": {"glob": "*.tif"}}, "output": {"format": "hdf5"}}"#
         let workflow = try WorkflowLoader.load(text: text, file: "saved.json")
         #expect(workflow.inputs.keys.elementsEqual(["images"]))
         #expect(workflow.output.format == "hdf5")

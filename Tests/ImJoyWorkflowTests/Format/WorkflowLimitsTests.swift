@@ -1,7 +1,8 @@
 import Foundation
 import ImJoySchema
-import Testing
 import TestSupport
+import Testing
+
 @testable import ImJoyWorkflow
 
 /// Workflow files are read strictly (issue #19): duplicate keys, invalid UTF-8, alias bombs,

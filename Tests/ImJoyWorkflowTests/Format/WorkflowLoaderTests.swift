@@ -1,5 +1,6 @@
 import ImJoySchema
 import Testing
+
 @testable import ImJoyWorkflow
 
 @Suite struct WorkflowLoaderTests {
@@ -69,7 +70,8 @@ import Testing
     }
 
     @Test func readsImJoySavedWorkflows() throws {
-        let inner = #"{"type": "ops", "resetVariables": true, "ops": [{"type": "GaussianBlur", "sigma": {"value": 3, "type": "number"}}, {"type": "instructions/comment", "value": "x"}, {"type": "MorphologyTools/Dilate", "radius": {"value": 2, "type": "number"}}]}"#
+        let inner =
+            #"{"type": "ops", "resetVariables": true, "ops": [{"type": "GaussianBlur", "sigma": {"value": 3, "type": "number"}}, {"type": "instructions/comment", "value": "x"}, {"type": "MorphologyTools/Dilate", "radius": {"value": 2, "type": "number"}}]}"#
         let saved: JSONValue = ["_id": "demo_workflow", "name": "demo", "workflow": .string(inner)]
         let workflow = try WorkflowLoader.load(text: saved.serialized(), file: "demo.json")
         #expect(workflow.name == "demo")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ImJoyWorkflow
 
 /// docs/builtin-ops.md's parameter table is the one the declarations make.
@@ -10,7 +11,8 @@ import Testing
         let text = try String(contentsOf: docs, encoding: .utf8)
         let begin = "<!-- parameters: generated from BuiltinOps.declarations (imjoy-run ops --markdown) -->\n"
         let end = "\n<!-- end of parameters -->"
-        let start = try #require(text.range(of: begin)), stop = try #require(text.range(of: end))
+        let start = try #require(text.range(of: begin))
+        let stop = try #require(text.range(of: end))
         #expect(String(text[start.upperBound..<stop.lowerBound]) == BuiltinOps.markdownTable)
     }
 

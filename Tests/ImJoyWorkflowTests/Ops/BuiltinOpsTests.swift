@@ -1,12 +1,16 @@
 import ImJoySchema
 import Testing
+
 @testable import ImJoyWorkflow
 
 @Suite struct BuiltinOpsTests {
     @Test func catalogHasEveryBuiltinWithParsedUI() {
         let names = BuiltinOps.all.map(\.name)
-        #expect(names == ["read-tiff", "read-hdf5", "read-zarr", "write-tiff", "write-hdf5", "write-zarr", "gaussian", "threshold", "normalize",
-                          "max-projection", "mean-projection", "crop", "convert-dtype", "stats"])
+        #expect(
+            names == [
+                "read-tiff", "read-hdf5", "read-zarr", "write-tiff", "write-hdf5", "write-zarr", "gaussian", "threshold", "normalize",
+                "max-projection", "mean-projection", "crop", "convert-dtype", "stats",
+            ])
         #expect(BuiltinOps.all.allSatisfy { $0.isFunctional && $0.inputs != nil && $0.outputs != nil })
         let gaussian = BuiltinOps.description("gaussian")!
         #expect(gaussian.mergedConfig([:]) == ["sigma": 1, "truncate": 4, "mode": "reflect"])

@@ -1,7 +1,8 @@
 import Foundation
 import ImJoySchema
-import Testing
 import TestSupport
+import Testing
+
 @testable import ImJoyWorkflow
 
 /// Inputs that would hang a run or swallow a table are refused at planning (issue #19).
@@ -53,7 +54,10 @@ import TestSupport
         try #require(mkfifo(folder.appending("b.tif").path, 0o600) == 0)
         let error = #expect(throws: WorkflowError.self) { try Self.items(#"{"images": {"glob": "*.tif"}}"#, in: folder) }
         #expect(error?.path == "inputs.images.glob")
-        #expect(error?.message == "input refused: \(folder.appending("b.tif").path) is a FIFO (named pipe), not a regular file; inputs must be regular files")
+        #expect(
+            error?.message
+                == "input refused: \(folder.appending("b.tif").path) is a FIFO (named pipe), not a regular file; inputs must be regular files"
+        )
         #expect { try Self.items(#"{"images": {"files": ["a.tif", "b.tif"]}}"#, in: folder) } throws: { "\($0)".contains("FIFO") }
         #expect { try Self.items(#"{"meta": {"csv": "b.tif"}}"#, in: folder) } throws: { "\($0)".contains("FIFO") }
     }

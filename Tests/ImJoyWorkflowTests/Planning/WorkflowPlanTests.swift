@@ -1,8 +1,9 @@
 import Foundation
 import ImJoyPlugin
 import ImJoySchema
-import Testing
 import TestSupport
+import Testing
+
 @testable import ImJoyWorkflow
 
 @Suite struct WorkflowPlanTests {
@@ -14,10 +15,11 @@ import TestSupport
         }
         try "id,label\n1,\"first, one\"\n2,second\n3,\"say \"\"hi\"\"\"\n".write(
             to: directory.appendingPathComponent("meta.csv"), atomically: true, encoding: .utf8)
-        let workflow = try WorkflowLoader.load(text: """
-            {"name": "w", "inputs": {"images": {"glob": "*.tif"}, "meta": {"csv": "meta.csv"}, "label": {"csv": "meta.csv", "column": "label"}},
-             "ops": [{"id": "s", "builtin": "stats", "data": "$inputs.images"}]}
-            """, file: directory.appendingPathComponent("w.json").path)
+        let workflow = try WorkflowLoader.load(
+            text: """
+                {"name": "w", "inputs": {"images": {"glob": "*.tif"}, "meta": {"csv": "meta.csv"}, "label": {"csv": "meta.csv", "column": "label"}},
+                 "ops": [{"id": "s", "builtin": "stats", "data": "$inputs.images"}]}
+                """, file: directory.appendingPathComponent("w.json").path)
         let items = try BatchItems.expand(workflow)
         #expect(items.map(\.key) == ["a", "b", "c"])
         #expect(items[0].inputs["images"] == .string(directory.appendingPathComponent("a.tif").path))
@@ -26,22 +28,25 @@ import TestSupport
     }
 
     @Test func mismatchedInputLengthsAreAnError() throws {
-        let workflow = try WorkflowLoader.load(text: """
-            {"name": "w", "inputs": {"a": [1, 2], "b": [1]}, "ops": [{"id": "s", "builtin": "stats"}]}
-            """, file: "/tmp/w.json")
+        let workflow = try WorkflowLoader.load(
+            text: """
+                {"name": "w", "inputs": {"a": [1, 2], "b": [1]}, "ops": [{"id": "s", "builtin": "stats"}]}
+                """, file: "/tmp/w.json")
         #expect { try BatchItems.expand(workflow) } throws: { "\($0)".contains("a: 2, b: 1") }
     }
 
     @Test func emptyGlobIsAnError() throws {
-        let workflow = try WorkflowLoader.load(text: """
-            {"name": "w", "inputs": {"a": {"glob": "/nonexistent-dir/*.tif"}}, "ops": [{"id": "s", "builtin": "stats"}]}
-            """, file: "/tmp/w.json")
+        let workflow = try WorkflowLoader.load(
+            text: """
+                {"name": "w", "inputs": {"a": {"glob": "/nonexistent-dir/*.tif"}}, "ops": [{"id": "s", "builtin": "stats"}]}
+                """, file: "/tmp/w.json")
         #expect(throws: WorkflowError.self) { try BatchItems.expand(workflow) }
     }
 
     @Test func literalItemsGetPaddedIndexKeys() throws {
         let values = (0..<12).map { JSONValue.integer(Int64($0)) }
-        let validated = try validate(#"{"name": "w", "inputs": {"n": \#(JSONValue.array(values).serialized())}, "ops": [{"id": "s", "builtin": "stats"}]}"#)
+        let validated = try validate(
+            #"{"name": "w", "inputs": {"n": \#(JSONValue.array(values).serialized())}, "ops": [{"id": "s", "builtin": "stats"}]}"#)
         let plan = try WorkflowPlan(validated)
         #expect(plan.items.map(\.key).prefix(3) == ["00", "01", "02"])
         #expect(plan.workflowID(for: plan.items[11]) == "w-11")
@@ -55,7 +60,8 @@ import TestSupport
     }
 
     @Test func dryRunNamesParallelAndSerialOps() throws {
-        let validated = try validate("""
+        let validated = try validate(
+            """
             {"name": "w", "plugins": {"count": "../samples/plugins/CellCounter.imjoy.html"}, "inputs": {"n": [1, 2]},
              "ops": [{"id": "t", "builtin": "threshold"}, {"id": "c", "plugin": "count"}]}
             """)
@@ -67,7 +73,8 @@ import TestSupport
     }
 
     @Test func graphRendersEdgesInBothFormats() throws {
-        let validated = try validate("""
+        let validated = try validate(
+            """
             {"name": "w", "inputs": {"images": ["a"]},
              "ops": [{"id": "a", "builtin": "gaussian"}, {"id": "b", "builtin": "stats", "data": "$a"}, {"id": "c", "builtin": "stats", "data": "$a", "after": ["b"]}]}
             """)

@@ -1,7 +1,8 @@
 import Foundation
 import ImJoyPlugin
-import Testing
 import TestSupport
+import Testing
+
 @testable import ImJoyWorkflow
 
 /// Validation loads a plugin's dependencies (and fails naming one that cannot be loaded).
@@ -9,8 +10,9 @@ import TestSupport
     static let examples = Fixtures.url("real-plugins/imjoy-demo-plugins/examples")
 
     func workflow(_ plugin: String) -> Workflow {
-        Workflow(file: "w.json", baseDirectory: "/", name: "d", plugins: ["p": .reference(plugin)],
-                 ops: [OpSpec(id: "go", target: .plugin(alias: "p", op: nil), index: 0)])
+        Workflow(
+            file: "w.json", baseDirectory: "/", name: "d", plugins: ["p": .reference(plugin)],
+            ops: [OpSpec(id: "go", target: .plugin(alias: "p", op: nil), index: 0)])
     }
 
     @Test func dependenciesAreLoaded() throws {
@@ -24,9 +26,9 @@ import TestSupport
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("A.imjoy.html").path
         try """
-            <config lang="json">{"name": "A", "type": "web-worker", "api_version": "0.1.8", "dependencies": ["someone/repo:Nope"]}</config>
-            <script>api.export({run() {}})</script>
-            """.write(toFile: file, atomically: true, encoding: .utf8)
+        <config lang="json">{"name": "A", "type": "web-worker", "api_version": "0.1.8", "dependencies": ["someone/repo:Nope"]}</config>
+        <script>api.export({run() {}})</script>
+        """.write(toFile: file, atomically: true, encoding: .utf8)
         #expect {
             _ = try WorkflowValidator(resolver: PluginResolver(environment: [:])).validate(workflow(file))
         } throws: { error in

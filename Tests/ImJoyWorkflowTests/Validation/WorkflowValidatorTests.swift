@@ -1,7 +1,8 @@
 import ImJoyPlugin
 import ImJoySchema
-import Testing
 import TestSupport
+import Testing
+
 @testable import ImJoyWorkflow
 
 /// Validates workflow text written in a temporary folder beside the sample plugins.
@@ -23,7 +24,8 @@ func validationErrors(_ text: String) -> [WorkflowError] {
 
 @Suite struct WorkflowValidatorTests {
     @Test func validatesPluginAndBuiltinOps() throws {
-        let validated = try validate("""
+        let validated = try validate(
+            """
             {"name": "w", "plugins": {"blur": "../samples/plugins/GaussianBlur.imjoy.html", "count": "../samples/plugins/CellCounter.imjoy.html",
                                       "morph": "../samples/plugins/MorphologyTools.imjoy.html"},
              "inputs": {"images": {"values": [1, 2]}},
@@ -48,7 +50,8 @@ func validationErrors(_ text: String) -> [WorkflowError] {
     }
 
     @Test func ordersOpsByDependencyNotFileOrder() throws {
-        let validated = try validate("""
+        let validated = try validate(
+            """
             {"name": "w", "ops": [
               {"id": "b", "builtin": "stats", "data": "$a"},
               {"id": "a", "builtin": "gaussian", "data": [1]}]}
@@ -57,7 +60,8 @@ func validationErrors(_ text: String) -> [WorkflowError] {
     }
 
     @Test func reportsTheCycle() {
-        let errors = validationErrors("""
+        let errors = validationErrors(
+            """
             {"name": "w", "ops": [
               {"id": "a", "builtin": "gaussian", "data": "$c"},
               {"id": "b", "builtin": "gaussian", "data": "$a"},
@@ -71,7 +75,8 @@ func validationErrors(_ text: String) -> [WorkflowError] {
     }
 
     @Test func collectsEveryErrorWithOpAndPath() {
-        let errors = validationErrors("""
+        let errors = validationErrors(
+            """
             {"name": "w", "plugins": {"blur": "../samples/plugins/GaussianBlur.imjoy.html", "gone": "../samples/plugins/Missing.imjoy.html"},
              "inputs": {"images": ["x"]},
              "ops": [
@@ -101,7 +106,8 @@ func validationErrors(_ text: String) -> [WorkflowError] {
     }
 
     @Test func unknownRegisteredOpIsAWarningNotAnError() throws {
-        let validated = try validate("""
+        let validated = try validate(
+            """
             {"name": "w", "plugins": {"m": "../samples/plugins/MorphologyTools.imjoy.html"},
              "ops": [{"id": "x", "plugin": "m", "op": "Skeletonize", "config": {"anything": 1}}]}
             """)
@@ -110,7 +116,8 @@ func validationErrors(_ text: String) -> [WorkflowError] {
     }
 
     @Test func firstOpWithManyInputsReceivesAnObjectOfThem() throws {
-        let validated = try validate("""
+        let validated = try validate(
+            """
             {"name": "w", "inputs": {"a": [1], "b": [2]}, "ops": [{"id": "s", "builtin": "stats"}]}
             """)
         #expect(validated.ops[0].data.referencedInputs == ["a", "b"])
@@ -120,13 +127,15 @@ func validationErrors(_ text: String) -> [WorkflowError] {
 /// `validate` refuses what `run` refuses (issue #19): a user-interface plugin cannot run headless.
 @Suite struct HeadlessValidationTests {
     @Test func windowPluginsAreRefusedWithRunsMessage() {
-        let errors = validationErrors("""
+        let errors = validationErrors(
+            """
             {"name": "w", "plugins": {"win": "../Tests/Fixtures/plugins/functional/Window.imjoy.html"},
              "ops": [{"id": "show", "plugin": "win"}]}
             """)
-        #expect(errors.map(\.description) == [
-            Fixtures.packageRoot.appendingPathComponent("workflows/w.json").path
-                + ": op 'show' (ops[0].plugin): plugin Window is a window plugin: window plugins show a user interface and cannot run in a batch run; call a web-worker or Python plugin (or a built-in op) for the computation",
-        ])
+        #expect(
+            errors.map(\.description) == [
+                Fixtures.packageRoot.appendingPathComponent("workflows/w.json").path
+                    + ": op 'show' (ops[0].plugin): plugin Window is a window plugin: window plugins show a user interface and cannot run in a batch run; call a web-worker or Python plugin (or a built-in op) for the computation"
+            ])
     }
 }

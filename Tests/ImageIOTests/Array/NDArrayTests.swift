@@ -8,7 +8,10 @@ import Testing
 struct NDArrayTests {
     @Test("dtype names and sizes follow numpy")
     func dtypes() {
-        #expect(DType.allCases.map(\.rawValue) == ["bool", "uint8", "uint16", "uint32", "uint64", "int8", "int16", "int32", "int64", "float16", "float32", "float64"])
+        #expect(
+            DType.allCases.map(\.rawValue) == [
+                "bool", "uint8", "uint16", "uint32", "uint64", "int8", "int16", "int32", "int64", "float16", "float32", "float64",
+            ])
         #expect(DType.allCases.map(\.byteSize) == [1, 1, 2, 4, 8, 1, 2, 4, 8, 2, 4, 8])
     }
 

@@ -10,9 +10,13 @@ struct ChunkGridTests {
         #expect(grid.origin(ofChunk: 5) == [2, 4])
         let source: [UInt8] = Array(0..<15)
         var chunk = [UInt8](repeating: 0xEE, count: 4)
-        source.withUnsafeBytes { s in chunk.withUnsafeMutableBytes { grid.gather(origin: [2, 4], from: s.baseAddress!, into: $0.baseAddress!) } }
+        source.withUnsafeBytes { s in
+            chunk.withUnsafeMutableBytes { grid.gather(origin: [2, 4], from: s.baseAddress!, into: $0.baseAddress!) }
+        }
         #expect(chunk == [14, 0, 0, 0])
-        source.withUnsafeBytes { s in chunk.withUnsafeMutableBytes { grid.gather(origin: [0, 2], from: s.baseAddress!, into: $0.baseAddress!) } }
+        source.withUnsafeBytes { s in
+            chunk.withUnsafeMutableBytes { grid.gather(origin: [0, 2], from: s.baseAddress!, into: $0.baseAddress!) }
+        }
         #expect(chunk == [2, 3, 7, 8])
     }
 

@@ -21,13 +21,16 @@ struct OrderedCompressionTests {
     }
 
     /// Runs ``compressInOrder`` over `blocks` stored back to back in one buffer.
-    private static func run(_ blocks: [[UInt8]], compressors: [BlockCompressor],
-                            consume: (Int, UnsafeRawBufferPointer?) throws(Stop) -> Void) throws {
+    private static func run(
+        _ blocks: [[UInt8]], compressors: [BlockCompressor],
+        consume: (Int, UnsafeRawBufferPointer?) throws(Stop) -> Void
+    ) throws {
         let joined = Array(blocks.joined())
         let starts = blocks.reduce(into: [0]) { $0.append($0.last! + $1.count) }
         try joined.withUnsafeBytes { raw in
-            try compressInOrder(count: blocks.count, compressors: compressors, maxBlockBytes: blocks.map(\.count).max()!,
-                                block: { UnsafeRawBufferPointer(rebasing: raw[starts[$0] ..< starts[$0 + 1]]) }, consume: consume)
+            try compressInOrder(
+                count: blocks.count, compressors: compressors, maxBlockBytes: blocks.map(\.count).max()!,
+                block: { UnsafeRawBufferPointer(rebasing: raw[starts[$0]..<starts[$0 + 1]]) }, consume: consume)
         }
     }
 
@@ -56,7 +59,8 @@ struct OrderedCompressionTests {
         let blocks = Self.makeBlocks(1)
         let expected = blocks[0].withUnsafeBytes { BlockCompressor(.deflate(level: 6)).compress($0) }
         var received: [(Int, [UInt8]?)] = []
-        try Self.run(blocks, compressors: [BlockCompressor(.deflate(level: 6)), BlockCompressor(.deflate(level: 6))]) { (index, bytes) throws(Stop) in
+        try Self.run(blocks, compressors: [BlockCompressor(.deflate(level: 6)), BlockCompressor(.deflate(level: 6))]) {
+            (index, bytes) throws(Stop) in
             received.append((index, bytes.map { Array($0) }))
         }
         #expect(received.map(\.0) == [0])

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import ImageIO
 
 /// Whether a 1 MiB tmpfs can be mounted here (root, and a kernel that lets us).
@@ -62,7 +63,7 @@ struct FullDiskTests {
         let folder = try Self.mount()
         defer { Self.unmount(folder) }
         let filler = folder.appendingPathComponent("filler")
-        FileManager.default.createFile(atPath: filler.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: filler.path, contents: nil)
         let handle = try FileHandle(forWritingTo: filler)
         while (try? handle.write(contentsOf: Data(count: 64 << 10))) != nil {}
         try? handle.close()

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import ImageIO
 
 @Suite("array format registry") struct ArrayFormatRegistryTests {
@@ -21,7 +22,8 @@ import TestSupport
     }
 
     @Test func compressionDefaultsAndLimitsLiveHere() throws {
-        let tiff = TIFFFormat(), hdf5 = HDF5Format()
+        let tiff = TIFFFormat()
+        let hdf5 = HDF5Format()
         #expect(try tiff.compression(named: nil, level: nil) == .deflate(level: 6))
         #expect(try tiff.compression(named: "zstd", level: nil) == .zstd(level: 9))
         #expect(try tiff.compression(named: "lzw", level: 5) == .lzw)

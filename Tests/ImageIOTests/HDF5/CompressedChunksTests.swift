@@ -10,7 +10,9 @@ struct CompressedChunksTests {
     static let layout = HDF5Layout.chunked(chunkShape: [2, 16, 16], compression: .deflate(level: 4), shuffle: true)
 
     /// Writes `array` at `/a/mask` into a new file `name` in `directory`; returns the file's bytes and what the write returned.
-    static func write(_ array: NDArray, layout: HDF5Layout = layout, chunks: ChunkReuse, to name: String, in directory: URL) throws -> ([UInt8], CompressedChunks?) {
+    static func write(_ array: NDArray, layout: HDF5Layout = layout, chunks: ChunkReuse, to name: String, in directory: URL) throws -> (
+        [UInt8], CompressedChunks?
+    ) {
         let url = directory.appendingPathComponent(name)
         let writer = try HDF5Writer(url: url)
         let kept = try writer.writeDataset("/a/mask", array, layout: layout, chunks: chunks)
@@ -27,7 +29,10 @@ struct CompressedChunksTests {
         let (cold, kept) = try Self.write(array, chunks: .keep, to: "cold.h5", in: directory)
         let chunks = try #require(kept)
         #expect(chunks.chunks.count == 2 * 3 * 2)  // ceil(3/2) × ceil(37/16) × ceil(29/16)
-        #expect(chunks.format == CompressedChunks.Format(shape: [3, 37, 29], dtype: .uint16, chunkShape: [2, 16, 16], shuffle: true, compression: .deflate(level: 4)))
+        #expect(
+            chunks.format
+                == CompressedChunks.Format(
+                    shape: [3, 37, 29], dtype: .uint16, chunkShape: [2, 16, 16], shuffle: true, compression: .deflate(level: 4)))
         #expect(cold == plain)
         // Through the blob, as the cache stores them.
         let restored = try #require(CompressedChunks(serialized: chunks.serialized()))
@@ -60,7 +65,8 @@ struct CompressedChunksTests {
     }
 
     @Test func damagedBlobsAreRejected() throws {
-        let format = CompressedChunks.Format(shape: [4, 4], dtype: .uint8, chunkShape: [2, 4], shuffle: false, compression: .deflate(level: 4))
+        let format = CompressedChunks.Format(
+            shape: [4, 4], dtype: .uint8, chunkShape: [2, 4], shuffle: false, compression: .deflate(level: 4))
         let blob = CompressedChunks(format: format, chunks: [[1, 2, 3], [4, 5]]).serialized()
         #expect(CompressedChunks(serialized: blob)?.chunks == [[1, 2, 3], [4, 5]])
         #expect(CompressedChunks(serialized: Array(blob.dropLast())) == nil)

@@ -35,12 +35,18 @@ struct HDF5BadInputTests {
 
     @Test func emptyFile() throws {
         let error = try openAndRead([])
-        guard case .cannotOpen = error else { Issue.record("expected cannotOpen, got \(String(describing: error))"); return }
+        guard case .cannotOpen = error else {
+            Issue.record("expected cannotOpen, got \(String(describing: error))")
+            return
+        }
     }
 
     @Test func notHDF5() throws {
         let error = try openAndRead(Array("II*\0 this is no HDF5 file".utf8))
-        guard case .cannotOpen = error else { Issue.record("expected cannotOpen, got \(String(describing: error))"); return }
+        guard case .cannotOpen = error else {
+            Issue.record("expected cannotOpen, got \(String(describing: error))")
+            return
+        }
     }
 
     @Test func truncated() throws {
@@ -92,9 +98,11 @@ struct HDF5BadInputTests {
 
     /// Inputs that crashed libhdf5 1.10.8 under fuzz-hdf5 (Fuzz/README.md), each with the dataset
     /// ImageIO must refuse before `H5Dread` and a word of the reason.
-    @Test("fuzz-found libhdf5 crashes are refused with a typed error", arguments: [
-        ("chunk-larger-than-extent.h5", "/g/data", "exceeds the fixed shape"),
-    ])
+    @Test(
+        "fuzz-found libhdf5 crashes are refused with a typed error",
+        arguments: [
+            ("chunk-larger-than-extent.h5", "/g/data", "exceeds the fixed shape")
+        ])
     func fuzzRegression(name: String, dataset: String, reason expected: String) throws {
         let url = Fixtures.url("hdf5/fuzz-regressions/" + name)
         let file = try HDF5File(contentsOf: url)

@@ -12,7 +12,8 @@ struct HDF5FileImageTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("image.h5")
         let writer = try HDF5Writer(url: url)
-        try writer.writeDataset("/item/a", arrays["/item/a"]!, layout: .chunked(chunkShape: [1, 16, 16], compression: .deflate(level: 3), shuffle: true))
+        try writer.writeDataset(
+            "/item/a", arrays["/item/a"]!, layout: .chunked(chunkShape: [1, 16, 16], compression: .deflate(level: 3), shuffle: true))
         try writer.writeDataset("/b", arrays["/b"]!)
         try writer.setAttribute("unit", to: .string("µm"), at: "/item/a")
         try writer.commit()
@@ -38,10 +39,12 @@ struct HDF5FileImageTests {
         #expect(Self.noHDF5ObjectLeftOpen(), "HDF5 ids left open")
     }
 
-    @Test("bad bytes give cannotOpen naming the image", arguments: [
-        ("empty", [UInt8]()),
-        ("not HDF5", Array("II*\0 this is no HDF5 file".utf8)),
-    ])
+    @Test(
+        "bad bytes give cannotOpen naming the image",
+        arguments: [
+            ("empty", [UInt8]()),
+            ("not HDF5", Array("II*\0 this is no HDF5 file".utf8)),
+        ])
     func badBytes(label: String, bytes: [UInt8]) throws {
         let error = #expect(throws: HDF5Error.self, "\(label)") {
             try bytes.withUnsafeBytes { _ = try HDF5File(image: $0, name: "upload.h5") }

@@ -85,7 +85,10 @@ struct HDF5RoundTripTests {
         #expect(attributes["tags"] == .strings(["a", "ß✓"]))
         #expect(attributes["op"] == .string("raw"))
         let root = try file.attributes(of: "/")
-        #expect(try root.first { $0.name == "provenance" }.flatMap { if case .string(let s) = $0.value { try JSONValue(jsonText: s) } else { nil } } == provenance)
+        #expect(
+            try root.first { $0.name == "provenance" }.flatMap {
+                if case .string(let s) = $0.value { try JSONValue(jsonText: s) } else { nil }
+            } == provenance)
 
         let (facts, bytes) = try PythonCheck.readHDF5(url, dataset: "/item0/raw")
         #expect(facts["groups"]?.arrayValue?.compactMap(\.stringValue) == ["item0", "item1", "item2"])
@@ -97,18 +100,20 @@ struct HDF5RoundTripTests {
         #expect(arrays["/item0/raw"]!.withUnsafeBytes { Array($0) } == bytes)
     }
 
-    @Test("files h5py writes read back bit-exact", PythonCheck.required, arguments: [
-        (#"{"shape": [4, 33, 21], "dtype": "uint16", "kwargs": {"chunks": [1, 16, 16], "compression": "gzip", "compression_opts": 5, "shuffle": true}}"#),
-        (#"{"shape": [4, 33, 21], "dtype": "float32", "kwargs": {"chunks": true, "compression": "gzip"}}"#),
-        (#"{"shape": [10, 11], "dtype": "int64", "kwargs": {}}"#),
-        (#"{"shape": [10, 11], "dtype": "float16", "kwargs": {"chunks": [3, 3], "fletcher32": true}}"#),
-        (#"{"shape": [10, 11], "dtype": "bool", "kwargs": {"compression": "gzip"}}"#),
-        (#"{"shape": [5, 6, 7], "dtype": "int8", "kwargs": {"chunks": [5, 6, 7], "shuffle": true}}"#),
-        (#"{"shape": [100], "dtype": "uint64", "kwargs": {"compression": "lzf"}}"#),
-        (#"{"shape": [9, 9], "dtype": "float64", "kwargs": {"scaleoffset": 0}}"#),
-        (#"{"shape": [2, 3, 4, 5, 6], "dtype": "uint32", "dataset": "/a/b/c/deep", "kwargs": {"chunks": [1, 2, 2, 5, 6], "compression": "gzip"}, "attrs": {"unit": "um", "scale": [0.5, 0.5], "n": 3}}"#),
-        (#"{"shape": [16, 16], "dtype": ">i2", "kwargs": {}}"#),
-    ])
+    @Test(
+        "files h5py writes read back bit-exact", PythonCheck.required,
+        arguments: [
+            (#"{"shape": [4, 33, 21], "dtype": "uint16", "kwargs": {"chunks": [1, 16, 16], "compression": "gzip", "compression_opts": 5, "shuffle": true}}"#),
+            (#"{"shape": [4, 33, 21], "dtype": "float32", "kwargs": {"chunks": true, "compression": "gzip"}}"#),
+            (#"{"shape": [10, 11], "dtype": "int64", "kwargs": {}}"#),
+            (#"{"shape": [10, 11], "dtype": "float16", "kwargs": {"chunks": [3, 3], "fletcher32": true}}"#),
+            (#"{"shape": [10, 11], "dtype": "bool", "kwargs": {"compression": "gzip"}}"#),
+            (#"{"shape": [5, 6, 7], "dtype": "int8", "kwargs": {"chunks": [5, 6, 7], "shuffle": true}}"#),
+            (#"{"shape": [100], "dtype": "uint64", "kwargs": {"compression": "lzf"}}"#),
+            (#"{"shape": [9, 9], "dtype": "float64", "kwargs": {"scaleoffset": 0}}"#),
+            (#"{"shape": [2, 3, 4, 5, 6], "dtype": "uint32", "dataset": "/a/b/c/deep", "kwargs": {"chunks": [1, 2, 2, 5, 6], "compression": "gzip"}, "attrs": {"unit": "um", "scale": [0.5, 0.5], "n": 3}}"#),
+            (#"{"shape": [16, 16], "dtype": ">i2", "kwargs": {}}"#),
+        ])
     func readH5pyOutput(spec: String) throws {
         let directory = try Fixtures.temporaryDirectory("h5-read")
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -76,7 +76,9 @@ struct HDF5StructureCheckTests {
     /// Opens `bytes` as an image named `name`, walks it like fuzz-hdf5, reads `/g/data` (a
     /// dataset whose header cannot be parsed has no kind, so the walk skips it) and returns
     /// every error (each must name the file).
-    private func errors(reading bytes: [UInt8], name: String = "damaged.h5", variableLengthStrings: Bool = false, alsoReading extra: [String] = ["/g/data"]) -> [HDF5Error] {
+    private func errors(
+        reading bytes: [UInt8], name: String = "damaged.h5", variableLengthStrings: Bool = false, alsoReading extra: [String] = ["/g/data"]
+    ) -> [HDF5Error] {
         var errors: [HDF5Error] = []
         func attempt<T>(_ body: () throws(HDF5Error) -> T) -> T? {
             do throws(HDF5Error) { return try body() } catch {
@@ -135,7 +137,9 @@ struct HDF5StructureCheckTests {
         #expect(hdf5Lookup3(text[...], initial: 1) == 0xCD62_8161)
     }
 
-    @Test("files h5py writes pass: superblock v0 (earliest), v2 (v108) and v3 (v110)", PythonCheck.required, arguments: ["earliest", "v108", "v110"])
+    @Test(
+        "files h5py writes pass: superblock v0 (earliest), v2 (v108) and v3 (v110)", PythonCheck.required,
+        arguments: ["earliest", "v108", "v110"])
     func h5pyFilesPass(libver: String) throws {
         let directory = try Fixtures.temporaryDirectory("h5-check")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -176,10 +180,14 @@ struct HDF5StructureCheckTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("written.h5")
         let writer = try HDF5Writer(url: url)
-        _ = try writer.writeDataset("/item/raw", try makeTestArray(shape: [3, 40, 40], dtype: .uint16), layout: .chunked(chunkShape: [1, 16, 16], compression: .deflate(level: 3), shuffle: true))
+        _ = try writer.writeDataset(
+            "/item/raw", try makeTestArray(shape: [3, 40, 40], dtype: .uint16),
+            layout: .chunked(chunkShape: [1, 16, 16], compression: .deflate(level: 3), shuffle: true))
         _ = try writer.writeDataset("/item/mask", try makeTestArray(shape: [40, 40], dtype: .bool))
         _ = try writer.writeDataset("/item/half", try makeTestArray(shape: [5, 5], dtype: .float16))
-        let attributes: [(String, HDF5AttributeValue)] = [("op", .string("raw")), ("sigma", .number(1.5)), ("tags", .strings(["a", "b"])), ("n", .integer(3))]
+        let attributes: [(String, HDF5AttributeValue)] = [
+            ("op", .string("raw")), ("sigma", .number(1.5)), ("tags", .strings(["a", "b"])), ("n", .integer(3)),
+        ]
         for (name, value) in attributes { try writer.setAttribute(name, to: value, at: "/item/raw") }
         try writer.commit()
         let file = try HDF5File(contentsOf: url)
@@ -211,9 +219,13 @@ struct HDF5StructureCheckTests {
         #expect(paths.first == "/g/data")
         #expect(paths.allSatisfy { $0.hasPrefix("/g/") && $0.hasSuffix("/data") })  // /g/self/data, … up to the depth limit
         let loop = #expect(throws: HDF5Error.self) { try file.readDataset("/loop") }
-        guard case .unsupported(_, _, let reason) = loop else { Issue.record("\(String(describing: loop))"); return }
+        guard case .unsupported(_, _, let reason) = loop else {
+            Issue.record("\(String(describing: loop))")
+            return
+        }
         #expect(reason.contains("nested soft links"))
-        #expect(throws: HDF5Error.unsupported(file: url.path, path: "/ext", reason: "external link /ext (the linked file is not checked)")) {
+        #expect(throws: HDF5Error.unsupported(file: url.path, path: "/ext", reason: "external link /ext (the linked file is not checked)"))
+        {
             try file.readDataset("/ext")
         }
     }
@@ -224,7 +236,8 @@ struct HDF5StructureCheckTests {
     func damagedMessageBytes() throws {
         let good = try earliestFile()
         #expect(errors(reading: good).isEmpty)
-        var damagedCount = 0, refusedByCheck = 0
+        var damagedCount = 0
+        var refusedByCheck = 0
         for message in try messages(good, of: "/g/data") where [0x01, 0x03, 0x05, 0x08, 0x0B, 0x0C].contains(message.type) {
             let start = Int(message.fileOffset)
             for offset in start..<(start + min(message.body.remaining, 48)) {
@@ -233,7 +246,9 @@ struct HDF5StructureCheckTests {
                     bytes[offset] = UInt8(value)
                     let found = errors(reading: bytes)
                     damagedCount += 1
-                    if found.contains(where: { "\($0)".contains("damaged HDF5 structure") || "\($0)".contains("unsupported") }) { refusedByCheck += 1 }
+                    if found.contains(where: { "\($0)".contains("damaged HDF5 structure") || "\($0)".contains("unsupported") }) {
+                        refusedByCheck += 1
+                    }
                 }
             }
         }
@@ -266,7 +281,9 @@ struct HDF5StructureCheckTests {
         bytes[address + 9] = 0xFF
         bytes[address + 10] = 0x0F
         let found = errors(reading: bytes)
-        #expect(found.contains { if case .readFailed(_, "/g/data", let reason) = $0 { reason.contains("lies outside the") } else { false } }, "\(found)")
+        #expect(
+            found.contains { if case .readFailed(_, "/g/data", let reason) = $0 { reason.contains("lies outside the") } else { false } },
+            "\(found)")
         // The file cut in the middle of the dataset's header: libhdf5 refuses it (shorter than
         // the superblock says), and it is never a crash.
         #expect(!errors(reading: Array(good.prefix(address + 40))).isEmpty)
@@ -299,7 +316,10 @@ struct HDF5StructureCheckTests {
         // "deflate\0" fills its 8-byte field exactly: overwrite the NUL.
         bytes[Int(pipeline.fileOffset) + at + name.count] = UInt8(ascii: "x")
         let found = errors(reading: bytes)
-        #expect(found.contains { if case .readFailed(_, "/g/data", let reason) = $0 { reason.contains("name not NUL-terminated") } else { false } }, "\(found)")
+        #expect(
+            found.contains {
+                if case .readFailed(_, "/g/data", let reason) = $0 { reason.contains("name not NUL-terminated") } else { false }
+            }, "\(found)")
     }
 
     @Test("a damaged attribute message stops attribute reading only", PythonCheck.required)
@@ -322,15 +342,17 @@ struct HDF5StructureCheckTests {
 
     /// Inputs that crashed libhdf5 1.10.8 inside fuzz-hdf5 (Fuzz/README.md): each gives typed
     /// errors naming the file, one of them with the reason fragment.
-    @Test("fuzz inputs that crashed libhdf5 give typed errors", arguments: [
-        ("dataspace-above-maximum.h5", "above its maximum"),  // H5D_open → H5O_msg_read
-        ("enum-size-mismatch.h5", "enum of 393217 bytes"),  // H5D_open → H5T_copy
-        ("empty-datatype-message.h5", "datatype class needs 1 bytes"),  // H5Aget_type → H5T_copy_reopen
-        ("empty-datatype-message-2.h5", "datatype class needs 1 bytes"),  // H5Aget_type → H5T_copy_reopen
-        ("attribute-dataspace-overrun.h5", "attribute dataspace needs 48 bytes"),  // H5D_open → H5O_msg_read
-        ("attribute-dataspace-overrun-2.h5", "attribute dataspace needs 48 bytes"),  // H5D_open → H5O_msg_read
-        ("forged-symbol-table-btree.h5", "no local heap signature"),  // H5Gget_info → H5G__node_sumup
-    ])
+    @Test(
+        "fuzz inputs that crashed libhdf5 give typed errors",
+        arguments: [
+            ("dataspace-above-maximum.h5", "above its maximum"),  // H5D_open → H5O_msg_read
+            ("enum-size-mismatch.h5", "enum of 393217 bytes"),  // H5D_open → H5T_copy
+            ("empty-datatype-message.h5", "datatype class needs 1 bytes"),  // H5Aget_type → H5T_copy_reopen
+            ("empty-datatype-message-2.h5", "datatype class needs 1 bytes"),  // H5Aget_type → H5T_copy_reopen
+            ("attribute-dataspace-overrun.h5", "attribute dataspace needs 48 bytes"),  // H5D_open → H5O_msg_read
+            ("attribute-dataspace-overrun-2.h5", "attribute dataspace needs 48 bytes"),  // H5D_open → H5O_msg_read
+            ("forged-symbol-table-btree.h5", "no local heap signature"),  // H5Gget_info → H5G__node_sumup
+        ])
     func libhdf5CrashRegression(name: String, reason: String) throws {
         let url = Fixtures.url("hdf5/fuzz-regressions/" + name)
         let bytes = try [UInt8](Data(contentsOf: url))

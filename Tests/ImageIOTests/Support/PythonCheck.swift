@@ -18,7 +18,9 @@ enum PythonCheck {
     /// The trait for tests that need the Python cross-check: `@Test(PythonCheck.required)`
     /// skips the test (with the reason) when the packages are missing, instead of returning green.
     static var required: ConditionTrait {
-        .enabled(if: isAvailable, "python3 with numpy, tifffile, h5py and imagecodecs is not available (pip install numpy tifffile h5py imagecodecs)")
+        .enabled(
+            if: isAvailable,
+            "python3 with numpy, tifffile, h5py and imagecodecs is not available (pip install numpy tifffile h5py imagecodecs)")
     }
 
     struct Output {
@@ -32,7 +34,8 @@ enum PythonCheck {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3"] + arguments
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()
@@ -43,8 +46,9 @@ enum PythonCheck {
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         group.wait()
         process.waitUntilExit()
-        return Output(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData.value ?? Data(), as: UTF8.self))
+        return Output(
+            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData.value ?? Data(), as: UTF8.self))
     }
 
     /// Runs one imageio_check.py command and parses its JSON output.
@@ -110,7 +114,10 @@ func makeTestArray(shape: [Int], dtype: DType, seed: UInt64 = 1) throws -> NDArr
     if dtype.isFloatingPoint {
         // Avoid signalling-NaN bit patterns that converters might quieten: overwrite with finite values.
         for i in 0..<array.count { array[flat: i] = .real(Double(i % 1000) * 0.25 - 100) }
-        if array.count > 2 { array[flat: 1] = .real(.infinity); array[flat: 2] = .real(-0.0) }
+        if array.count > 2 {
+            array[flat: 1] = .real(.infinity)
+            array[flat: 2] = .real(-0.0)
+        }
     }
     if dtype == .bool {
         for i in 0..<array.count { array[flat: i] = .unsigned(UInt64(i % 3 == 0 ? 1 : 0)) }

@@ -18,7 +18,8 @@ struct TIFFBadInputTests {
         let directory = try Fixtures.temporaryDirectory("tiff-bad")
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("good.tif")
-        try TIFFWriter.write(try makeTestArray(shape: [3, 64, 64], dtype: .uint16), to: url, options: .init(compression: .deflate(level: 6)))
+        try TIFFWriter.write(
+            try makeTestArray(shape: [3, 64, 64], dtype: .uint16), to: url, options: .init(compression: .deflate(level: 6)))
         return try [UInt8](Data(contentsOf: url))
     }
 
@@ -90,7 +91,8 @@ struct TIFFBadInputTests {
         let directory = try Fixtures.temporaryDirectory("tiff-bad")
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("mixed.tif")
-        let script = "import tifffile, numpy as np, sys\nwith tifffile.TiffWriter(sys.argv[1]) as t:\n t.write(np.zeros((8,8),np.uint8))\n t.write(np.zeros((4,4),np.uint8))"
+        let script =
+            "import tifffile, numpy as np, sys\nwith tifffile.TiffWriter(sys.argv[1]) as t:\n t.write(np.zeros((8,8),np.uint8))\n t.write(np.zeros((4,4),np.uint8))"
         #expect(try PythonCheck.run(["-c", script, url.path]).status == 0)
         let error = #expect(throws: TIFFError.self) { try TIFFReader.read(contentsOf: url) }
         guard case .inconsistentPages(_, let page, _) = error else {

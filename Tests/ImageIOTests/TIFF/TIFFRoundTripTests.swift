@@ -28,13 +28,14 @@ struct TIFFRoundTripTests {
         #expect(facts["shape"]?.arrayValue?.compactMap(\.intValue) == [3, 37, 53])
         #expect(facts["dtype"]?.stringValue == dtype.rawValue)
         #expect(facts["pages"]?.intValue == 3)
-        let expectedCompression = switch compression {
-        case .none: "NONE"
-        case .deflate: "ADOBE_DEFLATE"
-        case .lzw: "LZW"
-        case .zstd: "ZSTD"
-        case .blosc: "not a TIFF compression"
-        }
+        let expectedCompression =
+            switch compression {
+            case .none: "NONE"
+            case .deflate: "ADOBE_DEFLATE"
+            case .lzw: "LZW"
+            case .zstd: "ZSTD"
+            case .blosc: "not a TIFF compression"
+            }
         #expect(facts["compression"]?.stringValue == expectedCompression)
         #expect(array.withUnsafeBytes { Array($0) } == bytes, "tifffile read different pixels")
     }
@@ -66,7 +67,9 @@ struct TIFFRoundTripTests {
         #expect(array.withUnsafeBytes { Array($0) } == bytes)
     }
 
-    @Test("ImageJ hyperstack metadata as tifffile reads it", PythonCheck.required, arguments: [[4, 3, 2, 16, 16], [5, 16, 16], [3, 2, 16, 16]])
+    @Test(
+        "ImageJ hyperstack metadata as tifffile reads it", PythonCheck.required,
+        arguments: [[4, 3, 2, 16, 16], [5, 16, 16], [3, 2, 16, 16]])
     func imageJ(shape: [Int]) throws {
         let directory = try Fixtures.temporaryDirectory("tiff-rt")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -78,7 +81,11 @@ struct TIFFRoundTripTests {
         #expect(back.array.shape == shape, "hyperstack reshaped to TZCYX")
         #expect(back.array == array)
         let padded = Array(repeating: 1, count: 5 - shape.count) + shape
-        #expect(back.imageJ == ImageJMetadata(images: padded[0] * padded[1] * padded[2], channels: padded[2], slices: padded[1], frames: padded[0], otherFields: back.imageJ?.otherFields ?? []))
+        #expect(
+            back.imageJ
+                == ImageJMetadata(
+                    images: padded[0] * padded[1] * padded[2], channels: padded[2], slices: padded[1], frames: padded[0],
+                    otherFields: back.imageJ?.otherFields ?? []))
 
         let (facts, bytes) = try PythonCheck.readTIFF(url)
         let metadata = try #require(facts["imagej"])

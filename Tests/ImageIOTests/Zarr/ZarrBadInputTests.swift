@@ -86,7 +86,9 @@ struct ZarrBadInputTests {
         let folder = try ZarrTestSupport.makeFolder()
         defer { ZarrTestSupport.remove(folder) }
         let store = folder.appendingPathComponent("c.zarr")
-        try OMEZarr.write(try ZarrTestSupport.ramp([64, 64]), to: store, options: OMEZarrWriteOptions(format: .v3, chunkShape: [32, 32], compressor: compressor))
+        try OMEZarr.write(
+            try ZarrTestSupport.ramp([64, 64]), to: store,
+            options: OMEZarrWriteOptions(format: .v3, chunkShape: [32, 32], compressor: compressor))
         let chunk = store.appendingPathComponent("0/c/1/0")
         let bytes = try Data(contentsOf: chunk)
         try bytes.prefix(bytes.count / 2).write(to: chunk)
@@ -112,7 +114,8 @@ struct ZarrBadInputTests {
         let store = folder.appendingPathComponent("m.zarr")
         try OMEZarr.write(try ZarrTestSupport.ramp([4, 4]), to: store)
         let attributes = store.appendingPathComponent(".zattrs")
-        try "{\"multiscales\": [{\"axes\": [\"y\", \"x\"], \"datasets\": [{\"path\": \"../x\"}]}]}".write(to: attributes, atomically: false, encoding: .utf8)
+        try "{\"multiscales\": [{\"axes\": [\"y\", \"x\"], \"datasets\": [{\"path\": \"../x\"}]}]}".write(
+            to: attributes, atomically: false, encoding: .utf8)
         let escape = try #require(throws: ZarrError.self) { try OMEZarrImage(store: store) }
         #expect(escape.location == ".zattrs $.multiscales[0].datasets[0].path")
         try "{\"multiscales\": [{\"axes\": [\"y\", \"x\"], \"datasets\": []}]}".write(to: attributes, atomically: false, encoding: .utf8)

@@ -5,7 +5,9 @@ import Testing
 @testable import ImageIO
 
 /// Our stores read by zarr-python and ome-zarr-py; zarr-python's stores read by ours.
-@Suite("Zarr cross-checks with zarr-python and ome-zarr-py", .enabled(if: ZarrTestSupport.hasZarrPython, "python3 with zarr>=3, numcodecs and ome_zarr is not installed (scripts/setup)"))
+@Suite(
+    "Zarr cross-checks with zarr-python and ome-zarr-py",
+    .enabled(if: ZarrTestSupport.hasZarrPython, "python3 with zarr>=3, numcodecs and ome_zarr is not installed (scripts/setup)"))
 struct ZarrPythonCrossCheckTests {
     static let readScript = """
         import sys, json, zarr, numpy as np
@@ -23,16 +25,22 @@ struct ZarrPythonCrossCheckTests {
             "format": group.metadata.zarr_format}))
         """
 
-    @Test("zarr-python reads our store bit-exact; ome-zarr-py sees the axes, scales and levels", arguments: ZarrArrayMetadata.Format.allCases, [ZarrCompressor.bloscDefault, .zstd(level: 3)])
+    @Test(
+        "zarr-python reads our store bit-exact; ome-zarr-py sees the axes, scales and levels", arguments: ZarrArrayMetadata.Format.allCases,
+        [ZarrCompressor.bloscDefault, .zstd(level: 3)])
     func ourStoreReadByPython(format: ZarrArrayMetadata.Format, compressor: ZarrCompressor) throws {
         let folder = try ZarrTestSupport.makeFolder()
         defer { ZarrTestSupport.remove(folder) }
-        let store = folder.appendingPathComponent("ours.zarr"), raw = folder.appendingPathComponent("raw.bin")
+        let store = folder.appendingPathComponent("ours.zarr")
+        let raw = folder.appendingPathComponent("raw.bin")
         let array = try ZarrTestSupport.ramp([3, 45, 70])
-        let axes = [OMEAxis(name: "z", type: "space", unit: "micrometer"), OMEAxis(name: "y", type: "space", unit: "micrometer"),
-                    OMEAxis(name: "x", type: "space", unit: "micrometer")]
-        try OMEZarr.write(array, axes: axes, scale: [1.5, 0.2, 0.2], to: store,
-                          options: OMEZarrWriteOptions(format: format, chunkShape: [1, 32, 32], compressor: compressor, pyramidLevels: 2))
+        let axes = [
+            OMEAxis(name: "z", type: "space", unit: "micrometer"), OMEAxis(name: "y", type: "space", unit: "micrometer"),
+            OMEAxis(name: "x", type: "space", unit: "micrometer"),
+        ]
+        try OMEZarr.write(
+            array, axes: axes, scale: [1.5, 0.2, 0.2], to: store,
+            options: OMEZarrWriteOptions(format: format, chunkShape: [1, 32, 32], compressor: compressor, pyramidLevels: 2))
         let facts = try ZarrTestSupport.pythonJSON(Self.readScript, [store.path, raw.path])
         #expect(facts["format"]?.intValue == format.rawValue)
         #expect(facts["shape"] == [3, 45, 70])

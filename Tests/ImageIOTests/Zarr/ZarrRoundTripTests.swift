@@ -15,10 +15,13 @@ struct ZarrRoundTripTests {
         defer { ZarrTestSupport.remove(folder) }
         let store = folder.appendingPathComponent("image.zarr")
         let array = try ZarrTestSupport.ramp([5, 37, 41])
-        let axes = [OMEAxis(name: "z", type: "space", unit: "micrometer"), OMEAxis(name: "y", type: "space", unit: "micrometer"),
-                    OMEAxis(name: "x", type: "space", unit: "micrometer")]
-        try OMEZarr.write(array, axes: axes, scale: [2, 0.5, 0.25], to: store,
-                          options: OMEZarrWriteOptions(format: format, chunkShape: [2, 16, 16], compressor: compressor, pyramidLevels: 1))
+        let axes = [
+            OMEAxis(name: "z", type: "space", unit: "micrometer"), OMEAxis(name: "y", type: "space", unit: "micrometer"),
+            OMEAxis(name: "x", type: "space", unit: "micrometer"),
+        ]
+        try OMEZarr.write(
+            array, axes: axes, scale: [2, 0.5, 0.25], to: store,
+            options: OMEZarrWriteOptions(format: format, chunkShape: [2, 16, 16], compressor: compressor, pyramidLevels: 1))
         let (read, metadata) = try OMEZarr.read(store)
         #expect(read == array)
         #expect(metadata.axes == axes)
@@ -41,7 +44,8 @@ struct ZarrRoundTripTests {
         // Delete a chunk outside the region: the region still reads, so it was never touched.
         try FileManager.default.removeItem(at: store.appendingPathComponent("0/c/3/2/2"))
         let region = try OMEZarrImage(store: store).read(origin: [1, 5, 12], shape: [2, 10, 7])
-        let all = try array.elements(as: UInt16.self), part = try region.elements(as: UInt16.self)
+        let all = try array.elements(as: UInt16.self)
+        let part = try region.elements(as: UInt16.self)
         var expected: [UInt16] = []
         for z in 1..<3 { for y in 5..<15 { for x in 12..<19 { expected.append(all[z * 900 + y * 30 + x]) } } }
         #expect(part == expected)

@@ -17,10 +17,11 @@ enum ConvertKernel {
         var mapping: (low: Double, scale: Double, offset: Double, round: Bool)? = nil
         if rescale {
             let stats = StatsKernel.compute(array)
-            let (targetLow, targetHigh): (Double, Double) = switch target {
-            case .bool, .float16, .float32, .float64: (0, 1)
-            default: withElementType(target) { type in (type.lowestValue, type.highestValue) }
-            }
+            let (targetLow, targetHigh): (Double, Double) =
+                switch target {
+                case .bool, .float16, .float32, .float64: (0, 1)
+                default: withElementType(target) { type in (type.lowestValue, type.highestValue) }
+                }
             let span = stats.max - stats.min
             let scale = span > 0 && span.isFinite ? (targetHigh - targetLow) / span : 0
             mapping = (stats.min, scale, targetLow, !target.isFloatingPoint && target != .bool)
@@ -29,7 +30,8 @@ enum ConvertKernel {
             withElementType(target) { targetType in
                 func run<S: KernelElement, D: KernelElement>(_: S.Type, _: D.Type) {
                     let box = UnsafeSendableBox(value: (array.kernelElements(S.self), result.kernelMutableElements(D.self)))
-                    let sourceIsInteger = !S.dtype.isFloatingPoint, targetIsInteger = !D.dtype.isFloatingPoint
+                    let sourceIsInteger = !S.dtype.isFloatingPoint
+                    let targetIsInteger = !D.dtype.isFloatingPoint
                     let toBool = target == .bool
                     parallelRanges(array.count, minimumChunk: 1 << 16) { range in
                         let (source, destination) = box.value

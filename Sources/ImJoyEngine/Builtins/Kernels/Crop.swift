@@ -57,7 +57,8 @@ enum CropKernel {
     static func crop(_ array: NDArray, region: String) throws -> NDArray {
         let components = try parse(region)
         guard components.count <= array.rank else {
-            throw KernelError("region '\(region)' has \(components.count) indices for an array of rank \(array.rank) (shape \(array.shape))")
+            throw KernelError(
+                "region '\(region)' has \(components.count) indices for an array of rank \(array.rank) (shape \(array.shape))")
         }
         var selections: [[Int]] = []
         var shape: [Int] = []
@@ -97,7 +98,8 @@ enum CropKernel {
             let (source, destination) = box.value
             for row in range {
                 // The row's source offset from its multi-index over the leading selections.
-                var rest = row, offset = 0
+                var rest = row
+                var offset = 0
                 for axis in stride(from: leading.count - 1, through: 0, by: -1) {
                     let selection = leading[axis]
                     offset += selection[rest % selection.count] * strides[axis]

@@ -101,7 +101,8 @@ enum GaussianKernel {
         let destination = UnsafeSendableBox(value: output.kernelMutableElements(Float.self))
         weights.withUnsafeBufferPointer { w in
             sourceOf.withUnsafeBufferPointer { map in
-                let w = UnsafeSendableBox(value: w), map = UnsafeSendableBox(value: map)
+                let w = UnsafeSendableBox(value: w)
+                let map = UnsafeSendableBox(value: map)
                 if inner == 1 {
                     correlateLines(source.value, destination.value, lines: outer, length: n, weights: w.value, map: map.value)
                 } else {
@@ -132,7 +133,8 @@ enum GaussianKernel {
                 let w0 = weights[0]
                 for i in 0..<n { dst[i] = w0 * padded[i] }
                 for j in 1..<weights.count {
-                    let wj = weights[j], tap = padded.baseAddress! + j
+                    let wj = weights[j]
+                    let tap = padded.baseAddress! + j
                     for i in 0..<n { dst[i] += wj * tap[i] }
                 }
             }
@@ -162,7 +164,8 @@ enum GaussianKernel {
                     for j in 0..<weights.count {
                         let index = map[i + j]
                         if index < 0 { continue }
-                        let wj = weights[j], src = planeSource + index * inner
+                        let wj = weights[j]
+                        let src = planeSource + index * inner
                         for c in 0..<width { dst[c] += wj * src[c] }
                     }
                 }

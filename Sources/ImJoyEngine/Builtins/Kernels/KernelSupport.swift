@@ -86,16 +86,16 @@ extension Double: KernelElement {
 }
 
 #if !((os(macOS) || targetEnvironment(macCatalyst)) && arch(x86_64))
-extension Float16: KernelElement {
-    var wideBits: UInt64 { 0 }
-    init(truncatingWideBits bits: UInt64) { self = 0 }
-    var doubleValue: Double { Double(self) }
-    var floatValue: Float { Float(self) }
-    var isNaNValue: Bool { isNaN }
-    static var lowestValue: Double { -.infinity }
-    static var highestValue: Double { .infinity }
-    init(converting value: Double) { self.init(value) }
-}
+    extension Float16: KernelElement {
+        var wideBits: UInt64 { 0 }
+        init(truncatingWideBits bits: UInt64) { self = 0 }
+        var doubleValue: Double { Double(self) }
+        var floatValue: Float { Float(self) }
+        var isNaNValue: Bool { isNaN }
+        static var lowestValue: Double { -.infinity }
+        static var highestValue: Double { .infinity }
+        init(converting value: Double) { self.init(value) }
+    }
 #endif
 
 /// Calls `body` with the Swift element type of `dtype` (`bool` as `UInt8`, its storage).
@@ -111,9 +111,9 @@ func withElementType<R>(_ dtype: DType, _ body: (any KernelElement.Type) throws 
     case .int64: try body(Int64.self)
     case .float16:
         #if !((os(macOS) || targetEnvironment(macCatalyst)) && arch(x86_64))
-        try body(Float16.self)
+            try body(Float16.self)
         #else
-        fatalError("float16 is not available on this platform")
+            fatalError("float16 is not available on this platform")
         #endif
     case .float32: try body(Float.self)
     case .float64: try body(Double.self)

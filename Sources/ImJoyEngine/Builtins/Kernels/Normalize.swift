@@ -29,14 +29,16 @@ enum NormalizeKernel {
             func run<T: KernelElement>(_: T.Type) -> (Int) -> (Double, Double) {
                 let values = array.kernelElements(T.self)
                 if T.self == UInt8.self || T.self == Int8.self || T.self == UInt16.self || T.self == Int16.self {
-                    let offset = Int(T.lowestValue), size = Int(T.highestValue) - offset + 1
+                    let offset = Int(T.lowestValue)
+                    let size = Int(T.highestValue) - offset + 1
                     var counts = [Int](repeating: 0, count: size)
                     for v in values { counts[Int(v.doubleValue) - offset] += 1 }
                     // cumulative[v] = number of elements <= v
                     var cumulative = counts
                     for v in 1..<size { cumulative[v] += cumulative[v - 1] }
                     func kth(_ k: Int) -> Double {
-                        var low = 0, high = size - 1
+                        var low = 0
+                        var high = size - 1
                         while low < high {
                             let middle = (low + high) / 2
                             if cumulative[middle] > k { high = middle } else { low = middle + 1 }
@@ -62,9 +64,12 @@ enum NormalizeKernel {
     /// with a median-of-three pivot); afterwards `values[k]` is it, smaller ones precede it and
     /// larger or equal ones follow.
     static func select(_ values: inout [Double], _ k: Int) -> Double {
-        var low = 0, high = values.count
+        var low = 0
+        var high = values.count
         while high - low > 32 {
-            let a = values[low], b = values[(low + high) / 2], c = values[high - 1]
+            let a = values[low]
+            let b = values[(low + high) / 2]
+            let c = values[high - 1]
             let pivot = Swift.max(Swift.min(a, b), Swift.min(Swift.max(a, b), c))
             let lessEnd = values[low..<high].partition { $0 >= pivot }
             let equalEnd = values[lessEnd..<high].partition { $0 > pivot }
@@ -85,14 +90,16 @@ enum NormalizeKernel {
     static func normalize(_ array: NDArray, low: Double, high: Double, clip: Bool) throws -> NDArray {
         guard low <= high else { throw KernelError("the low percentile \(low) is above the high percentile \(high)") }
         let bounds = try percentiles(array, [low, high])
-        let lo = bounds[0], denominator = max(bounds[1] - bounds[0], 1e-12)
+        let lo = bounds[0]
+        let denominator = max(bounds[1] - bounds[0], 1e-12)
         let result = try NDArray(zeros: array.shape, dtype: .float32)
         let destination = UnsafeSendableBox(value: result.kernelMutableElements(Float.self))
         withElementType(array.dtype) { type in
             func run<T: KernelElement>(_: T.Type) {
                 let source = UnsafeSendableBox(value: array.kernelElements(T.self))
                 parallelRanges(array.count, minimumChunk: 1 << 16) { range in
-                    let source = source.value, destination = destination.value
+                    let source = source.value
+                    let destination = destination.value
                     if clip {
                         for i in range { destination[i] = Float(min(max((source[i].doubleValue - lo) / denominator, 0), 1)) }
                     } else {

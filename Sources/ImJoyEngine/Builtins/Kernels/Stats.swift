@@ -1,5 +1,5 @@
-import ImageIO
 import ImJoySchema
+import ImageIO
 
 /// Summary statistics of an array, accumulated in float64.
 struct ArrayStats: Equatable {
@@ -31,7 +31,10 @@ enum StatsKernel {
         let box = UnsafeSendableBox(value: values)
         let parts = parallelMap(n, minimumChunk: 1 << 16) { range -> (T, T, Double, Bool) in
             let values = box.value
-            var low = values[range.lowerBound], high = low, sum = 0.0, nan = false
+            var low = values[range.lowerBound]
+            var high = low
+            var sum = 0.0
+            var nan = false
             for i in range {
                 let v = values[i]
                 if v < low { low = v }
@@ -44,7 +47,9 @@ enum StatsKernel {
         if parts.contains(where: { $0.3 }) {
             return ArrayStats(min: .nan, max: .nan, mean: .nan, std: .nan, count: n)
         }
-        var low = parts[0].0, high = parts[0].1, sum = 0.0
+        var low = parts[0].0
+        var high = parts[0].1
+        var sum = 0.0
         for part in parts {
             if part.0 < low { low = part.0 }
             if part.1 > high { high = part.1 }

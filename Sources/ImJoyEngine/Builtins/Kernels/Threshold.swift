@@ -30,7 +30,8 @@ enum ThresholdKernel {
         guard stats.min.isFinite, stats.max.isFinite else {
             throw KernelError("Otsu's threshold needs finite values (the array holds NaN or infinity)")
         }
-        let low = stats.min, high = stats.max
+        let low = stats.min
+        let high = stats.max
         if low == high { return low }
         let bins = 256
         let counts = histogram(array, bins: bins, low: low, high: high)
@@ -40,15 +41,18 @@ enum ThresholdKernel {
         edges[bins] = high
         let centers = (0..<bins).map { (edges[$0] + edges[$0 + 1]) / 2 }
         // weight1/mean1 from the left, weight2/mean2 from the right (numpy cumsum order).
-        var weight1 = [Double](repeating: 0, count: bins), weighted1 = [Double](repeating: 0, count: bins)
-        var w = 0.0, m = 0.0
+        var weight1 = [Double](repeating: 0, count: bins)
+        var weighted1 = [Double](repeating: 0, count: bins)
+        var w = 0.0
+        var m = 0.0
         for i in 0..<bins {
             w += Double(counts[i])
             m += Double(counts[i]) * centers[i]
             weight1[i] = w
             weighted1[i] = m
         }
-        var weight2 = [Double](repeating: 0, count: bins), weighted2 = [Double](repeating: 0, count: bins)
+        var weight2 = [Double](repeating: 0, count: bins)
+        var weighted2 = [Double](repeating: 0, count: bins)
         w = 0
         m = 0
         for i in stride(from: bins - 1, through: 0, by: -1) {
@@ -57,7 +61,8 @@ enum ThresholdKernel {
             weight2[i] = w
             weighted2[i] = m
         }
-        var best = -Double.infinity, bestIndex = 0
+        var best = -Double.infinity
+        var bestIndex = 0
         for i in 0..<(bins - 1) {
             let mean1 = weighted1[i] / weight1[i]
             let mean2 = weighted2[i + 1] / weight2[i + 1]
@@ -65,7 +70,10 @@ enum ThresholdKernel {
             let variance = weight1[i] * weight2[i + 1] * difference * difference
             // numpy.argmax: the first maximum; NaN (an empty class, 0/0) counts as the maximum.
             if variance.isNaN {
-                if !best.isNaN { best = .nan; bestIndex = i }
+                if !best.isNaN {
+                    best = .nan
+                    bestIndex = i
+                }
                 break
             }
             if variance > best {
@@ -116,7 +124,8 @@ enum ThresholdKernel {
             func run<T: KernelElement>(_: T.Type) {
                 let source = UnsafeSendableBox(value: array.kernelElements(T.self))
                 parallelRanges(array.count, minimumChunk: 1 << 16) { range in
-                    let source = source.value, destination = destination.value
+                    let source = source.value
+                    let destination = destination.value
                     for i in range { destination[i] = source[i].doubleValue > threshold ? foreground : 0 }
                 }
             }

@@ -1,7 +1,7 @@
 import Foundation
-import ImageIO
 import ImJoySchema
 import ImJoyWorkflow
+import ImageIO
 
 /// `read-zarr` and `write-zarr`: OME-Zarr stores through ImageIO's ``OMEZarr`` and ``ZarrFormat``.
 enum ZarrOps {
@@ -12,7 +12,9 @@ enum ZarrOps {
         let names = try ZarrFormat().arrayNames(in: url)
         if !image.isEmpty, !names.contains(image) {
             let list = names.filter { !$0.isEmpty }.prefix(20).joined(separator: ", ")
-            throw BuiltinOpError.invalidConfig(op: "read-zarr", parameter: "image", reason: "\(url.path) has no image '\(image)' (images: \(list.isEmpty ? "none" : list))")
+            throw BuiltinOpError.invalidConfig(
+                op: "read-zarr", parameter: "image", reason: "\(url.path) has no image '\(image)' (images: \(list.isEmpty ? "none" : list))"
+            )
         }
         let path = image.isEmpty ? (names.first ?? "") : image
         return try ZarrFormat.readImage(path.isEmpty ? url : url.appendingPathComponent(path), level: level)
@@ -20,7 +22,9 @@ enum ZarrOps {
 
     /// Writes `array` as the image at the root of the store `path` names (per item), or as image
     /// `<item key>` of one collection store for all items (a template without `{item}`/`{stem}`).
-    static func write(_ array: NDArray, config: BuiltinConfig, item: WorkItem, opID: String, outputDirectory: String, provenance: String?) throws -> JSONValue {
+    static func write(_ array: NDArray, config: BuiltinConfig, item: WorkItem, opID: String, outputDirectory: String, provenance: String?)
+        throws -> JSONValue
+    {
         let template = config.string("path")
         let relative = try OutputPaths.relativePath(template, item: item, op: opID)
         var options = try writeOptions(config, rank: array.rank)
@@ -41,7 +45,8 @@ enum ZarrOps {
     /// The write options of `config`: NGFF version, compressor and level, chunk shape, pyramid levels.
     static func writeOptions(_ config: BuiltinConfig, rank: Int) throws -> OMEZarrWriteOptions {
         let op = config.declaration.name
-        let name = try config.choice("compressor"), level = try config.optionalInteger("level")
+        let name = try config.choice("compressor")
+        let level = try config.optionalInteger("level")
         guard let compressor = ZarrCompressor(name: name, level: level) else {
             throw BuiltinOpError.invalidConfig(op: op, parameter: "compressor", reason: "unknown compressor '\(name)'")
         }
@@ -53,8 +58,9 @@ enum ZarrOps {
         default: break
         }
         let format: ZarrArrayMetadata.Format = try config.choice("version") == "0.5" ? .v3 : .v2
-        return OMEZarrWriteOptions(format: format, chunkShape: try chunkShape(config, rank: rank), compressor: compressor,
-                                   pyramidLevels: try config.integer("levels"))
+        return OMEZarrWriteOptions(
+            format: format, chunkShape: try chunkShape(config, rank: rank), compressor: compressor,
+            pyramidLevels: try config.integer("levels"))
     }
 
     /// `auto` (or empty): `nil`; else one positive integer per dimension, `1, 256, 256`.
@@ -64,10 +70,13 @@ enum ZarrOps {
         let parts = text.trimmingCharacters(in: CharacterSet(charactersIn: "[]()")).split(separator: ",")
         let values = parts.compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard values.count == parts.count, values.allSatisfy({ $0 > 0 }) else {
-            throw BuiltinOpError.invalidConfig(op: config.declaration.name, parameter: "chunks", reason: "'\(text)' is not 'auto' or positive integers separated by commas")
+            throw BuiltinOpError.invalidConfig(
+                op: config.declaration.name, parameter: "chunks", reason: "'\(text)' is not 'auto' or positive integers separated by commas"
+            )
         }
         guard values.count == rank else {
-            throw BuiltinOpError.invalidConfig(op: config.declaration.name, parameter: "chunks", reason: "\(values.count) chunk sizes for an array of \(rank) dimensions")
+            throw BuiltinOpError.invalidConfig(
+                op: config.declaration.name, parameter: "chunks", reason: "\(values.count) chunk sizes for an array of \(rank) dimensions")
         }
         return values
     }

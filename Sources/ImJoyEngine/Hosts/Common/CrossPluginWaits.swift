@@ -21,7 +21,8 @@ final class CrossPluginWaits: Sendable {
         if cycle {
             done(chain: chain)
             throw PluginHostError.other(
-                "calling \(target.name) would wait forever: it is serving another op whose call waits for a plugin this call holds (\(holds.map(\.name).joined(separator: ", "))); order the ops with \"after\", or flag the plugins functional")
+                "calling \(target.name) would wait forever: it is serving another op whose call waits for a plugin this call holds (\(holds.map(\.name).joined(separator: ", "))); order the ops with \"after\", or flag the plugins functional"
+            )
         }
     }
 

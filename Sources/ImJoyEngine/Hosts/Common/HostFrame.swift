@@ -1,9 +1,9 @@
 import Foundation
-import ImageIO
 import ImJoySchema
+import ImageIO
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One message between the runner and a plugin host (Python or Node.js): a JSON header and raw

@@ -3,7 +3,7 @@ import ImJoyPlugin
 import ImJoySchema
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// How to start a plugin's host process: the runtime, its interpreter (with any arguments of the
@@ -70,7 +70,3 @@ struct HostLaunch: Sendable {
             segmentPrefix: SharedMemoryJanitor.runnerPrefix, emit: emit, setupAPI: setupAPI)
     }
 }
-
-/// The former name of ``HostLaunch`` (it launched Node.js too).
-@available(*, deprecated, renamed: "HostLaunch")
-typealias PythonLaunch = HostLaunch

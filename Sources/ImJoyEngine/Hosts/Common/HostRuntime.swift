@@ -10,10 +10,6 @@ public enum HostRuntime: String, Sendable, CaseIterable {
     case python
     case javascript
 
-    /// The former name of ``javascript`` (the runtime is named for the language, as ``python`` is).
-    @available(*, deprecated, renamed: "javascript")
-    public static var node: HostRuntime { .javascript }
-
     /// The runtime of a plugin type, or `nil` when imjoy-run has no host for it.
     public init?(serving type: PluginType) {
         switch type {

@@ -4,7 +4,7 @@ import ImJoySchema
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The processes of one plugin (on any ``HostRuntime``): a pool of up to `capacity` processes,
@@ -192,9 +192,13 @@ final class PluginHost: @unchecked Sendable {
             "work_dir": .string(workDirectory),
             "config": .object(fields),
             "attachments": .object(attachments),
-            "scripts": .array(scripts.map {
-                ["content": .string($0.content), "line": .integer(Int64($0.line)), "module": .bool($0.attributes["type"]?.string == "module")]
-            }),
+            "scripts": .array(
+                scripts.map {
+                    [
+                        "content": .string($0.content), "line": .integer(Int64($0.line)),
+                        "module": .bool($0.attributes["type"]?.string == "module"),
+                    ]
+                }),
         ]
     }
 

@@ -34,18 +34,4 @@ public struct PluginHostOptions: Sendable {
             python: PythonHostOptions(interpreter: interpreter, environmentCache: environmentCache), javascript: javascript,
             stateDirectory: stateDirectory, jobs: jobs, observer: observer)
     }
-
-    /// `--python PATH` (``PythonHostOptions/interpreter``).
-    @available(*, deprecated, message: "use python.interpreter")
-    public var interpreter: String? {
-        get { python.interpreter }
-        set { python.interpreter = newValue }
-    }
-
-    /// ``PythonHostOptions/environmentCache``.
-    @available(*, deprecated, message: "use python.environmentCache")
-    public var environmentCache: String {
-        get { python.environmentCache }
-        set { python.environmentCache = newValue }
-    }
 }

@@ -18,14 +18,19 @@ extension PluginHosts {
         case "prompt":
             if let value = next.value { return ["value": Self.promptText(value)] }
             if let fallback = request["default"], !fallback.isNull {
-                return ["value": Self.promptText(fallback), "note": .string("prompt \(Self.quoted(message)): no answer in the workflow; took its default \(fallback.serialized())")]
+                return [
+                    "value": Self.promptText(fallback),
+                    "note": .string("prompt \(Self.quoted(message)): no answer in the workflow; took its default \(fallback.serialized())"),
+                ]
             }
             throw unanswered(function, message: message, example: "\"text\"", position: next.position, session: session)
         case "confirm":
             guard let value = next.value else {
                 throw unanswered(function, message: message, example: "true", position: next.position, session: session)
             }
-            guard case .bool = value else { throw PluginHostError.other("answers.confirm[\(next.position - 1)] must be true or false, not \(value.serialized())") }
+            guard case .bool = value else {
+                throw PluginHostError.other("answers.confirm[\(next.position - 1)] must be true or false, not \(value.serialized())")
+            }
             return ["value": value]
         case "showFileDialog":
             guard let value = next.value else {
@@ -58,18 +63,24 @@ extension PluginHosts {
     }
 
     /// A form dialog's values: the answer's fields merged over the form's defaults.
-    private func dialogResult(_ answer: JSONValue?, config: JSONObject, message: String, position: Int, session: CallSession?) throws -> JSONValue {
+    private func dialogResult(_ answer: JSONValue?, config: JSONObject, message: String, position: Int, session: CallSession?) throws
+        -> JSONValue
+    {
         let parameters = (try? UIParameter.parse(ui: config["ui"] ?? .null, at: PluginLocation(file: "showDialog"))) ?? []
         var values = JSONObject()
         for parameter in parameters { values[parameter.id] = parameter.defaultValue ?? .null }
         if let answer {
             guard let fields = answer.objectValue else {
-                throw PluginHostError.other("an answer to showDialog must be an object of the form's fields (\(parameters.map(\.id).joined(separator: ", "))), not \(answer.serialized())")
+                throw PluginHostError.other(
+                    "an answer to showDialog must be an object of the form's fields (\(parameters.map(\.id).joined(separator: ", "))), not \(answer.serialized())"
+                )
             }
             let known = Set(parameters.map(\.id))
             for (key, value) in fields {
                 if !known.isEmpty && !known.contains(key) {
-                    throw PluginHostError.other("the dialog \(Self.quoted(message)) has no field '\(key)' (fields: \(parameters.map(\.id).joined(separator: ", ")))")
+                    throw PluginHostError.other(
+                        "the dialog \(Self.quoted(message)) has no field '\(key)' (fields: \(parameters.map(\.id).joined(separator: ", ")))"
+                    )
                 }
                 values[key] = value
             }
@@ -77,7 +88,12 @@ extension PluginHosts {
         }
         let missing = parameters.filter { $0.defaultValue == nil || $0.defaultValue == .null }
         if !parameters.isEmpty && missing.isEmpty {
-            return ["value": .object(values), "note": .string("showDialog \(Self.quoted(message)): no answer in the workflow; took the form's defaults \(JSONValue.object(values).serialized())")]
+            return [
+                "value": .object(values),
+                "note": .string(
+                    "showDialog \(Self.quoted(message)): no answer in the workflow; took the form's defaults \(JSONValue.object(values).serialized())"
+                ),
+            ]
         }
         let example = "{" + (missing.isEmpty ? parameters : missing).map { "\"\($0.id)\": …" }.joined(separator: ", ") + "}"
         throw unanswered("showDialog", message: message, example: example.count > 2 ? example : "{…}", position: position, session: session)
@@ -86,10 +102,13 @@ extension PluginHosts {
     /// The error for a call with no answer: the function, its message and the entry to add.
     private func unanswered(_ function: String, message: String, example: String, position: Int, session: CallSession?) -> PluginHostError {
         guard let session else {
-            return .other("api.\(function)(\(message.isEmpty ? "" : Self.quoted(message))) waits for a person, and setup() has no op to take answers from; ask in run() (answered by the op's \"answers\") or give a default")
+            return .other(
+                "api.\(function)(\(message.isEmpty ? "" : Self.quoted(message))) waits for a person, and setup() has no op to take answers from; ask in run() (answered by the op's \"answers\") or give a default"
+            )
         }
         let have = session.answerCount(function)
-        let entry = have == 0
+        let entry =
+            have == 0
             ? "\"answers\": {\"\(function)\": \(example)}"
             : "answer \(position) to \"answers\": {\"\(function)\": [...]} (call \(position) of api.\(function); the list has \(have), one per call in order, e.g. \(example))"
         let shown = message.isEmpty ? "" : Self.quoted(message)
@@ -119,7 +138,9 @@ extension PluginHosts {
 extension PluginHosts {
     /// Answers an api request made during a call with `session`: interactive calls from the
     /// session's answers, the rest as ``api(_:_:caller:origin:)`` does.
-    func api(_ function: String, _ request: JSONObject, caller: PluginHost, origin: PluginEvent.Origin, session: CallSession?) throws -> JSONValue {
+    func api(_ function: String, _ request: JSONObject, caller: PluginHost, origin: PluginEvent.Origin, session: CallSession?) throws
+        -> JSONValue
+    {
         switch function {
         case "answer": return try answer(request, session: session, caller: caller, origin: origin)
         default: return try api(function, request, caller: caller, origin: origin)

@@ -17,12 +17,6 @@ extension PluginHosts {
             throw PluginHostError.other("plugin \(plugin.config.name) is a \(plugin.config.type.rawValue) plugin, which no host runs")
         }
     }
-
-    /// The former launch entry point (the host program now follows from the runtime).
-    @available(*, deprecated, message: "use launch(for:options:)")
-    static func launch(for plugin: Plugin, options: PluginHostOptions, hostScript: String) throws -> HostLaunch {
-        try launch(for: plugin, options: options)
-    }
 }
 
 extension PluginHosts {
@@ -33,13 +27,15 @@ extension PluginHosts {
         let named = Set(ops.map(\.spec.container))
         guard named.count <= 1, let container = named.first ?? nil else {
             if named.count > 1 {
-                throw PluginHostError(.start("the ops of plugin '\(alias)' name different containers; give each container its own plugin alias"),
-                                      runtime: .python, plugin: plugin.config.name)
+                throw PluginHostError(
+                    .start("the ops of plugin '\(alias)' name different containers; give each container its own plugin alias"),
+                    runtime: .python, plugin: plugin.config.name)
             }
             return plugin
         }
         let base = plan.workflow.baseDirectory
-        let absolute = container.contains("://") || container.hasPrefix("/")
+        let absolute =
+            container.contains("://") || container.hasPrefix("/")
             ? container
             : (base.hasPrefix("/") ? base : FileManager.default.currentDirectoryPath + "/" + base) + "/" + container
         var plugin = plugin

@@ -26,7 +26,8 @@ extension PluginHosts {
                 return try api(function, request, caller: host, origin: origin, session: session)
             }
             if function == "callback" { return try callBack(request, chain: chain, origin: origin) }
-            return try crossPluginCall(function, request, caller: CrossPluginCall(host: host, process: process), origin: origin, chain: chain)
+            return try crossPluginCall(
+                function, request, caller: CrossPluginCall(host: host, process: process), origin: origin, chain: chain)
         }
     }
 
@@ -41,7 +42,8 @@ extension PluginHosts {
         let busy = (chain + [caller]).contains { $0.host === target }
         if busy && target.capacity == 1 {
             throw PluginHostError.other(
-                "api.\(function)(\(target.name), \(method)): \(target.name) is busy serving this very call (it has one process); a plugin cannot call itself or a plugin that called it")
+                "api.\(function)(\(target.name), \(method)): \(target.name) is busy serving this very call (it has one process); a plugin cannot call itself or a plugin that called it"
+            )
         }
         var arguments = request["args"]?.arrayValue ?? []
         if function == "run" { arguments = [request["ctx"] ?? arguments.first ?? .object([:])] }
@@ -56,7 +58,12 @@ extension PluginHosts {
             process = try target.acquire()
         }
         Self.nestedInFlight.withLock { $0[key, default: []].append(process) }
-        defer { Self.nestedInFlight.withLock { $0[key]?.removeAll { $0 === process }; if $0[key]?.isEmpty == true { $0[key] = nil } } }
+        defer {
+            Self.nestedInFlight.withLock {
+                $0[key]?.removeAll { $0 === process }
+                if $0[key]?.isEmpty == true { $0[key] = nil }
+            }
+        }
         do {
             let value = try process.call(
                 op: nil, method: method, arguments: arguments, config: [:], outputDirectory: ".", origin: origin,
@@ -115,7 +122,8 @@ extension PluginHosts {
             throw PluginHostError.other("api.\(function)(\(name)): \(reason)")
         }
         throw PluginHostError.other(
-            "api.\(function)(\(name)): plugin \(name) is not loaded in this run; list it in the plugin's \"dependencies\" (resolved beside the plugin, with --plugins or IMJOY_PLUGIN_PATH) or in the workflow's \"plugins\"")
+            "api.\(function)(\(name)): plugin \(name) is not loaded in this run; list it in the plugin's \"dependencies\" (resolved beside the plugin, with --plugins or IMJOY_PLUGIN_PATH) or in the workflow's \"plugins\""
+        )
     }
 
     /// Adds a host (by name only) for each dependency of the plan's plugins, and the reason each
@@ -127,7 +135,8 @@ extension PluginHosts {
         var refused: [String: String] = [:]
         let all = Array(plan.validated.plugins.values) + Array(plan.validated.dependencies.values)
         for plugin in all where !serves(plugin.config.type) {
-            refused[plugin.config.name] = WorkflowValidator.headlessRefusal(plugin: plugin.config.name, type: plugin.config.type)
+            refused[plugin.config.name] =
+                WorkflowValidator.headlessRefusal(plugin: plugin.config.name, type: plugin.config.type)
                 ?? "plugin \(plugin.config.name) is a \(plugin.config.type.rawValue) plugin, which no host of imjoy-run runs"
         }
         for plugin in plan.validated.dependencies.values where serves(plugin.config.type) && byName[plugin.config.name] == nil {

@@ -1,7 +1,7 @@
 import Foundation
-import ImageIO
 import ImJoySchema
 import ImJoyWorkflow
+import ImageIO
 
 extension PluginHosts {
     /// The name of the index, in an item's folder, of the display outputs (window captures and
@@ -43,7 +43,8 @@ extension PluginHosts {
     static func addToDisplayIndex(_ paths: [String], op: String, directory: String) throws {
         guard !paths.isEmpty else { return }
         let url = URL(fileURLWithPath: directory + "/" + displayIndexName)
-        var entries = (try? Data(contentsOf: url)).flatMap { try? JSONValue(jsonText: String(decoding: $0, as: UTF8.self)).arrayValue } ?? []
+        var entries =
+            (try? Data(contentsOf: url)).flatMap { try? JSONValue(jsonText: String(decoding: $0, as: UTF8.self)).arrayValue } ?? []
         for path in paths {
             let name = path.hasPrefix(directory + "/") ? String(path.dropFirst(directory.count + 1)) : path
             entries.removeAll { $0["path"]?.stringValue == name }

@@ -40,7 +40,9 @@ public final class PluginHosts: Sendable {
         var launches: [String: HostLaunch] = [:]
         for (alias, declared) in plan.validated.plugins where Self.serves(declared.config.type) {
             let plugin = try Self.withOpContainer(declared, alias: alias, plan: plan)
-            let identity = plugin.config.name + "@" + (plugin.config.tag ?? "") + (plugin.config.fields["container"]?.stringValue.map { "@" + $0 } ?? "")
+            let identity =
+                plugin.config.name + "@" + (plugin.config.tag ?? "")
+                + (plugin.config.fields["container"]?.stringValue.map { "@" + $0 } ?? "")
             if let existing = byName[identity] {
                 byAlias[alias] = existing
                 continue
@@ -86,8 +88,9 @@ public final class PluginHosts: Sendable {
     /// The runtime `alias`'s plugin runs on, for cache keys and provenance (``RuntimeIdentity``).
     public func runtimeIdentity(alias: String) -> RuntimeIdentity? {
         guard let launch = hostsByAlias[alias]?.launch else { return nil }
-        return RuntimeIdentity.identify(command: launch.identityCommand, runtime: launch.runtime == .javascript ? "node" : "python",
-                                        hostProgram: launch.hostScript, environment: launch.environment)
+        return RuntimeIdentity.identify(
+            command: launch.identityCommand, runtime: launch.runtime == .javascript ? "node" : "python",
+            hostProgram: launch.hostScript, environment: launch.environment)
     }
 
     /// Processes started so far for the plugin with alias `alias` (tests).

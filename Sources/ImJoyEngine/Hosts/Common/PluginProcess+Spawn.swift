@@ -2,7 +2,7 @@ import Foundation
 import ImJoySchema
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 extension PluginProcess {

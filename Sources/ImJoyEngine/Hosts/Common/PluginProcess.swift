@@ -1,10 +1,10 @@
 import Foundation
-import ImageIO
 import ImJoySchema
+import ImageIO
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One plugin host process (any ``HostRuntime``) serving one plugin: started, set up once, then
@@ -120,9 +120,10 @@ final class PluginProcess: @unchecked Sendable {
                 case "result":
                     return frame.header["value"] ?? .null
                 case "error":
-                    throw PluginHostError(.raised(
-                        message: frame.header["message"]?.stringValue ?? "unknown error",
-                        traceback: frame.header["traceback"]?.stringValue ?? ""))
+                    throw PluginHostError(
+                        .raised(
+                            message: frame.header["message"]?.stringValue ?? "unknown error",
+                            traceback: frame.header["traceback"]?.stringValue ?? ""))
                 case "event", "output":
                     pass(frame)
                 case "window":
@@ -283,14 +284,20 @@ final class PluginProcess: @unchecked Sendable {
         if frame.kind == "output" {
             let stream = frame.header["stream"]?.stringValue ?? "stdout"
             for line in frame.header["lines"]?.arrayValue ?? [] {
-                outputBatch.append(PluginEvent(
-                    plugin: plugin, pid: pid, origin: origin, kind: .output(stream: stream, text: line.stringValue ?? line.serialized())))
+                outputBatch.append(
+                    PluginEvent(
+                        plugin: plugin, pid: pid, origin: origin, kind: .output(stream: stream, text: line.stringValue ?? line.serialized())
+                    ))
             }
             var polled = pollfd(fd: pipe.readFD, events: Int16(POLLIN), revents: 0)
             if outputBatch.count >= 1024 || poll(&polled, 1, 0) != 1 { passOutputBatch() }
         } else {
-            emit([PluginEvent(plugin: plugin, pid: pid, origin: origin, kind: .message(
-                function: frame.header["fn"]?.stringValue ?? "log", arguments: frame.header["args"]?.arrayValue ?? []))])
+            emit([
+                PluginEvent(
+                    plugin: plugin, pid: pid, origin: origin,
+                    kind: .message(
+                        function: frame.header["fn"]?.stringValue ?? "log", arguments: frame.header["args"]?.arrayValue ?? []))
+            ])
         }
     }
 
@@ -315,4 +322,3 @@ final class PluginProcess: @unchecked Sendable {
         return HostFrame(header: decoded)
     }
 }
-

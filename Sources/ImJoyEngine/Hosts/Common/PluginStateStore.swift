@@ -3,7 +3,7 @@ import ImJoySchema
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The run's state folder: per plugin a log file (process output and api messages) and the

@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What a plugin process writes to its file descriptors 1 and 2 — C extensions, `os.write`,

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The `/dev/shm` segments of plugin calls: the runner's (`imjoy-run-<runner pid>-<host pid>-…`)
@@ -72,7 +72,8 @@ enum SharedMemoryJanitor {
         // Fields after "(comm)": state is field 3; starttime is field 22.
         let fields = text[text.index(after: close)...].split(separator: " ")
         guard fields.count > 19, let ticks = Double(fields[19]) else { return nil }
-        var realtime = timespec(), boottime = timespec()
+        var realtime = timespec()
+        var boottime = timespec()
         clock_gettime(CLOCK_REALTIME, &realtime)
         clock_gettime(CLOCK_BOOTTIME, &boottime)
         let boot = (Double(realtime.tv_sec) + Double(realtime.tv_nsec) / 1e9) - (Double(boottime.tv_sec) + Double(boottime.tv_nsec) / 1e9)

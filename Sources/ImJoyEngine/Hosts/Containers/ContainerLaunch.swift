@@ -2,7 +2,7 @@ import Foundation
 import ImJoyPlugin
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A plugin host to start inside a container: the image, the tool, and what is bound in.
@@ -16,7 +16,9 @@ struct ContainerLaunch: Sendable {
     /// The container `plugin` names (its `container` field, else `options.image`), or `nil`.
     ///
     /// - Throws: ``PluginHostError`` when no tool on PATH runs the image.
-    static func of(_ plugin: Plugin, options: ContainerOptions, toolPath: String?, stateDirectory: String) throws(PluginHostError) -> ContainerLaunch? {
+    static func of(_ plugin: Plugin, options: ContainerOptions, toolPath: String?, stateDirectory: String) throws(PluginHostError)
+        -> ContainerLaunch?
+    {
         guard let name = plugin.config.fields["container"]?.stringValue ?? options.image, !name.isEmpty else { return nil }
         let cwd = FileManager.default.currentDirectoryPath
         let folder = (plugin.file as NSString).deletingLastPathComponent
@@ -38,7 +40,9 @@ struct ContainerLaunch: Sendable {
     func commandLine(interpreter: [String], hostScript: String, workDirectory: String, environment: [String: String]) -> [String] {
         let program = ContainerBind((hostScript as NSString).deletingLastPathComponent, readOnly: true)
         var binds = [program] + binds
-        if workDirectory != "/", !binds.contains(where: { workDirectory.hasPrefix($0.destination + "/") || workDirectory == $0.destination }) {
+        if workDirectory != "/",
+            !binds.contains(where: { workDirectory.hasPrefix($0.destination + "/") || workDirectory == $0.destination })
+        {
             binds.append(ContainerBind(workDirectory))
         }
         let passed = environment.filter { Self.passes($0.key) }

@@ -13,7 +13,9 @@ public struct ContainerOptions: Sendable {
     /// Defaults: `IMJOY_CONTAINER_RUNTIME`, and `IMJOY_CONTAINER_BINDS` (`SRC[:DST][:ro]`, comma-separated).
     public init(
         runtime: String? = ProcessInfo.processInfo.environment["IMJOY_CONTAINER_RUNTIME"],
-        binds: [ContainerBind] = (ProcessInfo.processInfo.environment["IMJOY_CONTAINER_BINDS"] ?? "").split(separator: ",").compactMap { ContainerBind(parsing: String($0)) },
+        binds: [ContainerBind] = (ProcessInfo.processInfo.environment["IMJOY_CONTAINER_BINDS"] ?? "").split(separator: ",").compactMap {
+            ContainerBind(parsing: String($0))
+        },
         image: String? = nil
     ) {
         self.runtime = runtime

@@ -13,7 +13,8 @@ extension PythonEnvironment {
         if let conda, namesConda(plugin) {
             return PythonEnvironment(plugin: plugin, cacheRoot: options.environmentCache, base: nil, conda: conda)
         }
-        return PythonEnvironment(plugin: plugin, cacheRoot: options.environmentCache, base: try baseInterpreter(for: plugin, options: options))
+        return PythonEnvironment(
+            plugin: plugin, cacheRoot: options.environmentCache, base: try baseInterpreter(for: plugin, options: options))
     }
 
     /// The interpreter a venv of `plugin` is made from (or the plugin runs with directly).
@@ -30,10 +31,12 @@ extension PythonEnvironment {
             var search = environment
             if let path = options.toolPath { search["PATH"] = path }
             if let found = PythonInterpreter.find(version: version, search: options.pythonSearch, environment: search) { return found }
-            throw PluginHostError(.start(
-                "the plugin asks for Python \(version) and none is installed; looked in "
-                    + PythonInterpreter.searchedPlaces(version: version, search: options.pythonSearch)
-                    + ". Install Python \(version) (e.g. `pyenv install \(version)` or `uv python install \(version)`), add its folder with --python-search, or give an interpreter with --python PATH"),
+            throw PluginHostError(
+                .start(
+                    "the plugin asks for Python \(version) and none is installed; looked in "
+                        + PythonInterpreter.searchedPlaces(version: version, search: options.pythonSearch)
+                        + ". Install Python \(version) (e.g. `pyenv install \(version)` or `uv python install \(version)`), add its folder with --python-search, or give an interpreter with --python PATH"
+                ),
                 runtime: .python, plugin: plugin.config.name)
         }
         let command = plugin.config.command.isEmpty ? "python" : plugin.config.command
@@ -61,7 +64,9 @@ extension PythonEnvironment {
         let plan = try plan()
         for warning in plan.warnings { print("warning: " + warning) }
         if conda != nil && !allowInstall {
-            throw error("a conda environment is created only with --allow-install; it would run: " + plan.steps.map(\.description).joined(separator: "; "))
+            throw error(
+                "a conda environment is created only with --allow-install; it would run: "
+                    + plan.steps.map(\.description).joined(separator: "; "))
         }
         do {
             try FileManager.default.createDirectory(atPath: cacheRoot, withIntermediateDirectories: true)
@@ -80,7 +85,8 @@ extension PythonEnvironment {
             try run(step, workDirectory: workDirectory)
         }
         try recordRepositories()
-        let record = (base.map { "interpreter: \($0.path) \($0.version)\n" } ?? conda.map { "conda: \($0.path)\n" } ?? "")
+        let record =
+            (base.map { "interpreter: \($0.path) \($0.version)\n" } ?? conda.map { "conda: \($0.path)\n" } ?? "")
             + skipped.map { "skipped: \($0)\n" }.joined()
         _ = FileManager.default.createFile(atPath: marker, contents: Data(record.utf8))
         print("environment ready: \(directory)")
@@ -96,7 +102,8 @@ extension PythonEnvironment {
         if let arguments = step.arguments, arguments.first == "git", let target = arguments.last {
             // A clone left by an earlier, interrupted preparation is kept (and recorded).
             if FileManager.default.fileExists(atPath: target + "/.git") { return }
-            try? FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try? FileManager.default.createDirectory(
+                atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         }
         let command = Subprocess(
             step.arguments ?? ["/bin/sh", "-c", step.shell ?? ""], environment: environment, directory: workDirectory, output: .inherit)

@@ -35,7 +35,9 @@ extension PythonEnvironment {
             let folder = repositoryFolder(url: url, directory: name)
             guard FileManager.default.fileExists(atPath: folder) else { continue }
             let result = try? Subprocess(["git", "-C", folder, "rev-parse", "HEAD"]).run()
-            guard let result, result.succeeded else { throw error("cannot read the commit of \(folder): \(result?.errorText ?? "git did not run")") }
+            guard let result, result.succeeded else {
+                throw error("cannot read the commit of \(folder): \(result?.errorText ?? "git did not run")")
+            }
             lines.append("\(result.outputText) \(url) \(folder)\n")
         }
         guard !lines.isEmpty else { return }

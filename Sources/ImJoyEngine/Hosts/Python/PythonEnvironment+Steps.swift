@@ -52,18 +52,23 @@ extension PythonEnvironment {
             }
             let fallback = try pipFallback(condaPackages)
             if !fallback.isEmpty {
-                warnings.append("no conda, mamba or micromamba on PATH: conda: packages installed with pip instead: \(fallback.joined(separator: " "))")
+                warnings.append(
+                    "no conda, mamba or micromamba on PATH: conda: packages installed with pip instead: \(fallback.joined(separator: " "))")
             }
             let needsPip = !pip.isEmpty || !fallback.isEmpty
-            steps.append(Step(
-                arguments: [base.path, "-m", "venv", "--system-site-packages"] + (needsPip ? [] : ["--without-pip"]) + [directory],
-                shell: nil, needsPermission: false))
+            steps.append(
+                Step(
+                    arguments: [base.path, "-m", "venv", "--system-site-packages"] + (needsPip ? [] : ["--without-pip"]) + [directory],
+                    shell: nil, needsPermission: false))
             if !fallback.isEmpty { steps.append(pipStep(fallback, needsPermission: true)) }
         }
         for requirement in plugin.config.requirements {
             switch requirement {
             case .repository(let url, let folder):
-                steps.append(Step(arguments: ["git", "clone", "--depth=1", url, repositoryFolder(url: url, directory: folder)], shell: nil, needsPermission: true))
+                steps.append(
+                    Step(
+                        arguments: ["git", "clone", "--depth=1", url, repositoryFolder(url: url, directory: folder)], shell: nil,
+                        needsPermission: true))
             case .command(let command):
                 steps.append(Step(arguments: nil, shell: command, needsPermission: true))
             default:
@@ -76,7 +81,9 @@ extension PythonEnvironment {
 
     /// `python -m pip install PACKAGES` in the environment.
     private func pipStep(_ packages: [String], needsPermission: Bool) -> Step {
-        Step(arguments: [python, "-m", "pip", "install", "--disable-pip-version-check", "-q"] + packages, shell: nil, needsPermission: needsPermission)
+        Step(
+            arguments: [python, "-m", "pip", "install", "--disable-pip-version-check", "-q"] + packages, shell: nil,
+            needsPermission: needsPermission)
     }
 
     /// The conda environment: the plugin's `conda create` (as `-p DIR`), else one of its own;
@@ -96,9 +103,12 @@ extension PythonEnvironment {
         }
         if !created {
             let python = PythonVersionRequest.version(of: plugin).map { "python=" + $0 } ?? "python"
-            steps.insert(Step(arguments: [conda.path, "create", "-y", "-p", directory, python, "pip"], shell: nil, needsPermission: true), at: 0)
+            steps.insert(
+                Step(arguments: [conda.path, "create", "-y", "-p", directory, python, "pip"], shell: nil, needsPermission: true), at: 0)
         }
-        if !packages.isEmpty { steps.append(Step(arguments: conda.installCommand(packages, directory: directory), shell: nil, needsPermission: true)) }
+        if !packages.isEmpty {
+            steps.append(Step(arguments: conda.installCommand(packages, directory: directory), shell: nil, needsPermission: true))
+        }
         return steps
     }
 
@@ -107,7 +117,9 @@ extension PythonEnvironment {
         let converted = packages.map { ($0, CondaTool.pipRequirement($0)) }
         let condaOnly = converted.filter { $0.1 == nil }.map(\.0)
         guard condaOnly.isEmpty else {
-            throw error("conda: requirement \(condaOnly.joined(separator: " ")) has no pip package; install conda, mamba or micromamba (on PATH) to prepare this plugin")
+            throw error(
+                "conda: requirement \(condaOnly.joined(separator: " ")) has no pip package; install conda, mamba or micromamba (on PATH) to prepare this plugin"
+            )
         }
         return converted.compactMap(\.1)
     }

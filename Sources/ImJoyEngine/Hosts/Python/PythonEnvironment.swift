@@ -2,7 +2,7 @@ import Foundation
 import ImJoyPlugin
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// An environment prepared for one (plugin, tag, requirements, interpreter), under a cache folder.
@@ -24,7 +24,9 @@ public struct PythonEnvironment: Sendable {
     /// The tool that builds a conda environment (`nil`: a venv).
     public let conda: CondaTool?
 
-    public init(plugin: Plugin, cacheRoot: String = PythonEnvironment.defaultCacheRoot(), base: PythonInterpreter.Found?, conda: CondaTool? = nil) {
+    public init(
+        plugin: Plugin, cacheRoot: String = PythonEnvironment.defaultCacheRoot(), base: PythonInterpreter.Found?, conda: CondaTool? = nil
+    ) {
         self.plugin = plugin
         self.cacheRoot = cacheRoot
         self.base = base

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 extension PythonInterpreter {
@@ -25,7 +25,8 @@ extension PythonInterpreter {
     }
 
     private static func runProbe(_ path: String) -> Found? {
-        let script = "import sys; sys.stdout.write('%d.%d.%d %s' % (sys.version_info[0], sys.version_info[1], sys.version_info[2], sys.executable))"
+        let script =
+            "import sys; sys.stdout.write('%d.%d.%d %s' % (sys.version_info[0], sys.version_info[1], sys.version_info[2], sys.executable))"
         guard let result = try? Subprocess([path, "-c", script]).run(), result.succeeded else { return nil }
         let text = result.outputText
         guard let space = text.firstIndex(of: " ") else { return nil }

@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Finds Python interpreters.
@@ -39,11 +39,5 @@ public enum PythonInterpreter {
         guard let result = try? probe.run(), result.succeeded else { return nil }
         let text = result.outputText
         return text.hasPrefix("/") ? text : nil
-    }
-
-    /// The Python host program (or another by file name).
-    @available(*, deprecated, message: "use HostRuntime.hostProgram(): the host programs are per runtime")
-    public static func hostScript(_ name: String = "imjoy_host.py") throws -> String {
-        try HostRuntime.locateHostProgram(name, runtime: nil)
     }
 }

@@ -42,7 +42,8 @@ enum PythonRuntime {
         var environment = ProcessInfo.processInfo.environment
         let interpreter: [String]
         var links: [String: String] = [:]
-        let container = try ContainerLaunch.of(plugin, options: options.containers, toolPath: options.toolPath, stateDirectory: stateDirectory)
+        let container = try ContainerLaunch.of(
+            plugin, options: options.containers, toolPath: options.toolPath, stateDirectory: stateDirectory)
         if container != nil {
             let command = plugin.config.command.isEmpty || plugin.config.command == "python" ? "python3" : plugin.config.command
             interpreter = (options.interpreter ?? command).split(separator: " ").map(String.init)
@@ -61,7 +62,8 @@ enum PythonRuntime {
                     environment["PYTHONPATH"] = paths.joined(separator: ":")
                 }
             } else if let base = prepared.base {
-                let extra = options.interpreter == nil && PythonVersionRequest.version(of: plugin) == nil
+                let extra =
+                    options.interpreter == nil && PythonVersionRequest.version(of: plugin) == nil
                     ? Array(plugin.config.command.split(separator: " ").dropFirst().map(String.init)) : []
                 interpreter = [base.path] + extra
             } else {

@@ -80,7 +80,11 @@ struct NDArrayKeyword: Keyword {
                 }
                 let (expected, overflowBytes) = count.multipliedReportingOverflow(by: width)
                 if overflow || overflowBytes || expected != bytes.count {
-                    return .failure(Problem(text: "but _rvalue has \(bytes.count) bytes where shape and dtype need \(overflow || overflowBytes ? "more" : String(expected))"))
+                    return .failure(
+                        Problem(
+                            text:
+                                "but _rvalue has \(bytes.count) bytes where shape and dtype need \(overflow || overflowBytes ? "more" : String(expected))"
+                        ))
                 }
             }
         case let other?:

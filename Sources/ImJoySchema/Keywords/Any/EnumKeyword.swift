@@ -5,8 +5,9 @@ struct EnumKeyword: Keyword {
 
     func validate(_ instance: JSONValue, _ context: inout ValidationContext) -> Bool {
         if values.contains(instance) { return true }
-        context.report("enum", at: schemaPath,
-                       "expected one of \(values.map(\.description).joined(separator: ", ")), got \(instance)")
+        context.report(
+            "enum", at: schemaPath,
+            "expected one of \(values.map(\.description).joined(separator: ", ")), got \(instance)")
         return false
     }
 }

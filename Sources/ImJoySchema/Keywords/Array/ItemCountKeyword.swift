@@ -7,8 +7,9 @@ struct ItemCountKeyword: Keyword {
     func validate(_ instance: JSONValue, _ context: inout ValidationContext) -> Bool {
         guard case .array(let array) = instance else { return true }
         if isMinimum ? array.count >= limit : array.count <= limit { return true }
-        context.report(isMinimum ? "minItems" : "maxItems", at: schemaPath,
-                       "expected \(isMinimum ? "at least" : "at most") \(limit) items, got \(array.count)")
+        context.report(
+            isMinimum ? "minItems" : "maxItems", at: schemaPath,
+            "expected \(isMinimum ? "at least" : "at most") \(limit) items, got \(array.count)")
         return false
     }
 }

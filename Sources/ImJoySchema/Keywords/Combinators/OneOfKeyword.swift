@@ -18,8 +18,9 @@ struct OneOfKeyword: Keyword {
             context.append(contentsOf: branch.errors)
             context.report("oneOf", at: schemaPath, "expected a value matching exactly one of the oneOf schemas, it matches none")
         } else {
-            context.report("oneOf", at: schemaPath,
-                           "expected a value matching exactly one of the oneOf schemas, it matches #\(matching[0]) and #\(matching[1])")
+            context.report(
+                "oneOf", at: schemaPath,
+                "expected a value matching exactly one of the oneOf schemas, it matches #\(matching[0]) and #\(matching[1])")
         }
         return false
     }

@@ -19,8 +19,9 @@ struct DependenciesKeyword: Keyword {
                 let missing = names.filter { object[$0] == nil }
                 passes = missing.isEmpty
                 if !passes {
-                    context.report("dependencies", at: schemaPath,
-                                   "property \"\(name)\" requires \(missing.map { "\"\($0)\"" }.joined(separator: ", "))")
+                    context.report(
+                        "dependencies", at: schemaPath,
+                        "property \"\(name)\" requires \(missing.map { "\"\($0)\"" }.joined(separator: ", "))")
                 }
             case .schema(let schema):
                 passes = schema.validate(instance, &context)

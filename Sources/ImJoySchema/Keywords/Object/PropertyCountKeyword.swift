@@ -7,8 +7,9 @@ struct PropertyCountKeyword: Keyword {
     func validate(_ instance: JSONValue, _ context: inout ValidationContext) -> Bool {
         guard case .object(let object) = instance else { return true }
         if isMinimum ? object.count >= limit : object.count <= limit { return true }
-        context.report(isMinimum ? "minProperties" : "maxProperties", at: schemaPath,
-                       "expected \(isMinimum ? "at least" : "at most") \(limit) properties, got \(object.count)")
+        context.report(
+            isMinimum ? "minProperties" : "maxProperties", at: schemaPath,
+            "expected \(isMinimum ? "at least" : "at most") \(limit) properties, got \(object.count)")
         return false
     }
 }

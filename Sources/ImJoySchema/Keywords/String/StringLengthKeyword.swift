@@ -14,8 +14,9 @@ struct StringLengthKeyword: Keyword {
             isValid = text.utf8.count <= limit || text.unicodeScalars.count <= limit
         }
         if isValid { return true }
-        context.report(isMinimum ? "minLength" : "maxLength", at: schemaPath,
-                       "expected a string of \(isMinimum ? "at least" : "at most") \(limit) characters, got \(text.unicodeScalars.count)")
+        context.report(
+            isMinimum ? "minLength" : "maxLength", at: schemaPath,
+            "expected a string of \(isMinimum ? "at least" : "at most") \(limit) characters, got \(text.unicodeScalars.count)")
         return false
     }
 }

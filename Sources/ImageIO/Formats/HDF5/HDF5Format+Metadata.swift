@@ -11,7 +11,7 @@ extension HDF5Format {
     /// are not read (see docs/imageio.md on untrusted files).
     static func metadata(in file: HDF5File, path: String, rank: Int) -> ArrayMetadata? {
         guard (2...3).contains(rank),
-              let found = try? file.attributes(of: path, variableLengthStrings: false).first(where: { $0.name == elementSizeAttribute })
+            let found = try? file.attributes(of: path, variableLengthStrings: false).first(where: { $0.name == elementSizeAttribute })
         else { return nil }
         let sizes: [Double]
         switch found.value {

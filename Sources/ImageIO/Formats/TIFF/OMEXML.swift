@@ -37,7 +37,8 @@ enum OMEXML {
             }
         }
         guard names.count == shape.count, Array(names.suffix(2)) == ["y", "x"] else { return nil }
-        let order = ["t", "z", "c"], leading = names.dropLast(2)
+        let order = ["t", "z", "c"]
+        let leading = names.dropLast(2)
         let positions = leading.compactMap { order.firstIndex(of: $0) }
         guard positions.count == leading.count, positions == positions.sorted(), Set(positions).count == positions.count else { return nil }
         func extent(_ name: String) -> Int { names.firstIndex(of: name).map { shape[$0] } ?? 1 }
@@ -50,10 +51,15 @@ enum OMEXML {
             throw .invalidArray(file: file, reason: "OME-TIFF has no pixel type for \(array.dtype)")
         }
         guard let (t, z, c) = dimensions(of: array) else {
-            throw .invalidArray(file: file, reason: "OME-TIFF takes [y, x] up to [t, z, c, y, x] (axes \(array.metadata?.axisNames ?? "by rank"), shape \(array.shape))")
+            throw .invalidArray(
+                file: file,
+                reason: "OME-TIFF takes [y, x] up to [t, z, c, y, x] (axes \(array.metadata?.axisNames ?? "by rank"), shape \(array.shape))"
+            )
         }
-        let height = array.shape[array.rank - 2], width = array.shape[array.rank - 1]
-        var pixels = #"<Pixels ID="Pixels:0" DimensionOrder="XYCZT" Type="\#(type)" BigEndian="false" SizeX="\#(width)" SizeY="\#(height)" SizeC="\#(c)" SizeZ="\#(z)" SizeT="\#(t)""#
+        let height = array.shape[array.rank - 2]
+        let width = array.shape[array.rank - 1]
+        var pixels =
+            #"<Pixels ID="Pixels:0" DimensionOrder="XYCZT" Type="\#(type)" BigEndian="false" SizeX="\#(width)" SizeY="\#(height)" SizeC="\#(c)" SizeZ="\#(z)" SizeT="\#(t)""#
         for axis in array.metadata?.axes ?? [] {
             guard let scale = axis.scale, scale > 0 else { continue }
             switch axis.name {

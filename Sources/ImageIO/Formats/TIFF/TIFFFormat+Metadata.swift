@@ -26,7 +26,10 @@ extension TIFFFormat {
         let fields = Dictionary(imageJ.otherFields.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
         let unit = fields["unit"].map(Self.unitName) ?? xy.unit
         var axes: [ArrayMetadata.Axis] = []
-        if imageJ.frames > 1 { axes.append(.init(name: "t", scale: fields["finterval"].flatMap(Double.init), unit: fields["tunit"].map(Self.unitName) ?? "second")) }
+        if imageJ.frames > 1 {
+            axes.append(
+                .init(name: "t", scale: fields["finterval"].flatMap(Double.init), unit: fields["tunit"].map(Self.unitName) ?? "second"))
+        }
         if imageJ.slices > 1 { axes.append(.init(name: "z", scale: fields["spacing"].flatMap(Double.init), unit: unit)) }
         if imageJ.channels > 1 { axes.append(.init(name: "c")) }
         axes += [.init(name: "y", scale: xy.y, unit: unit), .init(name: "x", scale: xy.x, unit: unit)]
@@ -51,8 +54,9 @@ extension TIFFFormat {
         if let unit = axis("x")?.unit ?? axis("z")?.unit { fields.append((key: "unit", value: Self.imageJUnit(unit))) }
         if let spacing = axis("z")?.scale { fields.append((key: "spacing", value: "\(spacing)")) }
         if let interval = axis("t")?.scale { fields.append((key: "finterval", value: "\(interval)")) }
-        let imageJ = ImageJMetadata(images: array.shape.dropLast(2).reduce(1, *), channels: extent("c"), slices: extent("z"),
-                                    frames: extent("t"), otherFields: fields)
+        let imageJ = ImageJMetadata(
+            images: array.shape.dropLast(2).reduce(1, *), channels: extent("c"), slices: extent("z"),
+            frames: extent("t"), otherFields: fields)
         var resolution: (x: Double, y: Double, unit: UInt16)?
         if let x = axis("x")?.scale, let y = axis("y")?.scale, x > 0, y > 0 { resolution = (1 / x, 1 / y, 1) }
         return (imageJ, resolution)

@@ -37,7 +37,8 @@ public struct TIFFFormat: ArrayFormat {
         if !options.imageJ, lowered.hasSuffix(".ome.tif") || lowered.hasSuffix(".ome.tiff") {
             // OME-TIFF: OME-XML in the description, provenance in the private tag.
             let name = String(url.lastPathComponent.prefix { $0 != "." })
-            settings.description = .text(try OMEXML.document(for: array.rank >= 2 ? array : try array.reshaped([1, array.count]), name: name, file: url.path))
+            settings.description = .text(
+                try OMEXML.document(for: array.rank >= 2 ? array : try array.reshaped([1, array.count]), name: name, file: url.path))
             if let provenance = options.provenance { settings.privateASCIITags = [(Self.provenanceTag, provenance)] }
         } else if options.imageJ {
             settings.description = .imageJ

@@ -85,7 +85,8 @@ public struct ZarrFormat: ArrayContainerFormat {
     /// The ``OMEZarrWriteOptions`` of `options`: its compression (default Blosc), provenance
     /// (else `source`) as an attribute, one thread per core.
     public func writeOptions(_ options: ArrayWriteOptions) throws -> OMEZarrWriteOptions {
-        var zarr = OMEZarrWriteOptions(compressor: try Self.compressor(options.compression ?? defaultCompression.compression(level: nil, format: name)))
+        var zarr = OMEZarrWriteOptions(
+            compressor: try Self.compressor(options.compression ?? defaultCompression.compression(level: nil, format: name)))
         if let provenance = options.provenance {
             zarr.attributes[Self.provenanceAttribute] = .string(provenance)
         } else if let source = options.source {
@@ -109,9 +110,10 @@ extension ZarrFormat {
     /// The ``ArrayMetadata`` of level `level` of an image: its axes, units and that level's scale.
     public static func arrayMetadata(_ ome: OMEImageMetadata, level: Int = 0) -> ArrayMetadata {
         let scale = ome.datasets.indices.contains(level) ? ome.datasets[level].scale : ome.scale
-        return ArrayMetadata(axes: ome.axes.enumerated().map { index, axis in
-            ArrayMetadata.Axis(name: axis.name, scale: scale.indices.contains(index) ? scale[index] : nil, unit: axis.unit)
-        })
+        return ArrayMetadata(
+            axes: ome.axes.enumerated().map { index, axis in
+                ArrayMetadata.Axis(name: axis.name, scale: scale.indices.contains(index) ? scale[index] : nil, unit: axis.unit)
+            })
     }
 
     /// The OME axes and level-0 scale of `array`'s metadata (`nil`, `nil` without: defaults).
