@@ -125,6 +125,7 @@ struct ShardedRunTests {
             [
                 "slurm", "w.json", "--out", "out", "--items-per-task", "3", "--max-parallel", "2", "--partition", "short",
                 "--time", "00:30:00", "--mem", "2G", "--cpus-per-task", "4", "--sbatch-arg=--account=lab", "--setup", "module load hdf5",
+                "--container-runtime", "apptainer", "--container-bind", "/scratch:/data:ro", "--python-search", "envs/bin",
             ],
             in: directory)
         #expect(result.status == 0, "\(result.standardError)")
@@ -136,7 +137,8 @@ struct ShardedRunTests {
         for line in [
             "#SBATCH --array=0-3%2", "#SBATCH --partition=short", "#SBATCH --time=00:30:00", "#SBATCH --mem=2G",
             "#SBATCH --cpus-per-task=4", "#SBATCH --account=lab", "module load hdf5", "/logs/task-%A_%a.out",
-            " run \(directory.path)/w.json --out \(directory.path)/out --no-progress --items-per-task 3",
+            " run \(directory.path)/w.json --out \(directory.path)/out --no-progress --python-search \(directory.path)/envs/bin"
+                + " --container-runtime apptainer --container-bind /scratch:/data:ro --items-per-task 3",
         ] {
             #expect(array.contains(line), "\(line) not in:\n\(array)")
         }

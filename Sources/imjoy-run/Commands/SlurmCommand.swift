@@ -23,6 +23,8 @@ struct SlurmCommand: ParsableCommand {
 
     @OptionGroup var options: WorkflowOptions
 
+    @OptionGroup(title: "Plugin hosts (passed to each task's run)") var hosts: PluginHostArguments
+
     @Option(name: .customLong("out"), help: "The output folder (on a file system every node sees).")
     var outputDirectory = "out"
 
@@ -114,7 +116,8 @@ struct SlurmCommand: ParsableCommand {
         var common: [String] = []
         for directory in options.pluginDirectories { common += ["--plugins", Self.absolute(directory)] }
         for variable in options.variables { common += ["--var", variable] }
-        var runArguments = ["run", workflow, "--out", out, "--no-progress"] + common
+        let hostArguments = hosts.commandLine
+        var runArguments = ["run", workflow, "--out", out, "--no-progress"] + common + hostArguments
         if let format { runArguments += ["--format", format.rawValue] }
         if let itemsPerTask { runArguments += ["--items-per-task", String(itemsPerTask)] }
         var gatherArguments = ["gather", workflow, "--out", out, "--shards", String(tasks)] + common
@@ -124,7 +127,9 @@ struct SlurmCommand: ParsableCommand {
         if shardPlan.needsSerialStep {
             // Stateful ops see every item in order: the array fills the cache, one serial run follows.
             runArguments.append("--array-phase")
-            gatherArguments = ["run", workflow, "--out", out, "--no-progress"] + common + (format.map { ["--format", $0.rawValue] } ?? [])
+            gatherArguments =
+                ["run", workflow, "--out", out, "--no-progress"] + common + hostArguments
+                + (format.map { ["--format", $0.rawValue] } ?? [])
             gatherComment =
                 "\(name): the serial step, after the array (--dependency=afterok:<array job>): "
                 + "\(shardPlan.serialOps.joined(separator: ", ")) over all \(plan.items.count) items in item order, the rest from the cache"

@@ -2,7 +2,8 @@ import ArgumentParser
 import Foundation
 import ImJoyEngine
 
-/// Options of the commands that start plugin processes (`run`, `check-functional`): which
+/// Options of the commands that start plugin processes (`run`, `verify`, `check-functional`, and
+/// `slurm`, which hands them to each task's `run`): which
 /// interpreters serve Python and web-worker plugins, and where script URLs are found offline.
 struct PluginHostArguments: ParsableArguments {
     @Option(help: "The Python interpreter for Python plugins (over the version a plugin asks for and its cmd).")
@@ -25,6 +26,29 @@ struct PluginHostArguments: ParsableArguments {
 
     @Option(help: "Local copies of web-worker plugins' script URLs (default: ~/.cache/imjoy-run/js; `imjoy-run js-cache`).")
     var jsCache: String?
+
+    /// These options as `run` takes them, for the job scripts of `imjoy-run slurm`: each task gets
+    /// them on its command line, whatever the site's sbatch `--export` policy passes on.
+    /// Relative paths become absolute (a task may start in another folder).
+    var commandLine: [String] {
+        var arguments: [String] = []
+        if let python { arguments += ["--python", Self.absoluteIfPath(python)] }
+        if let pythonSearch {
+            let folders = pythonSearch.split(separator: ":").map { Self.absoluteIfPath(String($0)) }
+            arguments += ["--python-search", folders.joined(separator: ":")]
+        }
+        if let containerRuntime { arguments += ["--container-runtime", containerRuntime] }
+        for bind in containerBind { arguments += ["--container-bind", bind] }
+        if let node { arguments += ["--node", Self.absoluteIfPath(node)] }
+        if let jsCache { arguments += ["--js-cache", Self.absoluteIfPath(jsCache)] }
+        return arguments
+    }
+
+    /// `value` made absolute when it names a file by path (has a `/`); a bare command name stays.
+    private static func absoluteIfPath(_ value: String) -> String {
+        guard value.contains("/"), !value.hasPrefix("/") else { return value }
+        return SlurmCommand.absolute(value)
+    }
 
     /// `--node` and `--js-cache` as the hosts take them.
     var javascript: JavaScriptHostOptions { JavaScriptHostOptions(node: node, cacheDirectory: jsCache) }
