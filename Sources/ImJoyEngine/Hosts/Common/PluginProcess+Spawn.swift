@@ -21,13 +21,18 @@ extension PluginProcess {
         emit: @escaping ([PluginEvent]) -> Void, setupAPI: APIHandler? = nil
     ) throws(PluginHostError) -> PluginProcess {
         let spawned: Spawned
+        OrphanReaper.becomeSubreaper()
+        let token = OrphanReaper.newToken()
+        var environment = environment
+        environment[OrphanReaper.tokenVariable] = token
         do {
             spawned = try spawn(arguments: interpreter + runtime.interpreterArguments + [hostScript], environment: environment)
         } catch {
+            OrphanReaper.forget(token)
             throw error.attributed(to: runtime, plugin: plugin)
         }
         let process = PluginProcess(
-            pid: spawned.pid, pipe: HostPipe(readFD: spawned.fromChild, writeFD: spawned.toChild, pid: spawned.pid),
+            pid: spawned.pid, hostToken: token, pipe: HostPipe(readFD: spawned.fromChild, writeFD: spawned.toChild, pid: spawned.pid),
             segments: SharedSegments(prefix: "\(segmentPrefix)-\(spawned.pid)", hostPrefix: runtime.hostSegmentPrefix),
             plugin: plugin, runtime: runtime, output: (spawned.stdout, spawned.stderr), emit: emit)
         do {
