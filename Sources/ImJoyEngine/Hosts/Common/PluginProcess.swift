@@ -16,6 +16,7 @@ import Synchronization
 ///
 /// Calls are not concurrent: a process is used by one caller at a time (``PluginHost``
 /// hands processes out). ``kill()`` may be called from any thread, e.g. when a timeout passes.
+// @unchecked: `life` is a Mutex, the rest immutable or used only by the one caller the pool hands it to.
 final class PluginProcess: @unchecked Sendable {
     /// The process id (and the id of its process group).
     let pid: pid_t
