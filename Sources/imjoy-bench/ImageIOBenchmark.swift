@@ -123,6 +123,7 @@ enum ImageIOBenchmark {
 }
 
 /// A pointer handed to `concurrentPerform` workers that write disjoint ranges (benchmarks only).
+// @unchecked: the workers that share it write disjoint ranges of the memory it points to.
 struct UncheckedPointer<Pointee>: @unchecked Sendable {
     let pointer: Pointee
     init(_ pointer: Pointee) { self.pointer = pointer }

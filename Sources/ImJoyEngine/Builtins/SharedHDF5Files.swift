@@ -1,5 +1,6 @@
 import Foundation
 import ImageIO
+import Synchronization
 
 /// The HDF5 files one run writes, so that several writes can land in the same file.
 ///
@@ -23,18 +24,10 @@ import ImageIO
 ///
 /// A run gives the same instance to its ``BuiltinInvoker`` and ``OutputWriter`` and calls
 /// ``finish()`` after the executor returns.
-public final class SharedHDF5Files: @unchecked Sendable {
-    private let lock = NSLock()
-    private var fileLocks: [String: NSLock] = [:]
-    private var written: Set<String> = []
-    private var open: [String: OpenFile] = [:]
-
-    // Item order of shared-file writes (empty: write at once).
-    private var itemPositions: [String: Int] = [:]
-    private var finishedItems: Set<Int> = []
-    private var nextPosition = 0
-    private var held: [Int: [HeldWrite]] = [:]
-    private var heldError: (any Error)?
+public final class SharedHDF5Files: Sendable {
+    /// Which files exist and are open, and the held writes; the writes themselves happen under
+    /// each file's own ``FileLock``, outside this one.
+    private let state = Mutex(State())
     private let orderedWrites = DispatchQueue(label: "imjoy-run.shared-hdf5.ordered")
 
     /// What a dataset is written from.
@@ -54,7 +47,9 @@ public final class SharedHDF5Files: @unchecked Sendable {
         var chunkKey: String?
     }
 
-    private final class OpenFile {
+    // @unchecked: `writer` and `datasets` are used only under the file's `FileLock`,
+    // `heldDatasets` only inside `state`'s lock.
+    private final class OpenFile: @unchecked Sendable {
         let writer: HDF5Writer
         var datasets: Set<String> = []
         /// Dataset paths of held writes (checked when a write is held).
@@ -62,11 +57,50 @@ public final class SharedHDF5Files: @unchecked Sendable {
         init(writer: HDF5Writer) { self.writer = writer }
     }
 
+    /// Serialises the writes of one file (they may take long; other files' go on meanwhile).
+    private final class FileLock: Sendable {
+        private let mutex = Mutex(())
+        func withLock(_ body: () throws -> Void) throws { try mutex.withLock { _ in try body() } }
+    }
+
+    private struct State {
+        var fileLocks: [String: FileLock] = [:]
+        /// Per-item files written in this run (a later write keeps their datasets).
+        var written: Set<String> = []
+        var open: [String: OpenFile] = [:]
+        var sharedKeys: Set<String> = []
+        // Item order of shared-file writes (empty: write at once).
+        var itemPositions: [String: Int] = [:]
+        var finishedItems: Set<Int> = []
+        var nextPosition = 0
+        var held: [Int: [HeldWrite]] = [:]
+        var heldError: (any Error)?
+
+        /// The held writes of item `position`, removed, in a fixed order: by file, then dataset
+        /// path (the order their ops finished in varies from run to run).
+        mutating func takeHeld(_ position: Int) -> [HeldWrite] {
+            let writes = held.removeValue(forKey: position) ?? []
+            return writes.map { write in
+                var sorted = write
+                sorted.datasets.sort { $0.path < $1.path }
+                return sorted
+            }.sorted { ($0.url.path, $0.datasets.first?.path ?? "") < ($1.url.path, $1.datasets.first?.path ?? "") }
+        }
+
+        /// The open writer of the shared file at `key` (created at its first write).
+        mutating func sharedFile(_ key: String, url: URL) throws -> OpenFile {
+            if let existing = open[key] { return existing }
+            let created = OpenFile(writer: try HDF5Writer(url: url))
+            open[key] = created
+            sharedKeys.insert(key)
+            return created
+        }
+    }
+
     /// The shard this run is (`shard-0003-of-0008`), or `nil` for a whole-batch run. A shard
     /// names each shared file `NAME.<label>.h5` (see ``sharedPath(_:)``), so the tasks of an
     /// array never write the same file; `imjoy-run gather` links them into `NAME.h5`.
     public let shardLabel: String?
-    private var sharedKeys: Set<String> = []
 
     /// Where `write-hdf5` keeps and finds compressed chunks (the run's result cache), or `nil`.
     public let chunkStore: HDF5ChunkStore?
@@ -92,7 +126,7 @@ public final class SharedHDF5Files: @unchecked Sendable {
 
     /// Whether `url` is a shared file of this run (committed by ``finish()``).
     public func isShared(_ url: URL) -> Bool {
-        lock.withLock { sharedKeys.contains(url.standardizedFileURL.path) }
+        state.withLock { $0.sharedKeys.contains(url.standardizedFileURL.path) }
     }
 
     deinit { _ = try? finish() }
@@ -125,15 +159,15 @@ public final class SharedHDF5Files: @unchecked Sendable {
         }
         let attribute = ProvenanceBuilder.hdf5Attribute
         let key = url.standardizedFileURL.path
-        let fileLock: NSLock = lock.withLock {
-            if let existing = fileLocks[key] { return existing }
-            let created = NSLock()
-            fileLocks[key] = created
+        let fileLock = state.withLock { state in
+            if let existing = state.fileLocks[key] { return existing }
+            let created = FileLock()
+            state.fileLocks[key] = created
             return created
         }
         try fileLock.withLock {
             if shared {
-                let file = try lock.withLock { try sharedFile(key, url: url) }
+                let file = try state.withLock { try $0.sharedFile(key, url: url) }
                 for (path, contents) in datasets {
                     guard !file.datasets.contains(path) else {
                         throw HDF5Error.writeFailed(file: key, path: path, reason: "the dataset was already written in this run")
@@ -144,7 +178,7 @@ public final class SharedHDF5Files: @unchecked Sendable {
                 }
                 return
             }
-            let seenBefore = lock.withLock { written.contains(key) }
+            let seenBefore = state.withLock { $0.written.contains(key) }
             var previous: [(String, NDArray)] = []
             var previousProvenance: [String: String] = [:]
             if seenBefore, FileManager.default.fileExists(atPath: key) {
@@ -167,7 +201,7 @@ public final class SharedHDF5Files: @unchecked Sendable {
             for (path, text) in previousProvenance { try writer.setAttribute(attribute, to: .string(text), at: path) }
             if let provenance { for (path, _) in datasets { try writer.setAttribute(attribute, to: .string(provenance), at: path) } }
             try writer.commit()
-            lock.withLock { _ = written.insert(key) }
+            state.withLock { _ = $0.written.insert(key) }
         }
     }
 
@@ -197,19 +231,17 @@ public final class SharedHDF5Files: @unchecked Sendable {
     @discardableResult
     public func finish() throws -> [String] {
         orderedWrites.sync {}
-        let remaining: [HeldWrite] = lock.withLock {
-            held.keys.sorted().flatMap(takeHeld)
+        let remaining: [HeldWrite] = state.withLock { state in
+            state.held.keys.sorted().flatMap { state.takeHeld($0) }
         }
         for write in remaining { perform(write) }
-        let files: [(String, OpenFile)] = lock.withLock {
-            let taken = open.sorted { $0.key < $1.key }
-            open.removeAll()
-            return taken
+        let (files, heldError) = state.withLock { state in
+            let taken = state.open.sorted { $0.key < $1.key }
+            state.open.removeAll()
+            defer { state.heldError = nil }
+            return (taken, state.heldError)
         }
-        var firstError: (any Error)? = lock.withLock {
-            defer { heldError = nil }
-            return heldError
-        }
+        var firstError = heldError
         for (_, file) in files {
             do { try file.writer.commit() } catch { firstError = firstError ?? error }
         }
@@ -222,24 +254,24 @@ public final class SharedHDF5Files: @unchecked Sendable {
     /// Names the run's items in order: from now on writes to shared files are held and written
     /// in this order (see the type's documentation).
     public func orderItems(_ keys: [String]) {
-        lock.withLock {
-            itemPositions = Dictionary(keys.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
-            finishedItems = []
-            nextPosition = 0
+        state.withLock { state in
+            state.itemPositions = Dictionary(keys.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+            state.finishedItems = []
+            state.nextPosition = 0
         }
     }
 
     /// Tells that every task of item `key` has finished (it writes nothing more); writes the
     /// held writes whose turn has come, on the ordered-writes queue.
     public func itemFinished(_ key: String) {
-        let due: [HeldWrite] = lock.withLock {
-            guard let position = itemPositions[key] else { return [] }
-            finishedItems.insert(position)
+        let due: [HeldWrite] = state.withLock { state in
+            guard let position = state.itemPositions[key] else { return [] }
+            state.finishedItems.insert(position)
             var due: [HeldWrite] = []
-            while finishedItems.contains(nextPosition) {
-                finishedItems.remove(nextPosition)
-                due += takeHeld(nextPosition)
-                nextPosition += 1
+            while state.finishedItems.contains(state.nextPosition) {
+                state.finishedItems.remove(state.nextPosition)
+                due += state.takeHeld(state.nextPosition)
+                state.nextPosition += 1
             }
             return due
         }
@@ -251,39 +283,18 @@ public final class SharedHDF5Files: @unchecked Sendable {
     /// A dataset path written twice is refused here, at once, as an unheld write would be.
     private func hold(_ write: HeldWrite, item: String) throws -> Bool {
         let key = write.url.standardizedFileURL.path
-        return try lock.withLock {
-            guard let position = itemPositions[item] else { return false }
-            let file = try sharedFile(key, url: write.url)
+        return try state.withLock { state in
+            guard let position = state.itemPositions[item] else { return false }
+            let file = try state.sharedFile(key, url: write.url)
             for (path, _) in write.datasets {
                 guard !file.heldDatasets.contains(path) else {
                     throw HDF5Error.writeFailed(file: key, path: path, reason: "the dataset was already written in this run")
                 }
                 file.heldDatasets.insert(path)
             }
-            held[position, default: []].append(write)
+            state.held[position, default: []].append(write)
             return true
         }
-    }
-
-    /// The held writes of item `position`, removed, in a fixed order: by file, then dataset path
-    /// (the order their ops finished in varies from run to run). Call with `lock` held.
-    private func takeHeld(_ position: Int) -> [HeldWrite] {
-        let writes = held.removeValue(forKey: position) ?? []
-        return writes.map { write in
-            var sorted = write
-            sorted.datasets.sort { $0.path < $1.path }
-            return sorted
-        }.sorted { ($0.url.path, $0.datasets.first?.path ?? "") < ($1.url.path, $1.datasets.first?.path ?? "") }
-    }
-
-    /// The open writer of the shared file at `key` (created at its first write). Call with
-    /// `lock` held.
-    private func sharedFile(_ key: String, url: URL) throws -> OpenFile {
-        if let existing = open[key] { return existing }
-        let created = OpenFile(writer: try HDF5Writer(url: url))
-        open[key] = created
-        sharedKeys.insert(key)
-        return created
     }
 
     /// Writes a held write; keeps the first error for ``finish()``.
@@ -293,7 +304,7 @@ public final class SharedHDF5Files: @unchecked Sendable {
                 contents: write.datasets, to: write.url, layout: write.layout, shared: true, provenance: write.provenance,
                 chunkKey: write.chunkKey)
         } catch {
-            lock.withLock { if heldError == nil { heldError = error } }
+            state.withLock { state in if state.heldError == nil { state.heldError = error } }
         }
     }
 }

@@ -60,7 +60,7 @@ extension RunObserver {
 }
 
 /// Fans events out to several observers.
-public final class RunObservers: RunObserver, @unchecked Sendable {
+public final class RunObservers: RunObserver, Sendable {
     private let observers: [any RunObserver]
     public init(_ observers: [any RunObserver]) { self.observers = observers }
     public func runStarted(items: Int, tasks: Int, jobs: Int) {
@@ -134,21 +134,24 @@ public final class JSONLinesEventWriter: RunObserver, Sendable {
 }
 
 /// A one-line progress bar for a terminal: done, failed, rate, ETA.
-public final class ProgressBar: RunObserver, @unchecked Sendable {
+public final class ProgressBar: RunObserver, Sendable {
     private let handle: FileHandle
-    private var started = Date()
-    private var failed = 0
-    private var lastDraw = Date.distantPast
+    /// When the run started, how many tasks failed, when the bar was last drawn.
+    private let state = Mutex((started: Date(), failed: 0, lastDraw: Date.distantPast))
 
     public init(handle: FileHandle = .standardError) { self.handle = handle }
 
-    public func runStarted(items: Int, tasks: Int, jobs: Int) { started = Date() }
+    public func runStarted(items: Int, tasks: Int, jobs: Int) { state.withLock { $0.started = Date() } }
 
     public func taskFinished(_ event: TaskEvent, done: Int, total: Int) {
-        if event.status != .succeeded { failed += 1 }
         let now = Date()
-        guard done == total || now.timeIntervalSince(lastDraw) > 0.1 else { return }
-        lastDraw = now
+        let drawn: (started: Date, failed: Int)? = state.withLock { state in
+            if event.status != .succeeded { state.failed += 1 }
+            guard done == total || now.timeIntervalSince(state.lastDraw) > 0.1 else { return nil }
+            state.lastDraw = now
+            return (state.started, state.failed)
+        }
+        guard let (started, failed) = drawn else { return }
         let elapsed = max(now.timeIntervalSince(started), 1e-6)
         let rate = Double(done) / elapsed
         let eta = rate > 0 ? Double(total - done) / rate : 0

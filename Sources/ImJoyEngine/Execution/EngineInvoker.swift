@@ -9,6 +9,8 @@ import ImJoyWorkflow
 /// cannot run in batch, and a workflow that calls one is refused before anything runs.
 public struct EngineInvoker: OpInvoker {
     private let builtins: BuiltinInvoker
+    /// Built-in calls with a timeout, on threads of their own (see ``DetachedCalls``).
+    private let detached = DetachedCalls()
     /// The plugin hosts, when the plan calls plugins.
     public let plugins: PluginHosts?
 
@@ -48,7 +50,17 @@ public struct EngineInvoker: OpInvoker {
         if case .plugin(let alias, _) = call.op.spec.target, let plugins, plugins.serves(alias: alias) {
             return try plugins.invoke(call)
         }
+        if Self.runsDetached(call.op) {
+            return try detached.run(call) { [builtins] in try builtins.invoke(call) }
+        }
         return try builtins.invoke(call)
+    }
+
+    /// Whether `op` is a built-in op with a timeout that writes no files: its kernel may block
+    /// in a system call no signal ends, so it runs where its timeout can abandon it.
+    static func runsDetached(_ op: PlannedOp) -> Bool {
+        guard op.spec.timeout != nil, case .builtin(let name) = op.spec.target else { return false }
+        return BuiltinOps.declaration(name)?.writesFiles != true
     }
 
     public func takesLazyData(_ op: PlannedOp) -> Bool {
@@ -64,6 +76,8 @@ public struct EngineInvoker: OpInvoker {
     public func cancel(_ call: OpCall) {
         if case .plugin(let alias, _) = call.op.spec.target, let plugins, plugins.serves(alias: alias) {
             plugins.cancel(call)
+        } else if Self.runsDetached(call.op) {
+            detached.cancel(call)
         }
     }
 

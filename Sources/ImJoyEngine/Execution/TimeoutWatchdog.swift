@@ -8,8 +8,8 @@ import HeapModule
 /// `DispatchQueue.asyncAfter` timer needs, and the timeout that would stop the plugin never
 /// fires. This thread is started with the run, before any plugin, and needs no new thread
 /// (nor memory beyond its heap) to call `action` — which kills the plugin's process group.
+// @unchecked: `timers` is read and written only while `condition` is locked.
 final class TimeoutWatchdog: @unchecked Sendable {
-    // @unchecked: every stored var is read and written only while `condition` is locked.
     private struct Deadline: Comparable {
         var time: Date
         var id: Int
@@ -17,11 +17,17 @@ final class TimeoutWatchdog: @unchecked Sendable {
         static func == (a: Deadline, b: Deadline) -> Bool { a.id == b.id && a.time == b.time }
     }
 
+    /// Signalled when a deadline is added or the watchdog stops; the thread waits on it.
     private let condition = NSCondition()
-    private var deadlines = Heap<Deadline>()
-    private var actions: [Int: @Sendable () -> Void] = [:]
-    private var nextID = 0
-    private var stopped = false
+    /// Read and written only while `condition` is locked (a condition variable, so not a Mutex).
+    private var timers = Timers()
+
+    private struct Timers {
+        var deadlines = Heap<Deadline>()
+        var actions: [Int: @Sendable () -> Void] = [:]
+        var nextID = 0
+        var stopped = false
+    }
 
     init() {
         // The thread keeps the watchdog alive until `stop()` ends its loop.
@@ -35,33 +41,33 @@ final class TimeoutWatchdog: @unchecked Sendable {
     func schedule(after seconds: Double, _ action: @escaping @Sendable () -> Void) -> Int {
         condition.lock()
         defer { condition.unlock() }
-        nextID += 1
-        actions[nextID] = action
-        deadlines.insert(Deadline(time: Date().addingTimeInterval(seconds), id: nextID))
+        timers.nextID += 1
+        timers.actions[timers.nextID] = action
+        timers.deadlines.insert(Deadline(time: Date().addingTimeInterval(seconds), id: timers.nextID))
         condition.signal()
-        return nextID
+        return timers.nextID
     }
 
     /// Forgets the deadline `token` (its action will not run).
     func cancel(_ token: Int) {
         condition.lock()
-        actions[token] = nil
+        timers.actions[token] = nil
         condition.unlock()
     }
 
     /// Ends the thread; pending deadlines are dropped.
     func stop() {
         condition.lock()
-        stopped = true
-        actions.removeAll()
+        timers.stopped = true
+        timers.actions.removeAll()
         condition.signal()
         condition.unlock()
     }
 
     private func loop() {
         condition.lock()
-        while !stopped {
-            guard let first = deadlines.min else {
+        while !timers.stopped {
+            guard let first = timers.deadlines.min else {
                 condition.wait()
                 continue
             }
@@ -69,8 +75,8 @@ final class TimeoutWatchdog: @unchecked Sendable {
                 _ = condition.wait(until: first.time)
                 continue
             }
-            deadlines.removeMin()
-            guard let action = actions.removeValue(forKey: first.id) else { continue }
+            timers.deadlines.removeMin()
+            guard let action = timers.actions.removeValue(forKey: first.id) else { continue }
             condition.unlock()
             action()
             condition.lock()

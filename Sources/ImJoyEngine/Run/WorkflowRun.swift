@@ -34,12 +34,21 @@ public final class WorkflowRun: Sendable {
         try checkRerunOps()
         try checkShardIsFaithful()
         let started = Date().timeIntervalSince1970
+        // Plugin descendants that leave their host's process group are re-parented to the
+        // runner, which kills them when their host ends and at the end (OrphanReaper).
+        OrphanReaper.becomeSubreaper()
         let lock =
             options.locksOutputDirectory
             ? try OutputDirectoryLock.acquire(outputDirectory: options.outputDirectory, shared: options.isSharded, shardLabel: shardLabel)
             : nil
         defer { lock?.release() }
         let warnings = WarningList(log: options.log)
+        if lock != nil && !options.isSharded {
+            let stale = StaleTemporaries.remove(in: options.outputDirectory)
+            if !stale.isEmpty {
+                options.log.note("removed \(stale.count) temporary file(s) an interrupted run left in \(options.outputDirectory)")
+            }
+        }
         let parts = try RunParts.make(for: self, warnings: warnings)
         defer { parts.closeEvents() }
         for warning in plan.validated.warnings { warnings.add(warning) }
@@ -48,6 +57,7 @@ public final class WorkflowRun: Sendable {
             sink: parts.tracker, checker: parts.checker, observer: parts.observer, cache: parts.cache)
         let executed = executor.run()
         parts.invoker.inner.shutdown()
+        OrphanReaper.sweepEndedHosts()
         return finish(parts, executed: executed, started: started, warnings: warnings)
     }
 

@@ -3,6 +3,7 @@ import Foundation
 import ImJoySchema
 import ImJoyWorkflow
 import ImageIO
+import Synchronization
 
 /// Per-item completion records: `<out>/.imjoy-run/items/<item key>.json`, written atomically
 /// after every output file of the item is in place, listing each file with its size and
@@ -188,21 +189,25 @@ public struct CompletionRecords: Sendable {
 /// Wraps a run's result sink and watches its events to write each item's completion record as
 /// soon as all of its tasks succeeded; items that wrote into a shared HDF5 file get theirs
 /// from ``finishShared()``, after ``SharedHDF5Files/finish()`` committed the file.
-public final class CompletionTracker: ResultSink, RunObserver, @unchecked Sendable {
+public final class CompletionTracker: ResultSink, RunObserver, Sendable {
     private let inner: any ResultSink
     private let records: CompletionRecords
     private let plan: WorkflowPlan
     private let hdf5Files: SharedHDF5Files
     private let itemsByKey: [String: WorkItem]
     private let fingerprintParts: [String]
-    private let lock = NSLock()
-    private var files: [String: [String]] = [:]
-    private var fileOps: [String: [String: String]] = [:]
-    private var shared: [String: Set<String>] = [:]
-    private var succeededTasks: [String: Int] = [:]
-    private var finishedTasks: [String: Int] = [:]
-    private var pending: [String] = []
-    private var errors: [String] = []
+    private let state = Mutex(State())
+
+    /// What the tracker learns as tasks finish, by item key.
+    private struct State {
+        var files: [String: [String]] = [:]
+        var fileOps: [String: [String: String]] = [:]
+        var shared: [String: Set<String>] = [:]
+        var succeededTasks: [String: Int] = [:]
+        var finishedTasks: [String: Int] = [:]
+        var pending: [String] = []
+        var errors: [String] = []
+    }
 
     public init(sink: any ResultSink, records: CompletionRecords, plan: WorkflowPlan, items: [WorkItem], hdf5Files: SharedHDF5Files) {
         self.inner = sink
@@ -216,16 +221,16 @@ public final class CompletionTracker: ResultSink, RunObserver, @unchecked Sendab
     }
 
     /// Problems writing records (a record that could not be written only means the item runs again).
-    public var writeErrors: [String] { lock.withLock { errors } }
+    public var writeErrors: [String] { state.withLock { $0.errors } }
 
     public func write(_ result: JSONValue, op: PlannedOp, item: WorkItem) throws -> [String] {
         let written = try inner.write(result, op: op, item: item)
         let base = CompletionRecords.base(records.outputDirectory)
         let sharedHere = written.filter { hdf5Files.isShared(base.appendingPathComponent($0)) }
-        lock.withLock {
-            files[item.key, default: []] += written
-            for path in written { fileOps[item.key, default: [:]][path] = op.id }
-            shared[item.key, default: []].formUnion(sharedHere)
+        state.withLock { state in
+            state.files[item.key, default: []] += written
+            for path in written { state.fileOps[item.key, default: [:]][path] = op.id }
+            state.shared[item.key, default: []].formUnion(sharedHere)
         }
         return written
     }
@@ -234,17 +239,18 @@ public final class CompletionTracker: ResultSink, RunObserver, @unchecked Sendab
     public func runFinished(_ summary: RunSummary) {}
 
     public func taskFinished(_ event: TaskEvent, done: Int, total: Int) {
-        let itemDone: Bool = lock.withLock {
-            finishedTasks[event.itemKey, default: 0] += 1
-            return finishedTasks[event.itemKey] == plan.ops.count
+        let opCount = plan.ops.count
+        let itemDone: Bool = state.withLock { state in
+            state.finishedTasks[event.itemKey, default: 0] += 1
+            return state.finishedTasks[event.itemKey] == opCount
         }
         if itemDone { hdf5Files.itemFinished(event.itemKey) }
         guard event.status == .succeeded else { return }
-        let ready: Bool = lock.withLock {
-            succeededTasks[event.itemKey, default: 0] += 1
-            guard succeededTasks[event.itemKey] == plan.ops.count else { return false }
-            if !(shared[event.itemKey]?.isEmpty ?? true) {
-                pending.append(event.itemKey)
+        let ready: Bool = state.withLock { state in
+            state.succeededTasks[event.itemKey, default: 0] += 1
+            guard state.succeededTasks[event.itemKey] == opCount else { return false }
+            if !(state.shared[event.itemKey]?.isEmpty ?? true) {
+                state.pending.append(event.itemKey)
                 return false
             }
             return true
@@ -256,24 +262,24 @@ public final class CompletionTracker: ResultSink, RunObserver, @unchecked Sendab
     /// `SharedHDF5Files.finish()` succeeded.
     /// Items whose completion waits on the shared files (their records are written by
     /// ``finishShared()``); when the shared files fail, these items failed.
-    public var itemsAwaitingSharedFiles: [String] { lock.withLock { pending } }
+    public var itemsAwaitingSharedFiles: [String] { state.withLock { $0.pending } }
 
     public func finishShared() {
-        let keys = lock.withLock { pending }
+        let keys = state.withLock { $0.pending }
         // Independent files: hash (memoised), encode and write them on every core.
         DispatchQueue.concurrentPerform(iterations: keys.count) { record(keys[$0]) }
     }
 
     private func record(_ key: String) {
         guard let item = itemsByKey[key] else { return }
-        let (itemFiles, itemShared, itemOps) = lock.withLock { (files[key] ?? [], shared[key] ?? [], fileOps[key] ?? [:]) }
+        let (itemFiles, itemShared, itemOps) = state.withLock { ($0.files[key] ?? [], $0.shared[key] ?? [], $0.fileOps[key] ?? [:]) }
         do {
             try records.write(
                 item: item, workflow: plan.workflow.name,
                 fingerprint: CompletionRecords.fingerprint(planParts: fingerprintParts, item: item),
                 files: itemFiles, shared: Array(itemShared), ops: itemOps)
         } catch {
-            lock.withLock { errors.append("item \(key): \(error)") }
+            state.withLock { $0.errors.append("item \(key): \(error)") }
         }
     }
 }

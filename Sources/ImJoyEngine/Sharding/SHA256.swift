@@ -8,6 +8,7 @@ import Foundation
 ///
 /// A value type: a copy made mid-stream hashes on independently (copy-on-write of the context).
 public struct SHA256: Sendable {
+    // @unchecked: the EVP context is used by one value at a time; a shared one is copied before a write.
     private final class Context: @unchecked Sendable {
         let pointer: OpaquePointer
 

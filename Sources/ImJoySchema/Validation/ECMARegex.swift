@@ -19,6 +19,7 @@ import Foundation
 ///
 /// swift-corelibs-foundation leaks a copy of patterns longer than 256 UTF-16 units at each
 /// compile (see Fuzz/lsan-suppressions.txt); compile long patterns once, not per validation.
+// @unchecked: its NSRegularExpression is immutable and thread-safe; Foundation does not mark it Sendable.
 struct ECMARegex: @unchecked Sendable {
     // NSRegularExpression is immutable and documented as safe to use from several threads.
     private let regex: NSRegularExpression

@@ -3,6 +3,7 @@
 /// Nodes are created before their keywords so that `$ref` cycles can point at them; they are
 /// filled in during compilation only and never change afterwards, which makes sharing them
 /// across threads safe.
+// @unchecked: filled in during compilation only, immutable once shared (see above).
 final class SchemaNode: @unchecked Sendable {
     /// The location of this schema (`#/definitions/a`).
     let schemaPath: String

@@ -11,6 +11,7 @@ import ImJoySchema
 /// to 2 MiB and advised for transparent huge pages (first touch is several times faster on VMs);
 /// shared buffers map a file in `/dev/shm` so another process can map the same pages.
 /// The storage is a ``JSONByteStorage``, so ``JSONBytes`` can reference it without copying.
+// @unchecked: the buffer is written before it is shared (arrays are copy-on-write); the fields are immutable.
 public final class NDArrayStorage: JSONByteStorage, @unchecked Sendable {
     // MARK: - Properties
 

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 
 /// Compresses blocks `0 ..< count` on worker threads and hands each compressed block to `consume`
 /// on the calling thread, in block order, while the workers go on compressing later blocks.
@@ -83,6 +84,8 @@ func compressInOrder<E: Error>(
 /// takes block k, block k − ring has been consumed and its slot is free. `filled[slot]` is signalled
 /// by the worker that compressed the block in the slot; the semaphores order the accesses to
 /// `sizes` and the buffers.
+// @unchecked: `sizes` and the slot buffers are raw memory whose accesses the semaphores order
+// (see above); the block counter is inside its Mutex; everything else is immutable.
 private final class OrderedCompressionState: @unchecked Sendable {
     let ring: Int
     let slotBytes: Int
@@ -90,9 +93,8 @@ private final class OrderedCompressionState: @unchecked Sendable {
     let filled: [DispatchSemaphore]
     let sizes: UnsafeMutableBufferPointer<Int>
     private let storage: UnsafeMutableRawPointer
-    private let lock = NSLock()
-    private var next = 0
-    private var cancelled = false
+    /// The next block index to hand out, and whether the caller stopped.
+    private let progress = Mutex((next: 0, cancelled: false))
 
     init(ring: Int, slotBytes: Int) {
         self.ring = ring
@@ -120,18 +122,16 @@ private final class OrderedCompressionState: @unchecked Sendable {
     /// caller stopped.
     func take(count: Int) -> Int? {
         window.wait()
-        lock.lock()
-        defer { lock.unlock() }
-        guard !cancelled, next < count else { return nil }
-        defer { next += 1 }
-        return next
+        return progress.withLock { progress in
+            guard !progress.cancelled, progress.next < count else { return nil }
+            defer { progress.next += 1 }
+            return progress.next
+        }
     }
 
     /// Stops the workers: none takes another block, and those waiting for a slot wake up.
     func cancel(workers: Int) {
-        lock.lock()
-        cancelled = true
-        lock.unlock()
+        progress.withLock { $0.cancelled = true }
         for _ in 0..<workers { window.signal() }
     }
 }

@@ -2,6 +2,7 @@ import Dispatch
 
 /// Wraps a value the caller guarantees is used safely across threads (disjoint writes, or
 /// objects owned by one worker). Internal: ImageIO exports no unchecked-Sendable wrapper.
+// @unchecked: its callers use the value from one worker at a time or write disjoint parts.
 struct UncheckedSendable<Value>: @unchecked Sendable {
     let value: Value
     init(value: Value) { self.value = value }
@@ -22,6 +23,7 @@ public func runWorkers(_ workers: Int, _ body: (Int) -> Void) {
 }
 
 /// A slot one task fills and another reads after waiting on a `DispatchGroup`.
+// @unchecked: written by one task, read only after the DispatchGroup wait (a barrier).
 final class ResultBox<Value>: @unchecked Sendable {
     var value: Value?
 }

@@ -8,6 +8,7 @@ import Foundation
 
 /// The raw bytes of an HDF5 file for ``HDF5StructureCheck``: an in-memory image, or a file on
 /// disk read with `pread` (only the few hundred bytes of metadata the check needs, never the data).
+// @unchecked: immutable after init (an owned byte copy or a descriptor read only with `pread`).
 final class HDF5ByteSource: @unchecked Sendable {
     private enum Storage {
         case memory([UInt8])

@@ -8,6 +8,7 @@ import Foundation
 /// Damaged files give typed errors, not crashes: before libhdf5 opens a group, dataset or the
 /// attributes of an object, ``HDF5StructureCheck`` validates the object header of that object and
 /// of every group on its path (libhdf5 1.10 decodes header messages without bounds checks).
+// @unchecked: its two caches are touched only inside the HDF5 lock; the rest is immutable.
 public final class HDF5File: @unchecked Sendable {
     // MARK: - Properties
 

@@ -8,6 +8,8 @@ import Foundation
 /// Inside the lock the library's automatic error printing is off (it is per-thread in thread-safe
 /// builds) and the error stack is turned into Swift error messages.
 enum HDF5Library {
+    /// Recursive, so not a Mutex: an ``HDF5Object`` released inside a locked section closes its
+    /// id through ``withLock(_:)`` again. It guards libhdf5's state, not Swift state.
     private static let lock = NSRecursiveLock()
 
     /// Runs `body` holding the HDF5 lock with error printing switched off.
@@ -62,6 +64,7 @@ enum HDF5Library {
 /// An HDF5 identifier closed with the right `H5?close` when released (inside the lock).
 ///
 /// Sendable because the id is immutable and every use of it goes through the HDF5 lock.
+// @unchecked: the id is immutable and every use of it happens inside the HDF5 lock.
 final class HDF5Object: @unchecked Sendable {
     let id: hid_t
 

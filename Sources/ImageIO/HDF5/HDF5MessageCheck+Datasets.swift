@@ -36,101 +36,121 @@ extension HDF5StructureCheck {
         guard let points = elementCount(extent) else { throw .corrupt("dataspace \(extent) overflows") }
         let (bytes, overflow) = points.multipliedReportingOverflow(by: UInt64(datatype.size))
         guard !overflow else { throw .corrupt("dataspace \(extent) overflows") }
-        var chunkDims: [UInt64] = []
-        let layoutClass: UInt8
+        let layout: (layoutClass: UInt8, chunkDims: [UInt64])
         switch version {
-        case 1, 2:
+        case 1, 2: layout = try checkOldLayout(&body, bytes: bytes)
+        case 3, 4: layout = try checkNewLayout(&body, version: version, bytes: bytes)
+        default: throw .unsupported("layout message version \(version)")
+        }
+        guard layout.layoutClass == 2 else { return nil }
+        return try chunkElements(layout.chunkDims, extent: extent, elementSize: datatype.size)
+    }
+
+    /// Layout versions 1 and 2: the class and the chunk dimensions (with the element size last).
+    private func checkOldLayout(_ body: inout HDF5Cursor, bytes: UInt64) throws(HDF5FormatProblem) -> (UInt8, [UInt64]) {
+        let dimensionality = Int(try body.u8("dimensionality"))
+        let layoutClass = try body.u8("layout class")
+        try body.skip(5, "layout reserved bytes")
+        guard dimensionality >= 1, dimensionality <= 33 else { throw .corrupt("layout of \(dimensionality) dimensions") }
+        if layoutClass != 0 { _ = try body.uint(offsetSize, "data address") }
+        var chunkDims: [UInt64] = []
+        for _ in 0..<dimensionality { chunkDims.append(UInt64(try body.u32("layout dimension"))) }
+        switch layoutClass {
+        case 0:
+            let size = try body.u32("compact data size")
+            guard UInt64(size) == bytes else { throw .corrupt("compact data of \(size) bytes for \(bytes)") }
+            try body.skip(Int(size), "compact data")
+            return (layoutClass, [])
+        case 1: return (layoutClass, [])
+        case 2:
+            _ = try body.u32("dataset element size")
+            return (layoutClass, chunkDims)
+        default: throw .corrupt("layout class \(layoutClass)")
+        }
+    }
+
+    /// Layout versions 3 and 4: the class and the chunk dimensions (with the element size last).
+    private func checkNewLayout(_ body: inout HDF5Cursor, version: UInt8, bytes: UInt64) throws(HDF5FormatProblem) -> (UInt8, [UInt64]) {
+        let layoutClass = try body.u8("layout class")
+        var chunkDims: [UInt64] = []
+        switch layoutClass {
+        case 0:
+            let size = try body.u16("compact data size")
+            guard UInt64(size) == bytes else { throw .corrupt("compact data of \(size) bytes for \(bytes)") }
+            try body.skip(Int(size), "compact data")
+        case 1:
+            let address = try body.uint(offsetSize, "data address")
+            let size = try body.uint(lengthSize, "data size")
+            guard size >= bytes else { throw .corrupt("contiguous data of \(size) bytes for \(bytes)") }
+            if !isUndefined(address) { _ = try absolute(address, count: bytes, "contiguous data") }
+        case 2 where version == 3:
             let dimensionality = Int(try body.u8("dimensionality"))
-            layoutClass = try body.u8("layout class")
-            try body.skip(5, "layout reserved bytes")
             guard dimensionality >= 1, dimensionality <= 33 else { throw .corrupt("layout of \(dimensionality) dimensions") }
-            if layoutClass != 0 { _ = try body.uint(offsetSize, "data address") }
-            for _ in 0..<dimensionality { chunkDims.append(UInt64(try body.u32("layout dimension"))) }
-            switch layoutClass {
-            case 0:
-                let size = try body.u32("compact data size")
-                guard UInt64(size) == bytes else { throw .corrupt("compact data of \(size) bytes for \(bytes)") }
-                try body.skip(Int(size), "compact data")
-                chunkDims = []
-            case 1: chunkDims = []
-            case 2: _ = try body.u32("dataset element size")
-            default: throw .corrupt("layout class \(layoutClass)")
+            _ = try body.uint(offsetSize, "chunk index address")
+            for _ in 0..<dimensionality { chunkDims.append(UInt64(try body.u32("chunk dimension"))) }
+        case 2:
+            let flags = try body.u8("chunked layout flags")
+            guard flags & ~0x03 == 0 else { throw .corrupt("chunked layout flags \(flags)") }
+            let dimensionality = Int(try body.u8("dimensionality"))
+            let width = Int(try body.u8("chunk dimension width"))
+            guard dimensionality >= 1, dimensionality <= 33, (1...8).contains(width) else {
+                throw .corrupt("layout of \(dimensionality) dimensions of \(width) bytes")
             }
-        case 3, 4:
-            layoutClass = try body.u8("layout class")
-            switch layoutClass {
-            case 0:
-                let size = try body.u16("compact data size")
-                guard UInt64(size) == bytes else { throw .corrupt("compact data of \(size) bytes for \(bytes)") }
-                try body.skip(Int(size), "compact data")
-            case 1:
-                let address = try body.uint(offsetSize, "data address")
-                let size = try body.uint(lengthSize, "data size")
-                guard size >= bytes else { throw .corrupt("contiguous data of \(size) bytes for \(bytes)") }
-                if !isUndefined(address) { _ = try absolute(address, count: bytes, "contiguous data") }
-            case 2 where version == 3:
-                let dimensionality = Int(try body.u8("dimensionality"))
-                guard dimensionality >= 1, dimensionality <= 33 else { throw .corrupt("layout of \(dimensionality) dimensions") }
-                _ = try body.uint(offsetSize, "chunk index address")
-                for _ in 0..<dimensionality { chunkDims.append(UInt64(try body.u32("chunk dimension"))) }
-            case 2:
-                let flags = try body.u8("chunked layout flags")
-                guard flags & ~0x03 == 0 else { throw .corrupt("chunked layout flags \(flags)") }
-                let dimensionality = Int(try body.u8("dimensionality"))
-                let width = Int(try body.u8("chunk dimension width"))
-                guard dimensionality >= 1, dimensionality <= 33, (1...8).contains(width) else {
-                    throw .corrupt("layout of \(dimensionality) dimensions of \(width) bytes")
-                }
-                for _ in 0..<dimensionality { chunkDims.append(try body.uint(width, "chunk dimension")) }
-                let index = try body.u8("chunk index type")
-                switch index {
-                case 1:
-                    if flags & 0x02 != 0 {
-                        _ = try body.uint(lengthSize, "filtered chunk size")
-                        _ = try body.u32("filter mask")
-                    }
-                case 2: break
-                case 3: guard try body.u8("fixed array page bits") > 0 else { throw .corrupt("fixed array page bits") }
-                case 4:
-                    // Maximum bits, index block elements, minimum pointers, minimum elements, page bits.
-                    let maxBits = try body.u8("extensible array maximum bits")
-                    let indexElements = try body.u8("index block elements")
-                    let pointers = try body.u8("minimum data block pointers")
-                    let elements = try body.u8("minimum data block elements")
-                    let pageBits = try body.u8("data block page bits")
-                    guard (1...64).contains(maxBits), indexElements > 0, pointers > 0, pointers & (pointers - 1) == 0,
-                        elements > 0, elements & (elements - 1) == 0, pageBits > 0, pageBits <= maxBits
-                    else { throw .corrupt("extensible array parameters \([maxBits, indexElements, pointers, elements, pageBits])") }
-                case 5:
-                    let nodeSize = try body.u32("B-tree node size")
-                    let split = try body.u8("split percent")
-                    let merge = try body.u8("merge percent")
-                    guard nodeSize >= 64, (1...100).contains(split), (1...100).contains(merge), merge < split else {
-                        throw .corrupt("version-2 B-tree parameters \(nodeSize) \(split) \(merge)")
-                    }
-                default: throw .corrupt("chunk index type \(index)")
-                }
-                _ = try body.uint(offsetSize, "chunk index address")
-            default:
-                throw .unsupported(layoutClass == 3 ? "virtual datasets" : "layout class \(layoutClass)")
-            }
+            for _ in 0..<dimensionality { chunkDims.append(try body.uint(width, "chunk dimension")) }
+            try checkChunkIndex(&body, flags: flags)
+            _ = try body.uint(offsetSize, "chunk index address")
         default:
-            throw .unsupported("layout message version \(version)")
+            throw .unsupported(layoutClass == 3 ? "virtual datasets" : "layout class \(layoutClass)")
         }
-        if layoutClass == 2 {
-            guard chunkDims.count == extent.count + 1 else {
-                throw .corrupt("\(chunkDims.count - 1)-d chunks for a \(extent.count)-d dataset")
+        return (layoutClass, chunkDims)
+    }
+
+    /// A version-4 chunked layout's index type and its parameters.
+    private func checkChunkIndex(_ body: inout HDF5Cursor, flags: UInt8) throws(HDF5FormatProblem) {
+        let index = try body.u8("chunk index type")
+        switch index {
+        case 1:
+            if flags & 0x02 != 0 {
+                _ = try body.uint(lengthSize, "filtered chunk size")
+                _ = try body.u32("filter mask")
             }
-            guard chunkDims.last == UInt64(datatype.size) else {
-                throw .corrupt("chunk element size \(chunkDims.last ?? 0) for a \(datatype.size)-byte type")
+        case 2: break
+        case 3: guard try body.u8("fixed array page bits") > 0 else { throw .corrupt("fixed array page bits") }
+        case 4:
+            // Maximum bits, index block elements, minimum pointers, minimum elements, page bits.
+            let maxBits = try body.u8("extensible array maximum bits")
+            let indexElements = try body.u8("index block elements")
+            let pointers = try body.u8("minimum data block pointers")
+            let elements = try body.u8("minimum data block elements")
+            let pageBits = try body.u8("data block page bits")
+            guard (1...64).contains(maxBits), indexElements > 0, pointers > 0, pointers & (pointers - 1) == 0,
+                elements > 0, elements & (elements - 1) == 0, pageBits > 0, pageBits <= maxBits
+            else { throw .corrupt("extensible array parameters \([maxBits, indexElements, pointers, elements, pageBits])") }
+        case 5:
+            let nodeSize = try body.u32("B-tree node size")
+            let split = try body.u8("split percent")
+            let merge = try body.u8("merge percent")
+            guard nodeSize >= 64, (1...100).contains(split), (1...100).contains(merge), merge < split else {
+                throw .corrupt("version-2 B-tree parameters \(nodeSize) \(split) \(merge)")
             }
-            guard chunkDims.allSatisfy({ $0 > 0 }) else { throw .corrupt("chunk shape \(chunkDims.dropLast())") }
-            guard let elements = elementCount(Array(chunkDims.dropLast())), elements < 1 << 32 else {
-                throw .corrupt("chunk shape \(chunkDims.dropLast()) overflows")
-            }
-            return elements
+        default: throw .corrupt("chunk index type \(index)")
         }
-        return nil
+    }
+
+    /// The elements per chunk of a chunked layout, after checking its dimensions against the
+    /// dataset's rank and element size.
+    private func chunkElements(_ chunkDims: [UInt64], extent: [UInt64], elementSize: Int) throws(HDF5FormatProblem) -> UInt64 {
+        guard chunkDims.count == extent.count + 1 else {
+            throw .corrupt("\(chunkDims.count - 1)-d chunks for a \(extent.count)-d dataset")
+        }
+        guard chunkDims.last == UInt64(elementSize) else {
+            throw .corrupt("chunk element size \(chunkDims.last ?? 0) for a \(elementSize)-byte type")
+        }
+        guard chunkDims.allSatisfy({ $0 > 0 }) else { throw .corrupt("chunk shape \(chunkDims.dropLast())") }
+        guard let elements = elementCount(Array(chunkDims.dropLast())), elements < 1 << 32 else {
+            throw .corrupt("chunk shape \(chunkDims.dropLast()) overflows")
+        }
+        return elements
     }
 
     /// Filter pipeline message (0x0B), versions 1 and 2: names NUL-terminated inside their field

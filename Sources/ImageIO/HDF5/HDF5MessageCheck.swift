@@ -49,9 +49,30 @@ extension HDF5StructureCheck {
     }
 
     func checkMessages(_ messages: [Message], summary: inout HDF5ObjectSummary) throws(HDF5FormatProblem) {
+        let shape = try checkShape(messages)
+        for message in messages {
+            let type = message.type
+            if type == Kind.datatype || type == Kind.dataspace || type == Kind.layout { continue }
+            if type == Kind.attribute || type == Kind.attributeInfo {
+                var body = message.body
+                do throws(HDF5FormatProblem) {
+                    try checkFlags(message)
+                    if type == Kind.attribute { try checkAttribute(&body) } else { try checkAttributeInfo(&body) }
+                } catch {
+                    summary.attributeProblem = summary.attributeProblem ?? error
+                }
+                continue
+            }
+            try checkFlags(message)
+            try checkMessage(message, datatype: shape.datatype, chunkElements: shape.chunkElements)
+        }
+    }
+
+    /// The datatype and dataspace messages first, then the layout (checked against them; the
+    /// filter check needs its chunk size).
+    private func checkShape(_ messages: [Message]) throws(HDF5FormatProblem) -> (datatype: CheckedType?, chunkElements: UInt64?) {
         var datatype: CheckedType?
         var extent: [UInt64]?
-        // Datatype and dataspace first: layout and fill value are checked against them.
         for message in messages where message.type == Kind.datatype || message.type == Kind.dataspace {
             try checkFlags(message)
             var body = message.body
@@ -63,7 +84,6 @@ extension HDF5StructureCheck {
                 extent = extent ?? (space.isNull ? [0] : space.dims)
             }
         }
-        // Then the layout: the filter check needs the chunk size.
         var chunkElements: UInt64?
         for message in messages where message.type == Kind.layout {
             try checkFlags(message)
@@ -73,59 +93,51 @@ extension HDF5StructureCheck {
             }
             chunkElements = chunkElements ?? elements
         }
-        for message in messages {
-            var body = message.body
-            let type = message.type
-            if type == Kind.datatype || type == Kind.dataspace || type == Kind.layout { continue }
-            if type == Kind.attribute || type == Kind.attributeInfo {
-                do throws(HDF5FormatProblem) {
-                    try checkFlags(message)
-                    if type == Kind.attribute { try checkAttribute(&body) } else { try checkAttributeInfo(&body) }
-                } catch {
-                    summary.attributeProblem = summary.attributeProblem ?? error
-                }
-                continue
+        return (datatype, chunkElements)
+    }
+
+    /// One message other than the shape's and the attributes'.
+    private func checkMessage(_ message: Message, datatype: CheckedType?, chunkElements: UInt64?) throws(HDF5FormatProblem) {
+        var body = message.body
+        let type = message.type
+        switch type {
+        case Kind.nil_, Kind.continuation, Kind.comment, Kind.modificationTimeOld, Kind.modificationTime, Kind.btreeK:
+            // Continuations were followed by `messages(at:)`; times and comments are decoded
+            // only for H5Oget_info with time/comment fields, which ImageIO never asks for.
+            if type == Kind.modificationTime { try checkVersion(&body, [1], "modification time") }
+        case Kind.referenceCount:
+            try checkVersion(&body, [0], "reference count")
+            _ = try body.u32("reference count")
+        case Kind.linkInfo:
+            try checkLinkInfo(&body)
+        case Kind.groupInfo:
+            try checkGroupInfo(&body)
+        case Kind.symbolTable:
+            let btree = try body.uint(offsetSize, "symbol table B-tree address")
+            let heap = try body.uint(offsetSize, "symbol table heap address")
+            try withContext("symbol table") { () throws(HDF5FormatProblem) in try checkSymbolTable(btree: btree, heap: heap) }
+        case Kind.link:
+            try withContext("link message") { () throws(HDF5FormatProblem) in try checkLink(&body) }
+        case Kind.fillOld:
+            let size = try body.u32("fill value size")
+            try body.skip(Int(size), "fill value")
+            if let datatype, size != 0, Int(size) != datatype.size {
+                throw .corrupt("\(size)-byte fill value for a \(datatype.size)-byte type")
             }
-            try checkFlags(message)
-            switch type {
-            case Kind.nil_, Kind.continuation, Kind.comment, Kind.modificationTimeOld, Kind.modificationTime, Kind.btreeK:
-                // Continuations were followed by `messages(at:)`; times and comments are decoded
-                // only for H5Oget_info with time/comment fields, which ImageIO never asks for.
-                if type == Kind.modificationTime { try checkVersion(&body, [1], "modification time") }
-            case Kind.referenceCount:
-                try checkVersion(&body, [0], "reference count")
-                _ = try body.u32("reference count")
-            case Kind.linkInfo:
-                try checkLinkInfo(&body)
-            case Kind.groupInfo:
-                try checkGroupInfo(&body)
-            case Kind.symbolTable:
-                let btree = try body.uint(offsetSize, "symbol table B-tree address")
-                let heap = try body.uint(offsetSize, "symbol table heap address")
-                try withContext("symbol table") { () throws(HDF5FormatProblem) in try checkSymbolTable(btree: btree, heap: heap) }
-            case Kind.link:
-                try withContext("link message") { () throws(HDF5FormatProblem) in try checkLink(&body) }
-            case Kind.fillOld:
-                let size = try body.u32("fill value size")
-                try body.skip(Int(size), "fill value")
-                if let datatype, size != 0, Int(size) != datatype.size {
-                    throw .corrupt("\(size)-byte fill value for a \(datatype.size)-byte type")
-                }
-            case Kind.fill:
-                try withContext("fill value message") { () throws(HDF5FormatProblem) in try checkFillValue(&body, datatype: datatype) }
-            case Kind.filters:
-                try withContext("filter pipeline message") { () throws(HDF5FormatProblem) in
-                    try checkFilters(&body, datatype: datatype, chunkElements: chunkElements)
-                }
-            case Kind.externalFiles:
-                throw .unsupported("external data files")
-            case Kind.bogus, Kind.sharedMessageTable, Kind.driverInfo, Kind.fileSpaceInfo, Kind.cacheImage:
-                throw .unsupported("header message type \(type) in an object header")
-            default:
-                // libhdf5 keeps messages it does not know as raw bytes (or refuses the object if
-                // bit 7, "fail if unknown", is set) and never decodes them.
-                continue
+        case Kind.fill:
+            try withContext("fill value message") { () throws(HDF5FormatProblem) in try checkFillValue(&body, datatype: datatype) }
+        case Kind.filters:
+            try withContext("filter pipeline message") { () throws(HDF5FormatProblem) in
+                try checkFilters(&body, datatype: datatype, chunkElements: chunkElements)
             }
+        case Kind.externalFiles:
+            throw .unsupported("external data files")
+        case Kind.bogus, Kind.sharedMessageTable, Kind.driverInfo, Kind.fileSpaceInfo, Kind.cacheImage:
+            throw .unsupported("header message type \(type) in an object header")
+        default:
+            // libhdf5 keeps messages it does not know as raw bytes (or refuses the object if
+            // bit 7, "fail if unknown", is set) and never decodes them.
+            break
         }
     }
 

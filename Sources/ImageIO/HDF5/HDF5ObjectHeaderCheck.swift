@@ -84,18 +84,21 @@ final class HDF5StructureCheck {
             rootAddress = try cursor.uint(offsetSize, "root group address")
             extensionAddress = nil
         }
-        if let extensionAddress {
-            // A B-tree K message (0x13) in the extension overrides the defaults.
-            for message in try withContext("superblock extension", { () throws(HDF5FormatProblem) in try messages(at: extensionAddress) })
-            where message.type == 0x13 {
-                var body = message.body
-                guard try body.u8("B-tree K version") == 0 else { throw .unsupported("B-tree K message version") }
-                _ = try body.u16("indexed storage internal node K")
-                groupInternalK = Int(try body.u16("group internal node K"))
-                groupLeafK = Int(try body.u16("group leaf node K"))
-            }
-        }
+        try readExtension()
         guard groupLeafK > 0, groupInternalK > 0 else { throw .corrupt("symbol table K values \(groupInternalK), \(groupLeafK)") }
+    }
+
+    /// A B-tree K message (0x13) in the superblock extension overrides the default K values.
+    private func readExtension() throws(HDF5FormatProblem) {
+        guard let extensionAddress else { return }
+        for message in try withContext("superblock extension", { () throws(HDF5FormatProblem) in try messages(at: extensionAddress) })
+        where message.type == 0x13 {
+            var body = message.body
+            guard try body.u8("B-tree K version") == 0 else { throw .unsupported("B-tree K message version") }
+            _ = try body.u16("indexed storage internal node K")
+            groupInternalK = Int(try body.u16("group internal node K"))
+            groupLeafK = Int(try body.u16("group leaf node K"))
+        }
     }
 
     /// Whether `address` is HDF5's "undefined address" (all bits set).
@@ -128,51 +131,14 @@ final class HDF5StructureCheck {
     func messages(at address: UInt64) throws(HDF5FormatProblem) -> [Message] {
         let start = try absolute(address, count: 16, "object header")
         guard let prefix = source.read(at: start, count: 16) else { throw .corrupt("object header truncated") }
-        var result: [Message] = []
-        var pending: [(address: UInt64, length: UInt64)] = []
-        var visited: Set<UInt64> = [address]
-        var headerBytes: UInt64 = 0
+        var walk = HeaderWalk(visited: [address])
         let version: Int
         var creationOrder = false
-
-        func follow(_ messages: [Message]) throws(HDF5FormatProblem) {
-            for message in messages {
-                if result.count >= Self.maximumMessages { throw .unsupported("more than \(Self.maximumMessages) header messages") }
-                result.append(message)
-                guard message.type == 0x10 else { continue }
-                var body = message.body
-                let chunk = try body.uint(offsetSize, "continuation address")
-                let length = try body.uint(lengthSize, "continuation length")
-                guard visited.insert(chunk).inserted else { throw .corrupt("cyclic object header continuation to \(chunk)") }
-                guard visited.count <= Self.maximumChunks else {
-                    throw .unsupported("more than \(Self.maximumChunks) object header chunks")
-                }
-                _ = try absolute(chunk, count: length, "object header continuation chunk")
-                headerBytes += length
-                guard headerBytes <= Self.maximumHeaderBytes else {
-                    throw .unsupported("object header chunks of more than \(Self.maximumHeaderBytes) bytes")
-                }
-                pending.append((chunk, length))
-            }
-        }
-
         if prefix[0...3].elementsEqual("OHDR".utf8) {
-            version = Int(prefix[4])
-            guard version == 2 else { throw .unsupported("object header version \(version)") }
-            let flags = prefix[5]
-            guard flags & 0xC0 == 0 else { throw .corrupt("object header flags \(flags)") }
-            creationOrder = flags & 0x04 != 0
-            let prefixLength = 6 + (flags & 0x20 != 0 ? 16 : 0) + (flags & 0x10 != 0 ? 4 : 0) + (1 << Int(flags & 0x03))
-            guard let fixed = source.read(at: start, count: prefixLength) else { throw .corrupt("object header truncated") }
-            var cursor = HDF5Cursor(fixed, from: prefixLength - (1 << Int(flags & 0x03)))
-            let chunkSize = try cursor.uint(1 << Int(flags & 0x03), "chunk size")
-            guard chunkSize <= source.size else { throw .corrupt("object header chunk of \(chunkSize) bytes") }
-            _ = try absolute(address, count: UInt64(prefixLength) + chunkSize + 4, "object header chunk 0")
-            guard let chunk = source.read(at: start, count: prefixLength + Int(chunkSize) + 4) else {
-                throw .corrupt("object header truncated")
-            }
-            try verifyChecksum(chunk, "object header")
-            try follow(parseV2Chunk(chunk, from: prefixLength, to: chunk.count - 4, creationOrder: creationOrder, origin: start))
+            version = 2
+            let first = try firstVersion2Chunk(prefix, start: start, address: address)
+            creationOrder = first.creationOrder
+            try follow(first.messages, in: &walk)
         } else {
             version = Int(prefix[0])
             guard version == 1 else { throw .corrupt("no object header (version byte \(version))") }
@@ -180,23 +146,79 @@ final class HDF5StructureCheck {
             let chunkSize = UInt64(try cursor.u32("header size"))
             let dataStart = try absolute(address, count: 16 + chunkSize, "object header chunk 0") + 16
             guard let chunk = source.read(at: dataStart, count: Int(chunkSize)) else { throw .corrupt("object header truncated") }
-            try follow(parseV1Chunk(chunk, origin: dataStart))
+            try follow(parseV1Chunk(chunk, origin: dataStart), in: &walk)
         }
-        while let (chunkAddress, length) = pending.first {
-            pending.removeFirst()
+        while let (chunkAddress, length) = walk.pending.first {
+            walk.pending.removeFirst()
             let chunkStart = try absolute(chunkAddress, count: length, "continuation chunk")
             guard let chunk = source.read(at: chunkStart, count: Int(length)) else { throw .corrupt("continuation chunk truncated") }
             if version == 1 {
-                try follow(parseV1Chunk(chunk, origin: chunkStart))
+                try follow(parseV1Chunk(chunk, origin: chunkStart), in: &walk)
             } else {
                 guard chunk.count >= 8, chunk[0...3].elementsEqual("OCHK".utf8) else {
                     throw .corrupt("continuation chunk without OCHK signature")
                 }
                 try verifyChecksum(chunk, "continuation chunk")
-                try follow(parseV2Chunk(chunk, from: 4, to: chunk.count - 4, creationOrder: creationOrder, origin: chunkStart))
+                try follow(parseV2Chunk(chunk, from: 4, to: chunk.count - 4, creationOrder: creationOrder, origin: chunkStart), in: &walk)
             }
         }
-        return result
+        return walk.result
+    }
+
+    /// What a walk over an object header's chunks found, and the chunks it must still read.
+    private struct HeaderWalk {
+        var result: [Message] = []
+        var pending: [(address: UInt64, length: UInt64)] = []
+        var visited: Set<UInt64>
+        var headerBytes: UInt64 = 0
+    }
+
+    /// Adds `messages` to the walk and queues the chunks their continuation messages name
+    /// (each once, within the limits on chunks, messages and bytes).
+    private func follow(_ messages: [Message], in walk: inout HeaderWalk) throws(HDF5FormatProblem) {
+        for message in messages {
+            if walk.result.count >= Self.maximumMessages { throw .unsupported("more than \(Self.maximumMessages) header messages") }
+            walk.result.append(message)
+            guard message.type == 0x10 else { continue }
+            var body = message.body
+            let chunk = try body.uint(offsetSize, "continuation address")
+            let length = try body.uint(lengthSize, "continuation length")
+            guard walk.visited.insert(chunk).inserted else { throw .corrupt("cyclic object header continuation to \(chunk)") }
+            guard walk.visited.count <= Self.maximumChunks else {
+                throw .unsupported("more than \(Self.maximumChunks) object header chunks")
+            }
+            _ = try absolute(chunk, count: length, "object header continuation chunk")
+            walk.headerBytes += length
+            guard walk.headerBytes <= Self.maximumHeaderBytes else {
+                throw .unsupported("object header chunks of more than \(Self.maximumHeaderBytes) bytes")
+            }
+            walk.pending.append((chunk, length))
+        }
+    }
+
+    /// The messages of a version-2 header's first chunk (`prefix` starts with "OHDR"), and
+    /// whether its messages carry a creation order.
+    private func firstVersion2Chunk(_ prefix: [UInt8], start: UInt64, address: UInt64) throws(HDF5FormatProblem)
+        -> (messages: [Message], creationOrder: Bool)
+    {
+        let version = Int(prefix[4])
+        guard version == 2 else { throw .unsupported("object header version \(version)") }
+        let flags = prefix[5]
+        guard flags & 0xC0 == 0 else { throw .corrupt("object header flags \(flags)") }
+        let creationOrder = flags & 0x04 != 0
+        let sizeWidth = 1 << Int(flags & 0x03)
+        let prefixLength = 6 + (flags & 0x20 != 0 ? 16 : 0) + (flags & 0x10 != 0 ? 4 : 0) + sizeWidth
+        guard let fixed = source.read(at: start, count: prefixLength) else { throw .corrupt("object header truncated") }
+        var cursor = HDF5Cursor(fixed, from: prefixLength - sizeWidth)
+        let chunkSize = try cursor.uint(sizeWidth, "chunk size")
+        guard chunkSize <= source.size else { throw .corrupt("object header chunk of \(chunkSize) bytes") }
+        _ = try absolute(address, count: UInt64(prefixLength) + chunkSize + 4, "object header chunk 0")
+        guard let chunk = source.read(at: start, count: prefixLength + Int(chunkSize) + 4) else {
+            throw .corrupt("object header truncated")
+        }
+        try verifyChecksum(chunk, "object header")
+        let messages = try parseV2Chunk(chunk, from: prefixLength, to: chunk.count - 4, creationOrder: creationOrder, origin: start)
+        return (messages, creationOrder)
     }
 
     private func verifyChecksum(_ chunk: [UInt8], _ what: String) throws(HDF5FormatProblem) {

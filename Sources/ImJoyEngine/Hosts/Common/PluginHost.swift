@@ -12,18 +12,25 @@ import Synchronization
 ///
 /// A functional plugin gets up to `--jobs` processes; any other plugin (and every
 /// `single-instance` one) exactly one, so its calls are serialized.
+// @unchecked: `pool` is only touched while `condition` is locked; the rest is immutable or a Mutex.
 final class PluginHost: @unchecked Sendable {
     let plugin: Plugin
     let capacity: Int
     let launch: HostLaunch
     private let state: PluginStateStore
     private let observer: (any RunObserver)?
+    /// Signalled when a process is returned or dropped, a start ends, or the pool closes.
     private let condition = NSCondition()
-    private var idle: [PluginProcess] = []
-    private var all: [PluginProcess] = []
-    private var starting = 0
-    private var setupFailure: PluginHostError?
-    private var closed = false
+    /// Read and written only while `condition` is locked (a condition variable, so not a Mutex).
+    private var pool = Pool()
+
+    private struct Pool {
+        var idle: [PluginProcess] = []
+        var all: [PluginProcess] = []
+        var starting = 0
+        var setupFailure: PluginHostError?
+        var closed = false
+    }
     /// Answers the api requests of the plugin's `setup()` (set by ``PluginHosts``).
     private let setupAPI = Mutex<(@Sendable (String, JSONObject) throws -> JSONValue)?>(nil)
 
@@ -47,7 +54,7 @@ final class PluginHost: @unchecked Sendable {
     var processCount: Int {
         condition.lock()
         defer { condition.unlock() }
-        return all.count
+        return pool.all.count
     }
 
     // MARK: - Pool
@@ -56,29 +63,29 @@ final class PluginHost: @unchecked Sendable {
     func acquire() throws -> PluginProcess {
         condition.lock()
         while true {
-            if let failure = setupFailure {
+            if let failure = pool.setupFailure {
                 condition.unlock()
                 throw failure
             }
-            if closed {
+            if pool.closed {
                 condition.unlock()
                 throw PluginHostError(.other("the run is stopping"), runtime: launch.runtime, plugin: name)
             }
-            if let process = idle.popLast() {
+            if let process = pool.idle.popLast() {
                 condition.unlock()
                 return process
             }
-            if all.count + starting < capacity { break }
+            if pool.all.count + pool.starting < capacity { break }
             condition.wait()
         }
-        starting += 1
+        pool.starting += 1
         condition.unlock()
         do {
             let process = try startProcess()
             condition.lock()
-            starting -= 1
-            all.append(process)
-            let stop = closed
+            pool.starting -= 1
+            pool.all.append(process)
+            let stop = pool.closed
             condition.unlock()
             if stop {
                 process.stop(grace: 0)
@@ -87,10 +94,10 @@ final class PluginHost: @unchecked Sendable {
             return process
         } catch {
             condition.lock()
-            starting -= 1
+            pool.starting -= 1
             if let failure = error as? PluginHostError {
                 switch failure.failure {
-                case .setup, .start: setupFailure = failure
+                case .setup, .start: pool.setupFailure = failure
                 default: break
                 }
             }
@@ -105,13 +112,13 @@ final class PluginHost: @unchecked Sendable {
         if !healthy || !process.isAlive {
             process.stop(grace: 0)
             condition.lock()
-            all.removeAll { $0 === process }
+            pool.all.removeAll { $0 === process }
             condition.broadcast()
             condition.unlock()
             return
         }
         condition.lock()
-        idle.append(process)
+        pool.idle.append(process)
         condition.broadcast()
         condition.unlock()
     }
@@ -119,11 +126,11 @@ final class PluginHost: @unchecked Sendable {
     /// Stops every process: idle ones are asked to exit (`grace` seconds), busy ones killed.
     func shutdown(grace: Double) {
         condition.lock()
-        closed = true
-        let idleProcesses = idle
-        let busy = all.filter { process in !idleProcesses.contains { $0 === process } }
-        idle.removeAll()
-        all.removeAll()
+        pool.closed = true
+        let idleProcesses = pool.idle
+        let busy = pool.all.filter { process in !idleProcesses.contains { $0 === process } }
+        pool.idle.removeAll()
+        pool.all.removeAll()
         condition.broadcast()
         condition.unlock()
         for process in busy { process.kill() }
@@ -137,7 +144,7 @@ final class PluginHost: @unchecked Sendable {
     /// Sends `signal` to every process and the children it forked (its process group).
     func signalAll(_ signal: Int32) {
         condition.lock()
-        let processes = all
+        let processes = pool.all
         condition.unlock()
         for process in processes where process.isAlive { process.signalGroup(signal) }
     }
@@ -146,13 +153,13 @@ final class PluginHost: @unchecked Sendable {
     var processIDs: [pid_t] {
         condition.lock()
         defer { condition.unlock() }
-        return all.map(\.pid)
+        return pool.all.map(\.pid)
     }
 
     /// Whether some process has not exited yet.
     var hasLiveProcesses: Bool {
         condition.lock()
-        let processes = all
+        let processes = pool.all
         condition.unlock()
         return processes.contains { $0.hasExited == false }
     }
@@ -160,7 +167,7 @@ final class PluginHost: @unchecked Sendable {
     /// Kills every process at once (signal handlers).
     func killAll() {
         condition.lock()
-        let processes = all
+        let processes = pool.all
         condition.unlock()
         for process in processes { process.kill() }
     }

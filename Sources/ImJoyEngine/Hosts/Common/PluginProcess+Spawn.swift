@@ -1,5 +1,6 @@
 import Foundation
 import ImJoySchema
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -21,13 +22,18 @@ extension PluginProcess {
         emit: @escaping ([PluginEvent]) -> Void, setupAPI: APIHandler? = nil
     ) throws(PluginHostError) -> PluginProcess {
         let spawned: Spawned
+        OrphanReaper.becomeSubreaper()
+        let token = OrphanReaper.newToken()
+        var environment = environment
+        environment[OrphanReaper.tokenVariable] = token
         do {
             spawned = try spawn(arguments: interpreter + runtime.interpreterArguments + [hostScript], environment: environment)
         } catch {
+            OrphanReaper.forget(token)
             throw error.attributed(to: runtime, plugin: plugin)
         }
         let process = PluginProcess(
-            pid: spawned.pid, pipe: HostPipe(readFD: spawned.fromChild, writeFD: spawned.toChild, pid: spawned.pid),
+            pid: spawned.pid, hostToken: token, pipe: HostPipe(readFD: spawned.fromChild, writeFD: spawned.toChild, pid: spawned.pid),
             segments: SharedSegments(prefix: "\(segmentPrefix)-\(spawned.pid)", hostPrefix: runtime.hostSegmentPrefix),
             plugin: plugin, runtime: runtime, output: (spawned.stdout, spawned.stderr), emit: emit)
         do {
@@ -99,8 +105,11 @@ extension PluginProcess {
         // Pipes and spawn under one lock: a process spawned by another thread in between would
         // inherit these pipes before they are close-on-exec, and a write end it kept would hide
         // this process's end of output.
-        spawnLock.lock()
-        defer { spawnLock.unlock() }
+        return try spawnLock.withLock { _ throws(PluginHostError) in try spawnLocked(arguments: arguments, environment: environment) }
+    }
+
+    /// ``spawn(arguments:environment:)`` with `spawnLock` held.
+    private static func spawnLocked(arguments: [String], environment: [String: String]) throws(PluginHostError) -> Spawned {
         var pipes: [[Int32]] = []
         for _ in 0..<4 {
             var ends: [Int32] = [0, 0]
@@ -157,7 +166,8 @@ extension PluginProcess {
 // MARK: - Helpers
 
 private let ignoreSIGPIPE: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
-private let spawnLock = NSLock()
+/// Held while pipes are made and a host is spawned (it guards no state: see `spawn`).
+private let spawnLock = Mutex(())
 
 private func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
     var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }

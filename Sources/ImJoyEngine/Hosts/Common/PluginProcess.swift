@@ -16,6 +16,7 @@ import Synchronization
 ///
 /// Calls are not concurrent: a process is used by one caller at a time (``PluginHost``
 /// hands processes out). ``kill()`` may be called from any thread, e.g. when a timeout passes.
+// @unchecked: `life` is a Mutex, the rest immutable or used only by the one caller the pool hands it to.
 final class PluginProcess: @unchecked Sendable {
     /// The process id (and the id of its process group).
     let pid: pid_t
@@ -23,6 +24,8 @@ final class PluginProcess: @unchecked Sendable {
     let runtime: HostRuntime
     /// The ops the plugin registered during setup.
     var registeredOps: [String] = []
+    /// The token in its environment, inherited by what it starts (``OrphanReaper``).
+    let hostToken: String
 
     private let pipe: HostPipe
     private let segments: SharedSegments
@@ -47,10 +50,11 @@ final class PluginProcess: @unchecked Sendable {
     typealias APIHandler = (_ function: String, _ request: JSONObject) throws -> JSONValue
 
     init(
-        pid: pid_t, pipe: HostPipe, segments: SharedSegments, plugin: String, runtime: HostRuntime,
+        pid: pid_t, hostToken: String, pipe: HostPipe, segments: SharedSegments, plugin: String, runtime: HostRuntime,
         output: (stdout: Int32, stderr: Int32), emit: @escaping ([PluginEvent]) -> Void
     ) {
         self.pid = pid
+        self.hostToken = hostToken
         self.runtime = runtime
         self.pipe = pipe
         self.segments = segments
@@ -240,17 +244,22 @@ final class PluginProcess: @unchecked Sendable {
     }
 
     /// The exit status, once the process has exited. Before reaping the process, kills what is
-    /// left of its group: a plugin's children die with it.
+    /// left of its group and the descendants that left the group (``OrphanReaper``): a plugin's
+    /// children die with it.
     private func reap(block: Bool) -> Int32? {
         if let status = life.withLock({ $0.exitStatus }) { return status }
+        var info = siginfo_t()
         if !block {
-            var info = siginfo_t()
             guard waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0, info._sifields._sigchld.si_pid == pid else {
                 return nil
             }
         }
         // Exited but not reaped (or about to be waited for): the group id is still ours.
         _ = Glibc.kill(-pid, SIGKILL)
+        // Wait until it is a zombie (still unreaped, so no new process can get its id as a pid
+        // or group id), then the orphans go; another thread may have reaped it meanwhile.
+        if block { while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) != 0 && errno == EINTR {} }
+        OrphanReaper.hostEnded(token: hostToken, processGroup: pid)
         var status: Int32 = 0
         let result = waitpid(pid, &status, 0)
         guard result == pid else { return life.withLock { $0.exitStatus } }  // another thread reaped it

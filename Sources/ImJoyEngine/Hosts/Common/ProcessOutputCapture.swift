@@ -166,6 +166,7 @@ final class ProcessOutputCapture: Sendable {
 }
 
 /// The emit closure handed in by the process; it is called only under `state`'s lock.
+// @unchecked: the closure is immutable and called only inside `state`'s lock, one thread at a time.
 private final class UncheckedEmit: @unchecked Sendable {
     let emit: ([PluginEvent]) -> Void
     init(_ emit: @escaping ([PluginEvent]) -> Void) { self.emit = emit }

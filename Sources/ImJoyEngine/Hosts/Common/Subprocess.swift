@@ -110,6 +110,7 @@ public struct Subprocess: Sendable {
 }
 
 /// Stderr's bytes, written by the reading thread before `group.wait()` returns.
+// @unchecked: one thread writes `data`, the other reads it only after `group.wait()` (a barrier).
 private final class Box: @unchecked Sendable {
     var data = Data()
 }
