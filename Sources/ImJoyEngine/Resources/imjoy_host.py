@@ -935,7 +935,9 @@ class Host:
             os.makedirs(message["cwd"], exist_ok=True)
             os.chdir(message["cwd"])
         for index, script in enumerate(message.get("scripts") or []):
-            code = compile(script["content"], "<%s script %d>" % (message.get("name"), index + 1), "exec")
+            # Blank lines before the script: tracebacks show the plugin file's line numbers.
+            source = "\n" * max(int(script.get("line") or 1) - 1, 0) + script["content"]
+            code = compile(source, "<%s script %d>" % (message.get("name"), index + 1), "exec")
             exec(code, self.namespace)
         if api._exported is None:
             raise RuntimeError("the plugin never called api.export(...)")
