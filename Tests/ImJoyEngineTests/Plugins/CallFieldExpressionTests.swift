@@ -73,6 +73,7 @@ import Testing
     @Test(.enabled(if: RealPluginRun.hasNode, "needs Node.js"))
     func aMissingFieldFailsTheItemNamingThePath() throws {
         let directory = try TemporaryDirectory("imjoy-run-call-fields")
+        defer { withExtendedLifetime(directory) {} }
         let plugin = RealPluginRun.root.appendingPathComponent("imjoy-demo-plugins/examples/GetNumber.imjoy.html").path
         let workflow = directory.url.appendingPathComponent("w.json")
         try #"""

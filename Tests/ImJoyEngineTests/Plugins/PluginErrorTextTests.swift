@@ -12,6 +12,7 @@ import Testing
     /// Runs `plugin` (a path below `Tests/Fixtures/`) as op `e` with `data`, returning the op's error.
     static func error(of plugin: String, data: JSONValue) throws -> String {
         let directory = try TemporaryDirectory("imjoy-run-error-text")
+        defer { withExtendedLifetime(directory) {} }
         let workflow = directory.appending("w.json")
         try
             #"{"name": "e", "plugins": {"p": "\#(Fixtures.url(plugin).path)"}, "ops": [{"id": "e", "plugin": "p", "data": \#(data.serialized())}]}"#
