@@ -1,5 +1,7 @@
 import Foundation
+import ImJoyPlugin
 import ImJoySchema
+import ImJoyWorkflow
 import TestSupport
 import Testing
 
@@ -71,5 +73,24 @@ import Testing
                 Traceback (most recent call last):
                   File "<PyImageJ-Demo script 1>", line \(imported), in <module>
                 """, "\(error)")
+    }
+
+    /// ImJoy's maui demo depends on a plugin of another repository, which no local folder holds:
+    /// `validate` names it (a batch run never downloads plugins) before anything starts.
+    @Test func aDependencyThatCannotBeLoadedIsNamedAtValidate() throws {
+        let file = Fixtures.url("real-plugins/imjoy-demo-plugins/demos/maui-demo.imjoy.html").path
+        let workflow = try WorkflowLoader.load(
+            text: #"{"name": "m", "plugins": {"p": "\#(file)"}, "ops": [{"id": "m", "plugin": "p"}]}"#, file: "w.json")
+        do {
+            _ = try WorkflowValidator(resolver: PluginResolver(environment: [:])).validate(workflow)
+            Issue.record("maui-demo was accepted")
+        } catch {
+            let line = error.errors.map(\.description).joined(separator: "\n")
+            #expect(
+                line.hasPrefix(
+                    "w.json: plugins.p: dependency 'oeway/ImJoy-Plugins:Im2Im-Dashboard' of plugin maui-demo cannot be loaded: "),
+                "\(line)")
+            #expect(!line.contains("\n"))
+        }
     }
 }

@@ -29,7 +29,7 @@ import Testing
 /// | examples/progress, showProgress, createWindowImgComp; demos/ChartsPyWorker | web-worker, native-python | DemoPluginDisplayTests: every progress value in order, the image-compare window, the damped cosine sent to the chart window and updated per item |
 /// | demos/ChartsPNG | native-python | DemoPluginDisplayTests: its PNG window (skipped without matplotlib, as on the development machine) |
 /// | demos/PyImageJ-Demo | native-python | PluginErrorTextTests: without pyimagej its load fails with the Python error and the plugin's own import line |
-/// | demos/maui-demo | native-python | not run: it needs keras, maui and a network download |
+/// | demos/maui-demo | native-python | PluginErrorTextTests: refused at validate naming its dependency from another repository (it would also need keras, maui and a network download) |
 /// | every `window`, `iframe`, `rpc-window`, `web-python-window` plugin, jupyterNotebookTemplate | UI / no host | `userInterfacePluginsAreRefusedAtValidate`: one line saying why |
 ///
 /// Cross-plugin calls with callbacks both ways (`cross/`) and the web-worker scope are in
