@@ -325,7 +325,7 @@ def decode(value, buffers):
         if rtype == "callback":
             return RemoteCallback(value.get("_rvalue"))
         out = dotdict({k: decode(v, buffers) for k, v in value.items()})
-        codec = _CODECS.get(rtype) if isinstance(rtype, str) else None
+        codec = _CODECS.get(rtype) if _CODECS and isinstance(rtype, str) else None
         return _drive(codec["decoder"](out)) if codec and codec.get("decoder") else out
     if isinstance(value, list):
         return [decode(v, buffers) for v in value]
@@ -392,7 +392,7 @@ class Encoder:
             self.open.discard(marker)
 
     def _container(self, value, depth):
-        for codec in list(_CODECS.values()):
+        for codec in list(_CODECS.values()) if _CODECS else ():
             kind = codec.get("type")
             if codec.get("encoder") and isinstance(kind, type) and isinstance(value, kind):
                 encoded = _drive(codec["encoder"](value))
