@@ -37,7 +37,7 @@ extension Plugin {
 
     /// An op found in an `api.register` call; its parameters when its `ui` is a literal.
     private func registeredOpSummary(_ op: RegisteredOp) -> JSONValue {
-        let parameters = op.ui.flatMap { try? UIString.parameters(of: .string($0)) }
+        let parameters = op.parameters
         return [
             "name": .string(op.name),
             "parameters": parameters.map { .array($0.map(\.jsonValue)) } ?? .null,

@@ -65,6 +65,33 @@ import Testing
         #expect(try JSONValue(jsonText: result.standardOutput).arrayValue?.count == Self.samplePlugins.count)
     }
 
+    /// Text `inspect` lists the ops a plugin registers with `api.register`, as `--json` does
+    /// (found in the scripts): ImJoy's JavaScript register example, and a Python plugin.
+    @Test(arguments: [
+        "Tests/Fixtures/real-plugins/imjoy-demo-plugins/examples/register.imjoy.html", "Tests/Fixtures/plugins/python/Echo.imjoy.html",
+    ])
+    func textListsRegisteredOpsAsJSONDoes(_ path: String) throws {
+        let text = try CommandRunner.imjoyRun(["inspect", path])
+        #expect(text.status == 0, "\(text.standardError)")
+        let json = try JSONValue(jsonText: try CommandRunner.imjoyRun(["inspect", path, "--json"]).standardOutput)
+        let registered = (json["ops"]?.arrayValue ?? []).filter { $0["registered"] == true }.compactMap { $0["name"]?.stringValue }
+        #expect(registered.count >= 2, "\(json["ops"] ?? .null)")
+        for name in registered {
+            #expect(text.standardOutput.contains("  op \(name) (registered with api.register):"), "\(name): \(text.standardOutput)")
+        }
+        if path.hasSuffix("register.imjoy.html") {
+            #expect(registered == ["Numbers", "Animals"])
+            #expect(text.standardOutput.contains("    number: number = 5  min 0  max 100"), "\(text.standardOutput)")
+            #expect(
+                text.standardOutput.contains(#"    animal: choose = "tiger"  options ["dog","goldfish","tiger"]"#), "\(text.standardOutput)"
+            )
+        } else {
+            #expect(registered.starts(with: ["Pid", "Make", "Same"]), "\(registered)")
+            #expect(
+                text.standardOutput.contains("  op Pid (registered with api.register):\n    (parameters not known before the plugin runs)"))
+        }
+    }
+
     @Test func versionAndHelp() throws {
         #expect(try CommandRunner.imjoyRun(["--version"]).standardOutput.contains("0."))
         let help = try CommandRunner.imjoyRun(["--help"])

@@ -120,7 +120,8 @@ struct RunCommandTests {
         let result = try CommandRunner.imjoyRun(["w.json"], in: directory)
         #expect(result.status == 2)
         #expect(
-            result.standardError.contains("plugin W is a rpc-worker plugin, and this build of imjoy-run has no rpc-worker host yet"),
+            result.standardError.contains(
+                "op 'w' (ops[1].plugin): plugin W is a rpc-worker plugin: imjoy-run has no host for rpc-worker plugins"),
             "\(result.standardError)")
     }
 }

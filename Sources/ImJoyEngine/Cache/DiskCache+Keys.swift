@@ -23,8 +23,10 @@ extension DiskCache {
             case .builtin(let name): name
             case .plugin(_, let opName): opName ?? op.id
             }
+        // Answers and arguments may hold upstream results and file paths: identified by content.
+        let scripted = call.scriptedParts.map { "\n" + hashes.contentIdentity($0, base: base).canonicalText } ?? ""
         var parts = CacheKey(
-            code: code, op: name, config: JSONValue.object(call.config).canonicalText + call.scriptedPartsText, inputs: inputs,
+            code: code, op: name, config: JSONValue.object(call.config).canonicalText + scripted, inputs: inputs,
             format: RunnerInfo.cacheFormatVersion)
         if case .plugin = op.spec.target {
             parts.variables = (call.context["_variables"] ?? .object([:])).canonicalText

@@ -98,7 +98,7 @@ public enum EngineError: Error, CustomStringConvertible, Sendable {
     public var description: String {
         switch self {
         case .noHost(let op, let plugin, let type):
-            "op '\(op)': plugin \(plugin) is a \(type) plugin, and this build of imjoy-run has no \(type) host yet; built-in ops run now"
+            "op '\(op)': " + (PluginType(rawValue: type).batchRefusal(plugin: plugin) ?? "plugin \(plugin) has no host")
         case .userInterfaceOnly(let op, let plugin, let type):
             "op '\(op)': plugin \(plugin) is a \(type) plugin: \(type) plugins show a user interface and cannot run in a batch run; call a web-worker or Python plugin (or a built-in op) for the computation"
         case .invalidSchema(let op, let which, let message):

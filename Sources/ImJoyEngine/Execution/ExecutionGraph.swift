@@ -8,7 +8,8 @@ struct ExecutionGraph: Sendable {
     let opPosition: [String: Int]
     let dependencyCounts: [Int32]
     let dependents: [[Int]]
-    /// The ops whose results the op's data references.
+    /// The ops whose results the op uses: its data's sources, then those of its `answers`,
+    /// `args` and `kwargs` (``PlannedOp/usedOps``).
     let sources: [[Int]]
     /// How many ops reference the op's result.
     let consumerCounts: [Int32]
@@ -17,8 +18,9 @@ struct ExecutionGraph: Sendable {
     let laneOfOp: [Int?]
     /// Each lane's ops, in plan order.
     let lanes: [[Int]]
-    /// Whether a cache hit of the op may stay a lazy reference: it is not terminal and every
-    /// consumer takes its whole result (`$op`, no field path).
+    /// Whether a cache hit of the op may stay a lazy reference: it is not terminal, every
+    /// consumer takes its whole result (`$op`, no field path) and none uses it in its `answers`,
+    /// `args` or `kwargs` (those are evaluated to plain values before the call).
     let lazyResults: [Bool]
     /// Whether a call of the op may wait for its one consumer (``CacheLookup/deferrable``): its
     /// result is lazy (see `lazyResults`) and exactly one op consumes it.
@@ -34,7 +36,7 @@ struct ExecutionGraph: Sendable {
         var consumers = [Int32](repeating: 0, count: ops.count)
         for (index, op) in ops.enumerated() {
             for dependency in op.dependencies { if let d = position[dependency] { dependents[d].append(index) } }
-            for source in op.sourceOps {
+            for source in op.usedOps {
                 if let s = position[source] {
                     sources[index].append(s)
                     consumers[s] += 1
@@ -50,7 +52,9 @@ struct ExecutionGraph: Sendable {
         (lanes, laneOfOp) = Self.lanes(of: ops)
         let lazy = ops.map { op in
             guard consumed.contains(op.id) else { return false }
-            return ops.allSatisfy { other in !other.sourceOps.contains(op.id) || Self.takesWhole(other.data, op.id) }
+            return ops.allSatisfy { other in
+                !other.callSourceOps.contains(op.id) && (!other.sourceOps.contains(op.id) || Self.takesWhole(other.data, op.id))
+            }
         }
         lazyResults = lazy
         deferrableOps = ops.indices.map { lazy[$0] && consumers[$0] == 1 }

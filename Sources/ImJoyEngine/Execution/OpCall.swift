@@ -24,6 +24,9 @@ public struct OpCall: Sendable {
     /// The plugin runtime the call runs on (interpreter, packages, host program), when the run
     /// uses a cache: part of the call's cache key.
     public var runtime: RuntimeIdentity?
+    /// The op's `answers`, `args` and `kwargs` evaluated for the item against its inputs and
+    /// upstream results (set by the executor; `nil`: see ``fieldValues()``).
+    public var callFields: CallFieldValues?
 
     public init(op: PlannedOp, item: WorkItem, context: JSONObject, attempt: Int = 1, outputDirectory: String) {
         self.op = op
@@ -38,18 +41,29 @@ public struct OpCall: Sendable {
     public var workflowID: String { context["_workflow_id"]?.stringValue ?? "" }
 
     /// What the call gets besides its ctx, for its cache key: the op's `answers` and its
-    /// `function` with `args`/`kwargs`, evaluated for the item (empty when the op has neither,
+    /// `function` with `args`/`kwargs`, as evaluated for the item (`nil` when the op has neither,
     /// so other keys are unchanged).
-    public var scriptedPartsText: String {
+    public var scriptedParts: JSONValue? {
         let spec = op.spec
-        guard !spec.answers.isEmpty || spec.function != nil else { return "" }
+        guard spec.hasCallFields else { return nil }
         var parts = JSONObject()
-        let expressions = spec.answers.expressions + (spec.function?.expressions ?? [])
-        for (path, expression) in expressions {
-            parts[path] = (try? expression.evaluate(inputs: item.inputs) { _ in nil }) ?? .string("unresolved \(expression)")
+        do {
+            let values = try fieldValues()
+            for function in values.answers.keys.sorted() { parts["answers.\(function)"] = .array(values.answers[function]!) }
+            if let args = values.args { parts["args"] = .array(args) }
+            if let kwargs = values.kwargs { parts["kwargs"] = .object(kwargs) }
+        } catch {
+            parts["unresolved"] = .string("\(error)")
         }
         if let function = spec.function { parts["function"] = .string(function.name) }
-        return "\n" + JSONValue.object(parts).canonicalText
+        return .object(parts)
+    }
+
+    /// The op's `answers`, `args` and `kwargs` for the item: ``callFields`` when the executor
+    /// evaluated them, else evaluated from the item's inputs (a `$OPID` then fails: no result).
+    public func fieldValues() throws(DataExpressionError) -> CallFieldValues {
+        if let callFields { return callFields }
+        return try CallFieldValues(evaluating: op.spec, inputs: item.inputs) { _ in nil }
     }
 
     /// Builds ImJoy's ctx for `op` on `item`.

@@ -62,7 +62,7 @@ public struct TaskError: Error, CustomStringConvertible, Sendable {
     /// The reason as events and the run summary show it (after the item and op).
     public var message: String {
         switch reason {
-        case .data(let error): "data: \(error)"
+        case .data(let error): error.path == nil ? "data: \(error)" : "\(error)"
         case .inputsSchema(let problem): "data does not match the op's inputs schema: \(problem)"
         case .outputsSchema(let problem): "result does not match the op's outputs schema: \(problem)"
         case .call(let error): "\(error)"

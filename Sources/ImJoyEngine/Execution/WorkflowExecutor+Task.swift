@@ -23,9 +23,11 @@ extension WorkflowExecutor {
         let start = Date().timeIntervalSince1970
         var record = TaskRecord()
         let outcome: TaskOutcome =
-            switch launch.data {
-            case .failure(let error): .failure(TaskError(op: op.id, item: item.key, reason: .data(error)))
-            case .success(let data): run(task: task, data: data, sourceKeys: launch.sourceKeys, record: &record)
+            switch (launch.data, launch.callFields) {
+            case (.failure(let error), _), (_, .failure(let error)?):
+                .failure(TaskError(op: op.id, item: item.key, reason: .data(error)))
+            case (.success(let data), let fields):
+                run(task: task, data: data, fields: try? fields?.get(), sourceKeys: launch.sourceKeys, record: &record)
             }
         var event = TaskEvent(
             itemIndex: item.index, itemKey: item.key, op: op.id, start: start, end: Date().timeIntervalSince1970,
@@ -35,11 +37,12 @@ extension WorkflowExecutor {
         finish(task: task, outcome: outcome, event: event, worker: launch.worker, record: record)
     }
 
-    /// The call of `op` for `item` with `data`.
-    func makeCall(_ op: PlannedOp, item: WorkItem, data: JSONValue, cacheKey: String?) -> OpCall {
+    /// The call of `op` for `item` with `data` (and its `answers`, `args`, `kwargs`: `fields`).
+    func makeCall(_ op: PlannedOp, item: WorkItem, data: JSONValue, fields: CallFieldValues?, cacheKey: String?) -> OpCall {
         let context = OpCall.context(op: op, data: data, variables: plan.variables, workflowID: plan.workflowID(for: item))
         var call = OpCall(op: op, item: item, context: context, attempt: 1, outputDirectory: options.outputDirectory)
         call.cacheKey = cacheKey
+        call.callFields = fields
         if cache != nil { call.runtime = runtimeIdentity(opIndex: graph.opPosition[op.id] ?? 0) }
         return call
     }
@@ -47,7 +50,9 @@ extension WorkflowExecutor {
     /// The cache first: a hit needs neither the data (it may hold lazy references to cached
     /// results and deferred calls) nor the inputs check (the same data passed it when it was
     /// stored). Then the inputs check, a deferral, or the call.
-    private func run(task: Int, data: JSONValue, sourceKeys: [String: String], record: inout TaskRecord) -> TaskOutcome {
+    private func run(task: Int, data: JSONValue, fields: CallFieldValues?, sourceKeys: [String: String], record: inout TaskRecord)
+        -> TaskOutcome
+    {
         let opIndex = task % graph.opCount
         let op = plan.ops[opIndex]
         let item = items[task / graph.opCount]
@@ -56,9 +61,12 @@ extension WorkflowExecutor {
         var loadData: (@Sendable (JSONValue) throws -> JSONValue)?
         if let cache {
             lookup = cache.lookup(
-                makeCall(op, item: item, data: data, cacheKey: nil), sourceKeys: sourceKeys, lazy: graph.lazyResults[opIndex])
+                makeCall(op, item: item, data: data, fields: fields, cacheKey: nil), sourceKeys: sourceKeys,
+                lazy: graph.lazyResults[opIndex])
             record.cacheKey = lookup?.key
-            if let hit = lookup?.result, let outcome = serve(hit, task: task, data: data, record: &record) { return outcome }
+            if let hit = lookup?.result, let outcome = serve(hit, task: task, data: data, fields: fields, record: &record) {
+                return outcome
+            }
             if Self.hasDeferredCalls(data) || cache.isLazy(data) {
                 if invoker.takesLazyData(op) {
                     loadData = { [self] lazy in try load(lazy, checkingInputsOf: op, item: item) }
@@ -72,12 +80,12 @@ extension WorkflowExecutor {
         }
         if lookup?.deferrable == true, graph.deferrableOps[opIndex] {
             // Its consumer makes the call if it needs the result (a cache miss).
-            let deferredCall = makeCall(op, item: item, data: data, cacheKey: record.cacheKey)
+            let deferredCall = makeCall(op, item: item, data: data, fields: fields, cacheKey: record.cacheKey)
             state.withLock { $0.deferredCalls[task] = deferredCall }
             record.deferred = true
             return .success(([Self.deferredKey: .integer(Int64(task))], []))
         }
-        var call = makeCall(op, item: item, data: data, cacheKey: record.cacheKey)
+        var call = makeCall(op, item: item, data: data, fields: fields, cacheKey: record.cacheKey)
         call.loadData = loadData
         return callAndStore(call, isTerminal: graph.isTerminal[opIndex], record: &record)
     }
@@ -98,7 +106,7 @@ extension WorkflowExecutor {
     /// A cache hit: a lazy reference kept for the consumers (with the call that makes it, in
     /// case the entry turns out bad), or the result (written when terminal). `nil` when the
     /// entry could not be read whole: the task then calls the op as on a miss.
-    private func serve(_ hit: JSONValue, task: Int, data: JSONValue, record: inout TaskRecord) -> TaskOutcome? {
+    private func serve(_ hit: JSONValue, task: Int, data: JSONValue, fields: CallFieldValues?, record: inout TaskRecord) -> TaskOutcome? {
         let opIndex = task % graph.opCount
         let op = plan.ops[opIndex]
         let item = items[task / graph.opCount]
@@ -112,7 +120,7 @@ extension WorkflowExecutor {
             return writeTerminal(value, op: op, item: item, isTerminal: true)
         }
         if let key = record.cacheKey {
-            let fallback = makeCall(op, item: item, data: data, cacheKey: key)
+            let fallback = makeCall(op, item: item, data: data, fields: fields, cacheKey: key)
             state.withLock { state in
                 state.lazyFallbacks[key, default: (fallback, 0)].holders += 1
             }

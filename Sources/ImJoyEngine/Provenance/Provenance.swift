@@ -58,13 +58,14 @@ public final class ProvenanceBuilder: Sendable {
         ]
     }
 
-    /// The ops `opID` descends from through `_source_op` links, itself last, in plan order.
+    /// The ops `opID` descends from through `_source_op` links and the results its `answers`,
+    /// `args` and `kwargs` use, itself last, in plan order.
     public func lineage(of opID: String) -> [String] {
         var seen: Set<String> = []
         var stack = [opID]
         while let id = stack.popLast() {
             guard seen.insert(id).inserted, let op = opsByID[id] else { continue }
-            stack += op.sourceOps
+            stack += op.usedOps
         }
         return plan.ops.map(\.id).filter(seen.contains)
     }

@@ -324,10 +324,29 @@ def decode(value, buffers):
             return Exception(value.get("_rvalue"))
         if rtype == "callback":
             return RemoteCallback(value.get("_rvalue"))
-        return dotdict({k: decode(v, buffers) for k, v in value.items()})
+        out = dotdict({k: decode(v, buffers) for k, v in value.items()})
+        codec = _CODECS.get(rtype) if _CODECS and isinstance(rtype, str) else None
+        return _drive(codec["decoder"](out)) if codec and codec.get("decoder") else out
     if isinstance(value, list):
         return [decode(v, buffers) for v in value]
     return value
+
+
+# imjoy-rpc's codecs (api.registerCodec): name -> {name, type, encoder, decoder}. An instance of
+# a codec's type is sent as its encoder's value (with `_rtype` = the name); a received object whose
+# `_rtype` names a codec with a decoder arrives decoded: results, api arguments and replies, other
+# plugins' calls and callbacks alike.
+_CODECS = {}
+
+
+def register_codec(config=None, **kwargs):
+    config = dict(config or {}, **kwargs)
+    name = config.get("name")
+    if not name or not (config.get("encoder") or config.get("decoder")):
+        raise ValueError("api.registerCodec needs {name, type, encoder, decoder} (a name and an encoder or a decoder)")
+    if config.get("encoder") and not isinstance(config.get("type"), type):
+        raise ValueError("api.registerCodec(%s): an encoder needs a type (a class)" % name)
+    _CODECS[name] = config
 
 
 class Encoder:
@@ -373,6 +392,13 @@ class Encoder:
             self.open.discard(marker)
 
     def _container(self, value, depth):
+        for codec in list(_CODECS.values()) if _CODECS else ():
+            kind = codec.get("type")
+            if codec.get("encoder") and isinstance(kind, type) and isinstance(value, kind):
+                encoded = _drive(codec["encoder"](value))
+                if isinstance(encoded, dict) and "_rtype" not in encoded:
+                    encoded = dict(encoded, _rtype=codec["name"])
+                return self.encode(encoded, depth + 1)
         if isinstance(value, dict):
             out = {}
             for k, v in value.items():
@@ -772,6 +798,12 @@ class Api:
     def echo(self, value=None):
         return Done(value)
 
+    def registerCodec(self, config=None, **kwargs):
+        register_codec(config, **kwargs)
+        return Done(None)
+
+    register_codec = registerCodec
+
     # -- state
     def getAttachment(self, name):
         if name not in self._attachments:
@@ -935,7 +967,9 @@ class Host:
             os.makedirs(message["cwd"], exist_ok=True)
             os.chdir(message["cwd"])
         for index, script in enumerate(message.get("scripts") or []):
-            code = compile(script["content"], "<%s script %d>" % (message.get("name"), index + 1), "exec")
+            # Blank lines before the script: tracebacks show the plugin file's line numbers.
+            source = "\n" * max(int(script.get("line") or 1) - 1, 0) + script["content"]
+            code = compile(source, "<%s script %d>" % (message.get("name"), index + 1), "exec")
             exec(code, self.namespace)
         if api._exported is None:
             raise RuntimeError("the plugin never called api.export(...)")

@@ -7,6 +7,9 @@ public struct RegisteredOp: Sendable, Equatable {
     public var name: String
     /// Its `ui` string, when written as a string literal in the call.
     public var ui: String?
+
+    /// The parameters its `ui` declares; `nil` when it has no literal `ui` or that does not parse.
+    public var parameters: [UIParameter]? { ui.flatMap { try? UIString.parameters(of: .string($0)) } }
 }
 
 /// Finds `api.register(...)` calls in a plugin's scripts and reads the `name` and `ui` literals

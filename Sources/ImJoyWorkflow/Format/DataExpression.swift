@@ -106,5 +106,14 @@ public indirect enum DataExpression: Sendable, Equatable {
 public struct DataExpressionError: Error, CustomStringConvertible, Sendable {
     public var reference: String
     public var reason: String
-    public var description: String { "\(reference): \(reason)" }
+    /// The JSON path of the expression when it is not the op's `data` (`ops[1].answers.prompt`).
+    public var path: String?
+
+    public init(reference: String, reason: String, path: String? = nil) {
+        self.reference = reference
+        self.reason = reason
+        self.path = path
+    }
+
+    public var description: String { (path.map { "\($0): " } ?? "") + "\(reference): \(reason)" }
 }

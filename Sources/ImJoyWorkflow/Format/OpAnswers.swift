@@ -3,8 +3,8 @@ import OrderedCollections
 
 /// An op's `answers`: what a person would answer to the plugin's interactive api calls, by
 /// function (`prompt`, `confirm`, `showFileDialog`, `showDialog`), each a list used in call order
-/// (a single answer is a list of one). Each answer may be a data expression (`"$inputs.folder"`),
-/// so every item gets its own.
+/// (a single answer is a list of one). Each answer may be a data expression (`"$inputs.folder"`,
+/// `"$load"`), so every item gets its own (``CallFieldValues``).
 public struct OpAnswers: Sendable, Equatable {
     /// The api functions that wait for a person, which `answers` may answer.
     public static let functions = ["prompt", "confirm", "showFileDialog", "showDialog"]
@@ -23,17 +23,6 @@ public struct OpAnswers: Sendable, Equatable {
         byFunction.flatMap { function, list in
             list.enumerated().map { (list.count == 1 ? "answers.\(function)" : "answers.\(function)[\($0.offset)]", $0.element) }
         }
-    }
-
-    /// The answers for one item: every expression evaluated against the item's inputs.
-    public func evaluate(inputs: [String: JSONValue]) throws(DataExpressionError) -> [String: [JSONValue]] {
-        var out: [String: [JSONValue]] = [:]
-        for (function, list) in byFunction {
-            var values: [JSONValue] = []
-            for expression in list { values.append(try expression.evaluate(inputs: inputs) { _ in nil }) }
-            out[function] = values
-        }
-        return out
     }
 }
 

@@ -11,8 +11,8 @@ public enum WorkflowGraph {
         var edges: [(from: String, to: String, dashed: Bool)] = []
         for op in validated.ops {
             for name in op.data.referencedInputs { edges.append(("inputs." + name, op.id, false)) }
-            for source in op.sourceOps { edges.append((source, op.id, false)) }
-            for other in op.spec.after where !op.sourceOps.contains(other) { edges.append((other, op.id, true)) }
+            for source in op.usedOps { edges.append((source, op.id, false)) }
+            for other in op.spec.after where !op.usedOps.contains(other) { edges.append((other, op.id, true)) }
         }
         switch format {
         case .dot:

@@ -16,9 +16,9 @@ public struct ValidatedWorkflow: Sendable {
     /// when another plugin calls them (`api.getPlugin`, `api.call`, `api.run`).
     public var dependencies: OrderedDictionary<String, Plugin> = [:]
 
-    /// Ids of ops whose result another op uses as data.
+    /// Ids of ops whose result another op uses (as data, or in `answers`, `args`, `kwargs`).
     public var consumedOps: Set<String> {
-        Set(ops.flatMap(\.sourceOps))
+        Set(ops.flatMap(\.usedOps))
     }
 }
 
@@ -34,10 +34,13 @@ public struct PlannedOp: Sendable {
     public var data: DataExpression
     /// The ops whose results make up the data (`ctx._source_op`).
     public var sourceOps: [String]
-    /// Every op that must finish first for the same item: `sourceOps` plus `after`.
+    /// Every op that must finish first for the same item: `sourceOps`, `callSourceOps` and `after`.
     public var dependencies: [String]
     /// The plugin alias, for plugin ops.
     public var pluginAlias: String?
+    /// The ops whose results the op's `answers`, `args` and `kwargs` use (not `_source_op`: they
+    /// are not its data).
+    public var callSourceOps: [String] = []
     /// The ImJoy op names of `sourceOps` (`ctx._source_op`), in the same order.
     public var sourceOpNames: [String] = []
 
@@ -52,6 +55,9 @@ public struct PlannedOp: Sendable {
     }
 
     public var id: String { spec.id }
+
+    /// Every op whose result the op uses: `sourceOps`, then the `callSourceOps` not among them.
+    public var usedOps: [String] { sourceOps + callSourceOps.filter { !sourceOps.contains($0) } }
 
     /// Whether calls for different items may run at once (built-in ops and functional plugins).
     public var isFunctional: Bool { description.isFunctional }

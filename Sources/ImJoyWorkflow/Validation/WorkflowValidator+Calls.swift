@@ -5,22 +5,24 @@ import OrderedCollections
 
 extension WorkflowValidator {
     /// Problems with an op's `answers`, `function`, `args` and `kwargs`, as `(path, message)`:
-    /// their data expressions may use only the item's inputs (`$inputs.NAME`) and literals, and a
-    /// `function` must be one the plugin defines, when its source tells.
+    /// their data expressions may use the item's inputs (`$inputs.NAME`), other ops' results
+    /// (`$OPID`, `$OPID.field`: a dependency, as in `data`) and literals, and a `function` must be
+    /// one the plugin defines, when its source tells.
     static func callProblems(_ op: OpSpec, workflow: Workflow, plugin: Plugin?) -> [(String, String)] {
         var problems: [(String, String)] = []
-        let expressions = op.answers.expressions + (op.function?.expressions ?? [])
-        for (path, expression) in expressions {
+        let opIDs = Set(workflow.ops.map(\.id))
+        for (path, expression) in op.callExpressions {
             for name in expression.referencedInputs where workflow.inputs[name] == nil {
                 problems.append(
                     ("\(op.jsonPath).\(path)", "$inputs.\(name) is not among the inputs (\(workflow.inputs.keys.joined(separator: ", ")))"))
             }
-            if let source = expression.referencedOps.first {
-                problems.append(
-                    (
-                        "\(op.jsonPath).\(path)",
-                        "$\(source): answers and arguments take literals and $inputs.NAME, not op results (pass those as 'data')"
-                    ))
+            for source in expression.referencedOps {
+                if source == op.id {
+                    problems.append(("\(op.jsonPath).\(path)", "$\(source): an op cannot use its own result"))
+                } else if !opIDs.contains(source) {
+                    problems.append(
+                        ("\(op.jsonPath).\(path)", "$\(source) names no op (ops: \(workflow.ops.map(\.id).joined(separator: ", ")))"))
+                }
             }
         }
         for (function, list) in op.answers.byFunction {

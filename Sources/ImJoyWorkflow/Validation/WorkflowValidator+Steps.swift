@@ -51,13 +51,14 @@ extension WorkflowValidator {
             checkTarget(op, description: description, workflow: workflow, plugins: plugins, fail: fail)
             let data = op.data ?? implicitData(index: index, workflow: workflow)
             let sources = checkData(data, of: op, workflow: workflow, opIDs: opIDs, fail: fail)
+            let callSources = op.callSourceOps.filter { opIDs.contains($0) && $0 != op.id }
             var dependencies = sources
-            for other in op.after where !dependencies.contains(other) { dependencies.append(other) }
+            for other in callSources + op.after where !dependencies.contains(other) { dependencies.append(other) }
             let alias: String? = if case .plugin(let alias, _) = op.target { alias } else { nil }
             planned.append(
                 PlannedOp(
                     spec: op, description: description, config: description.mergedConfig(op.config), data: data,
-                    sourceOps: sources, dependencies: dependencies, pluginAlias: alias))
+                    sourceOps: sources, dependencies: dependencies, pluginAlias: alias, callSourceOps: callSources))
         }
         return planned
     }

@@ -89,18 +89,32 @@ enum PluginSummaryText {
             "  scripts: " + plugin.scripts.map { "\($0.lang) (\($0.content.split(separator: "\n").count) lines)" }.joined(separator: ", "))
         if !plugin.attachments.isEmpty { lines.append("  attachments: \(plugin.attachments.keys.joined(separator: ", "))") }
         lines.append("  op \(config.name):")
-        if config.parameters.isEmpty { lines.append("    (no parameters)") }
-        for parameter in config.parameters {
+        lines += parameterLines(config.parameters)
+        for op in plugin.registeredOps {
+            // What `inspect --json` lists: ops found in the scripts' `api.register` calls.
+            lines.append("  op \(op.name) (registered with api.register):")
+            if let parameters = op.parameters {
+                lines += parameterLines(parameters)
+            } else {
+                lines.append(op.ui == nil ? "    (parameters not known before the plugin runs)" : "    (its ui does not parse)")
+            }
+        }
+        if config.inputs != nil { lines.append("  inputs schema: yes") }
+        for warning in plugin.warnings { lines.append("  warning: \(warning)") }
+        return lines.joined(separator: "\n")
+    }
+
+    /// One line per parameter: `id: type = default  min …  max …  options […]`.
+    private static func parameterLines(_ parameters: [UIParameter]) -> [String] {
+        if parameters.isEmpty { return ["    (no parameters)"] }
+        return parameters.map { parameter in
             var text = "    \(parameter.id): \(parameter.type)"
             if let value = parameter.defaultValue { text += " = \(value.serialized())" }
             if let minimum = parameter.minimum { text += "  min \(minimum.formatted())" }
             if let maximum = parameter.maximum { text += "  max \(maximum.formatted())" }
             if !parameter.options.isEmpty { text += "  options \(JSONValue.array(parameter.options).serialized())" }
-            lines.append(text)
+            return text
         }
-        if config.inputs != nil { lines.append("  inputs schema: yes") }
-        for warning in plugin.warnings { lines.append("  warning: \(warning)") }
-        return lines.joined(separator: "\n")
     }
 }
 

@@ -7,12 +7,12 @@ import Testing
 
 @testable import ImJoyEngine
 
-/// ImJoy's own demo plugins (`../shared/imjoy-plugins/imjoy-demo-plugins/examples/`, `demos/`) that ask a
+/// ImJoy's own demo plugins (`Tests/Fixtures/real-plugins/imjoy-demo-plugins/examples/`, `demos/`) that ask a
 /// person or show windows, run headless with answers; each checked against what ImJoy shows
 /// (the alert text in the plugin's log, the value, the window data).
 @Suite(
     .enabled(
-        if: RunTestConditions.pythonWithNumpy && DemoPlugins.available, "needs python3 with numpy, Node.js and ../shared/imjoy-plugins"))
+        if: RunTestConditions.pythonWithNumpy && DemoPlugins.available, "needs python3 with numpy and Node.js"))
 struct DemoPluginTests {
     static func plugin(_ name: String) -> String { DemoPlugins.examples.appendingPathComponent("\(name).imjoy.html").path }
 
@@ -156,9 +156,9 @@ struct DemoPluginTests {
 
     @Test(arguments: ["TestWebPythonPlugin", "testWebworkerPlugin"])
     func oldStyleUpdateWindowRecordsTheLastValue(plugin: String) throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("imjoy-run-demo-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let temporary = try TemporaryDirectory("imjoy-run-demo")
+        defer { withExtendedLifetime(temporary) {} }
+        let folder = temporary.url
         let text = try String(contentsOfFile: Self.demo(plugin), encoding: .utf8)
             .replacingOccurrences(of: #""dependencies": ["oeway/ImJoy-Demo-Plugins:Test Window Plugin"]"#, with: #""dependencies": []"#)
         let copy = folder.appendingPathComponent("\(plugin).imjoy.html")
@@ -202,10 +202,9 @@ struct DemoPluginTests {
     }
 }
 
-/// Where ImJoy's demo plugins are (beside the checkout), and whether they and Node.js are there.
+/// Where ImJoy's demo plugins are (the repository's copy, `Tests/Fixtures/real-plugins/`), and
+/// whether Node.js is there to run them.
 enum DemoPlugins {
-    static let examples = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared/imjoy-plugins/imjoy-demo-plugins/examples")
-    static let available = FileManager.default.fileExists(atPath: examples.path) && Subprocess.which("node") != nil
+    static let examples = RealPluginRun.root.appendingPathComponent("imjoy-demo-plugins/examples")
+    static let available = FileManager.default.fileExists(atPath: examples.path) && RealPluginRun.hasNode
 }

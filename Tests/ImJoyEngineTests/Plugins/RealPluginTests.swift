@@ -14,23 +14,23 @@ import Testing
 /// Real ImJoy plugins (`Tests/Fixtures/real-plugins/`: ImJoy's demo and example plugins and
 /// imjoy-core's templates, MIT licensed, copied from `../shared/imjoy-plugins/`), run end to end
 /// through ``WorkflowRun`` and checked against what ImJoy shows: the alert/status texts, the
-/// values, the files.
+/// values, the window data, the files. The 25 plugins run here, by suite (docs/plugin-hosts.md
+/// keeps the same list):
 ///
 /// | plugin | type | covered by |
 /// |---|---|---|
-/// | examples/call | web-worker | `webWorkerExamples`: `api.call("alert", "show_alert", …)` loads the `alert` dependency (repository manifest) and shows its alert |
-/// | examples/run | web-worker | `webWorkerExamples`: `api.run("alert")` → alert "Hello World" |
-/// | examples/getPlugin | web-worker | `webWorkerExamples`: `api.getPlugin("alert").show_alert(…)` |
-/// | examples/alert | web-worker | `webWorkerExamples` (as an op and as the dependency of the three above) |
-/// | examples/showStatus | web-worker | `webWorkerExamples`: two alerts and two statuses, in order |
-/// | examples/showSnackbar | web-worker | `webWorkerExamples` |
-/// | examples/register | web-worker | `webWorkerExamples`: its run function (default branch) |
+/// | examples/call, run, getPlugin | web-worker | `webWorkerExamples`: `api.call` / `api.run` / `api.getPlugin` load the `alert` dependency (repository manifest) and show its alert |
+/// | examples/alert, showStatus, showSnackbar, register | web-worker | `webWorkerExamples`: the alerts, statuses and snackbar in order; register's run; CallFieldExpressionTests: `alert.show_alert` with `args` from another op's result |
 /// | demos/GUI PyWorker | native-python (tag nativePy) | `guiPyWorkerCallsBackItsCaller`: `calc_results` hands exp(-x) to the caller's callback |
-/// | examples/Calculator | web-python | `calculatorOverInputs`: exp of each item's `numb`, GetNumber dependency loaded |
+/// | examples/Calculator | web-python | `calculatorOverInputs`; DemoPluginTests; CallFieldExpressionTests (`run` with `kwargs`) |
 /// | templates/webWorkerTemplate, webPythonTemplate, nativePythonTemplate | all three | `coreTemplates`: setup log "initialized", alert "hello world." |
-/// | examples/setConfig, GetNumber, showDialog, showFileDialog, showProgress, progress, createWindow*, demos/testWebworkerPlugin, TestWebPythonPlugin, ChartsPyWorker, ChartsWebPython, showDialog Demo | — | need scripted answers, windows and `api.utils` (the answers work of issue #14, tested with it) |
-/// | demos/ChartsPNG, ChartsWebPython, PyImageJ-Demo, maui-demo | — | need matplotlib / ImageJ / network: not run |
-/// | every `window`, `iframe`, `rpc-window`, `web-python-window` plugin | UI | `userInterfacePluginsAreRefusedAtValidate`: one line saying why |
+/// | examples/GetNumber, showDialog, showFileDialog, setConfig, createWindow; demos/showDialog, ChartsWebPython | web-worker, web-python | DemoPluginTests (answers, form defaults, file dialog shapes, windows); GetNumber also in CallFieldExpressionTests (answers from another op's result) |
+/// | demos/TestWebPythonPlugin, testWebworkerPlugin | web-python, web-worker | DemoPluginTests: refused by name for their disabled dependency; their window updates on a copy without it |
+/// | examples/progress, showProgress, createWindowImgComp; demos/ChartsPyWorker | web-worker, native-python | DemoPluginDisplayTests: every progress value in order, the image-compare window, the damped cosine sent to the chart window and updated per item |
+/// | demos/ChartsPNG | native-python | DemoPluginDisplayTests: its PNG window (skipped without matplotlib, as on the development machine) |
+/// | demos/PyImageJ-Demo | native-python | PluginErrorTextTests: without pyimagej its load fails with the Python error and the plugin's own import line |
+/// | demos/maui-demo | native-python | PluginErrorTextTests: refused at validate naming its dependency from another repository (it would also need keras, maui and a network download) |
+/// | every `window`, `iframe`, `rpc-window`, `web-python-window` plugin, jupyterNotebookTemplate | UI / no host | `userInterfacePluginsAreRefusedAtValidate`: one line saying why |
 ///
 /// Cross-plugin calls with callbacks both ways (`cross/`) and the web-worker scope are in
 /// `crossPluginCallsWithCallbacks`, `unloadedPluginFailsTheItem` and `workerScope`.
@@ -271,5 +271,21 @@ import Testing
             }
         }
         #expect(refused >= 19, "the corpus has 19 UI plugins that parse, refused \(refused)")
+    }
+
+    /// imjoy-core's Jupyter notebook template has no batch host: `validate` refuses it in one
+    /// line, as `run` does, instead of accepting a workflow that cannot run.
+    @Test func aPluginTypeWithoutHostIsRefusedAtValidate() throws {
+        let file = RealPluginRun.root.appendingPathComponent("imjoy-core-templates/src/plugins/jupyterNotebookTemplate.imjoy.html").path
+        let workflow = Workflow(
+            file: "w.json", baseDirectory: "/", name: "nb", plugins: ["p": .reference(file)],
+            ops: [OpSpec(id: "nb", target: .plugin(alias: "p", op: nil), index: 0)])
+        #expect(throws: WorkflowErrors.self) { try WorkflowValidator(resolver: PluginResolver(environment: [:])).validate(workflow) }
+        do { _ = try WorkflowValidator(resolver: PluginResolver(environment: [:])).validate(workflow) } catch {
+            #expect(
+                error.errors.map(\.description) == [
+                    "w.json: op 'nb' (ops[0].plugin): plugin Untitled Plugin is a jupyter-notebook plugin: imjoy-run has no host for jupyter-notebook plugins (batch runs run web-worker, native-python and web-python plugins)"
+                ])
+        }
     }
 }

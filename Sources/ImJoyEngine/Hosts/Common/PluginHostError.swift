@@ -67,10 +67,20 @@ public struct PluginHostError: Error, CustomStringConvertible, Sendable {
         switch failure {
         case .start(let reason): subject + "cannot start the plugin host: \(reason)"
         case .setup(let message, let traceback):
-            subject + "the plugin failed to load or set up: \(message)" + (traceback.isEmpty ? "" : "\n\(traceback)")
-        case .raised(let message, let traceback): subject + (traceback.isEmpty ? message : "\(message)\n\(traceback)")
+            subject + "the plugin failed to load or set up: \(message)" + Self.stack(traceback, after: message)
+        case .raised(let message, let traceback): subject + message + Self.stack(traceback, after: message)
         case .crashed(let during, let reason): subject + "the plugin process died during \(during): \(reason)"
         case .other(let message): subject + message
         }
+    }
+
+    /// The stack lines shown after `message`, on lines of their own: trailing blank lines and a
+    /// last line that repeats `message` (Python's traceback ends with it) left out.
+    static func stack(_ traceback: String, after message: String) -> String {
+        var text = Substring(traceback)
+        while let last = text.last, last.isWhitespace { text.removeLast() }
+        if text.hasSuffix("\n" + message) { text.removeLast(message.count + 1) }
+        while let last = text.last, last.isWhitespace { text.removeLast() }
+        return text.isEmpty ? "" : "\n" + text
     }
 }

@@ -152,13 +152,11 @@ extension PluginHosts {
     static func arguments(of call: OpCall) throws -> (method: String?, arguments: [JSONValue]) {
         guard let function = call.op.spec.function else { return (nil, [.object(call.context)]) }
         do {
-            var arguments: [JSONValue] = []
-            for expression in function.args ?? [] { arguments.append(try expression.evaluate(inputs: call.item.inputs) { _ in nil }) }
-            if let kwargs = function.kwargs {
-                var object = JSONObject()
-                for (key, expression) in kwargs { object[key] = try expression.evaluate(inputs: call.item.inputs) { _ in nil } }
-                object["_rkwarg"] = true
-                arguments.append(.object(object))
+            let values = try call.fieldValues()
+            var arguments = values.args ?? []
+            if var kwargs = values.kwargs {
+                kwargs["_rkwarg"] = true
+                arguments.append(.object(kwargs))
             }
             return (function.name, arguments)
         } catch {
@@ -169,7 +167,7 @@ extension PluginHosts {
     /// The session of `call`: its answers evaluated for the item.
     func session(for call: OpCall) throws -> CallSession {
         do {
-            return CallSession(answers: try call.op.spec.answers.evaluate(inputs: call.item.inputs), baseDirectory: baseDirectory)
+            return CallSession(answers: try call.fieldValues().answers, baseDirectory: baseDirectory)
         } catch {
             throw PluginHostError.other("op '\(call.op.id)' answers: \(error)")
         }
