@@ -1,0 +1,38 @@
+/// A grid of boxes ("blocks") over an array, each a whole number of `unit` boxes (a format's
+/// chunks, or single pages), growing from the last axis to the first while a block stays within
+/// a byte budget: the order in which streaming writers pull a source.
+public struct BlockGrid: Sendable, Equatable {
+    /// The array's shape.
+    public let shape: [Int]
+    /// The extent of one block (the edge blocks may be smaller).
+    public let blockShape: [Int]
+
+    /// Blocks of whole `unit`s (one per axis, each ≥ 1) of at most `budget` bytes at
+    /// `elementSize` bytes an element — never less than one unit.
+    public init(shape: [Int], unit: [Int], elementSize: Int, budget: Int) {
+        self.shape = shape
+        var block = zip(unit, shape).map { max(1, min($0, max($1, 1))) }
+        // Grow the last axis to the whole extent first (contiguous rows), then the next.
+        for axis in stride(from: shape.count - 1, through: 0, by: -1) {
+            let others = block.enumerated().reduce(elementSize) { $0 * ($1.offset == axis ? 1 : $1.element) }
+            let fit = max(block[axis], budget / max(others, 1))
+            let units = max(1, fit / block[axis])
+            block[axis] = min(max(shape[axis], 1), units * block[axis])
+            if block[axis] < shape[axis] { break }
+        }
+        blockShape = block
+    }
+
+    /// Blocks per axis.
+    public var counts: [Int] { zip(shape, blockShape).map { ($0 + $1 - 1) / $1 } }
+
+    /// The number of blocks (0 for an empty array).
+    public var count: Int { shape.contains(0) ? 0 : counts.reduce(1, *) }
+
+    /// The origin and extent of block `index` (C order).
+    public func block(_ index: Int) -> (origin: [Int], shape: [Int]) {
+        let position = ZarrBoxCopy.gridIndex(index, counts: counts)
+        let origin = zip(position, blockShape).map { $0 * $1 }
+        return (origin, origin.indices.map { min(blockShape[$0], shape[$0] - origin[$0]) })
+    }
+}
