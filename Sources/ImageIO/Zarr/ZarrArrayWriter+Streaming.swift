@@ -1,6 +1,5 @@
 import Foundation
 import ImJoySchema
-import Synchronization
 
 extension ZarrArrayWriter {
     /// Writes the array `source` provides as the array at `path` of the store directory `root`,
@@ -19,7 +18,6 @@ extension ZarrArrayWriter {
         let directory = ZarrArray.join(root, path)
         try writeMetadata(metadata, directory: directory, path: path, store: store, attributes: nil)
         let grid = BlockGrid(shape: metadata.shape, unit: metadata.chunkShape, elementSize: metadata.dtype.byteSize, budget: blockBytes)
-        let made = DirectorySet()
         for index in 0..<grid.count {
             let (origin, extent) = grid.block(index)
             let block: NDArray
@@ -35,8 +33,7 @@ extension ZarrArrayWriter {
                     .invalidArgument, store: store, location: path,
                     reason: "the source gave \(block.shape) \(block.dtype) for the block at \(origin) of \(extent)")
             }
-            try writeBlock(
-                block, origin: origin, metadata: metadata, directory: directory, path: path, store: store, workers: workers, made: made)
+            try writeBlock(block, origin: origin, metadata: metadata, directory: directory, path: path, store: store, workers: workers)
         }
     }
 
@@ -62,7 +59,7 @@ extension ZarrArrayWriter {
     /// Compresses and writes the chunks inside `block` (at `origin`, a multiple of the chunk shape).
     private static func writeBlock(
         _ block: NDArray, origin blockOrigin: [Int], metadata: ZarrArrayMetadata, directory: String, path: String, store: String,
-        workers: Int, made: DirectorySet
+        workers: Int
     ) throws(ZarrError) {
         let first = zip(blockOrigin, metadata.chunkShape).map { $0 / $1 }
         let counts = (0..<block.rank).map { (block.shape[$0] + metadata.chunkShape[$0] - 1) / metadata.chunkShape[$0] }
@@ -78,12 +75,15 @@ extension ZarrArrayWriter {
                     let codec = ZarrChunkCodec(metadata.compressor, typeSize: metadata.dtype.byteSize)
                     let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(metadata.chunkByteCount, 1), alignment: 64)
                     defer { buffer.deallocate() }
+                    // Each worker creates the chunk folders it writes into (mkdir -p; another
+                    // worker's folder may not be complete yet when this one needs it).
+                    var made = Set<String>()
                     do throws(ZarrError) {
                         for local in stride(from: worker, to: chunkCount, by: threads) {
                             let position = zip(ZarrBoxCopy.gridIndex(local, counts: counts), first).map { $0 + $1 }
                             try writeChunk(
                                 position, from: source.value, block: block.shape, blockOrigin: blockOrigin, buffer: buffer, codec: codec,
-                                metadata: metadata, directory: directory, path: path, store: store, made: made)
+                                metadata: metadata, directory: directory, path: path, store: store, made: &made)
                         }
                     } catch {
                         errors.value[worker] = error
@@ -98,7 +98,7 @@ extension ZarrArrayWriter {
     /// value), compresses it and writes it.
     private static func writeChunk(
         _ position: [Int], from source: UnsafeRawPointer, block: [Int], blockOrigin: [Int], buffer: UnsafeMutableRawBufferPointer,
-        codec: ZarrChunkCodec, metadata: ZarrArrayMetadata, directory: String, path: String, store: String, made: DirectorySet
+        codec: ZarrChunkCodec, metadata: ZarrArrayMetadata, directory: String, path: String, store: String, made: inout Set<String>
     ) throws(ZarrError) {
         let origin = zip(position, metadata.chunkShape).map { $0 * $1 }
         let extent = (0..<origin.count).map { min(metadata.chunkShape[$0], metadata.shape[$0] - origin[$0]) }
@@ -109,7 +109,7 @@ extension ZarrArrayWriter {
         let key = metadata.chunkKey(position)
         let chunkPath = directory + "/" + key
         let parent = (chunkPath as NSString).deletingLastPathComponent
-        if parent != directory, made.insert(parent) { try ZarrFiles.makeDirectories(parent, store: store) }
+        if parent != directory, made.insert(parent).inserted { try ZarrFiles.makeDirectories(parent, store: store) }
         guard let encoded = codec.encode(UnsafeRawBufferPointer(rebasing: buffer[..<metadata.chunkByteCount])) else {
             throw ZarrError(.io, store: store, location: ZarrArray.join(path, key), reason: "\(metadata.compressor) compression failed")
         }
@@ -124,15 +124,5 @@ extension ZarrArrayWriter {
                 (buffer.baseAddress! + offset).copyMemory(from: pattern.baseAddress!, byteCount: size)
             }
         }
-    }
-}
-
-/// The chunk directories already created, shared by the writing threads.
-final class DirectorySet: Sendable {
-    private let paths = Mutex<Set<String>>([])
-
-    /// `true` when `path` was not in the set (the caller creates it).
-    func insert(_ path: String) -> Bool {
-        paths.withLock { $0.insert(path).inserted }
     }
 }
