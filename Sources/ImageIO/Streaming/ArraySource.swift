@@ -14,9 +14,14 @@ public protocol ArraySource: Sendable {
     var metadata: ArrayMetadata? { get }
     /// The box of `shape` elements at `origin` (inside ``shape``) as a new array.
     func read(origin: [Int], shape: [Int]) throws -> NDArray
+    /// Whether boxes should be about as long on every axis (a source that reads a halo around
+    /// each box) rather than whole rows first (a file read in strips); default `false`.
+    var prefersCubicBlocks: Bool { get }
 }
 
 extension ArraySource {
+    public var prefersCubicBlocks: Bool { false }
+
     /// The number of bytes the whole array would take in memory (`Int.max` on overflow).
     public var byteCount: Int {
         (try? NDArray.checkedByteCount(shape: shape, dtype: dtype, limit: .max)) ?? .max

@@ -8,10 +8,16 @@ public struct BlockGrid: Sendable, Equatable {
     public let blockShape: [Int]
 
     /// Blocks of whole `unit`s (one per axis, each ≥ 1) of at most `budget` bytes at
-    /// `elementSize` bytes an element — never less than one unit.
-    public init(shape: [Int], unit: [Int], elementSize: Int, budget: Int) {
+    /// `elementSize` bytes an element — never less than one unit. `cubic` blocks grow the
+    /// shortest axis first (for sources that read a halo around each block, which then costs
+    /// least); otherwise the last axis grows to its whole extent first (contiguous rows).
+    public init(shape: [Int], unit: [Int], elementSize: Int, budget: Int, cubic: Bool = false) {
         self.shape = shape
         var block = zip(unit, shape).map { max(1, min($0, max($1, 1))) }
+        if cubic {
+            blockShape = Self.cubic(block, shape: shape, unit: unit, elementSize: elementSize, budget: budget)
+            return
+        }
         // Grow the last axis to the whole extent first (contiguous rows), then the next.
         for axis in stride(from: shape.count - 1, through: 0, by: -1) {
             let others = block.enumerated().reduce(elementSize) { $0 * ($1.offset == axis ? 1 : $1.element) }
@@ -21,6 +27,19 @@ public struct BlockGrid: Sendable, Equatable {
             if block[axis] < shape[axis] { break }
         }
         blockShape = block
+    }
+
+    /// Doubles the shortest growable axis of `block` (in whole units) while the block fits `budget`.
+    private static func cubic(_ start: [Int], shape: [Int], unit: [Int], elementSize: Int, budget: Int) -> [Int] {
+        var block = start
+        while true {
+            let growable = block.indices.filter { block[$0] < shape[$0] }
+            guard let axis = growable.min(by: { block[$0] < block[$1] }) else { return block }
+            var grown = block
+            grown[axis] = min(shape[axis], block[axis] * 2)
+            guard grown.reduce(elementSize, *) <= budget else { return block }
+            block = grown
+        }
     }
 
     /// Blocks per axis.

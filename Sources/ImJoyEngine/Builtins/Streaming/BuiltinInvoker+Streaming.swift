@@ -9,7 +9,7 @@ import ImageIO
 /// array when it fits, else a ``BuiltinOpError/tooLarge(op:item:shape:dtype:byteCount:limit:reason:)``.
 extension BuiltinInvoker {
     /// The working memory of one block (input with halo, temporaries, output).
-    var blockBudget: Int { max(memoryLimit / 4, 64 << 10) }
+    var blockBudget: Int { max(memoryLimit / 2, 64 << 10) }
     /// The bytes of output a streaming writer asks for at a time.
     var writeBlockBytes: Int { max(memoryLimit / 16, 16 << 10) }
 

@@ -39,6 +39,8 @@ struct LazyArray: ArraySource {
     var shape: [Int] { stages.last!.shape }
     var dtype: DType { stages.last!.dtype }
     var metadata: ArrayMetadata? { transforms.reduce(opened.metadata) { $1.outputMetadata($0) } }
+    /// Blocks with a halo cost least when they are about cubic.
+    var prefersCubicBlocks: Bool { transforms.contains { $0.kind != .pointwise } }
 
     /// This array with `transform` applied after the others.
     func appending(_ transform: any ChunkwiseTransform) -> LazyArray {
