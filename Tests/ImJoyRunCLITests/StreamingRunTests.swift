@@ -36,7 +36,8 @@ struct StreamingRunTests {
                      {"id": "xmean", "builtin": "mean-projection", "config": {"axis": 2}, "data": "$load"},
                      {"id": "save-xmean", "builtin": "write-zarr", "config": {"path": "{item}_xmean.ome.zarr"}, "data": "$xmean"},
                      {"id": "cast", "builtin": "convert-dtype", "config": {"dtype": "int32"}, "data": "$load"},
-                     {"id": "save-cast", "builtin": "write-zarr", "config": {"path": "{item}_cast.ome.zarr"}, "data": "$cast"}]}
+                     {"id": "save-cast", "builtin": "write-zarr", "config": {"path": "{item}_cast.ome.zarr"}, "data": "$cast"},
+                     {"id": "plain", "builtin": "convert-dtype", "config": {"dtype": "float32"}, "data": "$load"}]}
             """
     }
 
@@ -51,6 +52,8 @@ struct StreamingRunTests {
             assert np.array_equal(a.view(np.uint8), b.view(np.uint8)), name
         a = tifffile.imread(f'{first}/a_smooth.tif'); b = tifffile.imread(f'{second}/a_smooth.tif')
         assert a.dtype == np.float32 and np.array_equal(a.view(np.uint32), b.view(np.uint32))
+        a = tifffile.imread(f'{first}/a/plain.tif'); b = tifffile.imread(f'{second}/a/plain.tif')
+        assert a.dtype == np.float32 and np.array_equal(a, b), 'a result no op consumes is written block by block'
         mask = zarr.open_group(f'{second}/a_mask.ome.zarr', mode='r')['0'][()]
         assert 0 < (mask == 255).sum() < mask.size, 'the threshold splits the image'
         """
