@@ -12,6 +12,11 @@ struct MemoryLimitArgument: ParsableArguments {
             valueName: "SIZE"))
     var text: String?
 
+    /// Refuses a malformed or tiny size while the arguments are parsed (a usage error, exit 2).
+    func validate() throws {
+        _ = try bytes()
+    }
+
     /// The limit in bytes (physical memory when not given).
     func bytes() throws -> Int {
         guard let text else { return NDArray.maximumByteCount }
