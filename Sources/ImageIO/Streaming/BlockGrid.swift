@@ -23,7 +23,7 @@ public struct BlockGrid: Sendable, Equatable {
             let others = block.enumerated().reduce(elementSize) { $0 * ($1.offset == axis ? 1 : $1.element) }
             let fit = max(block[axis], budget / max(others, 1))
             let units = max(1, fit / block[axis])
-            block[axis] = min(max(shape[axis], 1), units * block[axis])
+            block[axis] = fit >= shape[axis] ? max(shape[axis], 1) : min(max(shape[axis], 1), units * block[axis])
             if block[axis] < shape[axis] { break }
         }
         blockShape = block

@@ -20,6 +20,7 @@ public struct ZarrArraySource: ArraySource {
     public var dtype: DType { array.metadata.dtype }
 
     public func read(origin: [Int], shape: [Int]) throws -> NDArray {
-        try array.read(origin: origin, shape: shape, limit: .max)
+        try ArraySourceError.check(origin: origin, shape: shape, in: self.shape)
+        return try array.read(origin: origin, shape: shape, limit: .max)
     }
 }
