@@ -93,4 +93,40 @@ struct StreamingRunTests {
             text.contains("normalize: item a: the array [13, 40, 50] uint16 needs 52000 bytes, more than the memory limit of 8192 bytes"),
             "\(text)")
     }
+
+    @Test("a plugin op gets a result that fits (a projection) and a clear error for a larger-than-memory array")
+    func pluginOps() throws {
+        let folder = try TemporaryDirectory("streaming-run")
+        let made = try CommandRunner.python(Self.makeInputs, [folder.path])
+        try #require(made.status == 0, "\(made.standardError)")
+        let echo = Fixtures.url("plugins/python/Echo.imjoy.html").path
+        func run(_ pluginData: String, out: String) throws -> CommandResult {
+            let workflow = """
+                {"name": "plugin", "version": "1.0", "plugins": {"echo": "\(echo)"}, "inputs": {"images": {"glob": "a.zarr"}},
+                 "ops": [{"id": "load", "builtin": "read-zarr", "data": "$inputs.images"},
+                         {"id": "zmax", "builtin": "max-projection", "config": {"axis": 0}},
+                         {"id": "pass", "plugin": "echo", "op": "Pass", "data": "\(pluginData)"}]}
+                """
+            try workflow.write(to: folder.appending("w.json"), atomically: true, encoding: .utf8)
+            return try CommandRunner.imjoyRun(
+                ["run", "w.json", "--out", out, "--no-cache", "--memory-limit", "8K", "--format", "zarr"], in: folder.url)
+        }
+        let whole = try run("$load", out: "whole")
+        #expect(whole.status != 0)
+        let text = whole.standardOutput + whole.standardError
+        #expect(
+            text.contains("pass: item a: the array [13, 40, 50] uint16 needs 52000 bytes, more than the memory limit of 8192 bytes"),
+            "\(text)")
+        #expect(text.contains("plugin ops receive whole arrays"), "\(text)")
+        let fits = try run("$zmax", out: "out")
+        #expect(fits.status == 0, "\(fits.standardError)")
+        let check = try CommandRunner.python(
+            """
+            import numpy as np, zarr, sys
+            a = np.load(sys.argv[1] + '/a.npy')
+            b = zarr.open_group(sys.argv[1] + '/out/a/pass.zarr', mode='r')['0'][()]
+            assert np.array_equal(a.max(axis=0), b), 'the plugin got the projection whole'
+            """, [folder.path])
+        #expect(check.status == 0, "\(check.standardError)")
+    }
 }
