@@ -188,7 +188,8 @@ public struct BuiltinInvoker: OpInvoker {
         return options
     }
 
-    private func writeHDF5(_ data: JSONValue, config: BuiltinConfig, call: Context) throws -> JSONValue {
+    /// `write-hdf5`: `lazy` is the array when it is larger than the memory limit (written slab by slab).
+    func writeHDF5(_ data: JSONValue, config: BuiltinConfig, call: Context, lazy: LazyArray? = nil) throws -> JSONValue {
         let template = config.string("path")
         let shared = !OutputPaths.isPerItem(template)
         var relative = try OutputPaths.relativePath(template, item: call.item, op: call.opID)
@@ -198,7 +199,9 @@ public struct BuiltinInvoker: OpInvoker {
         dataset = try OutputPaths.checkedDatasetPath(dataset)
         let layout = try HDF5Format.layout(for: Self.compression(config, format: HDF5Format()))
         let contents: SharedHDF5Files.DatasetContents
-        if call.loadData != nil, let key = call.cacheKey, let stored = hdf5Files.chunkStore?.storedChunks(for: key),
+        if let lazy {
+            contents = .source(lazy, blockBytes: writeBlockBytes)
+        } else if call.loadData != nil, let key = call.cacheKey, let stored = hdf5Files.chunkStore?.storedChunks(for: key),
             HDF5Writer.canWrite(stored, layout: layout)
         {
             // The data is the array these chunks were compressed from (equal cache keys).

@@ -5,7 +5,7 @@ import ImageIO
 
 /// Built-in ops on arrays larger than ``BuiltinInvoker/memoryLimit`` (docs/builtin-ops.md,
 /// "Larger than memory"): read ops return a ``LazyArray``; chunk-wise ops (``ChunkwiseTransform``)
-/// extend it; `write-zarr` and `write-tiff` write it block by block; any other op gets the whole
+/// extend it; `write-zarr`, `write-tiff` and `write-hdf5` write it block by block; any other op gets the whole
 /// array when it fits, else a ``BuiltinOpError/tooLarge(op:item:shape:dtype:byteCount:limit:reason:)``.
 extension BuiltinInvoker {
     /// The working memory of one block (input with halo, temporaries, output).
@@ -69,6 +69,8 @@ extension BuiltinInvoker {
             return try ZarrOps.write(
                 source: lazy, config: config, item: call.item, opID: call.opID, outputDirectory: call.outputDirectory,
                 provenance: provenance?.text(op: call.opID, item: call.item), blockBytes: writeBlockBytes)
+        case "write-hdf5":
+            return try writeHDF5(value, config: config, call: call, lazy: lazy)
         case "write-tiff":
             let relative = try OutputPaths.relativePath(config.string("path"), item: call.item, op: call.opID)
             try TIFFFormat().write(
@@ -79,7 +81,7 @@ extension BuiltinInvoker {
         default:
             return try whole(
                 lazy, op: name, config: config, call: call,
-                why: "\(name) needs the whole array (ops that stream: \(Self.chunkwiseOps), write-zarr, write-tiff)")
+                why: "\(name) needs the whole array (ops that stream: \(Self.chunkwiseOps), write-zarr, write-tiff, write-hdf5)")
         }
         let result = lazy.appending(transform)
         // A result that fits (a projection of a large stack) goes on in memory.
