@@ -24,7 +24,9 @@ struct StreamingConvertTests {
         import numpy as np, tifffile, h5py, zarr, sys
         a = np.load(sys.argv[1])
         path = sys.argv[2]
-        if path.endswith('.tif'): b = tifffile.imread(path)
+        if path.endswith('.tif'):
+            b = tifffile.imread(path)
+            assert tifffile.TiffFile(path).is_ome == path.endswith('.ome.tif')
         elif path.endswith('.h5'):
             with h5py.File(path) as f: b = f['data'][()]
         else:
@@ -41,6 +43,7 @@ struct StreamingConvertTests {
         arguments: [
             ("strips.tif", "out.zarr"), ("tiles.tif", "out.zarr"), ("chunks.zarr", "out.tif"), ("chunks.h5", "out.zarr"),
             ("chunks.zarr", "out.h5"), ("tiles.tif", "out.h5"), ("chunks.h5", "out.tif"), ("chunks.zarr", "copy.zarr"),
+            ("chunks.h5", "out.ome.tif"),
         ])
     func pairs(input: String, output: String) throws {
         let folder = try TemporaryDirectory("streaming-convert")
