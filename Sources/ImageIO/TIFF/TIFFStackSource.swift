@@ -22,7 +22,8 @@ public final class TIFFStackSource: ArraySource {
     ///
     /// - Throws: ``TIFFError`` as ``TIFFReader`` does.
     public init(url: URL, maximumPageCount: Int = 1 << 20) throws(TIFFError) {
-        let handle = try TIFFHandle.open(path: url.path, mode: "r")
+        // "m": no memory-mapping: mapped pages of a large file would count as resident memory.
+        let handle = try TIFFHandle.open(path: url.path, mode: "rm")
         let file = handle.file
         let pageCount = Int(TIFFNumberOfDirectories(handle.tiff))
         guard pageCount >= 1 else { throw .corrupt(file: file, page: 0, reason: handle.takeError("no image directories")) }
