@@ -13,6 +13,8 @@ public final class HDF5DatasetSource: ArraySource {
     /// The dataset's path.
     public let path: String
     private let dataset: HDF5Object
+    /// The dataset's chunk shape, when it is chunked.
+    public let chunkShape: [Int]?
 
     /// Opens dataset `datasetPath` of `file`.
     public init(file: HDF5File, path datasetPath: String, maximumChunkCount: Int = HDF5File.maximumChunkCount) throws(HDF5Error) {
@@ -55,7 +57,19 @@ public final class HDF5DatasetSource: ArraySource {
             return (dataset, dims.map { Int($0) }, dtype)
         }
         (dataset, shape, dtype) = opened
+        chunkShape = HDF5Library.withLock { Self.chunks(of: opened.0.id, rank: opened.1.count) }
         metadata = HDF5Format.metadata(in: file, path: datasetPath, rank: opened.1.count)
+    }
+
+    /// The chunk shape of a chunked dataset (inside the lock).
+    private static func chunks(of dataset: hid_t, rank: Int) -> [Int]? {
+        let properties = H5Dget_create_plist(dataset)
+        guard properties >= 0, rank > 0 else { return nil }
+        defer { H5Pclose(properties) }
+        guard H5Pget_layout(properties) == H5D_CHUNKED else { return nil }
+        var chunk = [hsize_t](repeating: 0, count: rank)
+        guard Int(H5Pget_chunk(properties, Int32(rank), &chunk)) == rank else { return nil }
+        return chunk.map { Int($0) }
     }
 
     public func read(origin: [Int], shape box: [Int]) throws -> NDArray {

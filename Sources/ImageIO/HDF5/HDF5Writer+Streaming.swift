@@ -15,7 +15,11 @@ extension HDF5Writer {
             if shape.isEmpty { try writeSlab(source.read(origin: [], shape: []), at: [], dataset: dataset.id, datasetPath: datasetPath) }
             return
         }
-        let unit = [settings?.chunkShape[0] ?? 1] + shape.dropFirst()
+        let plane = shape.dropFirst().reduce(dtype.byteSize, *)
+        let rows = BlockGrid.unit(
+            [settings?.chunkShape[0] ?? 1], covering: source.chunkShape.map { [$0[0]] }, shape: [shape[0]], elementSize: plane,
+            budget: blockBytes)
+        let unit = rows + shape.dropFirst()
         let grid = BlockGrid(shape: shape, unit: unit, elementSize: dtype.byteSize, budget: blockBytes)
         for index in 0..<grid.count {
             let (origin, extent) = grid.block(index)

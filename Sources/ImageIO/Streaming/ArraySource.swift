@@ -17,10 +17,14 @@ public protocol ArraySource: Sendable {
     /// Whether boxes should be about as long on every axis (a source that reads a halo around
     /// each box) rather than whole rows first (a file read in strips); default `false`.
     var prefersCubicBlocks: Bool { get }
+    /// The unit the file decodes at once (Zarr and HDF5 chunks, TIFF strips or tiles of a page),
+    /// when it has one: writers read whole multiples of it, so no chunk is decoded twice.
+    var chunkShape: [Int]? { get }
 }
 
 extension ArraySource {
     public var prefersCubicBlocks: Bool { false }
+    public var chunkShape: [Int]? { nil }
 
     /// The number of bytes the whole array would take in memory (`Int.max` on overflow).
     public var byteCount: Int {

@@ -42,6 +42,19 @@ public struct BlockGrid: Sendable, Equatable {
         }
     }
 
+    /// `unit` grown on each axis to the smallest multiple of it that holds a whole chunk of the
+    /// source (`chunk`, clamped to `shape`) when that stays within `budget` bytes: a block of such
+    /// units decodes each source chunk once instead of once per block that touches it.
+    public static func unit(_ unit: [Int], covering chunk: [Int]?, shape: [Int], elementSize: Int, budget: Int) -> [Int] {
+        guard let chunk, chunk.count == unit.count else { return unit }
+        let grown = unit.indices.map { axis in
+            let step = max(unit[axis], 1)
+            let wanted = min(max(chunk[axis], 1), max(shape[axis], 1))
+            return (wanted + step - 1) / step * step
+        }
+        return grown.reduce(elementSize, *) <= budget ? grown : unit
+    }
+
     /// Blocks per axis.
     public var counts: [Int] { zip(shape, blockShape).map { ($0 + $1 - 1) / $1 } }
 

@@ -70,6 +70,12 @@ public final class TIFFStackSource: ArraySource {
         self.handle = Mutex(TIFFHandleBox(handle))
     }
 
+    /// One page's strip or tile (of whole-width strips, all samples).
+    public var chunkShape: [Int]? {
+        let (width, height) = layout.tileSize ?? (layout.width, layout.rowsPerStrip)
+        return leadingShape.map { _ in 1 } + [height, width] + (layout.samplesPerPixel > 1 ? [layout.samplesPerPixel] : [])
+    }
+
     public func read(origin: [Int], shape box: [Int]) throws -> NDArray {
         try ArraySourceError.check(origin: origin, shape: box, in: shape)
         let output = try NDArray(zeros: box, dtype: dtype, limit: .max)

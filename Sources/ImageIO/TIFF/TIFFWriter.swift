@@ -138,7 +138,9 @@ public enum TIFFWriter {
     ) throws(TIFFError) {
         let shape = source.shape
         let (height, width) = (shape[shape.count - 2], shape[shape.count - 1])
-        let unit = shape.dropLast(2).map { _ in 1 } + [height, width]
+        let pages = shape.dropLast(2).map { _ in 1 } + [height, width]
+        let unit = BlockGrid.unit(
+            pages, covering: source.chunkShape, shape: shape, elementSize: source.dtype.byteSize, budget: blockBytes)
         let grid = BlockGrid(shape: shape, unit: unit, elementSize: source.dtype.byteSize, budget: blockBytes)
         var firstPage = 0
         for index in 0..<grid.count {

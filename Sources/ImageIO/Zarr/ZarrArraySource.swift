@@ -18,6 +18,7 @@ public struct ZarrArraySource: ArraySource {
 
     public var shape: [Int] { array.metadata.shape }
     public var dtype: DType { array.metadata.dtype }
+    public var chunkShape: [Int]? { array.metadata.chunkShape }
 
     public func read(origin: [Int], shape: [Int]) throws -> NDArray {
         try ArraySourceError.check(origin: origin, shape: shape, in: self.shape)

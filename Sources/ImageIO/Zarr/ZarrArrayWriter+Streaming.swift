@@ -17,9 +17,11 @@ extension ZarrArrayWriter {
         }
         let directory = ZarrArray.join(root, path)
         try writeMetadata(metadata, directory: directory, path: path, store: store, attributes: nil)
+        let unit = BlockGrid.unit(
+            metadata.chunkShape, covering: source.chunkShape, shape: metadata.shape, elementSize: metadata.dtype.byteSize,
+            budget: blockBytes)
         let grid = BlockGrid(
-            shape: metadata.shape, unit: metadata.chunkShape, elementSize: metadata.dtype.byteSize, budget: blockBytes,
-            cubic: source.prefersCubicBlocks)
+            shape: metadata.shape, unit: unit, elementSize: metadata.dtype.byteSize, budget: blockBytes, cubic: source.prefersCubicBlocks)
         for index in 0..<grid.count {
             let (origin, extent) = grid.block(index)
             let block: NDArray

@@ -32,6 +32,16 @@ struct StreamingIOTests {
         let cubic = BlockGrid(shape: [64, 512, 512], unit: [4, 64, 64], elementSize: 1, budget: 64 * 128 * 128, cubic: true)
         #expect(cubic.blockShape == [64, 128, 128])
         #expect(BlockGrid(shape: [0, 5], unit: [1, 5], elementSize: 1, budget: 10).count == 0)
+        // A source chunk (HDF5 (1, 1024, 2048)) grows a destination unit (Zarr (16, 256, 256)) to
+        // whole source chunks while that fits the budget.
+        let grown = BlockGrid.unit([16, 256, 256], covering: [1, 1024, 2048], shape: [32, 4096, 4096], elementSize: 2, budget: 64 << 20)
+        #expect(grown == [16, 1024, 2048])
+        #expect(
+            BlockGrid.unit([16, 256, 256], covering: [1, 1024, 2048], shape: [32, 4096, 4096], elementSize: 2, budget: 1 << 20) == [
+                16, 256, 256,
+            ])
+        #expect(BlockGrid.unit([4, 8], covering: [10, 3], shape: [9, 100], elementSize: 1, budget: 1 << 20) == [12, 8])
+        #expect(BlockGrid.unit([4, 8], covering: nil, shape: [9, 100], elementSize: 1, budget: 1 << 20) == [4, 8])
     }
 
     @Test("TIFF, HDF5 and Zarr sources read the boxes of the whole array")
