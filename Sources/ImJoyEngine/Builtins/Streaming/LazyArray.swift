@@ -41,6 +41,8 @@ struct LazyArray: ArraySource {
     var metadata: ArrayMetadata? { transforms.reduce(opened.metadata) { $1.outputMetadata($0) } }
     /// Blocks with a halo cost least when they are about cubic.
     var prefersCubicBlocks: Bool { transforms.contains { $0.kind != .pointwise } }
+    /// The file's chunks while every op is point-wise (a block of whole chunks then decodes each once).
+    var chunkShape: [Int]? { transforms.allSatisfy { $0.kind == .pointwise } ? opened.chunkShape : nil }
 
     /// This array with `transform` applied after the others.
     func appending(_ transform: any ChunkwiseTransform) -> LazyArray {
