@@ -47,6 +47,16 @@ extension ArrayFormat {
     /// The compression used when none is asked for.
     public var defaultCompression: CompressionChoice { compressions[0] }
 
+    /// A format without lazy reads: the array read whole, as an in-memory source.
+    public func source(_ url: URL, name: String?) throws -> any ArraySource {
+        try read(url, name: name)
+    }
+
+    /// A format without block-wise writes: the whole array (up to physical memory), written at once.
+    public func write(source: any ArraySource, to url: URL, options: ArrayWriteOptions, blockBytes: Int) throws {
+        try write(source.readAll(limit: NDArray.maximumByteCount), to: url, options: options)
+    }
+
     /// Whether `name` (any case) is this format's name or an alias.
     public func isNamed(_ name: String) -> Bool {
         let lowered = name.lowercased()
