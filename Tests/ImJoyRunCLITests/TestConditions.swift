@@ -10,6 +10,12 @@ enum TestConditions {
         return result?.status == 0
     }()
 
+    /// python3 with zarr-python 3 (and numcodecs), to read and write OME-Zarr stores.
+    static let zarrPython: Bool = {
+        let result = try? CommandRunner.python("import zarr, numcodecs; assert int(zarr.__version__.split('.')[0]) >= 3")
+        return result?.status == 0
+    }()
+
     /// Node.js on PATH (node or nodejs), for web-worker plugins.
     static let node: Bool = {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"

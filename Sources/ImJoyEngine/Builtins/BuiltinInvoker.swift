@@ -17,6 +17,10 @@ public struct BuiltinInvoker: OpInvoker {
     public let hdf5Files: SharedHDF5Files
     /// Provenance for the files `write-tiff` / `write-hdf5` write.
     public var provenance: ProvenanceBuilder?
+    /// Arrays larger than this many bytes are not read into memory: read ops return a lazy array
+    /// that chunk-wise ops extend and writers write block by block (docs/builtin-ops.md,
+    /// "Larger than memory"). Default: physical memory.
+    public var memoryLimit: Int = NDArray.maximumByteCount
 
     public init(baseDirectory: String, hdf5Files: SharedHDF5Files = SharedHDF5Files(), provenance: ProvenanceBuilder? = nil) {
         self.baseDirectory = baseDirectory
@@ -82,7 +86,7 @@ public struct BuiltinInvoker: OpInvoker {
     }
 
     /// What the writers need to know about the call.
-    private struct Context {
+    struct Context {
         var item: WorkItem
         var opID: String
         var outputDirectory: String
@@ -90,14 +94,21 @@ public struct BuiltinInvoker: OpInvoker {
         var loadData: (@Sendable (JSONValue) throws -> JSONValue)?
     }
 
-    private func run(_ name: String, data: JSONValue, config: BuiltinConfig, call: Context) throws -> JSONValue {
+    func run(_ name: String, data: JSONValue, config: BuiltinConfig, call: Context) throws -> JSONValue {
+        if let lazy = Self.lazyMember(of: data) { return try runChunkwise(name, lazy: lazy, config: config, call: call) }
         switch name {
         case "read-tiff":
-            return try FileOps.read(inputURL(data, op: name), format: TIFFFormat()).rpcValue
+            let url = try inputURL(data, op: name)
+            if let lazy = try lazyRead(url, format: TIFFFormat(), name: nil) { return lazy }
+            return try FileOps.read(url, format: TIFFFormat()).rpcValue
         case "read-hdf5":
-            return try FileOps.read(inputURL(data, op: name), format: HDF5Format(), name: config.string("dataset")).rpcValue
+            let url = try inputURL(data, op: name)
+            if let lazy = try lazyRead(url, format: HDF5Format(), name: config.string("dataset")) { return lazy }
+            return try FileOps.read(url, format: HDF5Format(), name: config.string("dataset")).rpcValue
         case "read-zarr":
-            return try ZarrOps.read(inputURL(data, op: name), config: config).rpcValue
+            let url = try inputURL(data, op: name)
+            if let lazy = try lazyZarrRead(url, config: config) { return lazy }
+            return try ZarrOps.read(url, config: config).rpcValue
         case "write-tiff":
             return try writeTIFF(data, config: config, call: call)
         case "write-zarr":
@@ -158,6 +169,13 @@ public struct BuiltinInvoker: OpInvoker {
     private func writeTIFF(_ data: JSONValue, config: BuiltinConfig, call: Context) throws -> JSONValue {
         let array = try Self.array(from: data, op: "write-tiff")
         let relative = try OutputPaths.relativePath(config.string("path"), item: call.item, op: call.opID)
+        let options = try tiffWriteOptions(config, call: call)
+        try TIFFFormat().write(array, to: OutputPaths.prepareFile(relative, in: call.outputDirectory), options: options)
+        return ["path": .string(relative)]
+    }
+
+    /// `write-tiff`'s options: compression and level, ImageJ metadata, BigTIFF, provenance.
+    func tiffWriteOptions(_ config: BuiltinConfig, call: Context) throws -> ArrayWriteOptions {
         let format = TIFFFormat()
         var options = ArrayWriteOptions(
             compression: try Self.compression(config, format: format), provenance: provenance?.text(op: call.opID, item: call.item))
@@ -167,11 +185,11 @@ public struct BuiltinInvoker: OpInvoker {
         case "no": options.largeFile = false
         default: options.largeFile = nil  // automatic: BigTIFF from 4 GiB on
         }
-        try format.write(array, to: OutputPaths.prepareFile(relative, in: call.outputDirectory), options: options)
-        return ["path": .string(relative)]
+        return options
     }
 
-    private func writeHDF5(_ data: JSONValue, config: BuiltinConfig, call: Context) throws -> JSONValue {
+    /// `write-hdf5`: `lazy` is the array when it is larger than the memory limit (written slab by slab).
+    func writeHDF5(_ data: JSONValue, config: BuiltinConfig, call: Context, lazy: LazyArray? = nil) throws -> JSONValue {
         let template = config.string("path")
         let shared = !OutputPaths.isPerItem(template)
         var relative = try OutputPaths.relativePath(template, item: call.item, op: call.opID)
@@ -181,7 +199,9 @@ public struct BuiltinInvoker: OpInvoker {
         dataset = try OutputPaths.checkedDatasetPath(dataset)
         let layout = try HDF5Format.layout(for: Self.compression(config, format: HDF5Format()))
         let contents: SharedHDF5Files.DatasetContents
-        if call.loadData != nil, let key = call.cacheKey, let stored = hdf5Files.chunkStore?.storedChunks(for: key),
+        if let lazy {
+            contents = .source(lazy, blockBytes: writeBlockBytes)
+        } else if call.loadData != nil, let key = call.cacheKey, let stored = hdf5Files.chunkStore?.storedChunks(for: key),
             HDF5Writer.canWrite(stored, layout: layout)
         {
             // The data is the array these chunks were compressed from (equal cache keys).
@@ -219,6 +239,7 @@ public struct BuiltinInvoker: OpInvoker {
     }
 
     private static func decode(_ value: JSONValue, op: String) throws -> NDArray {
+        if LazyArray.isLazy(value) { return try materialised(value, op: op) }
         do {
             return try NDArray(rpcValue: value)
         } catch {
@@ -227,7 +248,7 @@ public struct BuiltinInvoker: OpInvoker {
     }
 
     /// The file a read op's data names: a path string or `{path: …}`, relative to the base folder.
-    private func inputURL(_ data: JSONValue, op: String) throws -> URL {
+    func inputURL(_ data: JSONValue, op: String) throws -> URL {
         guard let path = data.stringValue ?? data["path"]?.stringValue else {
             throw BuiltinOpError.invalidData(
                 op: op, reason: "expected a file path (a string or {\"path\": …}) as data, got \(data.typeName)")

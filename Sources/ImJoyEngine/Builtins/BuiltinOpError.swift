@@ -14,6 +14,8 @@ public enum BuiltinOpError: Error, CustomStringConvertible, Equatable, Sendable 
     case unsafePath(op: String, path: String, reason: String)
     /// Reading or writing a file failed.
     case fileError(op: String, reason: String)
+    /// The array is larger than the memory limit and the op needs all of it at once.
+    case tooLarge(op: String, item: String, shape: [Int], dtype: String, byteCount: Int, limit: Int, reason: String)
 
     public var description: String {
         switch self {
@@ -24,6 +26,8 @@ public enum BuiltinOpError: Error, CustomStringConvertible, Equatable, Sendable 
         case .invalidArray(let op, let reason): "\(op): \(reason)"
         case .unsafePath(let op, let path, let reason): "\(op): output path '\(path)' \(reason)"
         case .fileError(let op, let reason): "\(op): \(reason)"
+        case .tooLarge(let op, let item, let shape, let dtype, let byteCount, let limit, let reason):
+            "\(op): item \(item): the array \(shape) \(dtype) needs \(byteCount) bytes, more than the memory limit of \(limit) bytes (--memory-limit); \(reason)"
         }
     }
 }

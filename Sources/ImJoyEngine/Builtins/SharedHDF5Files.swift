@@ -36,6 +36,9 @@ public final class SharedHDF5Files: Sendable {
         /// The chunks the result cache kept from an earlier write of the same data (a warm
         /// rerun writes them without loading the array; ``HDF5Writer/writeDataset(_:storedChunks:layout:)``).
         case storedChunks(CompressedChunks)
+        /// An array larger than the memory limit, written a slab of about `blockBytes` at a time
+        /// (``HDF5Writer/writeDataset(_:source:layout:blockBytes:)``).
+        case source(any ArraySource, blockBytes: Int)
     }
 
     /// A shared-file write waiting for its turn.
@@ -212,6 +215,9 @@ public final class SharedHDF5Files: Sendable {
         switch contents {
         case .storedChunks(let stored):
             try writer.writeDataset(path, storedChunks: stored, layout: layout)
+            return
+        case .source(let source, let blockBytes):
+            try writer.writeDataset(path, source: source, layout: source.shape.isEmpty ? .contiguous : layout, blockBytes: blockBytes)
             return
         case .array(let value):
             array = value

@@ -1,6 +1,7 @@
 import ImJoyPlugin
 import ImJoySchema
 import ImJoyWorkflow
+import ImageIO
 
 /// The invoker a run uses: built-in ops in process; plugin ops through their plugin host.
 ///
@@ -20,7 +21,7 @@ public struct EngineInvoker: OpInvoker {
     ///   (e.g. no Node.js for a web-worker plugin).
     public init(
         plan: WorkflowPlan, hdf5Files: SharedHDF5Files = SharedHDF5Files(), hosts options: PluginHostOptions = PluginHostOptions(),
-        provenance: ProvenanceBuilder? = nil
+        provenance: ProvenanceBuilder? = nil, memoryLimit: Int = NDArray.maximumByteCount
     ) throws(EngineError) {
         var needsHosts = false
         for op in plan.ops {
@@ -33,7 +34,9 @@ public struct EngineInvoker: OpInvoker {
             }
             needsHosts = true
         }
-        builtins = BuiltinInvoker(baseDirectory: plan.workflow.baseDirectory, hdf5Files: hdf5Files, provenance: provenance)
+        var builtins = BuiltinInvoker(baseDirectory: plan.workflow.baseDirectory, hdf5Files: hdf5Files, provenance: provenance)
+        builtins.memoryLimit = memoryLimit
+        self.builtins = builtins
         if needsHosts {
             do { plugins = try PluginHosts(plan: plan, options: options) } catch { throw .hostUnavailable(error) }
             plugins?.prestart()
@@ -48,6 +51,9 @@ public struct EngineInvoker: OpInvoker {
 
     public func invoke(_ call: OpCall) throws -> JSONValue {
         if case .plugin(let alias, _) = call.op.spec.target, let plugins, plugins.serves(alias: alias) {
+            // Plugins get whole arrays: a lazy one (larger than the memory limit) is read here if it fits.
+            var call = call
+            call.context["data"] = try builtins.materialisingLazyArrays(in: call.data, op: call.op.id, item: call.item.key)
             return try plugins.invoke(call)
         }
         if Self.runsDetached(call.op) {

@@ -63,6 +63,13 @@ extension OutputWriter {
                 options: ArrayWriteOptions(provenance: provenance))
         }
 
+        /// Writes the array `source` provides to `relative` (one array per file or store), block by block.
+        func writeSource(_ source: any ArraySource, relative: String, blockBytes: Int) throws {
+            try format.write(
+                source: source, to: OutputPaths.prepareFile(relative, in: writer.outputDirectory),
+                options: ArrayWriteOptions(provenance: provenance), blockBytes: blockBytes)
+        }
+
         /// Adds datasets to the container file (per item, or shared by the run's items): HDF5
         /// through the run's ``SharedHDF5Files``, other containers through their own
         /// ``ArrayContainerFormat/add(_:at:to:options:)``. Returns the paths to report: the HDF5

@@ -27,6 +27,8 @@ public struct OutputWriter: ResultSink {
     public let hdf5Files: SharedHDF5Files
     /// Provenance embedded in every file written (TIFF description, HDF5 attribute, JSON sidecar).
     public var provenance: ProvenanceBuilder?
+    /// The run's memory limit: a lazy array result (larger than it) is written block by block.
+    public var memoryLimit: Int = NDArray.maximumByteCount
 
     public init(options: RunOptions, defaults: OutputSpec = OutputSpec(), hdf5Files: SharedHDF5Files = SharedHDF5Files()) {
         self.outputDirectory = options.outputDirectory
@@ -59,6 +61,13 @@ public struct OutputWriter: ResultSink {
         if BuiltinInvoker.isNDArray(result)
             || (result.objectValue?.count == 1 && result.objectValue!.values.allSatisfy(BuiltinInvoker.isNDArray))
         {
+            if let lazy = BuiltinInvoker.lazyMember(of: result), !target.isContainer {
+                // Larger than the memory limit: written block by block (one array per file or store).
+                let relative = try target.path(.array)
+                let source = try LazyArray(rpcValue: lazy, blockBudget: max(memoryLimit / 2, 64 << 10))
+                try target.writeSource(source, relative: relative, blockBytes: max(memoryLimit / 16, 16 << 10))
+                return [relative]
+            }
             let array = try BuiltinInvoker.array(from: result, op: op.id)
             if target.isContainer {
                 let relative = try target.path(.array)

@@ -30,6 +30,7 @@ struct RunParts {
         let provenance = ProvenanceBuilder(plan: plan, hashes: hashes)
         var writer = OutputWriter(options: options.executorOptions, defaults: plan.workflow.output, hdf5Files: hdf5Files)
         writer.provenance = provenance
+        writer.memoryLimit = options.memoryLimit
         let tracker = CompletionTracker(sink: writer, records: records, plan: plan, items: items, hdf5Files: hdf5Files)
         let tally = ItemTally(opCount: plan.ops.count)
         let events = try openEvents(plan: plan, options: options, records: records)
@@ -38,7 +39,8 @@ struct RunParts {
         let checker: SchemaDataChecker
         do {
             invoker = try EngineInvoker(
-                plan: plan, hdf5Files: hdf5Files, hosts: hostOptions(options, observer: observer), provenance: provenance)
+                plan: plan, hdf5Files: hdf5Files, hosts: hostOptions(options, observer: observer), provenance: provenance,
+                memoryLimit: options.memoryLimit)
             checker = try SchemaDataChecker(plan: plan)
         } catch {
             try? events?.handle.close()

@@ -1,5 +1,6 @@
 import Foundation
 import ImJoyWorkflow
+import ImageIO
 
 /// Everything a ``WorkflowRun`` needs besides its plan: where outputs go, how many tasks run
 /// at once, failure handling, which items (a shard, resume), the cache, the plugin hosts, and
@@ -44,6 +45,9 @@ public struct WorkflowRunOptions: Sendable {
     public var observers: [any RunObserver] = []
     /// Receives notes and warnings, one line each.
     public var log: RunLog = .silent
+    /// Arrays larger than this many bytes are streamed through the built-in ops block by block
+    /// instead of read whole (`--memory-limit`; default: physical memory).
+    public var memoryLimit: Int = NDArray.maximumByteCount
     /// Take the out-dir lock (docs/execution.md, "One run per out dir"). Turn off only when
     /// the caller holds it.
     public var locksOutputDirectory = true

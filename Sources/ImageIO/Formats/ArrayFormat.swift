@@ -31,6 +31,13 @@ public protocol ArrayFormat: Sendable {
     func read(_ url: URL, name: String?) throws -> NDArray
     /// Writes `array` to `url` (atomically: nothing appears under `url` unless it succeeds).
     func write(_ array: NDArray, to url: URL, options: ArrayWriteOptions) throws
+
+    /// Opens the array at `url` (`name` as in ``read(_:name:)``) for lazy reading: only metadata
+    /// now, pages, chunks or hyperslabs when a box is read (docs/imageio.md, "Streaming").
+    func source(_ url: URL, name: String?) throws -> any ArraySource
+    /// Writes the array `source` provides to `url`, reading at most about `blockBytes` of it at a
+    /// time, atomically like ``write(_:to:options:)``.
+    func write(source: any ArraySource, to url: URL, options: ArrayWriteOptions, blockBytes: Int) throws
 }
 
 extension ArrayFormat {
@@ -39,6 +46,16 @@ extension ArrayFormat {
 
     /// The compression used when none is asked for.
     public var defaultCompression: CompressionChoice { compressions[0] }
+
+    /// A format without lazy reads: the array read whole, as an in-memory source.
+    public func source(_ url: URL, name: String?) throws -> any ArraySource {
+        try read(url, name: name)
+    }
+
+    /// A format without block-wise writes: the whole array (up to physical memory), written at once.
+    public func write(source: any ArraySource, to url: URL, options: ArrayWriteOptions, blockBytes: Int) throws {
+        try write(source.readAll(limit: NDArray.maximumByteCount), to: url, options: options)
+    }
 
     /// Whether `name` (any case) is this format's name or an alias.
     public func isNamed(_ name: String) -> Bool {

@@ -14,7 +14,7 @@ public final class HDF5File: @unchecked Sendable {
 
     /// The file's path, used in errors.
     public let path: String
-    private let file: HDF5Object
+    let file: HDF5Object
     let structure: HDF5StructureCheck
     /// Object header checks by address (relative to the superblock); touched only inside the lock.
     private var checkedHeaders: [UInt64: HDF5ObjectSummary] = [:]
@@ -299,7 +299,7 @@ extension HDF5File {
     ///
     /// - Throws: ``HDF5Error/notFound(file:path:)`` and the problem of a group on the path; the
     ///   object's own problems are in the summary.
-    fileprivate func checkedObject(_ objectPath: String, softLinks: Int = 0) throws(HDF5Error) -> HDF5ObjectSummary {
+    func checkedObject(_ objectPath: String, softLinks: Int = 0) throws(HDF5Error) -> HDF5ObjectSummary {
         guard softLinks <= 16 else { throw .unsupported(file: path, path: objectPath, reason: "more than 16 nested soft links") }
         var current = summary(at: structure.rootAddress)
         var prefix = ""

@@ -153,7 +153,7 @@ public final class HDF5Writer {
     }
 
     /// A chunked layout resolved for one shape and dtype (`nil` from the initializer: contiguous).
-    private struct ChunkSettings {
+    struct ChunkSettings {
         var chunkShape: [Int]
         var compression: Compression
         var shuffle: Bool
@@ -181,7 +181,7 @@ public final class HDF5Writer {
     }
 
     /// Creates the dataset (and its parent groups); a contiguous one gets `contiguousData` written.
-    private func createDataset(
+    func createDataset(
         _ datasetPath: String, shape: [Int], dtype: DType, settings: ChunkSettings?,
         contiguousData: UnsafeRawPointer?
     ) throws(HDF5Error) -> HDF5Object {

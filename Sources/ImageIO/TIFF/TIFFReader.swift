@@ -117,7 +117,7 @@ public enum TIFFReader {
     }
 
     /// The current page's X/YResolution and ResolutionUnit (libtiff returns the rationals as floats).
-    private static func resolution(_ handle: TIFFHandle) -> (x: Double, y: Double, unit: Int)? {
+    static func resolution(_ handle: TIFFHandle) -> (x: Double, y: Double, unit: Int)? {
         var x: Float = 0
         var y: Float = 0
         guard CTIFF_TIFFGetField_float(handle.tiff, UInt32(TIFFTAG_XRESOLUTION), &x) == 1,

@@ -61,25 +61,36 @@ public enum TIFFWriter {
     ///
     /// - Throws: ``TIFFError`` naming the file when the array cannot be stored or libtiff fails.
     public static func write(_ array: NDArray, to url: URL, options: Options = Options()) throws(TIFFError) {
+        try write(source: array, to: url, options: options, blockBytes: .max)
+    }
+
+    /// Writes the array `source` provides to `url` atomically, reading whole pages, at most about
+    /// `blockBytes` at a time (at least one page), and writing each group of pages before the next
+    /// is read.
+    ///
+    /// - Throws: ``TIFFError`` naming the file when the array cannot be stored, the source fails
+    ///   or libtiff fails.
+    public static func write(source: any ArraySource, to url: URL, options: Options = Options(), blockBytes: Int) throws(TIFFError) {
         let file = url.path
-        guard array.rank >= 2 else { throw .invalidArray(file: file, reason: "a TIFF page needs 2 dimensions, got shape \(array.shape)") }
-        guard array.dtype != .bool else { throw .invalidArray(file: file, reason: "bool arrays are not stored in TIFF; convert to uint8") }
-        let height = array.shape[array.rank - 2]
-        let width = array.shape[array.rank - 1]
+        let shape = source.shape
+        guard shape.count >= 2 else { throw .invalidArray(file: file, reason: "a TIFF page needs 2 dimensions, got shape \(shape)") }
+        guard source.dtype != .bool else { throw .invalidArray(file: file, reason: "bool arrays are not stored in TIFF; convert to uint8") }
+        let height = shape[shape.count - 2]
+        let width = shape[shape.count - 1]
         guard height > 0, width > 0, height <= Int(UInt32.max), width <= Int(UInt32.max) else {
             throw .invalidArray(file: file, reason: "page size \(height)x\(width)")
         }
-        let pageCount = array.shape.dropLast(2).reduce(1, *)
-        guard pageCount > 0 else { throw .invalidArray(file: file, reason: "empty stack of shape \(array.shape)") }
-        let descriptionText = try makeDescription(options.description, array: array, pageCount: pageCount, file: file)
+        let pageCount = shape.dropLast(2).reduce(1, *)
+        guard pageCount > 0 else { throw .invalidArray(file: file, reason: "empty stack of shape \(shape)") }
+        let descriptionText = try makeDescription(options.description, shape: shape, dtype: source.dtype, pageCount: pageCount, file: file)
         if case .blosc = options.compression { throw .unsupported(file: file, reason: "Blosc is a Zarr compression, not a TIFF one") }
         if case .lzw = options.compression, TIFFIsCODECConfigured(UInt16(COMPRESSION_LZW)) == 0 {
             throw .invalidArray(file: file, reason: "this libtiff lacks the LZW codec")
         }
-
-        let big = options.bigTIFF ?? (array.byteCount >= bigTIFFThreshold)
-        if !big, array.byteCount >= bigTIFFThreshold, options.compression == .none {
-            throw .invalidArray(file: file, reason: "\(array.byteCount) bytes do not fit a classic TIFF; allow BigTIFF")
+        let byteCount = source.byteCount
+        let big = options.bigTIFF ?? (byteCount >= bigTIFFThreshold)
+        if !big, byteCount >= bigTIFFThreshold, options.compression == .none {
+            throw .invalidArray(file: file, reason: "\(byteCount) bytes do not fit a classic TIFF; allow BigTIFF")
         }
         let output = AtomicOutputFile(destination: url, synchronizes: options.synchronizes)
         let handle: TIFFHandle
@@ -94,15 +105,8 @@ public enum TIFFWriter {
             output.discard()
             throw .writeFailed(file: file, reason: reason)
         }
-        let layout = PageWriter(array: array, width: width, height: height, options: options, file: file)
         do {
-            if layout.compressesInParallel {
-                try layout.writeCompressedPages(handle: handle, description: descriptionText)
-            } else {
-                for page in 0..<pageCount {
-                    try layout.writePage(page, handle: handle, description: page == 0 ? descriptionText : nil)
-                }
-            }
+            try writePages(of: source, handle: handle, options: options, description: descriptionText, blockBytes: blockBytes, file: file)
         } catch {
             let code = errno
             handle.close()
@@ -128,23 +132,60 @@ public enum TIFFWriter {
         }
     }
 
-    private static func makeDescription(_ description: Description, array: NDArray, pageCount: Int, file: String) throws(TIFFError)
-        -> String?
+    /// Reads the source a group of whole pages at a time and writes each group's pages.
+    private static func writePages(
+        of source: any ArraySource, handle: TIFFHandle, options: Options, description: String?, blockBytes: Int, file: String
+    ) throws(TIFFError) {
+        let shape = source.shape
+        let (height, width) = (shape[shape.count - 2], shape[shape.count - 1])
+        let pages = shape.dropLast(2).map { _ in 1 } + [height, width]
+        let unit = BlockGrid.unit(
+            pages, covering: source.chunkShape, shape: shape, elementSize: source.dtype.byteSize, budget: blockBytes)
+        let grid = BlockGrid(shape: shape, unit: unit, elementSize: source.dtype.byteSize, budget: blockBytes)
+        var firstPage = 0
+        for index in 0..<grid.count {
+            let (origin, extent) = grid.block(index)
+            let block: NDArray
+            do {
+                block = try source.read(origin: origin, shape: extent)
+            } catch let error as TIFFError {
+                throw error
+            } catch {
+                throw .writeFailed(file: file, reason: "reading pages at \(origin) of \(extent): \(error)")
+            }
+            guard block.shape == extent, block.dtype == source.dtype else {
+                throw .invalidArray(file: file, reason: "the source gave \(block.shape) \(block.dtype) for pages at \(origin) of \(extent)")
+            }
+            let layout = PageWriter(array: block, width: width, height: height, options: options, file: file, firstPage: firstPage)
+            let text = firstPage == 0 ? description : nil
+            if layout.compressesInParallel {
+                try layout.writeCompressedPages(handle: handle, description: text)
+            } else {
+                for page in 0..<layout.pageCount {
+                    try layout.writePage(page, handle: handle, description: page == 0 ? text : nil)
+                }
+            }
+            firstPage += layout.pageCount
+        }
+    }
+
+    private static func makeDescription(_ description: Description, shape: [Int], dtype: DType, pageCount: Int, file: String)
+        throws(TIFFError) -> String?
     {
         switch description {
         case .none: return nil
         case .text(let text): return text
         case .json(let value): return value.serialized()
         case .imageJ, .imageJMetadata:
-            guard [.uint8, .uint16, .int16, .float32].contains(array.dtype) else {
-                throw .invalidArray(file: file, reason: "ImageJ stores uint8, uint16, int16 or float32, not \(array.dtype)")
+            guard [.uint8, .uint16, .int16, .float32].contains(dtype) else {
+                throw .invalidArray(file: file, reason: "ImageJ stores uint8, uint16, int16 or float32, not \(dtype)")
             }
             let metadata: ImageJMetadata
             if case .imageJMetadata(let given) = description {
                 metadata = given
             } else {
-                guard let derived = ImageJMetadata(shape: array.shape) else {
-                    throw .invalidArray(file: file, reason: "ImageJ hyperstacks have 2 to 5 dimensions (TZCYX), got \(array.shape)")
+                guard let derived = ImageJMetadata(shape: shape) else {
+                    throw .invalidArray(file: file, reason: "ImageJ hyperstacks have 2 to 5 dimensions (TZCYX), got \(shape)")
                 }
                 metadata = derived
             }
@@ -168,9 +209,12 @@ private struct PageWriter {
     let rowBytes: Int
     let rowsPerStrip: Int
     let compressors: [BlockCompressor]
+    /// The number of the first page in the file (pages already written by earlier groups).
+    let firstPage: Int
 
-    init(array: NDArray, width: Int, height: Int, options: TIFFWriter.Options, file: String) {
+    init(array: NDArray, width: Int, height: Int, options: TIFFWriter.Options, file: String, firstPage: Int = 0) {
         self.array = array
+        self.firstPage = firstPage
         self.width = width
         self.height = height
         self.options = options
@@ -205,7 +249,7 @@ private struct PageWriter {
     private var stripCount: Int { (height + rowsPerStrip - 1) / rowsPerStrip }
 
     /// The number of pages (all leading dimensions).
-    private var pageCount: Int { array.shape.dropLast(2).reduce(1, *) }
+    var pageCount: Int { array.shape.dropLast(2).reduce(1, *) }
 
     /// The bytes of strip `strip` of page `page` in the array.
     private func stripRange(page: Int, strip: Int) -> (UnsafeRawPointer, Int) {
@@ -230,11 +274,11 @@ private struct PageWriter {
             let page = index / strips
             let strip = index % strips
             if strip == 0 { try setTags(page, handle: handle, description: page == 0 ? description : nil) }
-            guard let bytes else { throw .writeFailed(file: file, reason: "compressing strip \(strip) of page \(page) failed") }
+            guard let bytes else { throw .writeFailed(file: file, reason: "compressing strip \(strip) of page \(firstPage + page) failed") }
             let written = TIFFWriteRawStrip(
                 tiff, UInt32(strip), UnsafeMutableRawPointer(mutating: bytes.baseAddress), tmsize_t(bytes.count))
             guard written == bytes.count else {
-                throw .writeFailed(file: file, reason: handle.takeError("strip \(strip) of page \(page)"))
+                throw .writeFailed(file: file, reason: handle.takeError("strip \(strip) of page \(firstPage + page)"))
             }
             if strip == strips - 1 { try writeDirectory(page, handle: handle) }
         }
@@ -264,13 +308,13 @@ private struct PageWriter {
             ok = ok && CTIFF_TIFFSetField_string(tiff, UInt32(TIFFTAG_IMAGEDESCRIPTION), description) == 1
             for (tag, text) in options.privateASCIITags { ok = ok && CTIFF_setPrivateASCII(tiff, tag, text) == 1 }
         }
-        guard ok else { throw .writeFailed(file: file, reason: handle.takeError("cannot set the tags of page \(page)")) }
+        guard ok else { throw .writeFailed(file: file, reason: handle.takeError("cannot set the tags of page \(firstPage + page)")) }
     }
 
     /// Ends `page` (after its strips).
     private func writeDirectory(_ page: Int, handle: TIFFHandle) throws(TIFFError) {
         guard TIFFWriteDirectory(handle.tiff) == 1 else {
-            throw .writeFailed(file: file, reason: handle.takeError("cannot write the directory of page \(page)"))
+            throw .writeFailed(file: file, reason: handle.takeError("cannot write the directory of page \(firstPage + page)"))
         }
     }
 
@@ -285,7 +329,7 @@ private struct PageWriter {
             for strip in 0..<stripCount {
                 let (start, size) = stripRange(strip)
                 guard TIFFWriteRawStrip(tiff, UInt32(strip), UnsafeMutableRawPointer(mutating: start), tmsize_t(size)) == size else {
-                    throw .writeFailed(file: file, reason: handle.takeError("strip \(strip) of page \(page)"))
+                    throw .writeFailed(file: file, reason: handle.takeError("strip \(strip) of page \(firstPage + page)"))
                 }
             }
         case .lzw:
@@ -293,7 +337,7 @@ private struct PageWriter {
             for strip in 0..<stripCount {
                 let (start, size) = stripRange(strip)
                 guard TIFFWriteEncodedStrip(tiff, UInt32(strip), UnsafeMutableRawPointer(mutating: start), tmsize_t(size)) >= 0 else {
-                    throw .writeFailed(file: file, reason: handle.takeError("strip \(strip) of page \(page)"))
+                    throw .writeFailed(file: file, reason: handle.takeError("strip \(strip) of page \(firstPage + page)"))
                 }
             }
         case .deflate, .zstd, .blosc:

@@ -14,7 +14,8 @@ struct ConvertCommand: ParsableCommand {
             ImageJ hyperstacks keep their TZC axes. An OME-Zarr input is read at full resolution (its root
             image, or --dataset IMAGE of a collection). OUT named NAME.ome.tif is an OME-TIFF (OME-XML with the
             axes and physical sizes the input's metadata has). Output is written to a temporary sibling and renamed
-            into place, so a failed conversion never leaves a partial OUT.
+            into place, so a failed conversion never leaves a partial OUT. An input larger than --memory-limit
+            is streamed: read a page, chunk or hyperslab at a time and written as it goes.
 
             Examples:
               imjoy-run convert stack.tif stack.h5 --compression deflate --level 4
@@ -47,6 +48,8 @@ struct ConvertCommand: ParsableCommand {
 
     @Flag(help: "fsync the output before renaming it into place.")
     var sync = false
+
+    @OptionGroup var memory: MemoryLimitArgument
 
     /// "deflate, none, lzw, zstd (tiff); gzip, none (hdf5)", from the registry.
     static var compressionHelp: String {
@@ -89,12 +92,19 @@ struct ConvertCommand: ParsableCommand {
                 throw ValidationError("--dataset applies to formats holding several arrays (\(Self.containerFormats))")
             }
 
-            let array = try inputFormat.read(inputURL, name: inputFormat.capabilities.contains(.namedArrays) ? dataset : nil)
+            let limit = try memory.bytes()
+            let name = inputFormat.capabilities.contains(.namedArrays) ? dataset : nil
             var options = ArrayWriteOptions(compression: codec, name: outputFormat.capabilities.contains(.namedArrays) ? dataset : nil)
             options.imageJ = imagej
             options.largeFile = bigtiff ? true : nil
             options.synchronizes = sync
             options.source = inputURL.lastPathComponent
+            // Larger than the limit: block by block (a file that cannot be opened lazily is read whole).
+            if let source = try? inputFormat.source(inputURL, name: name), source.byteCount > limit {
+                try outputFormat.write(source: source, to: outputURL, options: options, blockBytes: max(limit / 8, 1 << 16))
+                return
+            }
+            let array = try inputFormat.read(inputURL, name: name)
             try outputFormat.write(array, to: outputURL, options: options)
         }
     }

@@ -68,6 +68,8 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var hosts: PluginHostArguments
 
+    @OptionGroup var memory: MemoryLimitArgument
+
     @Option(help: "The run state folder: plugin logs, api.setConfig values, WORK_DIR (default: OUT/.imjoy-run).")
     var stateDir: String?
 
@@ -110,6 +112,7 @@ struct RunCommand: ParsableCommand {
         run.presentation = .init(
             progressBar: isatty(STDERR_FILENO) == 1 && !noProgress, eventsOnStandardOutput: !stdoutIsTerminal, pluginMessages: true)
         run.log = .standardError
+        run.memoryLimit = try memory.bytes()
         let phase: ArrayPhase? = arrayPhase ? ArrayPhase(plan: plan, options: run) : nil
         let workflowRun = WorkflowRun(plan: phase?.plan ?? plan, options: phase?.options ?? run)
         let signals = RunSignals.install(cancelling: workflowRun)

@@ -93,20 +93,36 @@ enum GaussianKernel {
 
     /// One 1-d correlation along `axis` from `input` into `output` (same shape, float32).
     static func correlate(_ input: NDArray, into output: inout NDArray, axis: Int, weights: [Float], mode: BorderMode) {
-        let (outer, n, inner) = splitShape(input.shape, axis: axis)
+        let n = input.shape[axis]
+        correlate(input, into: &output, axis: axis, weights: weights, mode: mode, window: AxisWindow(full: n))
+    }
+
+    /// One 1-d correlation along `axis` of a block: `input` holds the positions
+    /// `window.inputStart ..< window.inputStart + input.shape[axis]` of an axis of `window.length`,
+    /// `output` (float32, `window.outputCount` along `axis`, the other extents of `input`) gets the
+    /// positions from `window.outputStart`. Borders follow `mode` at the whole axis's ends, so a
+    /// block with enough halo gives exactly the values of the whole array's correlation.
+    static func correlate(_ input: NDArray, into output: inout NDArray, axis: Int, weights: [Float], mode: BorderMode, window: AxisWindow) {
+        let (outer, inLength, inner) = splitShape(input.shape, axis: axis)
+        let n = window.outputCount
         let radius = weights.count / 2
-        // Where each padded position reads from (-1: the constant 0); n + 2r entries, once per pass.
-        let sourceOf = (0..<(n + 2 * radius)).map { mode.sourceIndex($0 - radius, count: n) }
+        // Where each padded position reads from (-1: the constant 0), relative to the input block.
+        let sourceOf = (0..<(n + 2 * radius)).map { p in
+            let index = mode.sourceIndex(window.outputStart + p - radius, count: window.length)
+            return index < 0 ? -1 : index - window.inputStart
+        }
         let source = UnsafeSendableBox(value: input.kernelElements(Float.self))
         let destination = UnsafeSendableBox(value: output.kernelMutableElements(Float.self))
+        let lengths = (input: inLength, output: n)
         weights.withUnsafeBufferPointer { w in
             sourceOf.withUnsafeBufferPointer { map in
                 let w = UnsafeSendableBox(value: w)
                 let map = UnsafeSendableBox(value: map)
                 if inner == 1 {
-                    correlateLines(source.value, destination.value, lines: outer, length: n, weights: w.value, map: map.value)
+                    correlateLines(source.value, destination.value, lines: outer, lengths: lengths, weights: w.value, map: map.value)
                 } else {
-                    correlateRows(source.value, destination.value, outer: outer, length: n, inner: inner, weights: w.value, map: map.value)
+                    correlateRows(
+                        source.value, destination.value, outer: outer, lengths: lengths, inner: inner, weights: w.value, map: map.value)
                 }
             }
         }
@@ -116,15 +132,16 @@ enum GaussianKernel {
     /// contiguous multiply-add over the line.
     private static func correlateLines(
         _ source: UnsafeBufferPointer<Float>, _ destination: UnsafeMutableBufferPointer<Float>,
-        lines: Int, length n: Int, weights: UnsafeBufferPointer<Float>, map: UnsafeBufferPointer<Int>
+        lines: Int, lengths: (input: Int, output: Int), weights: UnsafeBufferPointer<Float>, map: UnsafeBufferPointer<Int>
     ) {
+        let n = lengths.output
         let boxed = UnsafeSendableBox(value: (source, destination, weights, map))
         parallelRanges(lines, minimumChunk: max(1, 4096 / max(n, 1))) { range in
             let (source, destination, weights, map) = boxed.value
             let padded = UnsafeMutableBufferPointer<Float>.allocate(capacity: map.count)
             defer { padded.deallocate() }
             for line in range {
-                let src = source.baseAddress! + line * n
+                let src = source.baseAddress! + line * lengths.input
                 for k in 0..<map.count {
                     let index = map[k]
                     padded[k] = index < 0 ? 0 : src[index]
@@ -145,8 +162,9 @@ enum GaussianKernel {
     /// values), in column blocks that stay in cache.
     private static func correlateRows(
         _ source: UnsafeBufferPointer<Float>, _ destination: UnsafeMutableBufferPointer<Float>,
-        outer: Int, length n: Int, inner: Int, weights: UnsafeBufferPointer<Float>, map: UnsafeBufferPointer<Int>
+        outer: Int, lengths: (input: Int, output: Int), inner: Int, weights: UnsafeBufferPointer<Float>, map: UnsafeBufferPointer<Int>
     ) {
+        let n = lengths.output
         let block = 2048
         let blocksPerPlane = (inner + block - 1) / block
         let boxed = UnsafeSendableBox(value: (source, destination, weights, map))
@@ -156,7 +174,7 @@ enum GaussianKernel {
                 let plane = task / blocksPerPlane
                 let start = (task % blocksPerPlane) * block
                 let width = min(block, inner - start)
-                let planeSource = source.baseAddress! + plane * n * inner + start
+                let planeSource = source.baseAddress! + plane * lengths.input * inner + start
                 let planeDestination = destination.baseAddress! + plane * n * inner + start
                 for i in 0..<n {
                     let dst = planeDestination + i * inner
@@ -171,5 +189,29 @@ enum GaussianKernel {
                 }
             }
         }
+    }
+}
+
+/// The part of one axis a block's correlation reads and writes (see
+/// ``GaussianKernel/correlate(_:into:axis:weights:mode:window:)``).
+struct AxisWindow: Sendable, Equatable {
+    /// The whole axis's extent.
+    var length: Int
+    /// The first position the input block holds.
+    var inputStart: Int
+    /// The first position written, and how many.
+    var outputStart: Int
+    var outputCount: Int
+
+    /// The whole axis in and out.
+    init(full length: Int) {
+        self.init(length: length, inputStart: 0, outputStart: 0, outputCount: length)
+    }
+
+    init(length: Int, inputStart: Int, outputStart: Int, outputCount: Int) {
+        self.length = length
+        self.inputStart = inputStart
+        self.outputStart = outputStart
+        self.outputCount = outputCount
     }
 }

@@ -27,9 +27,14 @@ extension HDF5Format {
     /// `element_size_um` for `array`: the scales of its spatial axes (`z`, `y`, `x`, in that
     /// order, the trailing dimensions) when they are all known in micrometers; `nil` otherwise.
     public static func elementSize(of array: NDArray) -> [Double]? {
-        guard let axes = array.metadata?.axes else { return nil }
+        elementSize(metadata: array.metadata, rank: array.rank)
+    }
+
+    /// ``elementSize(of:)`` of an array of `rank` dimensions with `metadata`.
+    public static func elementSize(metadata: ArrayMetadata?, rank: Int) -> [Double]? {
+        guard let axes = metadata?.axes else { return nil }
         let spatial = Array(axes.drop { !["z", "y", "x"].contains($0.name) })
-        guard spatial.count >= 2, spatial.count == array.rank, ["zyx", "yx"].contains(spatial.map(\.name).joined()) else { return nil }
+        guard spatial.count >= 2, spatial.count == rank, ["zyx", "yx"].contains(spatial.map(\.name).joined()) else { return nil }
         var sizes: [Double] = []
         for axis in spatial {
             guard let scale = axis.scale, axis.unit == nil || axis.unit == "micrometer" else { return nil }

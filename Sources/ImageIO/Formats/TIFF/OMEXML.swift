@@ -23,9 +23,13 @@ enum OMEXML {
     /// subsequence of `t z c` then `y x`, else by rank (`[z, y, x]`, `[z, c, y, x]`,
     /// `[t, z, c, y, x]`). `nil` for other ranks or axes.
     static func dimensions(of array: NDArray) -> (t: Int, z: Int, c: Int)? {
-        let shape = array.shape
+        dimensions(shape: array.shape, metadata: array.metadata)
+    }
+
+    /// ``dimensions(of:)`` of an array of `shape` with `metadata`.
+    static func dimensions(shape: [Int], metadata: ArrayMetadata?) -> (t: Int, z: Int, c: Int)? {
         let names: [String]
-        if let metadata = array.metadata {
+        if let metadata {
             names = metadata.axes.map(\.name)
         } else {
             switch shape.count {
@@ -47,20 +51,25 @@ enum OMEXML {
 
     /// The OME-XML document for `array` written as a TIFF at `file`.
     static func document(for array: NDArray, name: String, file: String) throws(TIFFError) -> String {
-        guard let type = pixelType(array.dtype) else {
-            throw .invalidArray(file: file, reason: "OME-TIFF has no pixel type for \(array.dtype)")
+        try document(shape: array.shape, dtype: array.dtype, metadata: array.metadata, name: name, file: file)
+    }
+
+    /// The OME-XML document for an array of `shape`, `dtype` and `metadata` written as a TIFF at `file`.
+    static func document(shape: [Int], dtype: DType, metadata: ArrayMetadata?, name: String, file: String) throws(TIFFError) -> String {
+        guard let type = pixelType(dtype) else {
+            throw .invalidArray(file: file, reason: "OME-TIFF has no pixel type for \(dtype)")
         }
-        guard let (t, z, c) = dimensions(of: array) else {
+        guard let (t, z, c) = dimensions(shape: shape, metadata: metadata) else {
             throw .invalidArray(
                 file: file,
-                reason: "OME-TIFF takes [y, x] up to [t, z, c, y, x] (axes \(array.metadata?.axisNames ?? "by rank"), shape \(array.shape))"
+                reason: "OME-TIFF takes [y, x] up to [t, z, c, y, x] (axes \(metadata?.axisNames ?? "by rank"), shape \(shape))"
             )
         }
-        let height = array.shape[array.rank - 2]
-        let width = array.shape[array.rank - 1]
+        let height = shape[shape.count - 2]
+        let width = shape[shape.count - 1]
         var pixels =
             #"<Pixels ID="Pixels:0" DimensionOrder="XYCZT" Type="\#(type)" BigEndian="false" SizeX="\#(width)" SizeY="\#(height)" SizeC="\#(c)" SizeZ="\#(z)" SizeT="\#(t)""#
-        for axis in array.metadata?.axes ?? [] {
+        for axis in metadata?.axes ?? [] {
             guard let scale = axis.scale, scale > 0 else { continue }
             switch axis.name {
             case "x", "y", "z":
@@ -73,7 +82,7 @@ enum OMEXML {
             }
         }
         pixels += ">"
-        let channelNames = array.metadata?.channelNames
+        let channelNames = metadata?.channelNames
         let channels = (0..<c).map { index in
             let label = channelNames.flatMap { $0.indices.contains(index) ? #" Name="\#(escaped($0[index]))""# : nil } ?? ""
             return #"<Channel ID="Channel:0:\#(index)"\#(label) SamplesPerPixel="1"><LightPath/></Channel>"#

@@ -41,21 +41,26 @@ extension TIFFFormat {
     /// slices and channels, `spacing`, `finterval`, `unit`, and the resolution tags (pixels per
     /// unit, ResolutionUnit none as ImageJ writes). `nil` without such metadata (the shape decides).
     static func imageJ(for array: NDArray) -> (ImageJMetadata, (x: Double, y: Double, unit: UInt16)?)? {
-        guard let metadata = array.metadata, metadata.axes.count >= 2 else { return nil }
+        imageJ(shape: array.shape, metadata: array.metadata)
+    }
+
+    /// ``imageJ(for:)`` of an array of `shape` with `metadata`.
+    static func imageJ(shape: [Int], metadata: ArrayMetadata?) -> (ImageJMetadata, (x: Double, y: Double, unit: UInt16)?)? {
+        guard let metadata, metadata.axes.count >= 2 else { return nil }
         let names = metadata.axes.map(\.name)
         guard Array(names.suffix(2)) == ["y", "x"] else { return nil }
         let leading = Array(names.dropLast(2))
         let order = ["t", "z", "c"]
         let positions = leading.compactMap { order.firstIndex(of: $0) }
         guard positions.count == leading.count, positions == positions.sorted(), Set(positions).count == positions.count else { return nil }
-        func extent(_ name: String) -> Int { names.firstIndex(of: name).map { array.shape[$0] } ?? 1 }
+        func extent(_ name: String) -> Int { names.firstIndex(of: name).map { shape[$0] } ?? 1 }
         func axis(_ name: String) -> ArrayMetadata.Axis? { metadata.axes.first { $0.name == name } }
         var fields: [(key: String, value: String)] = []
         if let unit = axis("x")?.unit ?? axis("z")?.unit { fields.append((key: "unit", value: Self.imageJUnit(unit))) }
         if let spacing = axis("z")?.scale { fields.append((key: "spacing", value: "\(spacing)")) }
         if let interval = axis("t")?.scale { fields.append((key: "finterval", value: "\(interval)")) }
         let imageJ = ImageJMetadata(
-            images: array.shape.dropLast(2).reduce(1, *), channels: extent("c"), slices: extent("z"),
+            images: shape.dropLast(2).reduce(1, *), channels: extent("c"), slices: extent("z"),
             frames: extent("t"), otherFields: fields)
         var resolution: (x: Double, y: Double, unit: UInt16)?
         if let x = axis("x")?.scale, let y = axis("y")?.scale, x > 0, y > 0 { resolution = (1 / x, 1 / y, 1) }

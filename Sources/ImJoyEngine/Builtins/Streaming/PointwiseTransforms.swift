@@ -1,0 +1,69 @@
+import ImJoySchema
+import ImageIO
+
+/// `threshold` with `method: value`: a uint8 mask, element by element.
+struct ThresholdTransform: ChunkwiseTransform {
+    var threshold: Double
+    var foreground: UInt8
+
+    var op: String { "threshold" }
+    var kind: ChunkwiseKind { .pointwise }
+    func outputShape(_ shape: [Int]) -> [Int] { shape }
+    func outputDType(_ dtype: DType) -> DType { .uint8 }
+    func inputBox(for box: ArrayBox, inputShape: [Int]) -> ArrayBox { box }
+
+    func apply(_ input: NDArray, inputBox: ArrayBox, outputBox: ArrayBox, inputShape: [Int]) throws -> NDArray {
+        try ThresholdKernel.mask(input, threshold: threshold, foreground: foreground)
+    }
+
+    var json: JSONValue { ["op": "threshold", "value": .number(threshold), "foreground": .integer(Int64(foreground))] }
+}
+
+/// `convert-dtype` without `rescale`: numpy `astype` (float → integer clipped), element by element.
+struct ConvertTransform: ChunkwiseTransform {
+    var dtype: DType
+
+    var op: String { "convert-dtype" }
+    var kind: ChunkwiseKind { .pointwise }
+    func outputShape(_ shape: [Int]) -> [Int] { shape }
+    func outputDType(_ input: DType) -> DType { dtype }
+    func inputBox(for box: ArrayBox, inputShape: [Int]) -> ArrayBox { box }
+
+    func apply(_ input: NDArray, inputBox: ArrayBox, outputBox: ArrayBox, inputShape: [Int]) throws -> NDArray {
+        try ConvertKernel.convert(input, to: dtype, rescale: false)
+    }
+
+    var json: JSONValue { ["op": "convert-dtype", "dtype": .string(dtype.rawValue)] }
+}
+
+/// `max-projection` / `mean-projection`: a reduction along `axis`.
+struct ProjectionTransform: ChunkwiseTransform {
+    var axis: Int
+    var isMean: Bool
+
+    var op: String { isMean ? "mean-projection" : "max-projection" }
+    var kind: ChunkwiseKind { .reduction(axis: axis) }
+
+    func outputShape(_ shape: [Int]) -> [Int] {
+        var output = shape
+        output.remove(at: axis)
+        return output
+    }
+
+    func outputDType(_ dtype: DType) -> DType { isMean ? .float32 : dtype }
+    func outputMetadata(_ metadata: ArrayMetadata?) -> ArrayMetadata? { metadata?.removingAxis(axis) }
+
+    func inputBox(for box: ArrayBox, inputShape: [Int]) -> ArrayBox {
+        var origin = box.origin
+        var shape = box.shape
+        origin.insert(0, at: axis)
+        shape.insert(inputShape[axis], at: axis)
+        return ArrayBox(origin: origin, shape: shape)
+    }
+
+    func apply(_ input: NDArray, inputBox: ArrayBox, outputBox: ArrayBox, inputShape: [Int]) throws -> NDArray {
+        try isMean ? ProjectionKernel.mean(input, axis: axis) : ProjectionKernel.max(input, axis: axis)
+    }
+
+    var json: JSONValue { ["op": .string(op), "axis": .integer(Int64(axis))] }
+}
