@@ -17,11 +17,17 @@ public struct BuiltinInvoker: OpInvoker {
     public let hdf5Files: SharedHDF5Files
     /// Provenance for the files `write-tiff` / `write-hdf5` write.
     public var provenance: ProvenanceBuilder?
+    /// How the read ops reach `http(s)://` and `s3://` inputs.
+    public var remote: RemoteInputs
 
-    public init(baseDirectory: String, hdf5Files: SharedHDF5Files = SharedHDF5Files(), provenance: ProvenanceBuilder? = nil) {
+    public init(
+        baseDirectory: String, hdf5Files: SharedHDF5Files = SharedHDF5Files(), provenance: ProvenanceBuilder? = nil,
+        remote: RemoteInputs = .outsideRuns
+    ) {
         self.baseDirectory = baseDirectory
         self.hdf5Files = hdf5Files
         self.provenance = provenance
+        self.remote = remote
     }
 
     /// The names this invoker runs: the catalog in ``BuiltinOps`` (a test checks each has a kernel).
@@ -93,11 +99,12 @@ public struct BuiltinInvoker: OpInvoker {
     private func run(_ name: String, data: JSONValue, config: BuiltinConfig, call: Context) throws -> JSONValue {
         switch name {
         case "read-tiff":
-            return try FileOps.read(inputURL(data, op: name), format: TIFFFormat()).rpcValue
+            return try readFile(data, op: name, format: TIFFFormat(), name: nil).rpcValue
         case "read-hdf5":
-            return try FileOps.read(inputURL(data, op: name), format: HDF5Format(), name: config.string("dataset")).rpcValue
+            return try readFile(data, op: name, format: HDF5Format(), name: config.string("dataset")).rpcValue
         case "read-zarr":
-            return try ZarrOps.read(inputURL(data, op: name), config: config).rpcValue
+            let location = try inputLocation(data, op: name)
+            return try ZarrOps.read(remote.zarrStores.open(location.text), config: config).rpcValue
         case "write-tiff":
             return try writeTIFF(data, config: config, call: call)
         case "write-zarr":
@@ -226,18 +233,46 @@ public struct BuiltinInvoker: OpInvoker {
         }
     }
 
-    /// The file a read op's data names: a path string or `{path: …}`, relative to the base folder.
-    private func inputURL(_ data: JSONValue, op: String) throws -> URL {
+    /// Reads the file a read op's data names; a remote one is fetched into a temporary file first.
+    private func readFile(_ data: JSONValue, op: String, format: any ArrayFormat, name: String?) throws -> NDArray {
+        switch try inputLocation(data, op: op) {
+        case .local(let url): return try FileOps.read(url, format: format, name: name)
+        case .remote(let location): return try remote.withFetchedFile(location) { try FileOps.read($0, format: format, name: name) }
+        }
+    }
+
+    /// The file a read op's data names: a path string or `{path: …}`, relative to the base
+    /// folder, or an `http(s)://`/`s3://` URL.
+    private func inputLocation(_ data: JSONValue, op: String) throws -> InputLocation {
         guard let path = data.stringValue ?? data["path"]?.stringValue else {
             throw BuiltinOpError.invalidData(
                 op: op, reason: "expected a file path (a string or {\"path\": …}) as data, got \(data.typeName)")
         }
         guard !path.isEmpty else { throw BuiltinOpError.invalidData(op: op, reason: "the file path is empty") }
-        if path.hasPrefix("/") { return URL(fileURLWithPath: path) }
+        if RemoteLocation.isRemote(path) {
+            do { return .remote(try RemoteLocation(parsing: path)) } catch {
+                throw BuiltinOpError.invalidData(op: op, reason: error.description)
+            }
+        }
+        if path.hasPrefix("/") { return .local(URL(fileURLWithPath: path)) }
         let base =
             baseDirectory.hasPrefix("/")
             ? URL(fileURLWithPath: baseDirectory)
             : URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(baseDirectory)
-        return base.appendingPathComponent(path).standardizedFileURL
+        return .local(base.appendingPathComponent(path).standardizedFileURL)
+    }
+}
+
+/// A read op's input: a local file or a remote URL.
+enum InputLocation {
+    case local(URL)
+    case remote(RemoteLocation)
+
+    /// The path, or the URL as written.
+    var text: String {
+        switch self {
+        case .local(let url): url.path
+        case .remote(let location): location.description
+        }
     }
 }

@@ -31,7 +31,9 @@ public struct EngineInvoker: OpInvoker {
             }
             needsHosts = true
         }
-        builtins = BuiltinInvoker(baseDirectory: plan.workflow.baseDirectory, hdf5Files: hdf5Files, provenance: provenance)
+        builtins = BuiltinInvoker(
+            baseDirectory: plan.workflow.baseDirectory, hdf5Files: hdf5Files, provenance: provenance,
+            remote: RemoteInputs(stateDirectory: options.stateDirectory))
         if needsHosts {
             do { plugins = try PluginHosts(plan: plan, options: options) } catch { throw .hostUnavailable(error) }
             plugins?.prestart()

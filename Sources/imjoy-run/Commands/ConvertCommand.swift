@@ -24,7 +24,7 @@ struct ConvertCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The input file (\(ArrayFormatRegistry.standard.extensionList)).")
+    @Argument(help: "The input file (\(ArrayFormatRegistry.standard.extensionList)), or an http(s):// or s3:// URL of one.")
     var input: String
 
     @Argument(help: "The output file (\(ArrayFormatRegistry.standard.extensionList)).")
@@ -68,9 +68,8 @@ struct ConvertCommand: ParsableCommand {
     func run() throws {
         try withInputErrors {
             let registry = ArrayFormatRegistry.standard
-            let inputURL = URL(fileURLWithPath: input)
             let outputURL = URL(fileURLWithPath: output)
-            guard let inputFormat = registry.format(for: inputURL) else {
+            guard let inputFormat = inputFormat(registry) else {
                 throw ValidationError("\(input): unknown input format (use \(registry.extensionList))")
             }
             guard let outputFormat = registry.format(for: outputURL) else {
@@ -89,12 +88,13 @@ struct ConvertCommand: ParsableCommand {
                 throw ValidationError("--dataset applies to formats holding several arrays (\(Self.containerFormats))")
             }
 
-            let array = try inputFormat.read(inputURL, name: inputFormat.capabilities.contains(.namedArrays) ? dataset : nil)
+            let array = try readInput(
+                inputFormat, name: inputFormat.capabilities.contains(.namedArrays) ? dataset : nil, outputURL: outputURL)
             var options = ArrayWriteOptions(compression: codec, name: outputFormat.capabilities.contains(.namedArrays) ? dataset : nil)
             options.imageJ = imagej
             options.largeFile = bigtiff ? true : nil
             options.synchronizes = sync
-            options.source = inputURL.lastPathComponent
+            options.source = RemoteLocation.isRemote(input) ? input : URL(fileURLWithPath: input).lastPathComponent
             try outputFormat.write(array, to: outputURL, options: options)
         }
     }

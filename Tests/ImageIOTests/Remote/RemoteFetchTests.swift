@@ -1,0 +1,90 @@
+import Foundation
+import ImJoySchema
+import TestSupport
+import Testing
+
+@testable import ImageIO
+
+/// Whole-file fetches and retries against a local server with HTTP Range (Tests/Fixtures/python/range_server.py).
+@Suite struct RemoteFetchTests {
+    static let quick = RetryPolicy(attempts: 4, baseDelay: 0.01, maximumDelay: 0.05, requestTimeout: 10, resourceTimeout: 30)
+
+    /// A folder with `data.bin` (`size` pseudo-random bytes) served by a range server.
+    struct Served {
+        let folder: TemporaryDirectory
+        let server: TestServer
+        let bytes: Data
+        var log: URL { folder.appending("requests.log") }
+        /// The server's log (it writes a line after answering: wait a moment for the last).
+        var requests: [String] {
+            Thread.sleep(forTimeInterval: 0.2)
+            return ((try? String(contentsOf: log, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+        }
+
+        init(size: Int = 300_000, failEvery: Int = 0) throws {
+            folder = try TemporaryDirectory("remote-fetch")
+            try FileManager.default.createDirectory(at: folder.appending("www"), withIntermediateDirectories: true)
+            var generator = SystemRandomNumberGenerator()
+            bytes = Data((0..<size).map { _ in UInt8.random(in: 0...255, using: &generator) })
+            try bytes.write(to: folder.appending("www/data.bin"))
+            var arguments = [folder.appending("www").path, "--log", folder.appending("requests.log").path]
+            if failEvery > 0 { arguments += ["--fail-every", String(failEvery)] }
+            server = try TestServer(script: "range_server.py", arguments)
+        }
+
+        func location(_ name: String = "data.bin") throws -> RemoteLocation {
+            try RemoteLocation(parsing: "\(server.baseURL)/\(name)")
+        }
+    }
+
+    @Test func fetchesWithParallelRangedRequests() throws {
+        let served = try Served()
+        let client = RemoteClient(policy: Self.quick)
+        let file = try RemoteFileFetch.download(
+            served.location(), into: served.folder.appending("scratch"), client: client, partSize: 65_536)
+        #expect(try Data(contentsOf: file) == served.bytes)
+        let requests = served.requests
+        #expect(requests.count == 5, "\(requests)")  // 300 000 bytes in parts of 64 KiB
+        #expect(requests.allSatisfy { $0.contains("bytes=") && $0.hasSuffix(" 206") }, "\(requests)")
+    }
+
+    @Test func retriesFailedRequests() throws {
+        let served = try Served(failEvery: 2)
+        let client = RemoteClient(policy: Self.quick)
+        let file = try RemoteFileFetch.download(
+            served.location(), into: served.folder.appending("scratch"), client: client, partSize: 65_536)
+        #expect(try Data(contentsOf: file) == served.bytes)
+        #expect(served.requests.filter { $0.hasSuffix(" 503") }.count >= 2, "\(served.requests)")
+    }
+
+    @Test func giveUpAfterTheLastAttemptNamingURLAndStatus() throws {
+        let served = try Served(failEvery: 1)
+        let client = RemoteClient(policy: Self.quick)
+        let error = try #require(throws: RemoteError.self) {
+            try RemoteFileFetch.download(served.location(), into: served.folder.appending("scratch"), client: client)
+        }
+        #expect(error.status == 503 && error.attempts == 4)
+        #expect(error.description.contains(served.server.baseURL + "/data.bin") && error.description.contains("HTTP 503"), "\(error)")
+        #expect(served.requests.count == 4)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: served.folder.appending("scratch").path).isEmpty)
+    }
+
+    @Test func notFoundIsNotRetried() throws {
+        let served = try Served()
+        let client = RemoteClient(policy: Self.quick)
+        let error = try #require(throws: RemoteError.self) {
+            try RemoteFileFetch.download(served.location("missing.tif"), into: served.folder.appending("scratch"), client: client)
+        }
+        #expect(error.status == 404 && error.attempts == 1 && served.requests.count == 1)
+        #expect(error.description.hasPrefix("\(served.server.baseURL)/missing.tif: HTTP 404"), "\(error)")
+    }
+
+    @Test func connectionFailuresAreRetriedThenReported() throws {
+        let served = try Served()
+        let url = served.server.baseURL
+        served.server.stop()
+        let client = RemoteClient(policy: RetryPolicy(attempts: 2, baseDelay: 0.01, requestTimeout: 5, resourceTimeout: 10))
+        let error = try #require(throws: RemoteError.self) { try client.get(try RemoteLocation(parsing: url + "/data.bin")) }
+        #expect(error.kind == .connection && error.attempts == 2, "\(error)")
+    }
+}
