@@ -20,9 +20,10 @@ public struct RemoteInputs: Sendable {
     }
 
     /// The folder `remote/` of the run state folder `stateDirectory` (relative: from the cwd).
-    public init(stateDirectory: String) {
+    public init(stateDirectory: String, client: RemoteClient = .shared) {
         let base = FileHashes.resolve(stateDirectory, base: FileManager.default.currentDirectoryPath)
-        self.init(scratchDirectory: (base as NSString).appendingPathComponent("remote"))
+        let stores = ZarrStoreRegistry(kinds: [LocalZarrStoreKind(), RemoteZarrStoreKind(client: client)])
+        self.init(scratchDirectory: (base as NSString).appendingPathComponent("remote"), client: client, zarrStores: stores)
     }
 
     /// Outside a run: a folder of the system's temporary directory.

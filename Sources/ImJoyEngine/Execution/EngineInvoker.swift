@@ -1,6 +1,7 @@
 import ImJoyPlugin
 import ImJoySchema
 import ImJoyWorkflow
+import ImageIO
 
 /// The invoker a run uses: built-in ops in process; plugin ops through their plugin host.
 ///
@@ -18,7 +19,7 @@ public struct EngineInvoker: OpInvoker {
     ///   (e.g. no Node.js for a web-worker plugin).
     public init(
         plan: WorkflowPlan, hdf5Files: SharedHDF5Files = SharedHDF5Files(), hosts options: PluginHostOptions = PluginHostOptions(),
-        provenance: ProvenanceBuilder? = nil
+        provenance: ProvenanceBuilder? = nil, remoteClient: RemoteClient = .shared
     ) throws(EngineError) {
         var needsHosts = false
         for op in plan.ops {
@@ -33,7 +34,7 @@ public struct EngineInvoker: OpInvoker {
         }
         builtins = BuiltinInvoker(
             baseDirectory: plan.workflow.baseDirectory, hdf5Files: hdf5Files, provenance: provenance,
-            remote: RemoteInputs(stateDirectory: options.stateDirectory))
+            remote: RemoteInputs(stateDirectory: options.stateDirectory, client: remoteClient))
         if needsHosts {
             do { plugins = try PluginHosts(plan: plan, options: options) } catch { throw .hostUnavailable(error) }
             plugins?.prestart()

@@ -38,7 +38,8 @@ struct RunParts {
         let checker: SchemaDataChecker
         do {
             invoker = try EngineInvoker(
-                plan: plan, hdf5Files: hdf5Files, hosts: hostOptions(options, observer: observer), provenance: provenance)
+                plan: plan, hdf5Files: hdf5Files, hosts: hostOptions(options, observer: observer), provenance: provenance,
+                remoteClient: options.remoteClient)
             checker = try SchemaDataChecker(plan: plan)
         } catch {
             try? events?.handle.close()
