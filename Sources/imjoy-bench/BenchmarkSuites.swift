@@ -8,6 +8,7 @@ enum BenchmarkSuites {
         "schema": SchemaBenchmark.run,
         "imageio": ImageIOBenchmark.run,
         "zarr": ZarrBenchmark.run,
+        "zarr-http": ZarrHTTPBenchmark.run,
         "python": PythonBenchmark.run,
         "javascript": JavaScriptBenchmark.run,
     ]

@@ -1,0 +1,60 @@
+import Dispatch
+import Foundation
+import ImageIO
+
+/// `imjoy-bench zarr-http write DIR PAGES`: writes PAGES × 2048 × 2048 uint16 as an OME-Zarr
+/// image (Zarr v2, Blosc lz4/5/shuffle, chunks (1, 1024, 1024)) at DIR/www/image.ome.zarr.
+/// `imjoy-bench zarr-http read URL DIR`: reads level 0 of the image served at URL (a local HTTP
+/// server, bench/suites/zarr_http.sh) through the remote Zarr store (only chunk GETs, 16 in
+/// flight), best of 2, checks it against the local store and prints `zarr_http_read_blosc_v2`.
+enum ZarrHTTPBenchmark {
+    static func run(_ arguments: [String]) throws {
+        switch (arguments.first, arguments.count) {
+        case ("write", 3):
+            let pages = Int(arguments[2]) ?? 8
+            let store = URL(fileURLWithPath: arguments[1]).appendingPathComponent("www/image.ome.zarr")
+            try FileManager.default.createDirectory(at: store.deletingLastPathComponent(), withIntermediateDirectories: true)
+            let array = try makeData(pages: pages)
+            try OMEZarr.write(
+                array, to: store, options: OMEZarrWriteOptions(format: .v2, chunkShape: [1, 1024, 1024], compressor: .bloscDefault))
+        case ("read", 3):
+            let local = URL(fileURLWithPath: arguments[2]).appendingPathComponent("www/image.ome.zarr")
+            let expected = try OMEZarr.read(local).array
+            let store = try ZarrStoreRegistry.standard.open(arguments[1])
+            var best = Double.infinity
+            for _ in 0..<2 {
+                var result: NDArray?
+                best = min(best, try measureBest(iterations: 1) { result = try OMEZarrImage(storage: store).read() })
+                guard result == expected else { throw ZarrHTTPBenchmarkFailure(description: "the array read over http differs") }
+            }
+            report("zarr_http_read_blosc_v2", seconds: best)
+        default:
+            FileHandle.standardError.write(Data("usage: imjoy-bench zarr-http write DIR PAGES | read URL DIR\n".utf8))
+            exit(2)
+        }
+    }
+
+    /// A ramp with a little noise, one page per worker.
+    private static func makeData(pages: Int) throws -> NDArray {
+        var array = try NDArray(zeros: [pages, 2048, 2048], dtype: .uint16)
+        try array.withUnsafeMutableBufferPointer(as: UInt16.self) { buffer in
+            let base = UncheckedPointer(buffer.baseAddress!)
+            DispatchQueue.concurrentPerform(iterations: pages) { page in
+                var state = UInt64(page + 1) &* 0x9E37_79B9_7F4A_7C15
+                let pixels = base.pointer + page * 2048 * 2048
+                for index in 0..<(2048 * 2048) {
+                    state ^= state << 13
+                    state ^= state >> 7
+                    state ^= state << 17
+                    pixels[index] =
+                        UInt16(truncatingIfNeeded: ((index % 2048) * 3 + (index / 2048) * 5 + page * 7) & 0x0FFF) &+ UInt16(state & 0x1F)
+                }
+            }
+        }
+        return array
+    }
+}
+
+private struct ZarrHTTPBenchmarkFailure: Error, CustomStringConvertible {
+    var description: String
+}
