@@ -20,7 +20,10 @@ enum ZarrHTTPBenchmark {
         case ("read", 3):
             let local = URL(fileURLWithPath: arguments[2]).appendingPathComponent("www/image.ome.zarr")
             let expected = try OMEZarr.read(local).array
-            let store = try ZarrStoreRegistry.standard.open(arguments[1])
+            // BENCH_ZARR_HTTP_PARALLELISM: chunk requests in flight (default: the store's default).
+            let environment = ProcessInfo.processInfo.environment
+            let parallelism = environment["BENCH_ZARR_HTTP_PARALLELISM"].flatMap(Int.init) ?? RemoteZarrStore.defaultParallelism
+            let store = try RemoteZarrStoreKind(client: .shared, parallelism: parallelism).open(arguments[1])
             var best = Double.infinity
             for _ in 0..<2 {
                 var result: NDArray?

@@ -46,9 +46,13 @@ public enum RemoteFileFetch {
         throws(RemoteError)
     {
         let url = location.description
-        guard let first = try client.get(location, range: 0..<partSize) else {
-            throw RemoteError(url: url, kind: .status(404), reason: "")
+        let answer: HTTPResponse?
+        do {
+            answer = try client.get(location, range: 0..<partSize)
+        } catch  where error.status == 416 {
+            return  // an empty object: no byte range is satisfiable
         }
+        guard let first = answer else { throw RemoteError(url: url, kind: .status(404), reason: "") }
         try write(first.body, at: 0, to: fd, file: file, url: url)
         guard first.status == 206 else { return }  // 200: the server sent the whole file
         let total = try totalSize(first, url: url)

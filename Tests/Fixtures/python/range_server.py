@@ -7,6 +7,7 @@ Python's http.server answers every GET with the whole file; this one honours `Ra
 
 --fail-every N   every N-th request is answered 503 (N=2: every other request)
 --log FILE       one line per request: "METHOD PATH RANGE STATUS"
+--stall TEXT     requests whose path contains TEXT get no answer for 120 s (timeouts)
 
 Prints the port it listens on (127.0.0.1, a free port) on the first line of stdout, then serves
 until killed.
@@ -16,6 +17,7 @@ import argparse
 import os
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote, urlsplit
 
@@ -25,6 +27,7 @@ def main():
     parser.add_argument("root")
     parser.add_argument("--fail-every", type=int, default=0)
     parser.add_argument("--log")
+    parser.add_argument("--stall")
     args = parser.parse_args()
     root = os.path.realpath(args.root)
     lock = threading.Lock()
@@ -60,6 +63,9 @@ def main():
                 failing = args.fail_every and counter[0] % args.fail_every == 0
             if failing:
                 return self.finish_with(503, b"try again")
+            if args.stall and args.stall in self.path:
+                time.sleep(120)
+                return self.finish_with(504, b"stalled")
             path = os.path.realpath(os.path.join(root, unquote(urlsplit(self.path).path).lstrip("/")))
             if not path.startswith(root) or not os.path.isfile(path):
                 return self.finish_with(404, b"not found")

@@ -21,7 +21,7 @@ import Testing
             return ((try? String(contentsOf: log, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
         }
 
-        init(size: Int = 300_000, failEvery: Int = 0) throws {
+        init(size: Int = 300_000, failEvery: Int = 0, stall: String? = nil) throws {
             folder = try TemporaryDirectory("remote-fetch")
             try FileManager.default.createDirectory(at: folder.appending("www"), withIntermediateDirectories: true)
             var generator = SystemRandomNumberGenerator()
@@ -29,6 +29,7 @@ import Testing
             try bytes.write(to: folder.appending("www/data.bin"))
             var arguments = [folder.appending("www").path, "--log", folder.appending("requests.log").path]
             if failEvery > 0 { arguments += ["--fail-every", String(failEvery)] }
+            if let stall { arguments += ["--stall", stall] }
             server = try TestServer(script: "range_server.py", arguments)
         }
 
@@ -77,6 +78,22 @@ import Testing
         }
         #expect(error.status == 404 && error.attempts == 1 && served.requests.count == 1)
         #expect(error.description.hasPrefix("\(served.server.baseURL)/missing.tif: HTTP 404"), "\(error)")
+    }
+
+    @Test func aSilentServerTimesOutInsteadOfHanging() throws {
+        let served = try Served(stall: "data.bin")
+        let client = RemoteClient(policy: RetryPolicy(attempts: 2, baseDelay: 0.01, requestTimeout: 1, resourceTimeout: 3))
+        let start = Date()
+        let error = try #require(throws: RemoteError.self) { try client.get(try served.location()) }
+        #expect(error.kind == .timeout && error.attempts == 2, "\(error)")
+        #expect(Date().timeIntervalSince(start) < 15)
+    }
+
+    @Test func anEmptyFileIsFetchedAsEmpty() throws {
+        let served = try Served(size: 0)
+        let file = try RemoteFileFetch.download(
+            served.location(), into: served.folder.appending("scratch"), client: RemoteClient(policy: Self.quick))
+        #expect(try Data(contentsOf: file).isEmpty)
     }
 
     @Test func connectionFailuresAreRetriedThenReported() throws {

@@ -9,16 +9,20 @@ public struct RemoteZarrStore: ZarrStore {
     /// The store's root.
     public let root: RemoteLocation
     public let client: RemoteClient
+    /// Chunk requests in flight during a read (the work is mostly waiting for the network).
+    public let parallelism: Int
 
-    public init(root: RemoteLocation, client: RemoteClient = .shared) {
+    public init(root: RemoteLocation, client: RemoteClient = .shared, parallelism: Int = RemoteZarrStore.defaultParallelism) {
         self.root = root
         self.client = client
+        self.parallelism = max(1, parallelism)
     }
+
+    /// The default number of chunk requests in flight.
+    public static let defaultParallelism = 16
 
     public var url: URL { URL(string: root.description) ?? URL(fileURLWithPath: "/") }
     public var location: String { root.description }
-    /// Requests in flight (the work is mostly waiting for the network).
-    public var parallelism: Int { 16 }
 
     public func read(_ key: String, limit: Int) throws(ZarrError) -> [UInt8]? {
         let response: HTTPResponse?
@@ -40,7 +44,7 @@ public struct RemoteZarrStore: ZarrStore {
     public func checkExists() throws(ZarrError) {}
 
     public func child(_ path: String) -> any ZarrStore {
-        RemoteZarrStore(root: root.appending(path), client: client)
+        RemoteZarrStore(root: root.appending(path), client: client, parallelism: parallelism)
     }
 
     /// The error without the URL (``ZarrError`` names the store and key already).
@@ -54,9 +58,11 @@ public struct RemoteZarrStore: ZarrStore {
 /// `http://`, `https://` and `s3://` stores.
 public struct RemoteZarrStoreKind: ZarrStoreKind {
     public let client: RemoteClient
+    public let parallelism: Int
 
-    public init(client: RemoteClient) {
+    public init(client: RemoteClient, parallelism: Int = RemoteZarrStore.defaultParallelism) {
         self.client = client
+        self.parallelism = parallelism
     }
 
     public var schemes: [String] { RemoteLocation.Scheme.allCases.map(\.rawValue) }
@@ -65,7 +71,7 @@ public struct RemoteZarrStoreKind: ZarrStoreKind {
         do {
             var root = try RemoteLocation(parsing: location)
             if root.path.hasSuffix("/") { root = try RemoteLocation(parsing: String(location.dropLast())) }
-            return RemoteZarrStore(root: root, client: client)
+            return RemoteZarrStore(root: root, client: client, parallelism: parallelism)
         } catch {
             throw ZarrError(.invalidArgument, store: location, reason: error.reason)
         }
