@@ -8,6 +8,8 @@ public final class TestServer: Sendable {
     private let process: Process
     /// The port on 127.0.0.1.
     public let port: Int
+    /// What the first line held after the port (`s3_server.py`: the access key id and secret).
+    public let details: [String]
 
     /// `http://127.0.0.1:PORT`.
     public var baseURL: String { "http://127.0.0.1:\(port)" }
@@ -25,12 +27,14 @@ public final class TestServer: Sendable {
         try process.run()
         self.process = process
         let line = Self.firstLine(of: output.fileHandleForReading, timeout: timeout)
-        guard let line, let port = Int(line.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+        let words = (line ?? "").split(separator: " ").map(String.init)
+        guard let first = words.first, let port = Int(first) else {
             process.terminate()
             process.waitUntilExit()
             throw TestServerError(message: "\(script) did not print a port within \(timeout) s (got \(line ?? "nothing"))")
         }
         self.port = port
+        details = Array(words.dropFirst())
     }
 
     /// Kills the server and waits for it.

@@ -68,8 +68,9 @@ import Testing
         let folder = try TemporaryDirectory("remote-zarr-s3")
         let (_, array) = try Self.writeStore(in: folder, format: .v3)
         let server = try TestServer(script: "s3_server.py", ["imjoy-test", folder.appending("www").path])
+        let keys = try #require(server.details.count == 2 ? server.details : nil, "s3_server.py prints the reader's key")
         let s3 = S3Configuration(
-            credentials: .init(accessKey: "testing", secretKey: "testing"), region: "us-east-1", endpoint: URL(string: server.baseURL))
+            credentials: .init(accessKey: keys[0], secretKey: keys[1]), region: "us-east-1", endpoint: URL(string: server.baseURL))
         let client = RemoteClient(policy: Self.quick, s3: s3)
         let store = RemoteZarrStore(root: try RemoteLocation(parsing: "s3://imjoy-test/img.ome.zarr"), client: client)
         #expect(try ZarrFormat.readImage(store, level: 0) == array)
@@ -77,5 +78,13 @@ import Testing
             try client.get(try RemoteLocation(parsing: "s3://imjoy-test/none.tif"))
         }
         #expect(notThere.status == 404 && notThere.description.contains("NoSuchKey"), "\(notThere)")
+        // moto checks every signature: a wrong secret and an anonymous request are refused, once.
+        var wrong = s3
+        wrong.credentials?.secretKey = "not-the-secret"
+        let object = try RemoteLocation(parsing: "s3://imjoy-test/img.ome.zarr/.zattrs")
+        let refused = try #require(throws: RemoteError.self) { try RemoteClient(policy: Self.quick, s3: wrong).get(object) }
+        #expect(refused.status == 403 && refused.attempts == 1 && refused.description.contains("SignatureDoesNotMatch"), "\(refused)")
+        wrong.credentials = nil
+        #expect(throws: RemoteError.self) { try RemoteClient(policy: Self.quick, s3: wrong).get(object) }
     }
 }
