@@ -31,10 +31,14 @@ public struct RemoteInputs: Sendable {
         RemoteInputs(scratchDirectory: (NSTemporaryDirectory() as NSString).appendingPathComponent("imjoy-run-remote-\(getpid())"))
     }
 
-    /// Fetches `location` into a temporary file, runs `body` on it and removes the file.
+    /// Fetches `location` into a temporary file, runs `body` on it and removes the file (and the
+    /// scratch folder once no other fetch uses it).
     public func withFetchedFile<T>(_ location: RemoteLocation, _ body: (URL) throws -> T) throws -> T {
         let file = try RemoteFileFetch.download(location, into: URL(fileURLWithPath: scratchDirectory), client: client)
-        defer { try? FileManager.default.removeItem(at: file) }
+        defer {
+            try? FileManager.default.removeItem(at: file)
+            _ = rmdir(scratchDirectory)  // fails, harmlessly, while another fetch's file is there
+        }
         return try body(file)
     }
 }

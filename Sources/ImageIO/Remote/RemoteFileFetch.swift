@@ -18,19 +18,27 @@ public enum RemoteFileFetch {
     public static let parallelism = 8
 
     /// Downloads `location` into a new file in `directory` (created if needed), named after the
-    /// URL's file name; the caller removes it. A failure removes the partial file.
+    /// URL's file name; the caller removes it (and the folder, with `rmdir`, when it is empty).
+    /// A failure removes the partial file.
     public static func download(
         _ location: RemoteLocation, into directory: URL, client: RemoteClient = .shared, partSize: Int = defaultPartSize
     ) throws(RemoteError) -> URL {
         let url = location.description
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        } catch {
-            throw RemoteError(url: url, kind: .io, reason: "cannot create \(directory.path): \(error.localizedDescription)")
-        }
-        let name = location.fileName.isEmpty ? "download" : location.fileName
+        // The URL's file name (keeping its extension), made one safe path component.
+        let safe = String(location.fileName.map { $0 == "/" || $0.asciiValue.map { $0 < 0x20 } == true ? "_" : $0 }.suffix(100))
+        let name = safe.isEmpty || safe.hasPrefix(".") ? "download" + safe : safe
         let file = directory.appendingPathComponent("fetch-\(getpid())-\(UInt32.random(in: 0...UInt32.max))-\(name)")
-        let fd = open(file.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        var fd: Int32 = -1
+        // The folder may be removed by another fetch finishing (it removes it when empty): retry.
+        for _ in 0..<3 where fd < 0 {
+            do {
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            } catch {
+                throw RemoteError(url: url, kind: .io, reason: "cannot create \(directory.path): \(error.localizedDescription)")
+            }
+            fd = open(file.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            if fd < 0 && errno != ENOENT { break }
+        }
         guard fd >= 0 else { throw RemoteError(url: url, kind: .io, reason: "cannot create \(file.path): \(lastError())") }
         defer { close(fd) }
         do throws(RemoteError) {
