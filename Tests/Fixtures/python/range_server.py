@@ -5,7 +5,9 @@ Python's http.server answers every GET with the whole file; this one honours `Ra
 
     python3 range_server.py ROOT [--fail-every N] [--log FILE]
 
---fail-every N   every N-th request is answered 503 (N=2: every other request)
+--fail-every N   every N-th request is answered 503 (N=2: every other request; N=1: all)
+--fail-first K   the first K requests for each path and range are answered 503 (a client that
+                 retries K times always gets through: deterministic under any concurrency)
 --log FILE       one line per request: "METHOD PATH RANGE STATUS"
 --stall TEXT     requests whose path contains TEXT get no answer for 120 s (timeouts)
 
@@ -28,10 +30,12 @@ def main():
     parser.add_argument("--fail-every", type=int, default=0)
     parser.add_argument("--log")
     parser.add_argument("--stall")
+    parser.add_argument("--fail-first", type=int, default=0)
     args = parser.parse_args()
     root = os.path.realpath(args.root)
     lock = threading.Lock()
     counter = [0]
+    seen = {}
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -61,6 +65,9 @@ def main():
             with lock:
                 counter[0] += 1
                 failing = args.fail_every and counter[0] % args.fail_every == 0
+                resource = (self.path, self.headers.get("Range"))
+                seen[resource] = seen.get(resource, 0) + 1
+                failing = failing or seen[resource] <= args.fail_first
             if failing:
                 return self.finish_with(503, b"try again")
             if args.stall and args.stall in self.path:

@@ -21,7 +21,7 @@ import Testing
             return ((try? String(contentsOf: log, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
         }
 
-        init(size: Int = 300_000, failEvery: Int = 0, stall: String? = nil) throws {
+        init(size: Int = 300_000, failEvery: Int = 0, failFirst: Int = 0, stall: String? = nil) throws {
             folder = try TemporaryDirectory("remote-fetch")
             try FileManager.default.createDirectory(at: folder.appending("www"), withIntermediateDirectories: true)
             var generator = SystemRandomNumberGenerator()
@@ -30,6 +30,7 @@ import Testing
             var arguments = [folder.appending("www").path, "--log", folder.appending("requests.log").path]
             if failEvery > 0 { arguments += ["--fail-every", String(failEvery)] }
             if let stall { arguments += ["--stall", stall] }
+            if failFirst > 0 { arguments += ["--fail-first", String(failFirst)] }
             server = try TestServer(script: "range_server.py", arguments)
         }
 
@@ -50,8 +51,19 @@ import Testing
     }
 
     @Test func retriesFailedRequests() throws {
-        let served = try Served(failEvery: 2)
+        // Every part's first request is answered 503: each part needs exactly one retry.
+        let served = try Served(failFirst: 1)
         let client = RemoteClient(policy: Self.quick)
+        let file = try RemoteFileFetch.download(
+            served.location(), into: served.folder.appending("scratch"), client: client, partSize: 65_536)
+        #expect(try Data(contentsOf: file) == served.bytes)
+        let requests = served.requests
+        #expect(requests.filter { $0.hasSuffix(" 503") }.count == 5 && requests.filter { $0.hasSuffix(" 206") }.count == 5, "\(requests)")
+    }
+
+    @Test func everyOtherRequestFailing() throws {
+        let served = try Served(failEvery: 2)
+        let client = RemoteClient(policy: RetryPolicy(attempts: 8, baseDelay: 0.01, maximumDelay: 0.05))
         let file = try RemoteFileFetch.download(
             served.location(), into: served.folder.appending("scratch"), client: client, partSize: 65_536)
         #expect(try Data(contentsOf: file) == served.bytes)
