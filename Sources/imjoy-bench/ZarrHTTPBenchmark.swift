@@ -19,7 +19,9 @@ enum ZarrHTTPBenchmark {
                 array, to: store, options: OMEZarrWriteOptions(format: .v2, chunkShape: [1, 1024, 1024], compressor: .bloscDefault))
         case ("read", 3):
             let local = URL(fileURLWithPath: arguments[2]).appendingPathComponent("www/image.ome.zarr")
-            let expected = try OMEZarr.read(local).array
+            var expected = try OMEZarr.read(local).array
+            // The same read from the local directory, for scale (decoding and copying without the network).
+            report("zarr_local_read_blosc_v2", seconds: try measureBest(iterations: 2) { expected = try OMEZarr.read(local).array })
             // BENCH_ZARR_HTTP_PARALLELISM: chunk requests in flight (default: the store's default).
             let environment = ProcessInfo.processInfo.environment
             let parallelism = environment["BENCH_ZARR_HTTP_PARALLELISM"].flatMap(Int.init) ?? RemoteZarrStore.defaultParallelism

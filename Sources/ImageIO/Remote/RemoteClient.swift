@@ -24,18 +24,20 @@ public final class RemoteClient: Sendable {
     }
 
     /// GETs `location` (the bytes of `range` only, with `Range: bytes=…`), retrying 5xx answers,
-    /// connection failures and timeouts. `ifMatch` makes a changed object fail (HTTP 412).
+    /// connection failures and timeouts. `ifMatch` makes a changed object fail (HTTP 412). A body
+    /// over `limit` bytes (default: the range's length, else 1 GiB) is refused as it arrives.
     ///
     /// - Returns: the 2xx answer; with `missingIsNil` a 404 gives `nil` (a Zarr chunk not stored).
     /// - Throws: ``RemoteError`` naming the URL, the status and the attempts made.
-    public func get(_ location: RemoteLocation, range: Range<Int>? = nil, ifMatch: String? = nil, missingIsNil: Bool = false)
-        throws(RemoteError) -> HTTPResponse?
-    {
+    public func get(
+        _ location: RemoteLocation, range: Range<Int>? = nil, ifMatch: String? = nil, missingIsNil: Bool = false, limit: Int? = nil
+    ) throws(RemoteError) -> HTTPResponse? {
         let url = location.description
+        let limit = limit ?? range?.count ?? Self.maximumBodyBytes
         var attempt = 1
         while true {
             do throws(RemoteError) {
-                let response = try transport.send(try request(for: location, range: range, ifMatch: ifMatch), url: url)
+                let response = try transport.send(try request(for: location, range: range, ifMatch: ifMatch), url: url, limit: limit)
                 if (200...299).contains(response.status) { return response }
                 if response.status == 404 && missingIsNil { return nil }
                 throw RemoteError(url: url, kind: .status(response.status), reason: Self.errorDetail(response))
@@ -48,6 +50,9 @@ public final class RemoteClient: Sendable {
             }
         }
     }
+
+    /// The largest body a GET without a range or limit accepts: 1 GiB.
+    public static let maximumBodyBytes = 1 << 30
 
     /// The request for `location`: the URL itself for http(s); for s3 the object's URL on the
     /// endpoint, signed when there are credentials.

@@ -18,6 +18,8 @@ public struct RemoteError: Error, Sendable, CustomStringConvertible {
         case invalidResponse
         /// The object changed between two ranged requests (its ETag did not match).
         case changed
+        /// The answer's body is larger than the read allows (never buffered past the limit).
+        case tooLarge
         /// A local file error while storing what was fetched.
         case io
     }
@@ -41,7 +43,7 @@ public struct RemoteError: Error, Sendable, CustomStringConvertible {
         switch kind {
         case .status(let code): return (500...599).contains(code)
         case .connection, .timeout: return true
-        case .invalidResponse, .changed, .io: return false
+        case .invalidResponse, .changed, .tooLarge, .io: return false
         }
     }
 
@@ -61,6 +63,7 @@ public struct RemoteError: Error, Sendable, CustomStringConvertible {
         case .timeout: what = "timed out: \(reason)"
         case .invalidResponse: what = "unexpected response: \(reason)"
         case .changed: what = "the object changed while it was read: \(reason)"
+        case .tooLarge: what = reason
         case .io: what = reason
         }
         return "\(url): \(what)" + (attempts > 1 ? " (after \(attempts) attempts)" : "")

@@ -105,6 +105,16 @@ import Testing
         #expect(Date().timeIntervalSince(start) < 15)
     }
 
+    @Test func aBodyOverItsLimitIsRefusedAsItArrives() throws {
+        let served = try Served()
+        let error = try #require(throws: RemoteError.self) {
+            try RemoteClient(policy: Self.quick).get(try served.location(), limit: 1000)
+        }
+        #expect(error.kind == .tooLarge && error.attempts == 1, "\(error)")
+        let ranged = try #require(try RemoteClient(policy: Self.quick).get(try served.location(), range: 10..<20))
+        #expect(ranged.body == served.bytes[10..<20])
+    }
+
     @Test func anEmptyFileIsFetchedAsEmpty() throws {
         let served = try Served(size: 0)
         let file = try RemoteFileFetch.download(

@@ -58,7 +58,7 @@ import Testing
         let image = try OMEZarrImage(
             storage: RemoteZarrStore(root: try RemoteLocation(parsing: server.baseURL + "/img.ome.zarr"), client: client))
         #expect(try image.read() == (try OMEZarrImage(store: local)).read())
-        let missing = try RemoteZarrStore(root: try RemoteLocation(parsing: server.baseURL + "/none.zarr"), client: client)
+        let missing = RemoteZarrStore(root: try RemoteLocation(parsing: server.baseURL + "/none.zarr"), client: client)
         let error = try #require(throws: ZarrError.self) { try OMEZarrImage(storage: missing) }
         #expect(error.description.contains(server.baseURL + "/none.zarr"), "\(error)")
     }

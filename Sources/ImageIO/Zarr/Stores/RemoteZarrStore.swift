@@ -27,7 +27,9 @@ public struct RemoteZarrStore: ZarrStore {
     public func read(_ key: String, limit: Int) throws(ZarrError) -> [UInt8]? {
         let response: HTTPResponse?
         do {
-            response = try client.get(root.appending(key), missingIsNil: true)
+            response = try client.get(root.appending(key), missingIsNil: true, limit: limit)
+        } catch  where error.kind == .tooLarge {
+            throw ZarrError(.tooLarge, store: location, location: key, reason: "object exceeds the limit of \(limit) bytes")
         } catch {
             throw ZarrError(.io, store: location, location: key, reason: Self.reason(error))
         }
