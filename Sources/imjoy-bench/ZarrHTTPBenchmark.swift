@@ -33,10 +33,32 @@ enum ZarrHTTPBenchmark {
                 guard result == expected else { throw ZarrHTTPBenchmarkFailure(description: "the array read over http differs") }
             }
             report("zarr_http_read_blosc_v2", seconds: best)
+            // Every chunk of level 0 fetched one after another, not decoded: the network's share.
+            let keys = try chunkKeys(store.child("0"))
+            report(
+                "zarr_http_fetch_serial",
+                seconds: try measureBest(iterations: 1) { for key in keys { _ = try store.read("0/" + key, limit: 1 << 30) } })
         default:
             FileHandle.standardError.write(Data("usage: imjoy-bench zarr-http write DIR PAGES | read URL DIR\n".utf8))
             exit(2)
         }
+    }
+
+    /// The chunk keys of the array at the root of `store`.
+    private static func chunkKeys(_ store: any ZarrStore) throws -> [String] {
+        let array = try ZarrArray(storage: store)
+        let grid = zip(array.metadata.shape, array.metadata.chunkShape).map { ($0 + $1 - 1) / $1 }
+        var keys: [String] = []
+        for index in 0..<grid.reduce(1, *) {
+            var rest = index
+            var position = [Int](repeating: 0, count: grid.count)
+            for axis in grid.indices.reversed() {
+                position[axis] = rest % grid[axis]
+                rest /= grid[axis]
+            }
+            keys.append(array.metadata.chunkKey(position))
+        }
+        return keys
     }
 
     /// A ramp with a little noise, one page per worker.

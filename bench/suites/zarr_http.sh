@@ -19,5 +19,7 @@ kill "$server"
 wait "$server" 2>/dev/null || true
 rm -rf "$dir"
 
+bench_row "Zarr v2 read, local directory (for scale)" "$(bench_value "$BENCH_TMP/zarr_http.ours" zarr_local_read_blosc_v2)" - s "no network: decoding and copying only"
+bench_row "Zarr v2 chunks fetched one by one, no decode" "$(bench_value "$BENCH_TMP/zarr_http.ours" zarr_http_fetch_serial)" - s "the network's share (imjoy-run's client)"
 bench_row "Zarr v2 read over http vs zarr-python fsspec" "$(bench_value "$BENCH_TMP/zarr_http.ours" zarr_http_read_blosc_v2)" \
   "$(bench_value "$BENCH_TMP/zarr_http.py" zarr_http_read_blosc_v2)" s "zarr-python + fsspec HTTPFileSystem (aiohttp), same server"
