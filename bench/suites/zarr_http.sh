@@ -3,7 +3,7 @@
 # HTTP Range (Tests/Fixtures/python/range_server.py, the tests' server), read by imjoy-run's remote
 # Zarr store and by zarr-python's fsspec HTTP store (aiohttp) in the same run, from the same server.
 # Ratio = imjoy-run / zarr-python (below 1 = faster). The reference is skipped ("-") without
-# fsspec + aiohttp.
+# fsspec + aiohttp. BENCH_ZARR_HTTP_PARALLELISM sets imjoy-run's chunk requests in flight (default 16).
 pages=${BENCH_ZARR_HTTP_PAGES:-8}
 dir="$BENCH_TMP/zarr-http"
 mkdir -p "$dir"
