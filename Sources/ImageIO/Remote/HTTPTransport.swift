@@ -110,11 +110,13 @@ final class TransportDelegate: NSObject, URLSessionDataDelegate, Sendable {
     }
 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
-        // Mutated in place (`tasks[id]!`): a copy of the entry would copy the whole body each time.
         let cancel = tasks.withLock { tasks -> Bool in
+            // Only scalars are read, and the body is appended in place (`tasks[id]!`): a copy of the
+            // entry would share the body's storage and make the append copy the whole body.
             let id = dataTask.taskIdentifier
-            guard let pending = tasks[id], !pending.overLimit else { return false }
-            if pending.body.count + data.count > pending.limit {
+            guard let overLimit = tasks[id]?.overLimit, !overLimit, let limit = tasks[id]?.limit, let count = tasks[id]?.body.count
+            else { return false }
+            if count + data.count > limit {
                 tasks[id]!.overLimit = true
                 return true
             }
