@@ -5,7 +5,7 @@
 // Module map (see docs/ARCHITECTURE.md):
 //   ImJoySchema   JSON values, JSON/YAML decoding, draft-07 + ImJoy schema validation
 //   ImJoyPlugin   plugin files (*.imjoy.html), configs, tags, manifests, plugin resolution
-//   ImageIO       n-dimensional arrays, TIFF (libtiff) and HDF5 (libhdf5)
+//   ImageIO       n-dimensional arrays, TIFF (libtiff) and HDF5 (libhdf5), OME-Zarr, remote inputs (http, s3)
 //   ImJoyWorkflow workflow files, the DAG, planning
 //   ImJoyEngine   execution, plugin hosts, cache, provenance
 //   imjoy-run     the command-line tool
@@ -62,7 +62,7 @@ let package = Package(
         ),
         .target(
             name: "ImageIO",
-            dependencies: ["CTIFF", "CHDF5", "CDeflate", "CZstd", "CBlosc", "ImJoySchema"]
+            dependencies: ["CTIFF", "CHDF5", "CDeflate", "CZstd", "CBlosc", "COpenSSL", "ImJoySchema"]
         ),
         .target(
             name: "ImJoyWorkflow",

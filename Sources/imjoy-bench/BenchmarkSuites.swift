@@ -9,6 +9,7 @@ enum BenchmarkSuites {
         "imageio": ImageIOBenchmark.run,
         "zarr": ZarrBenchmark.run,
         "large-stack": LargeStackBenchmark.run,
+        "zarr-http": ZarrHTTPBenchmark.run,
         "python": PythonBenchmark.run,
         "javascript": JavaScriptBenchmark.run,
     ]

@@ -21,11 +21,17 @@ public struct BuiltinInvoker: OpInvoker {
     /// that chunk-wise ops extend and writers write block by block (docs/builtin-ops.md,
     /// "Larger than memory"). Default: physical memory.
     public var memoryLimit: Int = NDArray.maximumByteCount
+    /// How the read ops reach `http(s)://` and `s3://` inputs.
+    public var remote: RemoteInputs
 
-    public init(baseDirectory: String, hdf5Files: SharedHDF5Files = SharedHDF5Files(), provenance: ProvenanceBuilder? = nil) {
+    public init(
+        baseDirectory: String, hdf5Files: SharedHDF5Files = SharedHDF5Files(), provenance: ProvenanceBuilder? = nil,
+        remote: RemoteInputs = .outsideRuns
+    ) {
         self.baseDirectory = baseDirectory
         self.hdf5Files = hdf5Files
         self.provenance = provenance
+        self.remote = remote
     }
 
     /// The names this invoker runs: the catalog in ``BuiltinOps`` (a test checks each has a kernel).
@@ -98,17 +104,18 @@ public struct BuiltinInvoker: OpInvoker {
         if let lazy = Self.lazyMember(of: data) { return try runChunkwise(name, lazy: lazy, config: config, call: call) }
         switch name {
         case "read-tiff":
-            let url = try inputURL(data, op: name)
-            if let lazy = try lazyRead(url, format: TIFFFormat(), name: nil) { return lazy }
-            return try FileOps.read(url, format: TIFFFormat()).rpcValue
+            let location = try inputLocation(data, op: name)
+            if case .local(let url) = location, let lazy = try lazyRead(url, format: TIFFFormat(), name: nil) { return lazy }
+            return try readFile(location, format: TIFFFormat(), name: nil).rpcValue
         case "read-hdf5":
-            let url = try inputURL(data, op: name)
-            if let lazy = try lazyRead(url, format: HDF5Format(), name: config.string("dataset")) { return lazy }
-            return try FileOps.read(url, format: HDF5Format(), name: config.string("dataset")).rpcValue
+            let location = try inputLocation(data, op: name)
+            let dataset = config.string("dataset")
+            if case .local(let url) = location, let lazy = try lazyRead(url, format: HDF5Format(), name: dataset) { return lazy }
+            return try readFile(location, format: HDF5Format(), name: dataset).rpcValue
         case "read-zarr":
-            let url = try inputURL(data, op: name)
-            if let lazy = try lazyZarrRead(url, config: config) { return lazy }
-            return try ZarrOps.read(url, config: config).rpcValue
+            let location = try inputLocation(data, op: name)
+            if case .local(let url) = location, let lazy = try lazyZarrRead(url, config: config) { return lazy }
+            return try ZarrOps.read(remote.zarrStores.open(location.text), config: config).rpcValue
         case "write-tiff":
             return try writeTIFF(data, config: config, call: call)
         case "write-zarr":
@@ -247,18 +254,55 @@ public struct BuiltinInvoker: OpInvoker {
         }
     }
 
-    /// The file a read op's data names: a path string or `{path: …}`, relative to the base folder.
+    /// The local file a read op's data names (a remote URL is refused: lazy reads are local).
     func inputURL(_ data: JSONValue, op: String) throws -> URL {
+        switch try inputLocation(data, op: op) {
+        case .local(let url): return url
+        case .remote(let location):
+            throw BuiltinOpError.invalidData(op: op, reason: "\(location) is remote; \(op) needs a local file here")
+        }
+    }
+
+    /// Reads the file at `location`; a remote one is fetched into a temporary file first.
+    private func readFile(_ location: InputLocation, format: any ArrayFormat, name: String?) throws -> NDArray {
+        switch location {
+        case .local(let url): return try FileOps.read(url, format: format, name: name)
+        case .remote(let location): return try remote.withFetchedFile(location) { try FileOps.read($0, format: format, name: name) }
+        }
+    }
+
+    /// The file a read op's data names: a path string or `{path: …}`, relative to the base
+    /// folder, or an `http(s)://`/`s3://` URL.
+    func inputLocation(_ data: JSONValue, op: String) throws -> InputLocation {
         guard let path = data.stringValue ?? data["path"]?.stringValue else {
             throw BuiltinOpError.invalidData(
                 op: op, reason: "expected a file path (a string or {\"path\": …}) as data, got \(data.typeName)")
         }
         guard !path.isEmpty else { throw BuiltinOpError.invalidData(op: op, reason: "the file path is empty") }
-        if path.hasPrefix("/") { return URL(fileURLWithPath: path) }
+        if RemoteLocation.isRemote(path) {
+            do { return .remote(try RemoteLocation(parsing: path)) } catch {
+                throw BuiltinOpError.invalidData(op: op, reason: error.description)
+            }
+        }
+        if path.hasPrefix("/") { return .local(URL(fileURLWithPath: path)) }
         let base =
             baseDirectory.hasPrefix("/")
             ? URL(fileURLWithPath: baseDirectory)
             : URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(baseDirectory)
-        return base.appendingPathComponent(path).standardizedFileURL
+        return .local(base.appendingPathComponent(path).standardizedFileURL)
+    }
+}
+
+/// A read op's input: a local file or a remote URL.
+enum InputLocation {
+    case local(URL)
+    case remote(RemoteLocation)
+
+    /// The path, or the URL as written.
+    var text: String {
+        switch self {
+        case .local(let url): url.path
+        case .remote(let location): location.description
+        }
     }
 }

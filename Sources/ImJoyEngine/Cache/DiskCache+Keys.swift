@@ -6,7 +6,7 @@ import ImJoyWorkflow
 extension DiskCache {
     func components(_ call: OpCall, sourceKeys: [String: String]) -> CacheKey? {
         let op = call.op
-        guard Self.isCacheable(op), let code = codeIdentity[op.id] else { return nil }
+        guard Self.isCacheable(op), let code = codeIdentity[op.id], !RemoteInputKeys.namesRemote(call.data) else { return nil }
         let base = plan.workflow.baseDirectory
         let inputs: String
         if !op.sourceOps.isEmpty, op.sourceOps.allSatisfy({ sourceKeys[$0] != nil }) {

@@ -21,7 +21,7 @@ public struct EngineInvoker: OpInvoker {
     ///   (e.g. no Node.js for a web-worker plugin).
     public init(
         plan: WorkflowPlan, hdf5Files: SharedHDF5Files = SharedHDF5Files(), hosts options: PluginHostOptions = PluginHostOptions(),
-        provenance: ProvenanceBuilder? = nil, memoryLimit: Int = NDArray.maximumByteCount
+        provenance: ProvenanceBuilder? = nil, memoryLimit: Int = NDArray.maximumByteCount, remoteClient: RemoteClient = .shared
     ) throws(EngineError) {
         var needsHosts = false
         for op in plan.ops {
@@ -34,7 +34,9 @@ public struct EngineInvoker: OpInvoker {
             }
             needsHosts = true
         }
-        var builtins = BuiltinInvoker(baseDirectory: plan.workflow.baseDirectory, hdf5Files: hdf5Files, provenance: provenance)
+        var builtins = BuiltinInvoker(
+            baseDirectory: plan.workflow.baseDirectory, hdf5Files: hdf5Files, provenance: provenance,
+            remote: RemoteInputs(stateDirectory: options.stateDirectory, client: remoteClient))
         builtins.memoryLimit = memoryLimit
         self.builtins = builtins
         if needsHosts {

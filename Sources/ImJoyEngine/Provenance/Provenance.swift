@@ -70,20 +70,26 @@ public final class ProvenanceBuilder: Sendable {
         return plan.ops.map(\.id).filter(seen.contains)
     }
 
-    /// The item's inputs, each file input with its SHA-256.
+    /// The item's inputs, each file input with its SHA-256; remote inputs (`http(s)://`,
+    /// `s3://`) are listed by URL under `urls` (their bytes are identified where they are read:
+    /// docs/reproducibility.md).
     public func inputs(of item: WorkItem) -> JSONValue {
         var files = JSONObject()
         var values = JSONObject()
+        var urls: [String] = []
         for name in item.inputs.keys.sorted() {
             let value = item.inputs[name]!
             values[name] = value
-            if let path = value.stringValue ?? value["path"]?.stringValue,
-                let hash = hashes.sha256(FileHashes.resolve(path, base: plan.workflow.baseDirectory))
-            {
+            guard let path = value.stringValue ?? value["path"]?.stringValue else { continue }
+            if RemoteLocation.isRemote(path) {
+                urls.append(path)
+            } else if let hash = hashes.sha256(FileHashes.resolve(path, base: plan.workflow.baseDirectory)) {
                 files[path] = .string(hash)
             }
         }
-        return ["values": .object(values), "files": .object(files)]
+        var result: JSONObject = ["values": .object(values), "files": .object(files)]
+        if !urls.isEmpty { result["urls"] = .array(urls.map(JSONValue.string)) }
+        return .object(result)
     }
 
     /// The entry of `opID` in a lineage, with its runtime for plugin ops.

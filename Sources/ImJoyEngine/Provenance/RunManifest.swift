@@ -18,10 +18,13 @@ public enum RunManifest {
     ) -> JSONObject {
         var outputs: [String: JSONValue] = [:]
         var inputs = JSONObject()
+        var remoteInputs = Set<String>()
         for item in items {
-            if let files = provenance.inputs(of: item)["files"]?.objectValue {
+            let itemInputs = provenance.inputs(of: item)
+            if let files = itemInputs["files"]?.objectValue {
                 for (path, hash) in files { inputs[path] = hash }
             }
+            for url in itemInputs["urls"]?.arrayValue ?? [] { if let url = url.stringValue { remoteInputs.insert(url) } }
             guard let record = records.record(item.key) else { continue }
             for file in record.files where outputs[file.path] == nil {
                 let op = record.ops?[file.path]
@@ -38,7 +41,7 @@ public enum RunManifest {
             }
         }
         let workflowFile = FileHashes.resolve(plan.workflow.file, base: FileManager.default.currentDirectoryPath)
-        return [
+        var manifest: JSONObject = [
             "format": .string(formatName),
             "runner": ["name": .string(RunnerInfo.name), "version": .string(RunnerInfo.version)],
             "workflow": [
@@ -50,6 +53,9 @@ public enum RunManifest {
             "inputs": .object(sortedObject(inputs)),
             "outputs": .array(outputs.keys.sorted().map { outputs[$0]! }),
         ]
+        // Remote inputs by URL (no hash: what was read is identified by the outputs' hashes).
+        if !remoteInputs.isEmpty { manifest["remote_inputs"] = .array(remoteInputs.sorted().map(JSONValue.string)) }
+        return manifest
     }
 
     static func sortedObject(_ object: JSONObject) -> JSONObject {
@@ -90,6 +96,7 @@ public enum RunManifest {
         var merged: JSONObject? = nil
         var outputs: [String: JSONValue] = [:]
         var inputs = JSONObject()
+        var remoteInputs = Set<String>()
         var started = Double.infinity
         var finished = 0.0
         for label in shardLabels {
@@ -105,10 +112,12 @@ public enum RunManifest {
                 if let path = output["path"]?.stringValue, outputs[path] == nil { outputs[path] = output }
             }
             for (path, hash) in part["inputs"]?.objectValue ?? [:] { inputs[path] = hash }
+            for url in part["remote_inputs"]?.arrayValue ?? [] { if let url = url.stringValue { remoteInputs.insert(url) } }
             if merged == nil { merged = part }
         }
         guard var document = merged else { return 0 }
         document["inputs"] = .object(sortedObject(inputs))
+        if !remoteInputs.isEmpty { document["remote_inputs"] = .array(remoteInputs.sorted().map(JSONValue.string)) }
         document["outputs"] = .array(outputs.keys.sorted().map { outputs[$0]! })
         try write(document, started: started.isFinite ? started : 0, finished: finished, to: url(outputDirectory: outputDirectory))
         return outputs.count

@@ -40,7 +40,7 @@ struct RunParts {
         do {
             invoker = try EngineInvoker(
                 plan: plan, hdf5Files: hdf5Files, hosts: hostOptions(options, observer: observer), provenance: provenance,
-                memoryLimit: options.memoryLimit)
+                memoryLimit: options.memoryLimit, remoteClient: options.remoteClient)
             checker = try SchemaDataChecker(plan: plan)
         } catch {
             try? events?.handle.close()

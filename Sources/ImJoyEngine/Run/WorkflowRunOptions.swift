@@ -29,6 +29,9 @@ public struct WorkflowRunOptions: Sendable {
     public var stateDirectory: String?
     /// Where prepared plugin environments are kept (default: the hosts' own default).
     public var environmentCache: String?
+    /// How `http(s)://` and `s3://` inputs are read (retries, timeouts, S3 endpoint and
+    /// credentials); default: the environment's (``RemoteClient/shared``).
+    public var remoteClient: RemoteClient = .shared
     /// The result cache folder (default `OUT/.imjoy-run/cache`).
     public var cacheDirectory: String?
     /// Whether the result cache is read and filled.

@@ -6,7 +6,8 @@ import OrderedCollections
 public struct WorkItem: Sendable, Equatable {
     /// Position in the batch (0-based, the order of the inputs).
     public var index: Int
-    /// A stable, file-name-safe key: the first input's file stem when stems are unique, a
+    /// A stable, file-name-safe key: the first input's file stem (a URL's last path component
+    /// without extension and query) when stems are unique, a
     /// CSV `id` column, else the zero-padded index. `_workflow_id` is `<workflow name>-<key>`.
     public var key: String
     /// The item's value of each input, by input name.
@@ -44,9 +45,12 @@ public enum BatchItems {
         case .values(let values):
             return values
         case .files(let files):
-            let paths = files.map { absolute($0, base: workflow.baseDirectory) }
+            let paths = files.map { RemoteLocation.isRemote($0) ? $0 : absolute($0, base: workflow.baseDirectory) }
+            try RemoteInputCheck.check(paths, workflow: workflow, path: "\(path).files")
             try InputFileCheck.check(paths, workflow: workflow, path: "\(path).files")
             return paths.map(JSONValue.string)
+        case .glob(let pattern) where RemoteLocation.isRemote(pattern):
+            throw WorkflowError(file: workflow.file, path: "\(path).glob", message: RemoteInputCheck.globRefusal(pattern))
         case .glob(let pattern):
             let matches = Glob.matches(absolute(pattern, base: workflow.baseDirectory))
             if matches.isEmpty {
@@ -56,6 +60,8 @@ public enum BatchItems {
             }
             try InputFileCheck.check(matches, workflow: workflow, path: "\(path).glob")
             return matches.map(JSONValue.string)
+        case .csv(let file, _) where RemoteLocation.isRemote(file):
+            throw WorkflowError(file: workflow.file, path: "\(path).csv", message: RemoteInputCheck.csvRefusal(file))
         case .csv(let file, let column):
             let csvPath = absolute(file, base: workflow.baseDirectory)
             let rows = try csvTable(csvPath, workflow: workflow, path: "\(path).csv")
@@ -66,6 +72,9 @@ public enum BatchItems {
                 throw WorkflowError(
                     file: workflow.file, path: "\(path).column",
                     message: "\(csvPath) has no column '\(column)' (has \(header.joined(separator: ", ")))")
+            }
+            if let column {
+                try RemoteInputCheck.check(rows.records.map { $0[column] ?? "" }, workflow: workflow, path: "\(path).csv")
             }
             return rows.records.map { record in
                 if let column { return .string(record[column] ?? "") }
@@ -92,6 +101,9 @@ public enum BatchItems {
 
     private static func itemKeys(first column: [JSONValue], count: Int) -> [String] {
         let candidates: [String?] = column.map { value in
+            if let text = value.stringValue, RemoteLocation.isRemote(text) {
+                return (try? RemoteLocation(parsing: text))?.stem
+            }
             if let text = value.stringValue, text.contains("/") || text.contains(".") {
                 return ((text as NSString).lastPathComponent as NSString).deletingPathExtension
             }

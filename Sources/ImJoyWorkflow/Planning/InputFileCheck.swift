@@ -13,8 +13,10 @@ import ImJoySchema
 /// reader forever, `/proc/self/pagemap` never ends).
 public enum InputFileCheck {
     /// Why `path` must not be read as an input, or `nil` when it may be (a regular file, a
-    /// directory, or a path that does not exist: its reader reports that).
+    /// directory, or a path that does not exist: its reader reports that). URLs are not local
+    /// files (``RemoteInputCheck`` checks their syntax; nothing is fetched while planning).
     public static func refusal(_ path: String) -> String? {
+        if RemoteLocation.isRemote(path) { return nil }
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
         if let kind = DocumentFile.nonRegularKind(mode: info.st_mode) { return "\(path) is \(kind), not a regular file" }

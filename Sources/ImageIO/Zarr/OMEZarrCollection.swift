@@ -62,12 +62,16 @@ enum OMEZarrCollection {
 
     /// The image names listed by the collection at `store`.
     static func images(store: URL) throws(ZarrError) -> [String] {
-        let root = store.path
+        try images(storage: LocalZarrStore(root: store.path))
+    }
+
+    /// The image names listed by the collection at the root of `storage` (local or remote).
+    static func images(storage: any ZarrStore) throws(ZarrError) -> [String] {
         let attributes: ZarrJSONField?
-        if let v3 = try ZarrFiles.readJSON(root + "/zarr.json", store: root, file: "zarr.json") {
+        if let v3 = try storage.readJSON("zarr.json") {
             attributes = v3.member("attributes")
         } else {
-            attributes = try ZarrFiles.readJSON(root + "/.zattrs", store: root, file: ".zattrs")
+            attributes = try storage.readJSON(".zattrs")
         }
         guard let list = attributes?.member("imjoy").member("images"), !list.isMissing else { return [] }
         var names: [String] = []

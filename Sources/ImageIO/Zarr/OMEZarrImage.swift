@@ -14,16 +14,22 @@ public struct OMEZarrImage: Sendable {
     /// The levels, full resolution first.
     public let levels: [ZarrArray]
 
-    /// Opens the image at `store` (a group with `multiscales`, or a plain Zarr array).
+    /// Opens the image at the local `store` (a group with `multiscales`, or a plain Zarr array).
     public init(store: URL) throws(ZarrError) {
-        self.store = store
-        let root = store.path
-        guard ZarrFiles.exists(root) else { throw ZarrError(.invalidMetadata, store: root, reason: "no such store") }
+        try self.init(storage: LocalZarrStore(root: store.path))
+    }
+
+    /// Opens the image at the root of `storage` (local or remote, ``ZarrStore``), reading its
+    /// metadata only.
+    public init(storage: any ZarrStore) throws(ZarrError) {
+        self.store = storage.url
+        let root = storage.location
+        try storage.checkExists()
         let multiscales: ZarrJSONField
         var version: String? = nil
-        if let v3 = try ZarrFiles.readJSON(root + "/zarr.json", store: root, file: "zarr.json") {
+        if let v3 = try storage.readJSON("zarr.json") {
             if v3.member("node_type").value?.stringValue == "array" {
-                let array = try ZarrArray(store: store)
+                let array = try ZarrArray(storage: storage)
                 (metadata, levels) = (Self.plainMetadata(array), [array])
                 return
             }
@@ -31,11 +37,11 @@ public struct OMEZarrImage: Sendable {
             let versionField = ome.member("version")
             version = versionField.isMissing ? nil : try versionField.string()
             multiscales = ome.isMissing ? v3.member("attributes").member("multiscales") : ome.member("multiscales")
-        } else if ZarrFiles.exists(root + "/.zarray") {
-            let array = try ZarrArray(store: store)
+        } else if try storage.read(".zarray", limit: ZarrLimits.maximumMetadataBytes) != nil {
+            let array = try ZarrArray(storage: storage)
             (metadata, levels) = (Self.plainMetadata(array), [array])
             return
-        } else if let attributes = try ZarrFiles.readJSON(root + "/.zattrs", store: root, file: ".zattrs") {
+        } else if let attributes = try storage.readJSON(".zattrs") {
             multiscales = attributes.member("multiscales")
         } else {
             throw ZarrError(.invalidMetadata, store: root, reason: "not a Zarr store (no zarr.json, .zarray or .zattrs)")
@@ -43,7 +49,7 @@ public struct OMEZarrImage: Sendable {
         let parsed = try OMEImageMetadata.parse(multiscales, version: version)
         var arrays: [ZarrArray] = []
         for dataset in parsed.datasets {
-            let array = try ZarrArray(store: store, path: dataset.path)
+            let array = try ZarrArray(storage: storage, path: dataset.path)
             guard array.metadata.shape.count == parsed.axes.count else {
                 throw ZarrError(
                     .invalidMetadata, store: root, location: dataset.path,
@@ -71,7 +77,9 @@ public struct OMEZarrImage: Sendable {
 
     private func array(_ level: Int) throws(ZarrError) -> ZarrArray {
         guard levels.indices.contains(level) else {
-            throw ZarrError(.invalidArgument, store: store.path, reason: "level \(level) does not exist (\(levels.count) levels)")
+            throw ZarrError(
+                .invalidArgument, store: levels.first?.storage.location ?? store.path,
+                reason: "level \(level) does not exist (\(levels.count) levels)")
         }
         return levels[level]
     }

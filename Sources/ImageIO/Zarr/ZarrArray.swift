@@ -1,6 +1,6 @@
 import Foundation
 
-/// One array of a Zarr store (v2 or v3) on the local file system, read lazily: opening reads only
+/// One array of a Zarr store (v2 or v3), local or remote (``ZarrStore``), read lazily: opening reads only
 /// the metadata, and ``read(origin:shape:limit:)`` reads only the chunks covering the region.
 ///
 /// ```swift
@@ -8,28 +8,35 @@ import Foundation
 /// let tile = try array.read(origin: [0, 512, 512], shape: [1, 256, 256])
 /// ```
 public struct ZarrArray: Sendable {
-    /// The store's root on disk.
+    /// The store's root (a file URL on disk, or the remote store's URL).
     public let store: URL
+    /// Where keys are read from.
+    public let storage: any ZarrStore
     /// The array's path inside the store (`""` for an array at the root).
     public let path: String
     /// The array's metadata.
     public let metadata: ZarrArrayMetadata
 
-    /// Opens the array at `path` in `store`, reading `.zarray` (v2) or `zarr.json` (v3).
+    /// Opens the array at `path` in the local store `store`, reading `.zarray` (v2) or `zarr.json` (v3).
     ///
     /// - Throws: ``ZarrError`` when there is no array there or its metadata is malformed.
     public init(store: URL, path: String = "") throws(ZarrError) {
-        self.store = store
+        try self.init(storage: LocalZarrStore(root: store.path), path: path)
+    }
+
+    /// Opens the array at `path` in `storage` (local or remote, ``ZarrStore``).
+    public init(storage: any ZarrStore, path: String = "") throws(ZarrError) {
+        self.storage = storage
+        self.store = storage.url
         self.path = path
-        let storeName = store.path
-        let directory = Self.join(storeName, path)
-        if let v3 = try ZarrFiles.readJSON(directory + "/zarr.json", store: storeName, file: Self.join(path, "zarr.json")) {
+        let storeName = storage.location
+        if let v3 = try storage.readJSON(Self.join(path, "zarr.json")) {
             let format = v3.member("zarr_format")
             guard try format.int() == 3 else { throw format.error("zarr_format must be 3 in zarr.json") }
             let nodeType = v3.member("node_type")
             guard try nodeType.string() == "array" else { throw nodeType.error("not an array node") }
             metadata = try ZarrArrayMetadata.parseV3(v3)
-        } else if let v2 = try ZarrFiles.readJSON(directory + "/.zarray", store: storeName, file: Self.join(path, ".zarray")) {
+        } else if let v2 = try storage.readJSON(Self.join(path, ".zarray")) {
             metadata = try ZarrArrayMetadata.parseV2(v2)
         } else {
             throw ZarrError(
@@ -53,18 +60,18 @@ public struct ZarrArray: Sendable {
             (0..<rank).allSatisfy({ origin[$0] >= 0 && shape[$0] >= 0 && origin[$0] <= metadata.shape[$0] - shape[$0] })
         else {
             throw ZarrError(
-                .invalidArgument, store: store.path, location: path,
+                .invalidArgument, store: storage.location, location: path,
                 reason: "region at \(origin) of \(shape) is outside the array's shape \(metadata.shape)")
         }
         var output: NDArray
         do {
             output = try NDArray(zeros: shape, dtype: metadata.dtype, limit: limit)
         } catch {
-            throw ZarrError(.tooLarge, store: store.path, location: path, reason: "region of \(shape) \(metadata.dtype): \(error)")
+            throw ZarrError(.tooLarge, store: storage.location, location: path, reason: "region of \(shape) \(metadata.dtype): \(error)")
         }
         guard output.count > 0 else { return output }
         let chunks = chunksCovering(origin: origin, shape: shape)
-        let workers = min(chunks.counts.reduce(1, *), ProcessInfo.processInfo.activeProcessorCount)
+        let workers = min(chunks.counts.reduce(1, *), storage.parallelism)
         var failures = [ZarrError?](repeating: nil, count: workers)
         output.withUnsafeMutableBytes { raw in
             let base = UncheckedSendable(value: raw.baseAddress!)
@@ -117,13 +124,13 @@ public struct ZarrArray: Sendable {
         let key = Self.join(path, metadata.chunkKey(position))
         let chunkBytes = metadata.chunkByteCount
         let limit = chunkBytes + chunkBytes / 8 + (1 << 16)
-        guard let encoded = try ZarrFiles.read(Self.join(store.path, key), limit: limit, store: store.path, location: key) else {
+        guard let encoded = try storage.read(key, limit: limit) else {
             fill(buffer)
             return
         }
         let target = UnsafeMutableRawBufferPointer(rebasing: buffer[..<chunkBytes])
         if let reason = encoded.withUnsafeBytes({ codec.decode($0, into: target) }) {
-            throw ZarrError(.corruptChunk, store: store.path, location: key, reason: reason)
+            throw ZarrError(.corruptChunk, store: storage.location, location: key, reason: reason)
         }
         if metadata.bigEndian { Self.swapBytes(target, elementSize: metadata.dtype.byteSize) }
     }

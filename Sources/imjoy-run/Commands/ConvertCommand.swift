@@ -25,7 +25,7 @@ struct ConvertCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The input file (\(ArrayFormatRegistry.standard.extensionList)).")
+    @Argument(help: "The input file (\(ArrayFormatRegistry.standard.extensionList)), or an http(s):// or s3:// URL of one.")
     var input: String
 
     @Argument(help: "The output file (\(ArrayFormatRegistry.standard.extensionList)).")
@@ -71,9 +71,8 @@ struct ConvertCommand: ParsableCommand {
     func run() throws {
         try withInputErrors {
             let registry = ArrayFormatRegistry.standard
-            let inputURL = URL(fileURLWithPath: input)
             let outputURL = URL(fileURLWithPath: output)
-            guard let inputFormat = registry.format(for: inputURL) else {
+            guard let inputFormat = inputFormat(registry) else {
                 throw ValidationError("\(input): unknown input format (use \(registry.extensionList))")
             }
             guard let outputFormat = registry.format(for: outputURL) else {
@@ -98,13 +97,15 @@ struct ConvertCommand: ParsableCommand {
             options.imageJ = imagej
             options.largeFile = bigtiff ? true : nil
             options.synchronizes = sync
-            options.source = inputURL.lastPathComponent
-            // Larger than the limit: block by block (a file that cannot be opened lazily is read whole).
-            if let source = try? inputFormat.source(inputURL, name: name), source.byteCount > limit {
+            options.source = RemoteLocation.isRemote(input) ? input : URL(fileURLWithPath: input).lastPathComponent
+            // Larger than the limit: block by block (a local file that can be opened lazily; a remote one is read whole).
+            if !RemoteLocation.isRemote(input), let source = try? inputFormat.source(URL(fileURLWithPath: input), name: name),
+                source.byteCount > limit
+            {
                 try outputFormat.write(source: source, to: outputURL, options: options, blockBytes: max(limit / 8, 1 << 16))
                 return
             }
-            let array = try inputFormat.read(inputURL, name: name)
+            let array = try readInput(inputFormat, name: name, outputURL: outputURL)
             try outputFormat.write(array, to: outputURL, options: options)
         }
     }

@@ -5,19 +5,20 @@ import ImageIO
 
 /// `read-zarr` and `write-zarr`: OME-Zarr stores through ImageIO's ``OMEZarr`` and ``ZarrFormat``.
 enum ZarrOps {
-    /// Reads level `level` of the store's root image, or of collection image `image`.
-    static func read(_ url: URL, config: BuiltinConfig) throws -> NDArray {
+    /// Reads level `level` of the store's root image, or of collection image `image`; the store
+    /// is local or remote (only the chunks needed are fetched).
+    static func read(_ store: any ZarrStore, config: BuiltinConfig) throws -> NDArray {
         let image = config.string("image").split(separator: "/").joined(separator: "/")
         let level = try config.integer("level")
-        let names = try ZarrFormat().arrayNames(in: url)
+        let names = try ZarrFormat().arrayNames(in: store)
         if !image.isEmpty, !names.contains(image) {
             let list = names.filter { !$0.isEmpty }.prefix(20).joined(separator: ", ")
             throw BuiltinOpError.invalidConfig(
-                op: "read-zarr", parameter: "image", reason: "\(url.path) has no image '\(image)' (images: \(list.isEmpty ? "none" : list))"
-            )
+                op: "read-zarr", parameter: "image",
+                reason: "\(store.location) has no image '\(image)' (images: \(list.isEmpty ? "none" : list))")
         }
         let path = image.isEmpty ? (names.first ?? "") : image
-        return try ZarrFormat.readImage(path.isEmpty ? url : url.appendingPathComponent(path), level: level)
+        return try ZarrFormat.readImage(store.child(path), level: level)
     }
 
     /// Writes `array` as the image at the root of the store `path` names (per item), or as image

@@ -1,7 +1,7 @@
 import Foundation
 
 /// ImJoy's `file` keyword: the instance refers to an existing file with the required MIME type,
-/// extension and size.
+/// extension and size. An `http(s)://` or `s3://` URL is checked by syntax and extension only.
 ///
 /// The instance is a path string or an object `{path, name?, size?, mime?}`; relative paths are
 /// resolved against ``ValidationOptions/baseDirectory``. As in ImJoy, `mime` entries are
@@ -23,6 +23,7 @@ struct FileKeyword: Keyword {
             context.report("file", at: schemaPath, problem.text)
             return false
         case .success(let (path, name, declaredMime)):
+            if RemoteLocation.isRemote(path) { return validateRemote(path, name: name, &context) }
             let resolved = FileKeyword.resolve(path, against: context.options.baseDirectory)
             let needsSize = minSize != nil || maxSize != nil || sizes != nil
             guard var facts = context.options.fileInspector.inspect(path: resolved, needsSize: needsSize) else {
@@ -34,6 +35,22 @@ struct FileKeyword: Keyword {
             context.report("file", at: schemaPath, problem)
             return false
         }
+    }
+
+    /// A remote file (`http(s)://`, `s3://`) is never fetched to be validated: its URL must
+    /// parse and its name (the URL's file name, without the query) end with an `ext`; its MIME
+    /// type and size are not known before the read op fetches it.
+    private func validateRemote(_ url: String, name: String, _ context: inout ValidationContext) -> Bool {
+        let location: RemoteLocation
+        do { location = try RemoteLocation(parsing: url) } catch {
+            context.report("file", at: schemaPath, error.description)
+            return false
+        }
+        let remoteName = name == FileKeyword.lastComponent(url) ? location.fileName : name
+        guard !extensions.isEmpty, !extensions.contains(where: { remoteName.hasSuffix($0) }) else { return true }
+        context.report(
+            "file", at: schemaPath, "expected a file name ending with \(extensions.joined(separator: " or ")), got \(remoteName)")
+        return false
     }
 
     private func mismatch(_ facts: FileFacts, name: String) -> String? {
