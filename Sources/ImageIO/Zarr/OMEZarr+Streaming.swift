@@ -14,16 +14,9 @@ extension OMEZarr {
         source: any ArraySource, axes: [OMEAxis]? = nil, scale: [Double]? = nil, name: String? = nil, to store: URL,
         options: OMEZarrWriteOptions = .init(), blockBytes: Int
     ) throws(ZarrError) {
-        let storeName = store.path
-        let temporary = store.deletingLastPathComponent()
-            .appendingPathComponent(".\(store.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
-        do throws(ZarrError) {
+        try writeStore(store) { (root, storeName) throws(ZarrError) in
             try writeStreamedImage(
-                source, axes: axes, scale: scale, name: name, root: temporary, store: storeName, options: options, blockBytes: blockBytes)
-            try moveIntoPlace(temporary, store: storeName)
-        } catch {
-            ZarrFiles.removeTree(temporary)
-            throw error
+                source, axes: axes, scale: scale, name: name, root: root, store: storeName, options: options, blockBytes: blockBytes)
         }
     }
 
@@ -34,23 +27,9 @@ extension OMEZarr {
         source: any ArraySource, named name: String, axes: [OMEAxis]? = nil, scale: [Double]? = nil, toCollection store: URL,
         options: OMEZarrWriteOptions = .init(), blockBytes: Int
     ) throws(ZarrError) {
-        let storeName = store.path
-        guard !name.isEmpty, !name.contains("/"), !name.hasPrefix("."), name != "zarr.json" else {
-            throw ZarrError(
-                .invalidArgument, store: storeName, location: name, reason: "image name must be one path component not starting with \".\"")
-        }
-        try ZarrFiles.makeDirectories(storeName, store: storeName)
-        let temporary = storeName + "/.\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        do throws(ZarrError) {
+        try addImage(named: name, toCollection: store, format: options.format) { (root, storeName) throws(ZarrError) in
             try writeStreamedImage(
-                source, axes: axes, scale: scale, name: name, root: temporary, store: storeName, options: options, blockBytes: blockBytes)
-            try OMEZarrCollection.withLock(store: storeName) { () throws(ZarrError) in
-                try OMEZarrCollection.register(name, store: storeName, format: options.format)
-                try moveIntoPlace(temporary, store: storeName, destination: storeName + "/" + name)
-            }
-        } catch {
-            ZarrFiles.removeTree(temporary)
-            throw error
+                source, axes: axes, scale: scale, name: name, root: root, store: storeName, options: options, blockBytes: blockBytes)
         }
     }
 

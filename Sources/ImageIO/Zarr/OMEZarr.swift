@@ -32,12 +32,20 @@ public enum OMEZarr {
         _ array: NDArray, axes: [OMEAxis]? = nil, scale: [Double]? = nil, translation: [Double]? = nil, name: String? = nil,
         to store: URL, options: OMEZarrWriteOptions = .init()
     ) throws(ZarrError) {
+        try writeStore(store) { (root, storeName) throws(ZarrError) in
+            try writeImage(
+                array, axes: axes, scale: scale, translation: translation, name: name, root: root, store: storeName, options: options)
+        }
+    }
+
+    /// Runs `write` into a temporary sibling of `store` (`root`; `storeName` for errors) and renames
+    /// it into place; on failure the temporary is removed. Shared by the whole-array and streamed writes.
+    static func writeStore(_ store: URL, _ write: (_ root: String, _ storeName: String) throws(ZarrError) -> Void) throws(ZarrError) {
         let storeName = store.path
         let temporary = store.deletingLastPathComponent()
             .appendingPathComponent(".\(store.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
         do throws(ZarrError) {
-            try writeImage(
-                array, axes: axes, scale: scale, translation: translation, name: name, root: temporary, store: storeName, options: options)
+            try write(temporary, storeName)
             try moveIntoPlace(temporary, store: storeName)
         } catch {
             ZarrFiles.removeTree(temporary)
@@ -53,6 +61,18 @@ public enum OMEZarr {
         _ array: NDArray, named name: String, axes: [OMEAxis]? = nil, scale: [Double]? = nil, translation: [Double]? = nil,
         toCollection store: URL, options: OMEZarrWriteOptions = .init()
     ) throws(ZarrError) {
+        try addImage(named: name, toCollection: store, format: options.format) { (root, storeName) throws(ZarrError) in
+            try writeImage(
+                array, axes: axes, scale: scale, translation: translation, name: name, root: root, store: storeName, options: options)
+        }
+    }
+
+    /// Runs `write` into a temporary folder inside the collection `store`, then registers `name`
+    /// and renames the image into place under the store's lock; on failure the temporary is removed.
+    static func addImage(
+        named name: String, toCollection store: URL, format: ZarrArrayMetadata.Format,
+        _ write: (_ root: String, _ storeName: String) throws(ZarrError) -> Void
+    ) throws(ZarrError) {
         let storeName = store.path
         guard !name.isEmpty, !name.contains("/"), !name.hasPrefix("."), name != "zarr.json" else {
             throw ZarrError(
@@ -61,10 +81,9 @@ public enum OMEZarr {
         try ZarrFiles.makeDirectories(storeName, store: storeName)
         let temporary = storeName + "/.\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         do throws(ZarrError) {
-            try writeImage(
-                array, axes: axes, scale: scale, translation: translation, name: name, root: temporary, store: storeName, options: options)
+            try write(temporary, storeName)
             try OMEZarrCollection.withLock(store: storeName) { () throws(ZarrError) in
-                try OMEZarrCollection.register(name, store: storeName, format: options.format)
+                try OMEZarrCollection.register(name, store: storeName, format: format)
                 try moveIntoPlace(temporary, store: storeName, destination: storeName + "/" + name)
             }
         } catch {
