@@ -19,19 +19,7 @@ enum ZarrArrayWriter {
                 reason: "array \(array.shape) \(array.dtype) does not match the metadata \(metadata.shape) \(metadata.dtype)")
         }
         let directory = ZarrArray.join(root, path)
-        try ZarrFiles.makeDirectories(directory, store: store)
-        switch metadata.format {
-        case .v2:
-            try ZarrFiles.writeJSON(metadata.v2JSON(), to: directory + "/.zarray", store: store, location: ZarrArray.join(path, ".zarray"))
-            if let attributes {
-                try ZarrFiles.writeJSON(
-                    .object(attributes), to: directory + "/.zattrs", store: store, location: ZarrArray.join(path, ".zattrs"))
-            }
-        case .v3:
-            try ZarrFiles.writeJSON(
-                metadata.v3JSON(attributes: attributes ?? [:]), to: directory + "/zarr.json", store: store,
-                location: ZarrArray.join(path, "zarr.json"))
-        }
+        try writeMetadata(metadata, directory: directory, path: path, store: store, attributes: attributes)
         let counts = metadata.chunkCounts
         let chunkCount = counts.reduce(1, *)
         guard array.count > 0, chunkCount > 0 else { return }
