@@ -28,33 +28,14 @@ public final class HDF5DatasetSource: ArraySource {
                 _ = HDF5Library.takeErrorStack("")
                 throw .notFound(file: filePath, path: datasetPath)
             }
-            let type = H5Dget_type(dataset.id)
-            let space = H5Dget_space(dataset.id)
-            defer {
-                if type >= 0 { H5Tclose(type) }
-                if space >= 0 { H5Sclose(space) }
+            let (dtype, shape) = try HDF5File.datasetLayout(
+                dataset.id, file: filePath, path: datasetPath, maximumChunkCount: maximumChunkCount
+            ) { (dims) throws(HDF5Error) in
+                guard dims.allSatisfy({ $0 <= hsize_t(1 << 48) }) else {
+                    throw .unsupported(file: filePath, path: datasetPath, reason: "extents \(dims)")
+                }
             }
-            guard type >= 0, space >= 0 else {
-                throw .readFailed(file: filePath, path: datasetPath, reason: HDF5Library.takeErrorStack("no datatype or dataspace"))
-            }
-            let dtype: DType
-            switch HDF5DataType.dtype(of: type) {
-            case .success(let value): dtype = value
-            case .failure(let unsupported): throw .unsupported(file: filePath, path: datasetPath, reason: unsupported.reason)
-            }
-            let rank = H5Sget_simple_extent_ndims(space)
-            guard rank >= 0, rank <= 32 else { throw .unsupported(file: filePath, path: datasetPath, reason: "rank \(rank)") }
-            var dims = [hsize_t](repeating: 0, count: Int(rank))
-            if rank > 0 { H5Sget_simple_extent_dims(space, &dims, nil) }
-            guard dims.allSatisfy({ $0 <= hsize_t(1 << 48) }) else {
-                throw .unsupported(file: filePath, path: datasetPath, reason: "extents \(dims)")
-            }
-            if let problem = HDF5ChunkCheck.problem(
-                dataset: dataset.id, space: space, elementSize: H5Tget_size(type), maximumChunkCount: maximumChunkCount)
-            {
-                throw .unsupported(file: filePath, path: datasetPath, reason: problem)
-            }
-            return (dataset, dims.map { Int($0) }, dtype)
+            return (dataset, shape, dtype)
         }
         (dataset, shape, dtype) = opened
         chunkShape = HDF5Library.withLock { Self.chunks(of: opened.0.id, rank: opened.1.count) }

@@ -193,34 +193,12 @@ public final class HDF5File: @unchecked Sendable {
                 throw .notFound(file: filePath, path: datasetPath)
             }
             defer { H5Dclose(dataset) }
-            let type = H5Dget_type(dataset)
-            let space = H5Dget_space(dataset)
-            defer {
-                if type >= 0 { H5Tclose(type) }
-                if space >= 0 { H5Sclose(space) }
-            }
-            guard type >= 0, space >= 0 else {
-                throw .readFailed(file: filePath, path: datasetPath, reason: HDF5Library.takeErrorStack("no datatype or dataspace"))
-            }
-            let dtype: DType
-            switch HDF5DataType.dtype(of: type) {
-            case .success(let value): dtype = value
-            case .failure(let unsupported): throw .unsupported(file: filePath, path: datasetPath, reason: unsupported.reason)
-            }
-            let rank = H5Sget_simple_extent_ndims(space)
-            guard rank >= 0, rank <= 32 else {
-                throw .unsupported(file: filePath, path: datasetPath, reason: "rank \(rank)")
-            }
-            var dims = [hsize_t](repeating: 0, count: Int(rank))
-            if rank > 0 { H5Sget_simple_extent_dims(space, &dims, nil) }
-            guard dims.allSatisfy({ $0 <= hsize_t(Int.max) }) else {
-                throw .tooLarge(file: filePath, path: datasetPath, byteCount: .max, limit: limit)
-            }
-            let shape = dims.map { Int($0) }
-            if let problem = HDF5ChunkCheck.problem(
-                dataset: dataset, space: space, elementSize: H5Tget_size(type), maximumChunkCount: maximumChunkCount)
-            {
-                throw .unsupported(file: filePath, path: datasetPath, reason: problem)
+            let (dtype, shape) = try Self.datasetLayout(
+                dataset, file: filePath, path: datasetPath, maximumChunkCount: maximumChunkCount
+            ) { (dims) throws(HDF5Error) in
+                guard dims.allSatisfy({ $0 <= hsize_t(Int.max) }) else {
+                    throw .tooLarge(file: filePath, path: datasetPath, byteCount: .max, limit: limit)
+                }
             }
             let array: NDArray
             do throws(NDArrayError) {
