@@ -12,6 +12,13 @@ static inline int CTIFF_TIFFSetField_double(TIFF *tif, uint32_t tag, double valu
 static inline int CTIFF_TIFFSetField_string(TIFF *tif, uint32_t tag, const char *value) { return TIFFSetField(tif, tag, value); }
 static inline int CTIFF_TIFFSetField_uint16_pair(TIFF *tif, uint32_t tag, uint16_t a, uint16_t b) { return TIFFSetField(tif, tag, a, b); }
 static inline int CTIFF_TIFFSetField_count_bytes(TIFF *tif, uint32_t tag, uint32_t count, const void *data) { return TIFFSetField(tif, tag, count, data); }
+/* Announces `count` SubIFDs (sub-resolution levels) for the current directory: libtiff writes the next `count`
+   directories as its SubIFDs and fills in their offsets (the zeros are placeholders it copies). */
+static inline int CTIFF_TIFFSetField_subIFDCount(TIFF *tif, uint16_t count) {
+    uint64_t offsets[32] = {0};
+    if (count == 0 || count > 32) return 0;
+    return TIFFSetField(tif, TIFFTAG_SUBIFD, count, offsets);
+}
 /* Sets a private ASCII tag (registering it with this handle first): provenance beside ImageJ metadata. */
 static inline int CTIFF_setPrivateASCII(TIFF *tif, uint32_t tag, const char *value) {
     if (TIFFFindField(tif, tag, TIFF_ANY) == NULL) {

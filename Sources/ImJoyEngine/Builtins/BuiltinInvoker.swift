@@ -181,7 +181,7 @@ public struct BuiltinInvoker: OpInvoker {
         return ["path": .string(relative)]
     }
 
-    /// `write-tiff`'s options: compression and level, ImageJ metadata, BigTIFF, provenance.
+    /// `write-tiff`'s options: compression and level, ImageJ metadata, BigTIFF, tiles, levels, provenance.
     func tiffWriteOptions(_ config: BuiltinConfig, call: Context) throws -> ArrayWriteOptions {
         let format = TIFFFormat()
         var options = ArrayWriteOptions(
@@ -192,6 +192,15 @@ public struct BuiltinInvoker: OpInvoker {
         case "no": options.largeFile = false
         default: options.largeFile = nil  // automatic: BigTIFF from 4 GiB on
         }
+        let tile = try config.integer("tile")
+        if tile > 0 {
+            guard tile % 16 == 0 else {
+                throw BuiltinOpError.invalidConfig(
+                    op: config.declaration.name, parameter: "tile", reason: "\(tile) is not a multiple of 16 (TIFF tiles are; 0: strips)")
+            }
+            options.tileShape = [tile, tile]
+        }
+        options.pyramidLevels = try config.integer("levels")
         return options
     }
 

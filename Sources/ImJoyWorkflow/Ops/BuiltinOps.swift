@@ -66,13 +66,15 @@ public enum BuiltinOps {
             ],
             inputs: #"{"file": {"ext": [".zarr", ".ZARR"]}}"#, outputs: anyArray, cacheUse: .readsFile),
         BuiltinOpDeclaration(
-            "write-tiff", "Writes an array as a TIFF file in the out dir; returns {path}.",
+            "write-tiff", "Writes an array as TIFF (OME-TIFF for .ome.tif) in the out dir; strips or tiles, SubIFD levels; returns {path}.",
             parameters: [
                 BuiltinParameter("path", "Path", .string(default: "{item}/{op}.tif")),
                 BuiltinParameter("compression", "compression", .choice(options: tiffCompressions, default: "deflate")),
                 BuiltinParameter("level", "level", .number(default: 6, range: 1...22, integer: true)),
                 BuiltinParameter("imagej", "ImageJ metadata", .yesNo(default: false)),
                 BuiltinParameter("bigtiff", "BigTIFF", .choice(options: ["auto", "yes", "no"], default: "auto")),
+                BuiltinParameter("tile", "tile size", .number(default: 0, range: 0...65_536, integer: true)),
+                BuiltinParameter("levels", "sub-resolution levels", .number(default: 0, range: 0...16, integer: true)),
             ],
             inputs: anyArray, outputs: fileOutput, cacheUse: .writesFiles),
         BuiltinOpDeclaration(

@@ -21,13 +21,16 @@ import Synchronization
 ///   - compressors: one per worker (all of the same compression). With one worker, the calling
 ///     thread still writes block k while the worker compresses the next ones.
 ///   - maxBlockBytes: the size of the largest input block.
-///   - block: the input bytes of block `index`; called on worker threads, so it must only read.
+///   - scratchBytes: the size of a scratch buffer each worker (and the caller, for one block) owns,
+///     for blocks that are gathered rather than read in place (TIFF tiles); 0 for none.
+///   - block: the input bytes of block `index`, either in place or gathered into the scratch
+///     buffer it is given; called on worker threads, so it must only read shared memory.
 ///   - consume: called in order with each block index and its compressed bytes (valid only during
 ///     the call), or `nil` when compressing that block failed. When it throws, the workers stop and
 ///     the error is rethrown.
 func compressInOrder<E: Error>(
-    count: Int, compressors: [BlockCompressor], maxBlockBytes: Int,
-    block: (Int) -> UnsafeRawBufferPointer,
+    count: Int, compressors: [BlockCompressor], maxBlockBytes: Int, scratchBytes: Int = 0,
+    block: (Int, UnsafeMutableRawBufferPointer) -> UnsafeRawBufferPointer,
     consume: (Int, UnsafeRawBufferPointer?) throws(E) -> Void
 ) throws(E) {
     guard count > 0, let first = compressors.first else { return }
@@ -36,8 +39,12 @@ func compressInOrder<E: Error>(
     // One block: nothing to overlap with, so no threads.
     if count == 1 {
         let output = UnsafeMutableRawBufferPointer.allocate(byteCount: bound, alignment: 64)
-        defer { output.deallocate() }
-        let size = first.compress(block(0), into: output)
+        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: scratchBytes, alignment: 64)
+        defer {
+            output.deallocate()
+            scratch.deallocate()
+        }
+        let size = first.compress(block(0, scratch), into: output)
         try consume(0, size.map { UnsafeRawBufferPointer(rebasing: output[..<$0]) })
         return
     }
@@ -53,9 +60,11 @@ func compressInOrder<E: Error>(
         for worker in 0..<workers {
             let compressor = UncheckedSendable(value: compressors[worker])
             DispatchQueue.global().async(group: group) {
+                let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: scratchBytes, alignment: 64)
+                defer { scratch.deallocate() }
                 while let index = state.take(count: count) {
                     let slot = index % ring
-                    state.sizes[slot] = compressor.value.compress(input.value(index), into: state.buffer(slot)) ?? -1
+                    state.sizes[slot] = compressor.value.compress(input.value(index, scratch), into: state.buffer(slot)) ?? -1
                     state.filled[slot].signal()
                 }
             }

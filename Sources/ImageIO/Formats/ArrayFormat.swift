@@ -97,6 +97,24 @@ public struct ArrayFormatCapabilities: OptionSet, Sendable {
     public static let sharedAcrossItems = ArrayFormatCapabilities(rawValue: 1 << 1)
     /// ImageJ hyperstack metadata (`imagej`).
     public static let imageJ = ArrayFormatCapabilities(rawValue: 1 << 2)
+    /// Pages stored in tiles (``ArrayWriteOptions/tileShape``).
+    public static let tiles = ArrayFormatCapabilities(rawValue: 1 << 3)
+    /// Sub-resolution levels (``ArrayWriteOptions/pyramidLevels``).
+    public static let pyramids = ArrayFormatCapabilities(rawValue: 1 << 4)
+}
+
+extension ArrayFormat {
+    /// Refuses options `self` cannot honour (tiles, pyramid levels), naming the format and the
+    /// file: an asked-for layout is never silently dropped.
+    public func checkCapabilities(_ options: ArrayWriteOptions, file: URL) throws {
+        var missing: [String] = []
+        if options.tileShape != nil, !capabilities.contains(.tiles) { missing.append("tiles") }
+        if options.pyramidLevels > 0, !capabilities.contains(.pyramids) { missing.append("pyramid levels") }
+        guard missing.isEmpty else {
+            throw ArrayFormatError.unsupported(
+                format: name, reason: "\(file.path): \(name) cannot store \(missing.joined(separator: " or "))")
+        }
+    }
 }
 
 /// How provenance (one JSON text per output) is embedded in a written file.
@@ -126,6 +144,12 @@ public struct ArrayWriteOptions: Sendable {
     public var synchronizes = false
     /// Free text naming where the array came from (`convert`'s `source`), when no provenance is given.
     public var source: String?
+    /// Pages stored in tiles of `[rows, columns]` (formats with ``ArrayFormatCapabilities/tiles``);
+    /// `nil`: the format's default layout.
+    public var tileShape: [Int]?
+    /// Sub-resolution levels, each half the size of the one above (formats with
+    /// ``ArrayFormatCapabilities/pyramids``).
+    public var pyramidLevels = 0
 
     public init(compression: Compression? = nil, provenance: String? = nil, name: String? = nil) {
         self.compression = compression

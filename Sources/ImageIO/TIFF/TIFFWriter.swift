@@ -6,10 +6,11 @@ import ImJoySchema
 /// Writes arrays as multi-page TIFF stacks through libtiff.
 ///
 /// The last two dimensions are a page's height and width; all leading dimensions are flattened into
-/// pages (C order). Deflate and zstd strips are compressed in parallel on Dispatch workers
-/// (libdeflate / libzstd directly), one continuous stream of strips across pages, and written in
-/// order with `TIFFWriteRawStrip` as they come; LZW uses
-/// libtiff's own encoder serially. Files go to a temporary sibling and are renamed into place.
+/// pages (C order). Pages are stored in strips or tiles, optionally with sub-resolution levels in
+/// SubIFDs (as OME-TIFF pyramids are). Deflate and zstd strips and tiles are compressed in
+/// parallel on Dispatch workers (libdeflate / libzstd directly), one continuous stream across
+/// pages, and written in order with `TIFFWriteRaw…` as they come; LZW uses libtiff's own encoder
+/// serially (``TIFFBlockWriter``). Files go to a temporary sibling and are renamed into place.
 public enum TIFFWriter {
     /// What the first page's ImageDescription holds.
     public enum Description: Sendable {
@@ -24,6 +25,20 @@ public enum TIFFWriter {
         /// Free text.
         case text(String)
     }
+
+    /// The size of a tile: both multiples of 16, as the TIFF specification asks.
+    public struct TileSize: Sendable, Equatable {
+        public var height: Int
+        public var width: Int
+
+        public init(height: Int, width: Int) {
+            self.height = height
+            self.width = width
+        }
+    }
+
+    /// The most sub-resolution levels a page may have.
+    public static let maximumSubResolutionLevels = 16
 
     /// Options for writing.
     public struct Options: Sendable {
@@ -44,6 +59,12 @@ public enum TIFFWriter {
         /// X/YResolution (pixels per unit) and ResolutionUnit (1 none, as ImageJ writes with its
         /// unit in the description; 2 inch; 3 centimeter) on every page, if given.
         public var resolution: (x: Double, y: Double, unit: UInt16)? = nil
+        /// Tiles of this size instead of strips (``rowsPerStrip`` is then unused).
+        public var tile: TileSize? = nil
+        /// Sub-resolution levels per page, each half the size of the one above (2×2 mean), in
+        /// the page's SubIFDs with NewSubfileType 1: the pyramid layout Bio-Formats and tifffile
+        /// read for OME-TIFF. They are made from whole pages, so a page must fit in memory.
+        public var subResolutionLevels = 0
 
         public init(compression: Compression = .none, bigTIFF: Bool? = nil, description: Description = .none) {
             self.compression = compression
@@ -64,29 +85,15 @@ public enum TIFFWriter {
         try write(source: array, to: url, options: options, blockBytes: .max)
     }
 
-    /// Writes the array `source` provides to `url` atomically, reading whole pages, at most about
-    /// `blockBytes` at a time (at least one page), and writing each group of pages before the next
-    /// is read.
+    /// Writes the array `source` provides to `url` atomically, reading at most about `blockBytes`
+    /// at a time — whole pages, or bands of rows of a page larger than that (at least one row of
+    /// strips or tiles) — and writing each block before the next is read.
     ///
     /// - Throws: ``TIFFError`` naming the file when the array cannot be stored, the source fails
     ///   or libtiff fails.
     public static func write(source: any ArraySource, to url: URL, options: Options = Options(), blockBytes: Int) throws(TIFFError) {
         let file = url.path
-        let shape = source.shape
-        guard shape.count >= 2 else { throw .invalidArray(file: file, reason: "a TIFF page needs 2 dimensions, got shape \(shape)") }
-        guard source.dtype != .bool else { throw .invalidArray(file: file, reason: "bool arrays are not stored in TIFF; convert to uint8") }
-        let height = shape[shape.count - 2]
-        let width = shape[shape.count - 1]
-        guard height > 0, width > 0, height <= Int(UInt32.max), width <= Int(UInt32.max) else {
-            throw .invalidArray(file: file, reason: "page size \(height)x\(width)")
-        }
-        let pageCount = shape.dropLast(2).reduce(1, *)
-        guard pageCount > 0 else { throw .invalidArray(file: file, reason: "empty stack of shape \(shape)") }
-        let descriptionText = try makeDescription(options.description, shape: shape, dtype: source.dtype, pageCount: pageCount, file: file)
-        if case .blosc = options.compression { throw .unsupported(file: file, reason: "Blosc is a Zarr compression, not a TIFF one") }
-        if case .lzw = options.compression, TIFFIsCODECConfigured(UInt16(COMPRESSION_LZW)) == 0 {
-            throw .invalidArray(file: file, reason: "this libtiff lacks the LZW codec")
-        }
+        let descriptionText = try check(source, options: options, file: file)
         let byteCount = source.byteCount
         let big = options.bigTIFF ?? (byteCount >= bigTIFFThreshold)
         if !big, byteCount >= bigTIFFThreshold, options.compression == .none {
@@ -106,7 +113,7 @@ public enum TIFFWriter {
             throw .writeFailed(file: file, reason: reason)
         }
         do {
-            try writePages(of: source, handle: handle, options: options, description: descriptionText, blockBytes: blockBytes, file: file)
+            try writeBlocks(of: source, handle: handle, options: options, description: descriptionText, blockBytes: blockBytes, file: file)
         } catch {
             let code = errno
             handle.close()
@@ -132,17 +139,66 @@ public enum TIFFWriter {
         }
     }
 
-    /// Reads the source a group of whole pages at a time and writes each group's pages.
-    private static func writePages(
+    /// Checks that `source` can be written with `options`; returns the first page's description.
+    private static func check(_ source: any ArraySource, options: Options, file: String) throws(TIFFError) -> String? {
+        let shape = source.shape
+        guard shape.count >= 2 else { throw .invalidArray(file: file, reason: "a TIFF page needs 2 dimensions, got shape \(shape)") }
+        guard source.dtype != .bool else { throw .invalidArray(file: file, reason: "bool arrays are not stored in TIFF; convert to uint8") }
+        let height = shape[shape.count - 2]
+        let width = shape[shape.count - 1]
+        guard height > 0, width > 0, height <= Int(UInt32.max), width <= Int(UInt32.max) else {
+            throw .invalidArray(file: file, reason: "page size \(height)x\(width)")
+        }
+        let pageCount = shape.dropLast(2).reduce(1, *)
+        guard pageCount > 0 else { throw .invalidArray(file: file, reason: "empty stack of shape \(shape)") }
+        if case .blosc = options.compression { throw .unsupported(file: file, reason: "Blosc is a Zarr compression, not a TIFF one") }
+        if case .lzw = options.compression, TIFFIsCODECConfigured(UInt16(COMPRESSION_LZW)) == 0 {
+            throw .invalidArray(file: file, reason: "this libtiff lacks the LZW codec")
+        }
+        if let tile = options.tile {
+            guard tile.height >= 16, tile.width >= 16, tile.height % 16 == 0, tile.width % 16 == 0,
+                tile.height * tile.width <= (1 << 30) / source.dtype.byteSize
+            else {
+                throw .invalidArray(
+                    file: file, reason: "tiles of \(tile.height)x\(tile.width): TIFF tiles are multiples of 16 (at most 1 GiB)")
+            }
+            if case .imageJ = options.description { throw .unsupported(file: file, reason: "ImageJ does not read tiled TIFF") }
+            if case .imageJMetadata = options.description { throw .unsupported(file: file, reason: "ImageJ does not read tiled TIFF") }
+        }
+        guard (0...maximumSubResolutionLevels).contains(options.subResolutionLevels) else {
+            throw .invalidArray(
+                file: file, reason: "\(options.subResolutionLevels) sub-resolution levels (at most \(maximumSubResolutionLevels))")
+        }
+        return try makeDescription(options.description, shape: shape, dtype: source.dtype, pageCount: pageCount, file: file)
+    }
+
+    /// Reads the source a block at a time (``BlockGrid``: whole pages while they fit, else a band
+    /// of whole rows of strips or tiles of one page) and writes each block's units.
+    private static func writeBlocks(
         of source: any ArraySource, handle: TIFFHandle, options: Options, description: String?, blockBytes: Int, file: String
     ) throws(TIFFError) {
         let shape = source.shape
-        let (height, width) = (shape[shape.count - 2], shape[shape.count - 1])
-        let pages = shape.dropLast(2).map { _ in 1 } + [height, width]
-        let unit = BlockGrid.unit(
-            pages, covering: source.chunkShape, shape: shape, elementSize: source.dtype.byteSize, budget: blockBytes)
-        let grid = BlockGrid(shape: shape, unit: unit, elementSize: source.dtype.byteSize, budget: blockBytes)
-        var firstPage = 0
+        let rank = shape.count
+        let elementSize = source.dtype.byteSize
+        let layout = TIFFUnitLayout(width: shape[rank - 1], height: shape[rank - 2], elementSize: elementSize, options: options)
+        // Levels are made from whole pages; otherwise a block may be a band of one page.
+        let rows = options.subResolutionLevels > 0 ? layout.height : layout.unitHeight
+        var unit = BlockGrid.unit(
+            shape.dropLast(2).map { _ in 1 } + [rows, layout.width], covering: source.chunkShape, shape: shape,
+            elementSize: elementSize, budget: blockBytes)
+        // A band of rows covers one page only: pages are written one after another.
+        if unit[rank - 2] < layout.height { unit = shape.dropLast(2).map { _ in 1 } + unit.suffix(2) }
+        let grid = BlockGrid(shape: shape, unit: unit, elementSize: elementSize, budget: blockBytes)
+        let threads = max(options.threads, 1)
+        let compressors: [BlockCompressor] =
+            switch options.compression {
+            case .deflate, .zstd: (0..<threads).map { _ in BlockCompressor(options.compression) }
+            case .none, .lzw, .blosc: []
+            }
+        let context = TIFFPageContext(
+            options: options, file: file, dtype: source.dtype, description: description,
+            levelCompressors: options.subResolutionLevels > 0 ? compressors.map { _ in BlockCompressor(options.compression) } : [])
+        let pageStrides = Array(ZarrBoxCopy.strides(Array(shape.dropLast(2))))
         for index in 0..<grid.count {
             let (origin, extent) = grid.block(index)
             let block: NDArray
@@ -156,16 +212,9 @@ public enum TIFFWriter {
             guard block.shape == extent, block.dtype == source.dtype else {
                 throw .invalidArray(file: file, reason: "the source gave \(block.shape) \(block.dtype) for pages at \(origin) of \(extent)")
             }
-            let layout = PageWriter(array: block, width: width, height: height, options: options, file: file, firstPage: firstPage)
-            let text = firstPage == 0 ? description : nil
-            if layout.compressesInParallel {
-                try layout.writeCompressedPages(handle: handle, description: text)
-            } else {
-                for page in 0..<layout.pageCount {
-                    try layout.writePage(page, handle: handle, description: page == 0 ? text : nil)
-                }
-            }
-            firstPage += layout.pageCount
+            let firstPage = zip(origin.dropLast(2), pageStrides).reduce(0) { $0 + $1.0 * $1.1 }
+            let writer = TIFFBlockWriter(block: block, firstRow: origin[rank - 2], firstPage: firstPage, layout: layout, context: context)
+            try writer.write(handle: handle, compressors: compressors)
         }
     }
 
@@ -194,155 +243,5 @@ public enum TIFFWriter {
             }
             return metadata.descriptionText
         }
-    }
-}
-
-// MARK: - Page writer
-
-/// Writes the pages of one array: tags, then strips (compressed in parallel where possible).
-private struct PageWriter {
-    let array: NDArray
-    let width: Int
-    let height: Int
-    let options: TIFFWriter.Options
-    let file: String
-    let rowBytes: Int
-    let rowsPerStrip: Int
-    let compressors: [BlockCompressor]
-    /// The number of the first page in the file (pages already written by earlier groups).
-    let firstPage: Int
-
-    init(array: NDArray, width: Int, height: Int, options: TIFFWriter.Options, file: String, firstPage: Int = 0) {
-        self.array = array
-        self.firstPage = firstPage
-        self.width = width
-        self.height = height
-        self.options = options
-        self.file = file
-        rowBytes = width * array.dtype.byteSize
-        let target = options.compression == .none ? 64 << 20 : 256 << 10
-        rowsPerStrip = min(max(options.rowsPerStrip ?? (target / max(rowBytes, 1)), 1), height)
-        switch options.compression {
-        case .deflate, .zstd: compressors = (0..<max(options.threads, 1)).map { _ in BlockCompressor(options.compression) }
-        case .none, .lzw, .blosc: compressors = []
-        }
-    }
-
-    private var compressionTag: UInt16 {
-        switch options.compression {
-        case .none, .blosc: UInt16(COMPRESSION_NONE)
-        case .deflate: UInt16(COMPRESSION_ADOBE_DEFLATE)
-        case .lzw: UInt16(COMPRESSION_LZW)
-        case .zstd: UInt16(COMPRESSION_ZSTD)
-        }
-    }
-
-    private var sampleFormat: UInt16 {
-        let dtype = array.dtype
-        if dtype.isFloatingPoint { return UInt16(SAMPLEFORMAT_IEEEFP) }
-        return dtype.isSignedInteger ? UInt16(SAMPLEFORMAT_INT) : UInt16(SAMPLEFORMAT_UINT)
-    }
-
-    /// Whether strips are compressed here (deflate, zstd) rather than by libtiff.
-    var compressesInParallel: Bool { !compressors.isEmpty }
-
-    private var stripCount: Int { (height + rowsPerStrip - 1) / rowsPerStrip }
-
-    /// The number of pages (all leading dimensions).
-    var pageCount: Int { array.shape.dropLast(2).reduce(1, *) }
-
-    /// The bytes of strip `strip` of page `page` in the array.
-    private func stripRange(page: Int, strip: Int) -> (UnsafeRawPointer, Int) {
-        let first = strip * rowsPerStrip
-        let start = UnsafeRawPointer(array.storage.baseAddress) + page * rowBytes * height + first * rowBytes
-        return (start, min(rowsPerStrip, height - first) * rowBytes)
-    }
-
-    /// Writes every page, its strips compressed on the worker compressors while earlier strips are
-    /// written (see ``compressInOrder(count:compressors:maxBlockBytes:block:consume:)``).
-    func writeCompressedPages(handle: TIFFHandle, description: String?) throws(TIFFError) {
-        let tiff = handle.tiff
-        let strips = stripCount
-        let pages = pageCount
-        try compressInOrder(
-            count: pages * strips, compressors: compressors, maxBlockBytes: rowsPerStrip * rowBytes,
-            block: { index in
-                let (start, size) = stripRange(page: index / strips, strip: index % strips)
-                return UnsafeRawBufferPointer(start: start, count: size)
-            }
-        ) { (index, bytes) throws(TIFFError) in
-            let page = index / strips
-            let strip = index % strips
-            if strip == 0 { try setTags(page, handle: handle, description: page == 0 ? description : nil) }
-            guard let bytes else { throw .writeFailed(file: file, reason: "compressing strip \(strip) of page \(firstPage + page) failed") }
-            let written = TIFFWriteRawStrip(
-                tiff, UInt32(strip), UnsafeMutableRawPointer(mutating: bytes.baseAddress), tmsize_t(bytes.count))
-            guard written == bytes.count else {
-                throw .writeFailed(file: file, reason: handle.takeError("strip \(strip) of page \(firstPage + page)"))
-            }
-            if strip == strips - 1 { try writeDirectory(page, handle: handle) }
-        }
-    }
-
-    /// Sets the tags of `page` (before its strips).
-    private func setTags(_ page: Int, handle: TIFFHandle, description: String?) throws(TIFFError) {
-        let tiff = handle.tiff
-        var ok = true
-        ok = ok && CTIFF_TIFFSetField_uint32(tiff, UInt32(TIFFTAG_IMAGEWIDTH), UInt32(width)) == 1
-        ok = ok && CTIFF_TIFFSetField_uint32(tiff, UInt32(TIFFTAG_IMAGELENGTH), UInt32(height)) == 1
-        ok = ok && CTIFF_TIFFSetField_uint16(tiff, UInt32(TIFFTAG_BITSPERSAMPLE), UInt16(array.dtype.byteSize * 8)) == 1
-        ok = ok && CTIFF_TIFFSetField_uint16(tiff, UInt32(TIFFTAG_SAMPLESPERPIXEL), 1) == 1
-        ok = ok && CTIFF_TIFFSetField_uint16(tiff, UInt32(TIFFTAG_SAMPLEFORMAT), sampleFormat) == 1
-        ok = ok && CTIFF_TIFFSetField_uint16(tiff, UInt32(TIFFTAG_PHOTOMETRIC), UInt16(PHOTOMETRIC_MINISBLACK)) == 1
-        ok = ok && CTIFF_TIFFSetField_uint16(tiff, UInt32(TIFFTAG_PLANARCONFIG), UInt16(PLANARCONFIG_CONTIG)) == 1
-        ok = ok && CTIFF_TIFFSetField_uint16(tiff, UInt32(TIFFTAG_COMPRESSION), compressionTag) == 1
-        ok = ok && CTIFF_TIFFSetField_uint32(tiff, UInt32(TIFFTAG_ROWSPERSTRIP), UInt32(rowsPerStrip)) == 1
-        ok = ok && CTIFF_TIFFSetField_string(tiff, UInt32(TIFFTAG_SOFTWARE), "imjoy-run") == 1
-        if let resolution = options.resolution {
-            // libtiff takes the rationals as doubles through its variadic setter.
-            ok = ok && CTIFF_TIFFSetField_double(tiff, UInt32(TIFFTAG_XRESOLUTION), resolution.x) == 1
-            ok = ok && CTIFF_TIFFSetField_double(tiff, UInt32(TIFFTAG_YRESOLUTION), resolution.y) == 1
-            ok = ok && CTIFF_TIFFSetField_uint16(tiff, UInt32(TIFFTAG_RESOLUTIONUNIT), resolution.unit) == 1
-        }
-        if let description {
-            ok = ok && CTIFF_TIFFSetField_string(tiff, UInt32(TIFFTAG_IMAGEDESCRIPTION), description) == 1
-            for (tag, text) in options.privateASCIITags { ok = ok && CTIFF_setPrivateASCII(tiff, tag, text) == 1 }
-        }
-        guard ok else { throw .writeFailed(file: file, reason: handle.takeError("cannot set the tags of page \(firstPage + page)")) }
-    }
-
-    /// Ends `page` (after its strips).
-    private func writeDirectory(_ page: Int, handle: TIFFHandle) throws(TIFFError) {
-        guard TIFFWriteDirectory(handle.tiff) == 1 else {
-            throw .writeFailed(file: file, reason: handle.takeError("cannot write the directory of page \(firstPage + page)"))
-        }
-    }
-
-    /// Writes the tags and strips of `page` when libtiff stores the strips (none, LZW).
-    func writePage(_ page: Int, handle: TIFFHandle, description: String?) throws(TIFFError) {
-        let tiff = handle.tiff
-        try setTags(page, handle: handle, description: description)
-        func stripRange(_ strip: Int) -> (UnsafeRawPointer, Int) { self.stripRange(page: page, strip: strip) }
-
-        switch options.compression {
-        case .none:
-            for strip in 0..<stripCount {
-                let (start, size) = stripRange(strip)
-                guard TIFFWriteRawStrip(tiff, UInt32(strip), UnsafeMutableRawPointer(mutating: start), tmsize_t(size)) == size else {
-                    throw .writeFailed(file: file, reason: handle.takeError("strip \(strip) of page \(firstPage + page)"))
-                }
-            }
-        case .lzw:
-            // libtiff's encoder modifies nothing for predictor none, but takes a mutable pointer.
-            for strip in 0..<stripCount {
-                let (start, size) = stripRange(strip)
-                guard TIFFWriteEncodedStrip(tiff, UInt32(strip), UnsafeMutableRawPointer(mutating: start), tmsize_t(size)) >= 0 else {
-                    throw .writeFailed(file: file, reason: handle.takeError("strip \(strip) of page \(firstPage + page)"))
-                }
-            }
-        case .deflate, .zstd, .blosc:
-            preconditionFailure("deflate and zstd pages are written by writeCompressedPages")
-        }
-        try writeDirectory(page, handle: handle)
     }
 }

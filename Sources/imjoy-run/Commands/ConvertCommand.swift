@@ -22,6 +22,7 @@ struct ConvertCommand: ParsableCommand {
               imjoy-run convert results.h5 cells.tif --dataset /item3/segment --compression zstd
               imjoy-run convert big.tif fiji.tif --imagej --compression lzw
               imjoy-run convert stack.tif stack.ome.zarr --compression blosc --level 5
+              imjoy-run convert slide.tif slide.ome.tif --tile 256 --levels 3 --compression deflate
             """
     )
 
@@ -49,6 +50,12 @@ struct ConvertCommand: ParsableCommand {
     @Flag(help: "fsync the output before renaming it into place.")
     var sync = false
 
+    @Option(help: "Write TIFF pages in square tiles of this size (a multiple of 16) instead of strips.")
+    var tile: Int?
+
+    @Option(help: "Sub-resolution levels, each half the size of the one above (TIFF SubIFDs, OME-Zarr multiscales).")
+    var levels = 0
+
     @OptionGroup var memory: MemoryLimitArgument
 
     /// "deflate, none, lzw, zstd (tiff); gzip, none (hdf5)", from the registry.
@@ -68,6 +75,13 @@ struct ConvertCommand: ParsableCommand {
         }.joined(separator: "; ")
     }
 
+    func validate() throws {
+        if let tile, tile < 16 || tile % 16 != 0 { throw ValidationError("--tile \(tile): TIFF tiles are a multiple of 16") }
+        guard (0...TIFFWriter.maximumSubResolutionLevels).contains(levels) else {
+            throw ValidationError("--levels \(levels): 0 to \(TIFFWriter.maximumSubResolutionLevels)")
+        }
+    }
+
     func run() throws {
         try withInputErrors {
             let registry = ArrayFormatRegistry.standard
@@ -78,25 +92,9 @@ struct ConvertCommand: ParsableCommand {
             guard let outputFormat = registry.format(for: outputURL) else {
                 throw ValidationError("\(output): unknown output format (use \(registry.extensionList))")
             }
-            let codec: Compression
-            do {
-                codec = try outputFormat.compression(named: compression ?? "none", level: level)
-            } catch {
-                throw ValidationError("\(output): \(error)")
-            }
-            let imageJCapable = outputFormat.capabilities.contains(.imageJ)
-            if imagej, !imageJCapable { throw ValidationError("--imagej applies to \(Self.imageJFormats) output only") }
-            if bigtiff, !(outputFormat is TIFFFormat) { throw ValidationError("--bigtiff applies to TIFF output only") }
-            if dataset != nil, !inputFormat.capabilities.contains(.namedArrays), !outputFormat.capabilities.contains(.namedArrays) {
-                throw ValidationError("--dataset applies to formats holding several arrays (\(Self.containerFormats))")
-            }
-
+            var options = try writeOptions(inputFormat: inputFormat, outputFormat: outputFormat)
             let limit = try memory.bytes()
             let name = inputFormat.capabilities.contains(.namedArrays) ? dataset : nil
-            var options = ArrayWriteOptions(compression: codec, name: outputFormat.capabilities.contains(.namedArrays) ? dataset : nil)
-            options.imageJ = imagej
-            options.largeFile = bigtiff ? true : nil
-            options.synchronizes = sync
             options.source = RemoteLocation.isRemote(input) ? input : URL(fileURLWithPath: input).lastPathComponent
             // Larger than the limit: block by block (a local file that can be opened lazily; a remote one is read whole).
             if !RemoteLocation.isRemote(input), let source = try? inputFormat.source(URL(fileURLWithPath: input), name: name),
@@ -110,11 +108,41 @@ struct ConvertCommand: ParsableCommand {
         }
     }
 
-    private static var imageJFormats: String {
-        ArrayFormatRegistry.standard.formats.filter { $0.capabilities.contains(.imageJ) }.map(\.name).joined(separator: ", ")
+    /// The write options the flags ask of `outputFormat`, refusing those it cannot honour.
+    private func writeOptions(inputFormat: any ArrayFormat, outputFormat: any ArrayFormat) throws -> ArrayWriteOptions {
+        let codec: Compression
+        do {
+            codec = try outputFormat.compression(named: compression ?? "none", level: level)
+        } catch {
+            throw ValidationError("\(output): \(error)")
+        }
+        let imageJCapable = outputFormat.capabilities.contains(.imageJ)
+        if imagej, !imageJCapable { throw ValidationError("--imagej applies to \(Self.imageJFormats) output only") }
+        if bigtiff, !(outputFormat is TIFFFormat) { throw ValidationError("--bigtiff applies to TIFF output only") }
+        if tile != nil, !outputFormat.capabilities.contains(.tiles) {
+            throw ValidationError("--tile applies to \(Self.formats(with: .tiles)) output only")
+        }
+        if levels > 0, !outputFormat.capabilities.contains(.pyramids) {
+            throw ValidationError("--levels applies to \(Self.formats(with: .pyramids)) output only")
+        }
+        if dataset != nil, !inputFormat.capabilities.contains(.namedArrays), !outputFormat.capabilities.contains(.namedArrays) {
+            throw ValidationError("--dataset applies to formats holding several arrays (\(Self.containerFormats))")
+        }
+        var options = ArrayWriteOptions(compression: codec, name: outputFormat.capabilities.contains(.namedArrays) ? dataset : nil)
+        options.imageJ = imagej
+        options.largeFile = bigtiff ? true : nil
+        options.synchronizes = sync
+        options.tileShape = tile.map { [$0, $0] }
+        options.pyramidLevels = levels
+        return options
     }
 
-    private static var containerFormats: String {
-        ArrayFormatRegistry.standard.formats.filter { $0.capabilities.contains(.namedArrays) }.map(\.name).joined(separator: ", ")
+    private static var imageJFormats: String { formats(with: .imageJ) }
+
+    private static var containerFormats: String { formats(with: .namedArrays) }
+
+    /// The names of the registered formats with `capability`.
+    private static func formats(with capability: ArrayFormatCapabilities) -> String {
+        ArrayFormatRegistry.standard.formats.filter { $0.capabilities.contains(capability) }.map(\.name).joined(separator: ", ")
     }
 }

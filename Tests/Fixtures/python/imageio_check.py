@@ -68,6 +68,8 @@ def main():
                 "compression": page.compression.name, "bigtiff": tif.is_bigtiff,
                 "description": page.description, "imagej": tif.imagej_metadata,
                 "axes": tif.series[0].axes,
+                "tiled": all(p.aspage().is_tiled for p in tif.pages),
+                "tile": list(page.tile or []),
             }
         open(raw, "wb").write(raw_bytes(a))
         print(json.dumps(facts, default=jsonable))

@@ -22,20 +22,27 @@ struct OrderedCompressionTests {
 
     /// Runs ``compressInOrder`` over `blocks` stored back to back in one buffer.
     private static func run(
-        _ blocks: [[UInt8]], compressors: [BlockCompressor],
+        _ blocks: [[UInt8]], compressors: [BlockCompressor], gathers: Bool = false,
         consume: (Int, UnsafeRawBufferPointer?) throws(Stop) -> Void
     ) throws {
         let joined = Array(blocks.joined())
         let starts = blocks.reduce(into: [0]) { $0.append($0.last! + $1.count) }
         try joined.withUnsafeBytes { raw in
+            let largest = blocks.map(\.count).max()!
             try compressInOrder(
-                count: blocks.count, compressors: compressors, maxBlockBytes: blocks.map(\.count).max()!,
-                block: { UnsafeRawBufferPointer(rebasing: raw[starts[$0]..<starts[$0 + 1]]) }, consume: consume)
+                count: blocks.count, compressors: compressors, maxBlockBytes: largest, scratchBytes: gathers ? largest : 0,
+                block: { index, scratch in
+                    let bytes = UnsafeRawBufferPointer(rebasing: raw[starts[index]..<starts[index + 1]])
+                    guard gathers else { return bytes }
+                    // Gathered as TIFF tiles are: copied into the worker's own scratch buffer.
+                    scratch.copyMemory(from: bytes)
+                    return UnsafeRawBufferPointer(rebasing: scratch[..<bytes.count])
+                }, consume: consume)
         }
     }
 
-    @Test("blocks arrive in order with the bytes a single compressor makes", arguments: [1, 2, 3, 7])
-    func inOrder(workers: Int) throws {
+    @Test("blocks arrive in order with the bytes a single compressor makes", arguments: [1, 2, 3, 7], [false, true])
+    func inOrder(workers: Int, gathers: Bool) throws {
         for compression in [Compression.deflate(level: 6), .zstd(level: 3)] {
             let blocks = Self.makeBlocks(300)
             let reference = BlockCompressor(compression)
@@ -43,7 +50,7 @@ struct OrderedCompressionTests {
             let compressors = (0..<workers).map { _ in BlockCompressor(compression) }
             var received: [Int] = []
             var bytes: [[UInt8]] = []
-            try Self.run(blocks, compressors: compressors) { (index, compressed) throws(Stop) in
+            try Self.run(blocks, compressors: compressors, gathers: gathers) { (index, compressed) throws(Stop) in
                 received.append(index)
                 guard let compressed else { throw Stop() }
                 bytes.append(Array(compressed))

@@ -21,6 +21,7 @@ extension HDF5Format {
 
     /// Writes the array `source` provides as one dataset, a slab along the first axis at a time.
     public func write(source: any ArraySource, to url: URL, options: ArrayWriteOptions, blockBytes: Int) throws {
+        try checkCapabilities(options, file: url)
         let compression = try options.compression ?? compression(named: nil, level: nil)
         let writer = try HDF5Writer(url: url, synchronizes: options.synchronizes)
         let path = options.name ?? Self.defaultDataset

@@ -56,6 +56,7 @@ public struct HDF5Format: ArrayFormat {
     }
 
     public func write(_ array: NDArray, to url: URL, options: ArrayWriteOptions) throws {
+        try checkCapabilities(options, file: url)
         let compression = try options.compression ?? compression(named: nil, level: nil)
         let writer = try HDF5Writer(url: url, synchronizes: options.synchronizes)
         let path = options.name ?? Self.defaultDataset

@@ -49,11 +49,6 @@ enum OMEXML {
         return (extent("t"), extent("z"), extent("c"))
     }
 
-    /// The OME-XML document for `array` written as a TIFF at `file`.
-    static func document(for array: NDArray, name: String, file: String) throws(TIFFError) -> String {
-        try document(shape: array.shape, dtype: array.dtype, metadata: array.metadata, name: name, file: file)
-    }
-
     /// The OME-XML document for an array of `shape`, `dtype` and `metadata` written as a TIFF at `file`.
     static func document(shape: [Int], dtype: DType, metadata: ArrayMetadata?, name: String, file: String) throws(TIFFError) -> String {
         guard let type = pixelType(dtype) else {

@@ -16,7 +16,7 @@ public struct ZarrFormat: ArrayContainerFormat {
     /// `.zarr`; `NAME.ome.zarr` has the extension `zarr` too.
     public var fileExtensions: [String] { ["zarr"] }
     public var storage: ArrayFormatStorage { .directory }
-    public var capabilities: ArrayFormatCapabilities { [.namedArrays, .sharedAcrossItems] }
+    public var capabilities: ArrayFormatCapabilities { [.namedArrays, .sharedAcrossItems, .pyramids] }
     public var provenance: ProvenanceEmbedding { .attribute(name: Self.provenanceAttribute) }
     /// Blosc (LZ4, byte shuffle, numcodecs' default and most OME-Zarr's), zstd, none.
     public var compressions: [CompressionChoice] { [.blosc, .zarrZstd, .none] }
@@ -83,10 +83,15 @@ public struct ZarrFormat: ArrayContainerFormat {
     }
 
     /// The ``OMEZarrWriteOptions`` of `options`: its compression (default Blosc), provenance
-    /// (else `source`) as an attribute, one thread per core.
+    /// (else `source`) as an attribute, its pyramid levels, one thread per core; tiles are refused
+    /// (a Zarr store is chunked instead).
     public func writeOptions(_ options: ArrayWriteOptions) throws -> OMEZarrWriteOptions {
+        if options.tileShape != nil {
+            throw ArrayFormatError.unsupported(format: name, reason: "a Zarr store has chunks, not tiles (write-zarr's `chunks`)")
+        }
         var zarr = OMEZarrWriteOptions(
             compressor: try Self.compressor(options.compression ?? defaultCompression.compression(level: nil, format: name)))
+        zarr.pyramidLevels = options.pyramidLevels
         if let provenance = options.provenance {
             zarr.attributes[Self.provenanceAttribute] = .string(provenance)
         } else if let source = options.source {
