@@ -4,7 +4,7 @@ import Foundation
 import ImageIO
 
 /// `imjoy-bench imageio DIR [PAGES]`: writes and reads PAGES × 2048 × 2048 uint16 (default 64 =
-/// 512 MiB) as TIFF (uncompressed, deflate 6) and HDF5 (contiguous, chunked shuffle + gzip 4),
+/// 512 MiB) as TIFF (uncompressed, deflate 6 in strips and in 256 × 256 tiles) and HDF5 (contiguous, chunked shuffle + gzip 4),
 /// and measures the bare libdeflate codec on one and on two threads (the parallel ceiling).
 /// Also writes DIR/data.raw, the same array for the Python and C references.
 enum ImageIOBenchmark {
@@ -31,6 +31,14 @@ enum ImageIOBenchmark {
         }
         try readFigure("tiff_read_none", iterations: 2, expecting: array) { try TIFFReader.read(contentsOf: tiffNone).array }
         try readFigure("tiff_read_deflate6", iterations: 1, expecting: array) { try TIFFReader.read(contentsOf: tiffDeflate).array }
+        // Tiled pages, as slide viewers and OME-TIFF pyramids store them: 256 × 256 deflate-6 tiles.
+        let tiffTiled = directory.appendingPathComponent("ours-tiled.tif")
+        try figure("tiff_write_tiled_deflate6", iterations: 1) {
+            var options = TIFFWriter.Options(compression: .deflate(level: 6))
+            options.tile = TIFFWriter.TileSize(height: 256, width: 256)
+            try TIFFWriter.write(array, to: tiffTiled, options: options)
+        }
+        try readFigure("tiff_read_tiled_deflate6", iterations: 1, expecting: array) { try TIFFReader.read(contentsOf: tiffTiled).array }
 
         // MARK: HDF5
         let h5Contiguous = directory.appendingPathComponent("ours-contig.h5")

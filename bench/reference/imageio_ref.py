@@ -40,6 +40,10 @@ best("tiff_write_deflate6", 1, lambda: tifffile.imwrite(t_zlib, data, compressio
 best("tiff_write_deflate6_1t", 1, lambda: tifffile.imwrite(t_zlib, data, compression="zlib", compressionargs={"level": 6}, maxworkers=1))
 best("tiff_read_none", 2, lambda: tifffile.imread(t_none))
 best("tiff_read_deflate6", 1, lambda: tifffile.imread(t_zlib))
+t_tiled = os.path.join(directory, "ref-tiled.tif")
+best("tiff_write_tiled_deflate6", 1,
+     lambda: tifffile.imwrite(t_tiled, data, tile=(256, 256), compression="zlib", compressionargs={"level": 6}))
+best("tiff_read_tiled_deflate6", 1, lambda: tifffile.imread(t_tiled))
 
 h_contig = os.path.join(directory, "ref-contig.h5")
 h_gzip = os.path.join(directory, "ref-gzip.h5")

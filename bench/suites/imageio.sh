@@ -1,5 +1,5 @@
 # ImageIO: PAGES × 2048 × 2048 uint16 (default 64 pages = 512 MiB; BENCH_IMAGEIO_PAGES=8 for a quick run)
-# written and read as TIFF (none, deflate 6) and HDF5 (contiguous, chunked (1,2048,2048) shuffle+gzip 4).
+# written and read as TIFF (none, deflate 6 in strips and in 256x256 tiles) and HDF5 (contiguous, chunked (1,2048,2048) shuffle+gzip 4).
 # References, in the same run: tifffile / h5py (bench/reference/imageio_ref.py) and plain single-threaded
 # libtiff / libhdf5 from C (bench/reference/imageio_ref.c, compiled here with cc).
 # Ratio = imjoy-run / reference (below 1 = imjoy-run faster).
@@ -28,6 +28,7 @@ cc -O2 -o "$BENCH_TMP/imageio_ref" bench/reference/imageio_ref.c \
 # BENCH_IMAGEIO_GROUPS="tiff_write_deflate6,tiff_write_deflate6_1t,codec_deflate6_1t,codec_deflate6_2t"
 groups=${BENCH_IMAGEIO_GROUPS:-"tiff_write_none,tiff_read_none
   tiff_write_deflate6,tiff_write_deflate6_1t,tiff_read_deflate6
+  tiff_write_tiled_deflate6,tiff_read_tiled_deflate6
   h5_write_contig,h5_read_contig h5_write_gzip4,h5_read_gzip4 codec_deflate6_1t,codec_deflate6_2t"}
 for figures in $groups; do
   export BENCH_IMAGEIO_ONLY=$figures
@@ -49,6 +50,8 @@ bench_row "TIFF write none vs tifffile" "$(o tiff_write_none)" "$(p tiff_write_n
 bench_row "TIFF write deflate-6 vs tifffile" "$(o tiff_write_deflate6)" "$(p tiff_write_deflate6)" s "goal <= 0.556x; tifffile default workers"
 bench_row "TIFF write deflate-6 vs tifffile 1 thread" "$(o tiff_write_deflate6)" "$(p tiff_write_deflate6_1t)" s "goal <= 0.556x; tifffile maxworkers=1"
 bench_row "TIFF write deflate-6 vs C libtiff" "$(o tiff_write_deflate6)" "$(c tiff_write_deflate6)" s "plain libtiff (libdeflate), 1 thread"
+bench_row "TIFF write tiled deflate-6 vs tifffile" "$(o tiff_write_tiled_deflate6)" "$(p tiff_write_tiled_deflate6)" s "goal <= 0.556x; 256x256 tiles, tifffile default workers"
+bench_row "TIFF read tiled deflate-6 vs tifffile" "$(o tiff_read_tiled_deflate6)" "$(p tiff_read_tiled_deflate6)" s "tifffile"
 bench_row "TIFF read none vs tifffile" "$(o tiff_read_none)" "$(p tiff_read_none)" s "tifffile"
 bench_row "TIFF read none vs C libtiff" "$(o tiff_read_none)" "$(c tiff_read_none)" s "plain libtiff"
 bench_row "TIFF read deflate-6 vs tifffile" "$(o tiff_read_deflate6)" "$(p tiff_read_deflate6)" s "tifffile"
