@@ -29,7 +29,7 @@ struct StreamingRunTests {
              "ops": [{"id": "load", "builtin": "\(reader)", "data": "$inputs.images"},
                      {"id": "smooth", "builtin": "gaussian", "config": {"sigma": 1.7, "mode": "\(mode)"}},
                      {"id": "mask", "builtin": "threshold", "config": {"method": "value", "value": 31000, "foreground": 255}},
-                     {"id": "save-mask", "builtin": "write-zarr", "config": {"path": "{item}_mask.ome.zarr", "chunks": "3, 16, 16"}, "data": "$mask"},
+                     {"id": "save-mask", "builtin": "write-zarr", "config": {"path": "{item}_mask.ome.zarr", "chunks": "3, 16, 16", "levels": 2}, "data": "$mask"},
                      {"id": "save-smooth", "builtin": "write-tiff", "config": {"path": "{item}_smooth.tif"}, "data": "$smooth"},
                      {"id": "zmax", "builtin": "max-projection", "config": {"axis": 0}, "data": "$smooth"},
                      {"id": "save-zmax", "builtin": "write-zarr", "config": {"path": "{item}_zmax.ome.zarr"}, "data": "$zmax"},
@@ -53,6 +53,11 @@ struct StreamingRunTests {
             b = zarr.open_group(f'{second}/a_{name}.ome.zarr', mode='r')['0'][()]
             assert a.dtype == b.dtype and a.shape == b.shape, (name, a.dtype, b.dtype, a.shape, b.shape)
             assert np.array_equal(a.view(np.uint8), b.view(np.uint8)), name
+        for level in ['1', '2']:
+            a = zarr.open_group(f'{first}/a_mask.ome.zarr', mode='r')[level][()]
+            b = zarr.open_group(f'{second}/a_mask.ome.zarr', mode='r')[level][()]
+            assert a.shape == b.shape == (13, (40 + 2 ** int(level) - 1) // 2 ** int(level), (50 + 2 ** int(level) - 1) // 2 ** int(level)), a.shape
+            assert np.array_equal(a, b), f'mask level {level}'
         a = tifffile.imread(f'{first}/a_smooth.tif'); b = tifffile.imread(f'{second}/a_smooth.tif')
         assert a.dtype == np.float32 and np.array_equal(a.view(np.uint32), b.view(np.uint32))
         import h5py

@@ -6,10 +6,10 @@ import ImJoySchema
 #endif
 
 extension OMEZarr {
-    /// Writes the array `source` provides as a new OME-Zarr image at `store` (full resolution
-    /// only), a block of whole chunks at a time (at most `blockBytes` decoded): atomically, like
-    /// ``write(_:axes:scale:translation:name:to:options:)``. Pyramid levels need the whole
-    /// array and are refused.
+    /// Writes the array `source` provides as a new OME-Zarr image at `store`, a block of whole
+    /// chunks at a time (at most `blockBytes` decoded): atomically, like
+    /// ``write(_:axes:scale:translation:name:to:options:)``. Each pyramid level is streamed from
+    /// the level written before it (``DownsampledSource``), with the values of the in-memory write.
     public static func write(
         source: any ArraySource, axes: [OMEAxis]? = nil, scale: [Double]? = nil, name: String? = nil, to store: URL,
         options: OMEZarrWriteOptions = .init(), blockBytes: Int
@@ -33,7 +33,8 @@ extension OMEZarr {
         }
     }
 
-    /// Writes the group metadata and level 0, streamed from `source`, into the directory `root`.
+    /// Writes the group metadata and every level, streamed from `source` (level 0) and from the
+    /// level above (the others), into the directory `root`.
     static func writeStreamedImage(
         _ source: any ArraySource, axes: [OMEAxis]?, scale: [Double]?, name: String?, root: String, store: String,
         options: OMEZarrWriteOptions, blockBytes: Int
@@ -44,19 +45,27 @@ extension OMEZarr {
         guard axes.count == rank, baseScale.count == rank, rank >= 1 else {
             throw ZarrError(.invalidArgument, store: store, reason: "axes and scale need one entry per dimension (\(rank))")
         }
-        guard options.pyramidLevels == 0 else {
-            throw ZarrError(
-                .invalidArgument, store: store,
-                reason: "pyramid levels are made from the whole array; a streamed write (larger than the memory limit) writes level 0 only")
+        guard (0..<ZarrLimits.maximumLevels).contains(options.pyramidLevels) else {
+            throw ZarrError(.invalidArgument, store: store, reason: "pyramidLevels must be 0...\(ZarrLimits.maximumLevels - 1)")
         }
+        let halved = halvedAxes(axes, options: options)
         var metadata = OMEImageMetadata(axes: axes, datasets: [], name: name, version: options.format == .v2 ? "0.4" : "0.5")
-        metadata.datasets.append(OMEDataset(path: "0", scale: baseScale, translation: nil))
-        let arrayMetadata = ZarrArrayMetadata(
-            format: options.format, shape: source.shape, chunkShape: options.chunks(for: source.shape, axes: axes),
-            dtype: source.dtype, compressor: options.compressor, dimensionNames: options.format == .v3 ? axes.map(\.name) : nil)
         try ZarrFiles.makeDirectories(root, store: store)
-        try ZarrArrayWriter.write(
-            source: source, metadata: arrayMetadata, root: root, path: "0", store: store, workers: options.workers, blockBytes: blockBytes)
+        for index in 0...options.pyramidLevels {
+            let level: any ArraySource =
+                index == 0
+                ? source
+                : DownsampledSource(
+                    base: ZarrArraySource(array: try ZarrArray(store: URL(fileURLWithPath: root), path: "\(index - 1)")), axes: halved,
+                    method: options.downsampling)
+            metadata.datasets.append(dataset(level: index, baseScale: baseScale, halved: halved, translation: nil))
+            let arrayMetadata = ZarrArrayMetadata(
+                format: options.format, shape: level.shape, chunkShape: options.chunks(for: level.shape, axes: axes),
+                dtype: level.dtype, compressor: options.compressor, dimensionNames: options.format == .v3 ? axes.map(\.name) : nil)
+            try ZarrArrayWriter.write(
+                source: level, metadata: arrayMetadata, root: root, path: "\(index)", store: store, workers: options.workers,
+                blockBytes: blockBytes)
+        }
         var groupAttributes = attributes(metadata)
         for (key, value) in options.attributes where groupAttributes[key] == nil { groupAttributes[key] = value }
         try writeGroup(root: root, store: store, format: options.format, attributes: groupAttributes)

@@ -113,10 +113,7 @@ public enum OMEZarr {
         guard (0..<ZarrLimits.maximumLevels).contains(options.pyramidLevels) else {
             throw ZarrError(.invalidArgument, store: store, reason: "pyramidLevels must be 0...\(ZarrLimits.maximumLevels - 1)")
         }
-        let halved = Set(
-            axes.indices.filter {
-                ["x", "y"].contains(axes[$0].name.lowercased()) || (options.downsampleZ && axes[$0].name.lowercased() == "z")
-            })
+        let halved = halvedAxes(axes, options: options)
         var metadata = OMEImageMetadata(axes: axes, datasets: [], name: name, version: options.format == .v2 ? "0.4" : "0.5")
         try ZarrFiles.makeDirectories(root, store: store)
         var level = array
@@ -128,9 +125,7 @@ public enum OMEZarr {
                     throw ZarrError(.tooLarge, store: store, location: "\(index)", reason: "cannot downsample: \(error)")
                 }
             }
-            let factor = Double(1 << index)
-            let levelScale = baseScale.enumerated().map { halved.contains($0) ? $1 * factor : $1 }
-            metadata.datasets.append(OMEDataset(path: "\(index)", scale: levelScale, translation: translation))
+            metadata.datasets.append(dataset(level: index, baseScale: baseScale, halved: halved, translation: translation))
             let arrayMetadata = ZarrArrayMetadata(
                 format: options.format, shape: level.shape, chunkShape: options.chunks(for: level.shape, axes: axes),
                 dtype: level.dtype, compressor: options.compressor,
@@ -140,6 +135,21 @@ public enum OMEZarr {
         var groupAttributes = attributes(metadata)
         for (key, value) in options.attributes where groupAttributes[key] == nil { groupAttributes[key] = value }
         try writeGroup(root: root, store: store, format: options.format, attributes: groupAttributes)
+    }
+
+    /// The axes a pyramid halves: x and y, and z when `options` say so.
+    static func halvedAxes(_ axes: [OMEAxis], options: OMEZarrWriteOptions) -> Set<Int> {
+        Set(
+            axes.indices.filter {
+                ["x", "y"].contains(axes[$0].name.lowercased()) || (options.downsampleZ && axes[$0].name.lowercased() == "z")
+            })
+    }
+
+    /// Pyramid level `level`'s dataset: path `"level"`, the scale doubled per level on the halved axes.
+    static func dataset(level: Int, baseScale: [Double], halved: Set<Int>, translation: [Double]?) -> OMEDataset {
+        let factor = Double(1 << level)
+        return OMEDataset(
+            path: "\(level)", scale: baseScale.enumerated().map { halved.contains($0) ? $1 * factor : $1 }, translation: translation)
     }
 
     /// The group attributes holding `metadata` (0.4: `multiscales`; 0.5: `ome.multiscales`).

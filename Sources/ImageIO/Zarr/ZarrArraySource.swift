@@ -16,6 +16,12 @@ public struct ZarrArraySource: ArraySource {
         metadata = ZarrFormat.arrayMetadata(image.metadata, level: level)
     }
 
+    /// The Zarr array `array`, without OME metadata (a level being written).
+    init(array: ZarrArray) {
+        self.array = array
+        metadata = nil
+    }
+
     public var shape: [Int] { array.metadata.shape }
     public var dtype: DType { array.metadata.dtype }
     public var chunkShape: [Int]? { array.metadata.chunkShape }

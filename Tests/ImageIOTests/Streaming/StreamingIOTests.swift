@@ -94,30 +94,34 @@ struct StreamingIOTests {
         }
     }
 
-    @Test("Zarr written block by block has the in-memory writer's chunks", arguments: [1, 5000, 1 << 30])
-    func sameChunks(blockBytes: Int) throws {
+    @Test(
+        "Zarr written block by block has the in-memory writer's chunks, pyramid levels included",
+        arguments: [1, 5000, 1 << 30], [0, 2])
+    func sameChunks(blockBytes: Int, levels: Int) throws {
         let folder = try TemporaryDirectory("streaming-io")
         let array = try Self.stack()
-        for format in ZarrArrayMetadata.Format.allCases {
-            let options = OMEZarrWriteOptions(format: format, chunkShape: [3, 16, 16], compressor: .bloscDefault)
-            try OMEZarr.write(array, to: folder.appending("whole.zarr"), options: options)
-            try OMEZarr.write(source: array, to: folder.appending("blocks.zarr"), options: options, blockBytes: blockBytes)
-            let files = try FileManager.default.subpathsOfDirectory(atPath: folder.appending("whole.zarr").path).sorted()
-            #expect(files == (try FileManager.default.subpathsOfDirectory(atPath: folder.appending("blocks.zarr").path).sorted()))
-            for file in files where !file.hasSuffix("/") {
+        let cases = ZarrArrayMetadata.Format.allCases.flatMap { format in
+            OMEZarrDownsampling.allCases.map { (format, $0) }
+        }
+        for (index, (format, downsampling)) in cases.enumerated() {
+            var options = OMEZarrWriteOptions(format: format, chunkShape: [3, 16, 16], compressor: .bloscDefault, pyramidLevels: levels)
+            options.downsampling = downsampling
+            options.downsampleZ = downsampling == .nearest
+            let whole = folder.appending("whole-\(index).zarr")
+            let blocks = folder.appending("blocks-\(index).zarr")
+            try OMEZarr.write(array, to: whole, options: options)
+            try OMEZarr.write(source: array, to: blocks, options: options, blockBytes: blockBytes)
+            let files = try FileManager.default.subpathsOfDirectory(atPath: whole.path).sorted()
+            #expect(files == (try FileManager.default.subpathsOfDirectory(atPath: blocks.path).sorted()))
+            #expect(files.contains { $0.hasPrefix("\(levels)/") || $0 == "\(levels)" }, "level \(levels) missing: \(files)")
+            for file in files {
                 var isDirectory: ObjCBool = false
-                _ = FileManager.default.fileExists(atPath: folder.appending("whole.zarr/" + file).path, isDirectory: &isDirectory)
+                _ = FileManager.default.fileExists(atPath: whole.appendingPathComponent(file).path, isDirectory: &isDirectory)
                 guard !isDirectory.boolValue else { continue }
                 #expect(
-                    try Data(contentsOf: folder.appending("whole.zarr/" + file))
-                        == Data(contentsOf: folder.appending("blocks.zarr/" + file)), "\(file)")
+                    try Data(contentsOf: whole.appendingPathComponent(file)) == Data(contentsOf: blocks.appendingPathComponent(file)),
+                    "\(format) \(downsampling): \(file)")
             }
-            var pyramid = options
-            pyramid.pyramidLevels = 1
-            #expect(throws: ZarrError.self) {
-                try OMEZarr.write(source: array, to: folder.appending("p.zarr"), options: pyramid, blockBytes: blockBytes)
-            }
-            #expect(!FileManager.default.fileExists(atPath: folder.appending("p.zarr").path))
         }
     }
 }

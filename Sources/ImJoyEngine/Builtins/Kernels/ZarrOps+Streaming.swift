@@ -5,7 +5,8 @@ import ImageIO
 
 extension ZarrOps {
     /// ``write(_:config:item:opID:outputDirectory:provenance:)`` for an array read block by block
-    /// from `source` (at most about `blockBytes` of it at a time): level 0 only.
+    /// from `source` (at most about `blockBytes` of it at a time), each pyramid level streamed from
+    /// the level above.
     static func write(
         source: any ArraySource, config: BuiltinConfig, item: WorkItem, opID: String, outputDirectory: String, provenance: String?,
         blockBytes: Int
@@ -13,13 +14,6 @@ extension ZarrOps {
         let template = config.string("path")
         let relative = try OutputPaths.relativePath(template, item: item, op: opID)
         var options = try writeOptions(config, rank: source.shape.count)
-        guard options.pyramidLevels == 0 else {
-            throw BuiltinOpError.invalidConfig(
-                op: "write-zarr", parameter: "levels",
-                reason:
-                    "pyramid levels need the whole array; an array larger than the memory limit is written at full resolution only (levels 0)"
-            )
-        }
         if let provenance { options.attributes[ZarrFormat.provenanceAttribute] = .string(provenance) }
         let url = try OutputPaths.prepareFile(relative, in: outputDirectory)
         let (axes, scale) = ZarrFormat.omeAxes(of: source.metadata, rank: source.shape.count)
