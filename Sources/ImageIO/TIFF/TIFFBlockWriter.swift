@@ -108,27 +108,49 @@ struct TIFFBlockWriter {
         }
     }
 
-    /// Writes the sub-resolution levels of `page` (whole in the block) as the SubIFDs its
-    /// directory announced: each the 2×2 mean of the one above (``OMEZarrPyramid``).
+    /// Writes the sub-resolution levels of `page` as the SubIFDs its directory announced, each
+    /// the 2×2 mean of the one above (``OMEZarrPyramid``): made in memory from the page when the
+    /// block holds all of it, else streamed in bands from the file's source (``DownsampledSource``
+    /// over ``TIFFPageView``), each level re-reading the page.
     private func writeLevels(ofPage page: Int, handle: TIFFHandle) throws(TIFFError) {
-        let file = context.file
-        var current: NDArray
+        let number = firstPage + page
         do {
-            current = try block.reshaped([pageCount, layout.height, layout.width]).read(
-                origin: [page, 0, 0], shape: [1, layout.height, layout.width])
+            let wholePage = firstRow == 0 && rows == layout.height
+            var current: any ArraySource =
+                wholePage
+                ? try block.reshaped([pageCount, layout.height, layout.width]).read(
+                    origin: [page, 0, 0], shape: [1, layout.height, layout.width]
+                ).reshaped([layout.height, layout.width])
+                : TIFFPageView(source: context.source, page: number)
             for level in 1...context.options.subResolutionLevels {
-                current = try OMEZarrPyramid.downsample(current, axes: [1, 2], method: .mean)
-                let (height, width) = (current.shape[1], current.shape[2])
-                let levelLayout = TIFFUnitLayout(width: width, height: height, elementSize: layout.elementSize, options: context.options)
-                var writer = TIFFBlockWriter(
-                    block: current, firstRow: 0, firstPage: firstPage + page, layout: levelLayout, context: context)
-                writer.level = level
-                try writer.write(handle: handle, compressors: context.levelCompressors)
+                current = DownsampledSource(base: current, axes: [0, 1], method: .mean)
+                if wholePage { current = try current.read(origin: [0, 0], shape: current.shape) }
+                try TIFFBlockWriter.writeLevel(level, of: number, source: current, handle: handle, context: context)
             }
         } catch let error as TIFFError {
             throw error
         } catch {
-            throw .writeFailed(file: file, reason: "making the sub-resolution levels of page \(firstPage + page): \(error)")
+            throw .writeFailed(file: context.file, reason: "making the sub-resolution levels of page \(number): \(error)")
+        }
+    }
+
+    /// Writes sub-resolution level `level` of page `page` from `source` (`[h, w]`), in bands
+    /// whose reads of the full-resolution page (4^level times the band) stay near the block bytes.
+    private static func writeLevel(_ level: Int, of page: Int, source: any ArraySource, handle: TIFFHandle, context: TIFFPageContext)
+        throws
+    {
+        let (height, width) = (source.shape[0], source.shape[1])
+        let elementSize = source.dtype.byteSize
+        let layout = TIFFUnitLayout(width: width, height: height, elementSize: elementSize, options: context.options)
+        let budget = max(1, context.blockBytes >> min(2 * level, 62))
+        let grid = BlockGrid(shape: [height, width], unit: [layout.unitHeight, width], elementSize: elementSize, budget: budget)
+        for index in 0..<grid.count {
+            let (origin, extent) = grid.block(index)
+            var writer = TIFFBlockWriter(
+                block: try source.read(origin: origin, shape: extent), firstRow: origin[0], firstPage: page, layout: layout,
+                context: context)
+            writer.level = level
+            try writer.write(handle: handle, compressors: context.levelCompressors)
         }
     }
 

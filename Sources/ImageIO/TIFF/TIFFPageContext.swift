@@ -1,12 +1,16 @@
 import CTIFF
 
-/// What every page of one file shares: the options, the sample type, the first page's
-/// description, and the compressors for sub-resolution levels (their own, since the
+/// What every page of one file shares: the options, the source and its block budget, the first
+/// page's description, and the compressors for sub-resolution levels (their own, since the
 /// full-resolution workers may still be busy when a page's levels are written).
 struct TIFFPageContext {
     let options: TIFFWriter.Options
     let file: String
-    let dtype: DType
+    /// The array being written, for the levels of pages larger than a block.
+    let source: any ArraySource
+    /// About the most bytes read at a time.
+    let blockBytes: Int
+    var dtype: DType { source.dtype }
     /// The ImageDescription of page 0.
     let description: String?
     let levelCompressors: [BlockCompressor]
@@ -65,5 +69,22 @@ struct TIFFPageContext {
             let what = level == 0 ? "page \(page)" : "sub-resolution level \(level) of page \(page)"
             throw .writeFailed(file: file, reason: handle.takeError("cannot set the tags of \(what)"))
         }
+    }
+}
+
+/// Page `page` (in file order) of a source `[pages…, h, w]` as a 2-d source.
+struct TIFFPageView: ArraySource {
+    let source: any ArraySource
+    let page: Int
+
+    var shape: [Int] { Array(source.shape.suffix(2)) }
+    var dtype: DType { source.dtype }
+    var metadata: ArrayMetadata? { nil }
+    var chunkShape: [Int]? { source.chunkShape.map { Array($0.suffix(2)) } }
+
+    func read(origin: [Int], shape box: [Int]) throws -> NDArray {
+        try ArraySourceError.check(origin: origin, shape: box, in: shape)
+        let leading = ZarrBoxCopy.gridIndex(page, counts: Array(source.shape.dropLast(2)))
+        return try source.read(origin: leading + origin, shape: leading.map { _ in 1 } + box).reshaped(box)
     }
 }

@@ -63,7 +63,8 @@ public enum TIFFWriter {
         public var tile: TileSize? = nil
         /// Sub-resolution levels per page, each half the size of the one above (2×2 mean), in
         /// the page's SubIFDs with NewSubfileType 1: the pyramid layout Bio-Formats and tifffile
-        /// read for OME-TIFF. They are made from whole pages, so a page must fit in memory.
+        /// read for OME-TIFF. A page larger than a block has its levels streamed in bands, each
+        /// level reading the page again.
         public var subResolutionLevels = 0
 
         public init(compression: Compression = .none, bigTIFF: Bool? = nil, description: Description = .none) {
@@ -181,10 +182,8 @@ public enum TIFFWriter {
         let rank = shape.count
         let elementSize = source.dtype.byteSize
         let layout = TIFFUnitLayout(width: shape[rank - 1], height: shape[rank - 2], elementSize: elementSize, options: options)
-        // Levels are made from whole pages; otherwise a block may be a band of one page.
-        let rows = options.subResolutionLevels > 0 ? layout.height : layout.unitHeight
         var unit = BlockGrid.unit(
-            shape.dropLast(2).map { _ in 1 } + [rows, layout.width], covering: source.chunkShape, shape: shape,
+            shape.dropLast(2).map { _ in 1 } + [layout.unitHeight, layout.width], covering: source.chunkShape, shape: shape,
             elementSize: elementSize, budget: blockBytes)
         // A band of rows covers one page only: pages are written one after another.
         if unit[rank - 2] < layout.height { unit = shape.dropLast(2).map { _ in 1 } + unit.suffix(2) }
@@ -196,7 +195,7 @@ public enum TIFFWriter {
             case .none, .lzw, .blosc: []
             }
         let context = TIFFPageContext(
-            options: options, file: file, dtype: source.dtype, description: description,
+            options: options, file: file, source: source, blockBytes: blockBytes, description: description,
             levelCompressors: options.subResolutionLevels > 0 ? compressors.map { _ in BlockCompressor(options.compression) } : [])
         let pageStrides = Array(ZarrBoxCopy.strides(Array(shape.dropLast(2))))
         for index in 0..<grid.count {

@@ -73,6 +73,10 @@ def main():
             }
         open(raw, "wb").write(raw_bytes(a))
         print(json.dumps(facts, default=jsonable))
+    elif cmd == "levels":
+        import tifffile
+        with tifffile.TiffFile(sys.argv[2]) as tif:
+            print(json.dumps([list(level.shape) for level in tif.series[0].levels]))
     elif cmd == "read-h5":
         import h5py
         path, name, raw = sys.argv[2], sys.argv[3], sys.argv[4]

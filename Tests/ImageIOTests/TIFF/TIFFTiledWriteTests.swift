@@ -49,14 +49,18 @@ struct TIFFTiledWriteTests {
         }
     }
 
-    @Test("a page larger than the block budget is written in bands, the same bytes as at once", arguments: compressions, [false, true])
-    func bandsMakeTheSameFile(compression: Compression, tiled: Bool) throws {
+    @Test(
+        "a page larger than the block budget is written in bands, SubIFD levels too, the same bytes as at once",
+        arguments: compressions, [(false, 0), (true, 0), (false, 2), (true, 2)])
+    func bandsMakeTheSameFile(compression: Compression, layout: (tiled: Bool, levels: Int)) throws {
+        let tiled = layout.tiled
         let directory = try Fixtures.temporaryDirectory("tiff-bands")
         defer { try? FileManager.default.removeItem(at: directory) }
         let array = try makeTestArray(shape: [2, 200, 90], dtype: .uint16, seed: 3)
         var options = TIFFWriter.Options(compression: compression)
         options.rowsPerStrip = 8
         if tiled { options.tile = TIFFWriter.TileSize(height: 32, width: 48) }
+        options.subResolutionLevels = layout.levels
         let whole = directory.appendingPathComponent("whole.tif")
         let banded = directory.appendingPathComponent("banded.tif")
         try TIFFWriter.write(array, to: whole, options: options)
@@ -68,6 +72,10 @@ struct TIFFTiledWriteTests {
         #expect(boxes.count > 2 && boxes.allSatisfy { $0[0] == 1 && $0[1] < 200 }, "not written in bands: \(boxes)")
         #expect(try Data(contentsOf: banded) == Data(contentsOf: whole))
         #expect(try TIFFReader.read(contentsOf: banded).array == array)
+        if layout.levels > 0 {
+            let facts = try PythonCheck.command(["levels", banded.path])
+            #expect(facts == [[2, 200, 90], [2, 100, 45], [2, 50, 23]], "\(facts)")
+        }
     }
 
     static let pyramidCheck = """
