@@ -23,7 +23,8 @@ struct LazyArray: ArraySource {
         self.source = source
         self.transforms = transforms
         self.blockBudget = blockBudget
-        opened = try source.open()
+        // Half the block budget again for decoded chunks a halo reaches into (ZarrChunkCache).
+        opened = try source.open(cacheBytes: blockBudget / 2)
     }
 
     /// The shapes and dtypes after each step: the source's first.
