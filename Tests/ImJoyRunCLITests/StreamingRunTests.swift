@@ -88,6 +88,57 @@ struct StreamingRunTests {
         #expect(check.status == 0, "\(check.standardError)")
     }
 
+    /// crop (a lazy view), threshold otsu/mean and normalize (statistics passes, then point-wise).
+    static let statisticsWorkflow = """
+        {"name": "passes", "version": "1.0", "inputs": {"images": {"glob": "a.zarr"}},
+         "ops": [{"id": "load", "builtin": "read-zarr", "data": "$inputs.images"},
+                 {"id": "crop", "builtin": "crop", "config": {"region": "1:12, ::-3, 5::2"}},
+                 {"id": "save-crop", "builtin": "write-zarr", "config": {"path": "{item}_crop.ome.zarr"}, "data": "$crop"},
+                 {"id": "otsu", "builtin": "threshold", "config": {"method": "otsu", "foreground": 255}, "data": "$load"},
+                 {"id": "save-otsu", "builtin": "write-zarr", "config": {"path": "{item}_otsu.ome.zarr"}, "data": "$otsu"},
+                 {"id": "mean", "builtin": "threshold", "config": {"method": "mean", "foreground": 7}, "data": "$crop"},
+                 {"id": "save-mean", "builtin": "write-zarr", "config": {"path": "{item}_mean.ome.zarr"}, "data": "$mean"},
+                 {"id": "norm", "builtin": "normalize", "data": "$load"},
+                 {"id": "save-norm", "builtin": "write-zarr", "config": {"path": "{item}_norm.ome.zarr"}, "data": "$norm"},
+                 {"id": "smooth", "builtin": "gaussian", "config": {"sigma": 1.2}, "data": "$load"},
+                 {"id": "wide", "builtin": "normalize", "config": {"low": 5, "high": 95, "clip": "no"}, "data": "$smooth"},
+                 {"id": "save-wide", "builtin": "write-tiff", "config": {"path": "{item}_wide.tif"}, "data": "$wide"}]}
+        """
+
+    @Test("crop, threshold otsu/mean and normalize stream: the outputs equal the in-memory run's bit for bit")
+    func statisticsPasses() throws {
+        let folder = try TemporaryDirectory("streaming-run")
+        let made = try CommandRunner.python(Self.makeInputs, [folder.path])
+        try #require(made.status == 0, "\(made.standardError)")
+        try Self.statisticsWorkflow.write(to: folder.appending("w.json"), atomically: true, encoding: .utf8)
+        let whole = try CommandRunner.imjoyRun(["run", "w.json", "--out", "whole", "--no-cache"], in: folder.url)
+        #expect(whole.status == 0, "\(whole.standardError)")
+        // 4K: every input and result here (the crop: 11 × 14 × 23 uint16) is larger, so each op runs lazily or fails.
+        let streamed = try CommandRunner.imjoyRun(
+            ["run", "w.json", "--out", "streamed", "--no-cache", "--memory-limit", "4K"], in: folder.url)
+        #expect(streamed.status == 0, "\(streamed.standardError)")
+        let check = try CommandRunner.python(
+            """
+            import numpy as np, tifffile, zarr, sys, os
+            os.chdir(sys.argv[1])
+            for name in ['crop', 'otsu', 'mean', 'norm']:
+                a = zarr.open_group(f'whole/a_{name}.ome.zarr', mode='r')['0'][()]
+                b = zarr.open_group(f'streamed/a_{name}.ome.zarr', mode='r')['0'][()]
+                assert a.dtype == b.dtype and a.shape == b.shape, (name, a.dtype, b.dtype, a.shape, b.shape)
+                assert np.array_equal(a.view(np.uint8), b.view(np.uint8)), name
+            a = tifffile.imread('whole/a_wide.tif'); b = tifffile.imread('streamed/a_wide.tif')
+            assert a.dtype == np.float32 and np.array_equal(a.view(np.uint32), b.view(np.uint32)), 'wide'
+            x = np.load('a.npy')
+            assert np.array_equal(zarr.open_group('streamed/a_crop.ome.zarr', mode='r')['0'][()], x[1:12, ::-3, 5::2])
+            otsu = zarr.open_group('streamed/a_otsu.ome.zarr', mode='r')['0'][()]
+            assert 0 < (otsu == 255).sum() < otsu.size, 'otsu splits the image'
+            norm = zarr.open_group('streamed/a_norm.ome.zarr', mode='r')['0'][()]
+            lo, hi = np.percentile(x, [1, 99.8])
+            assert np.allclose(norm, np.clip((x - lo) / (hi - lo), 0, 1), atol=1e-6), 'normalize matches numpy'
+            """, [folder.path])
+        #expect(check.status == 0, "\(check.standardError)")
+    }
+
     @Test("an op that needs the whole array fails naming the op, the item and the size")
     func wholeArrayOpFails() throws {
         let folder = try TemporaryDirectory("streaming-run")
@@ -96,14 +147,14 @@ struct StreamingRunTests {
         let workflow = """
             {"name": "whole", "version": "1.0", "inputs": {"images": {"glob": "a.zarr"}},
              "ops": [{"id": "load", "builtin": "read-zarr", "data": "$inputs.images"},
-                     {"id": "norm", "builtin": "normalize"}]}
+                     {"id": "stats", "builtin": "stats"}]}
             """
         try workflow.write(to: folder.appending("w.json"), atomically: true, encoding: .utf8)
         let result = try CommandRunner.imjoyRun(["run", "w.json", "--out", "out", "--no-cache", "--memory-limit", "8K"], in: folder.url)
         #expect(result.status != 0)
         let text = result.standardOutput + result.standardError
         #expect(
-            text.contains("normalize: item a: the array [13, 40, 50] uint16 needs 52000 bytes, more than the memory limit of 8192 bytes"),
+            text.contains("stats: item a: the array [13, 40, 50] uint16 needs 52000 bytes, more than the memory limit of 8192 bytes"),
             "\(text)")
     }
 

@@ -39,7 +39,7 @@ enum CropKernel {
     }
 
     /// The indices a slice selects on an axis of `length`, clamped like Python's `slice.indices`.
-    static func indices(start: Int?, stop: Int?, step: Int?, length: Int) -> StrideTo<Int> {
+    static func indices(start: Int?, stop: Int?, step: Int?, length: Int) -> AxisSelection {
         let step = step ?? 1
         func adjust(_ value: Int) -> Int {
             if value < 0 {
@@ -50,34 +50,41 @@ enum CropKernel {
         }
         let first = start.map(adjust) ?? (step < 0 ? length - 1 : 0)
         let end = stop.map(adjust) ?? (step < 0 ? -1 : length)
-        return stride(from: first, to: end, by: step)
+        // range(first, end, step)'s length.
+        let count = step > 0 ? (end - first + step - 1) / step : (first - end - step - 1) / -step
+        return AxisSelection(start: first, step: step, count: max(count, 0), drops: false)
     }
 
-    /// `array[region]` as a new array (numpy basic indexing on the leading axes).
-    static func crop(_ array: NDArray, region: String) throws -> NDArray {
+    /// What `region` (parsed by ``parse(_:)``) selects on each axis of an array of `shape`:
+    /// numpy basic indexing on the leading axes, the others whole.
+    static func selections(_ region: String, shape: [Int]) throws -> [AxisSelection] {
         let components = try parse(region)
-        guard components.count <= array.rank else {
-            throw KernelError(
-                "region '\(region)' has \(components.count) indices for an array of rank \(array.rank) (shape \(array.shape))")
+        guard components.count <= shape.count else {
+            throw KernelError("region '\(region)' has \(components.count) indices for an array of rank \(shape.count) (shape \(shape))")
         }
-        var selections: [[Int]] = []
-        var shape: [Int] = []
-        for axis in 0..<array.rank {
-            let length = array.shape[axis]
+        return try shape.indices.map { axis in
+            let length = shape[axis]
             switch axis < components.count ? components[axis] : .slice(start: nil, stop: nil, step: nil) {
             case .index(let value):
                 let index = value < 0 ? value + length : value
                 guard index >= 0, index < length else {
                     throw KernelError("index \(value) is out of bounds for axis \(axis) with size \(length)")
                 }
-                selections.append([index])
+                return AxisSelection(start: index, step: 1, count: 1, drops: true)
             case .slice(let start, let stop, let step):
-                let selected = Array(indices(start: start, stop: stop, step: step, length: length))
-                selections.append(selected)
-                shape.append(selected.count)
+                return indices(start: start, stop: stop, step: step, length: length)
             }
         }
-        let result = try NDArray(zeros: shape, dtype: array.dtype)
+    }
+
+    /// `array[region]` as a new array (numpy basic indexing on the leading axes).
+    static func crop(_ array: NDArray, region: String) throws -> NDArray {
+        try gather(array, try selections(region, shape: array.shape))
+    }
+
+    /// The elements `selections` (one per axis of `array`) pick, as a new array of their kept axes.
+    static func gather(_ array: NDArray, _ selections: [AxisSelection]) throws -> NDArray {
+        let result = try NDArray(zeros: selections.filter { !$0.drops }.map(\.count), dtype: array.dtype)
         let count = selections.reduce(1) { $0 * $1.count }
         guard count > 0 else { return result }
         // Element strides in bytes; rows along the last axis are copied with memcpy when contiguous.
@@ -89,9 +96,8 @@ enum CropKernel {
             return result
         }
         let last = selections[array.rank - 1]
-        let rowLength = last.count
-        let contiguous = zip(last, last.dropFirst()).allSatisfy { $1 == $0 + 1 }
-        let rows = count / rowLength
+        let rowBytes = last.count * size
+        let rows = count / last.count
         let leading = Array(selections.dropLast())
         let box = UnsafeSendableBox(value: (array.storage.baseAddress, result.storage.baseAddress))
         parallelRanges(rows, minimumChunk: 64) { range in
@@ -99,22 +105,33 @@ enum CropKernel {
             for row in range {
                 // The row's source offset from its multi-index over the leading selections.
                 var rest = row
-                var offset = 0
+                var offset = last.start * size
                 for axis in stride(from: leading.count - 1, through: 0, by: -1) {
-                    let selection = leading[axis]
-                    offset += selection[rest % selection.count] * strides[axis]
-                    rest /= selection.count
+                    offset += leading[axis].index(rest % leading[axis].count) * strides[axis]
+                    rest /= leading[axis].count
                 }
-                let target = destination + row * rowLength * size
-                if contiguous {
-                    target.copyMemory(from: source + offset + last[0] * size, byteCount: rowLength * size)
+                let target = destination + row * rowBytes
+                if last.step == 1 {
+                    target.copyMemory(from: source + offset, byteCount: rowBytes)
                 } else {
-                    for (k, index) in last.enumerated() {
-                        (target + k * size).copyMemory(from: source + offset + index * size, byteCount: size)
+                    for k in 0..<last.count {
+                        (target + k * size).copyMemory(from: source + offset + k * last.step * size, byteCount: size)
                     }
                 }
             }
         }
         return result
     }
+}
+
+/// What a crop region selects on one axis: `count` indices `start + i · step`, or (`drops`) the
+/// single index `start`, which drops the axis.
+struct AxisSelection: Sendable, Equatable {
+    var start: Int
+    var step: Int
+    var count: Int
+    var drops: Bool
+
+    /// The `i`-th selected index.
+    func index(_ i: Int) -> Int { start + i * step }
 }

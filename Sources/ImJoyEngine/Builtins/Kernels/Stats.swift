@@ -15,6 +15,11 @@ struct ArrayStats: Equatable {
 }
 
 enum StatsKernel {
+    /// The smallest run of elements the float64 sum adds up on its own (``chunkRanges(_:minimumChunk:)``):
+    /// the chunk sums are then added in chunk order. The streamed mean restarts its sum at the same
+    /// chunk boundaries to stay bit-identical.
+    static let sumChunk = 1 << 16
+
     /// min, max, mean and std (two passes: the mean, then the mean squared deviation), with
     /// per-chunk float64 sums added in chunk order (deterministic). NaN in a float array makes
     /// every statistic NaN, as numpy's.
@@ -29,31 +34,21 @@ enum StatsKernel {
         let n = values.count
         guard n > 0 else { return ArrayStats(min: .nan, max: .nan, mean: .nan, std: .nan, count: 0) }
         let box = UnsafeSendableBox(value: values)
-        let parts = parallelMap(n, minimumChunk: 1 << 16) { range -> (T, T, Double, Bool) in
-            let values = box.value
-            var low = values[range.lowerBound]
-            var high = low
-            var sum = 0.0
-            var nan = false
-            for i in range {
-                let v = values[i]
-                if v < low { low = v }
-                if v > high { high = v }
-                if v.isNaNValue { nan = true }
-                sum += v.doubleValue
-            }
-            return (low, high, sum, nan)
+        let parts = parallelMap(n, minimumChunk: sumChunk) { range -> ChunkStats<T> in
+            var part = ChunkStats(first: box.value[range.lowerBound])
+            part.add(box.value, range)
+            return part
         }
-        if parts.contains(where: { $0.3 }) {
+        if parts.contains(where: \.nan) {
             return ArrayStats(min: .nan, max: .nan, mean: .nan, std: .nan, count: n)
         }
-        var low = parts[0].0
-        var high = parts[0].1
+        var low = parts[0].low
+        var high = parts[0].high
         var sum = 0.0
         for part in parts {
-            if part.0 < low { low = part.0 }
-            if part.1 > high { high = part.1 }
-            sum += part.2
+            if part.low < low { low = part.low }
+            if part.high > high { high = part.high }
+            sum += part.sum
         }
         let mean = sum / Double(n)
         let squares = parallelMap(n, minimumChunk: 1 << 16) { range -> Double in
@@ -72,6 +67,32 @@ enum StatsKernel {
             stats.integerMax = high.scalar
         }
         return stats
+    }
+
+    /// The extremes, NaN flag and float64 sum of one chunk, element by element in order (the
+    /// first of equal extremes kept): the in-memory chunks, and the streamed mean's across blocks.
+    struct ChunkStats<T: KernelElement> {
+        var low: T
+        var high: T
+        var sum = 0.0
+        var nan = false
+
+        init(first: T) {
+            low = first
+            high = first
+        }
+
+        mutating func add(_ values: UnsafeBufferPointer<T>, _ range: Range<Int>) {
+            var (low, high, sum, nan) = (self.low, self.high, self.sum, self.nan)
+            for i in range {
+                let v = values[i]
+                if v < low { low = v }
+                if v > high { high = v }
+                if v.isNaNValue { nan = true }
+                sum += v.doubleValue
+            }
+            (self.low, self.high, self.sum, self.nan) = (low, high, sum, nan)
+        }
     }
 
     /// The `stats` op's result: `{min, max, mean, std, shape, dtype}`. Integer (and bool) arrays

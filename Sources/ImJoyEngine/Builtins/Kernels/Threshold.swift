@@ -25,7 +25,16 @@ enum ThresholdKernel {
     /// argmax (first on ties). An image of one value returns that value. Integer images use the
     /// same 256 bins (skimage would use one bin per integer value).
     static func otsu(_ array: NDArray) throws -> Double {
-        let stats = StatsKernel.compute(array)
+        try otsu(stats: StatsKernel.compute(array)) { low, high in histogram(array, bins: otsuBins, low: low, high: high) }
+    }
+
+    /// The number of histogram bins of Otsu's threshold.
+    static let otsuBins = 256
+
+    /// Otsu's threshold from the array's statistics (count, min and max) and `histogram(min, max)`,
+    /// its ``otsuBins``-bin ``histogram(_:bins:low:high:)`` (asked for only when min < max): the
+    /// whole array's, or the sum of its blocks' for an array larger than memory.
+    static func otsu(stats: ArrayStats, histogram: (Double, Double) throws -> [Int]) throws -> Double {
         guard stats.count > 0 else { throw KernelError("Otsu's threshold of an empty array is undefined") }
         guard stats.min.isFinite, stats.max.isFinite else {
             throw KernelError("Otsu's threshold needs finite values (the array holds NaN or infinity)")
@@ -33,8 +42,8 @@ enum ThresholdKernel {
         let low = stats.min
         let high = stats.max
         if low == high { return low }
-        let bins = 256
-        let counts = histogram(array, bins: bins, low: low, high: high)
+        let bins = otsuBins
+        let counts = try histogram(low, high)
         // numpy.linspace(low, high, 257): low + k * step, the last edge exactly high.
         let step = (high - low) / Double(bins)
         var edges = (0...bins).map { low + Double($0) * step }

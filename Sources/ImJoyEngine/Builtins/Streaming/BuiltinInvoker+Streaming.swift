@@ -5,7 +5,8 @@ import ImageIO
 
 /// Built-in ops on arrays larger than ``BuiltinInvoker/memoryLimit`` (docs/builtin-ops.md,
 /// "Larger than memory"): read ops return a ``LazyArray``; chunk-wise ops (``ChunkwiseTransform``)
-/// extend it; `write-zarr`, `write-tiff` and `write-hdf5` write it block by block; any other op gets the whole
+/// extend it — `threshold` (otsu, mean) and `normalize` after statistics passes over its blocks
+/// (StatisticsPasses.swift); `write-zarr`, `write-tiff` and `write-hdf5` write it block by block; any other op gets the whole
 /// array when it fits, else a ``BuiltinOpError/tooLarge(op:item:shape:dtype:byteCount:limit:reason:)``.
 extension BuiltinInvoker {
     /// The working memory of one block (input with halo, temporaries, output).
@@ -13,8 +14,13 @@ extension BuiltinInvoker {
     /// The bytes of output a streaming writer asks for at a time.
     var writeBlockBytes: Int { max(memoryLimit / 16, 16 << 10) }
 
+    /// The values a statistics pass may collect per searched bucket (``NormalizeKernel/select(_:_:ranks:blockBytes:collectLimit:)``):
+    /// with up to four buckets, at most half the block budget of float64s.
+    var collectLimit: Int { max(blockBudget / 64, 1024) }
+
     /// The ops that extend a lazy array, for messages.
-    static let chunkwiseOps = "gaussian, threshold (method value), convert-dtype (rescale no), max-projection, mean-projection"
+    static let chunkwiseOps =
+        "gaussian, threshold, normalize, crop, convert-dtype (rescale no), max-projection, mean-projection"
 
     /// The rpc dict of a lazy array for the array at `url` when it is larger than the memory
     /// limit; `nil` when it fits (or cannot be opened lazily: the in-memory read reports why).
@@ -47,13 +53,17 @@ extension BuiltinInvoker {
         switch name {
         case "gaussian": transform = try gaussianTransform(config, rank: lazy.shape.count, lazy: lazy, call: call)
         case "threshold":
-            let method = try config.choice("method")
-            guard method == "value" else {
-                return try whole(
-                    lazy, op: name, config: config, call: call,
-                    why: "threshold method '\(method)' needs the whole array (method 'value' streams)")
-            }
-            transform = ThresholdTransform(threshold: try config.number("value"), foreground: UInt8(try config.integer("foreground")))
+            // otsu and mean: statistics passes over the blocks first.
+            let method = try ThresholdMethod(rawValue: config.choice("method"))!
+            let threshold = try ThresholdKernel.threshold(lazy, method: method, value: config.number("value"), blockBytes: writeBlockBytes)
+            transform = ThresholdTransform(threshold: threshold, foreground: UInt8(try config.integer("foreground")))
+        case "normalize":
+            let (low, high, clip) = (try config.number("low"), try config.number("high"), try config.yesNo("clip"))
+            try NormalizeKernel.checkOrder(low: low, high: high)
+            let bounds = try NormalizeKernel.percentiles(lazy, [low, high], blockBytes: writeBlockBytes, collectLimit: collectLimit)
+            transform = NormalizeTransform(lo: bounds[0], hi: bounds[1], clip: clip)
+        case "crop":
+            transform = try CropTransform(region: config.string("region"), inputShape: lazy.shape)
         case "convert-dtype":
             guard try !config.yesNo("rescale") else {
                 return try whole(lazy, op: name, config: config, call: call, why: "rescale needs the array's minimum and maximum")

@@ -27,6 +27,18 @@ enum ChunkwiseKind: Sendable, Equatable {
     /// The output drops `axis`; each output element depends on the whole input line along it
     /// (projections).
     case reduction(axis: Int)
+    /// Each output element is one input element elsewhere (crop: a region, with steps, and axes
+    /// dropped by an index): the output's axes and chunks are not the input's.
+    case view
+
+    /// Whether an output block reads input around it (a halo, a whole line): blocks then cost
+    /// least when they are about cubic.
+    var readsAround: Bool {
+        switch self {
+        case .halo, .reduction: true
+        case .pointwise, .view: false
+        }
+    }
 }
 
 /// A built-in op that runs block by block on an array larger than the memory limit: applied to an

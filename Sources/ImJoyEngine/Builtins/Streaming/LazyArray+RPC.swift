@@ -41,8 +41,16 @@ extension LazyArray {
             else { break }
             return GaussianTransform(sigmas: sigmas, truncate: truncate, mode: mode)
         case "threshold":
-            guard let threshold = value["value"]?.doubleValue, let foreground = value["foreground"]?.intValue else { break }
+            guard let threshold = exactNumber(value["value"]), let foreground = value["foreground"]?.intValue else { break }
             return ThresholdTransform(threshold: threshold, foreground: UInt8(clamping: foreground))
+        case "normalize":
+            guard let lo = exactNumber(value["lo"]), let hi = exactNumber(value["hi"]), let clip = value["clip"]?.boolValue else { break }
+            return NormalizeTransform(lo: lo, hi: hi, clip: clip)
+        case "crop":
+            guard let region = value["region"]?.stringValue, let shape = value["input_shape"]?.arrayValue?.compactMap(\.intValue) else {
+                break
+            }
+            return try CropTransform(region: region, inputShape: shape)
         case "convert-dtype":
             guard let dtype = value["dtype"]?.stringValue.flatMap(DType.init(rawValue:)) else { break }
             return ConvertTransform(dtype: dtype)
@@ -52,5 +60,21 @@ extension LazyArray {
         default: break
         }
         throw KernelError("malformed lazy array transform \(value)")
+    }
+
+    /// A float64 in a transform's record that reads back bit for bit: a JSON number when finite
+    /// (the shortest round-trip text), else `"nan"`, `"inf"` or `"-inf"` (JSON has no such numbers).
+    static func exactNumber(_ value: Double) -> JSONValue {
+        value.isFinite ? .number(value) : .string(value.isNaN ? "nan" : value > 0 ? "inf" : "-inf")
+    }
+
+    /// The float64 of an ``exactNumber(_:)`` record.
+    static func exactNumber(_ value: JSONValue?) -> Double? {
+        switch value?.stringValue {
+        case "nan": .nan
+        case "inf": .infinity
+        case "-inf": -.infinity
+        default: value?.doubleValue
+        }
     }
 }

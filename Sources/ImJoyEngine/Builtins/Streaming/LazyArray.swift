@@ -41,7 +41,7 @@ struct LazyArray: ArraySource {
     var dtype: DType { stages.last!.dtype }
     var metadata: ArrayMetadata? { transforms.reduce(opened.metadata) { $1.outputMetadata($0) } }
     /// Blocks with a halo cost least when they are about cubic.
-    var prefersCubicBlocks: Bool { transforms.contains { $0.kind != .pointwise } }
+    var prefersCubicBlocks: Bool { transforms.contains { $0.kind.readsAround } }
     /// The file's chunks while every op is point-wise (a block of whole chunks then decodes each once).
     var chunkShape: [Int]? { transforms.allSatisfy { $0.kind == .pointwise } ? opened.chunkShape : nil }
 
@@ -57,6 +57,7 @@ struct LazyArray: ArraySource {
     func read(origin: [Int], shape box: [Int]) throws -> NDArray {
         try ArraySourceError.check(origin: origin, shape: box, in: shape)
         let request = ArrayBox(origin: origin, shape: box)
+        if box.contains(0) { return try NDArray(zeros: box, dtype: dtype, limit: .max) }
         guard workingBytes(for: request) > blockBudget, let axis = box.indices.max(by: { box[$0] < box[$1] }), box[axis] > 1 else {
             return try compute(request)
         }

@@ -1,7 +1,8 @@
 import ImJoySchema
 import ImageIO
 
-/// `threshold` with `method: value`: a uint8 mask, element by element.
+/// `threshold`: a uint8 mask, element by element, with `method: value`'s value or the threshold
+/// a statistics pass computed for `otsu` or `mean` (``ThresholdKernel/threshold(_:method:value:blockBytes:)``).
 struct ThresholdTransform: ChunkwiseTransform {
     var threshold: Double
     var foreground: UInt8
@@ -16,7 +17,29 @@ struct ThresholdTransform: ChunkwiseTransform {
         try ThresholdKernel.mask(input, threshold: threshold, foreground: foreground)
     }
 
-    var json: JSONValue { ["op": "threshold", "value": .number(threshold), "foreground": .integer(Int64(foreground))] }
+    var json: JSONValue { ["op": "threshold", "value": LazyArray.exactNumber(threshold), "foreground": .integer(Int64(foreground))] }
+}
+
+/// `normalize` after its percentile passes (``NormalizeKernel/percentiles(_:_:blockBytes:collectLimit:)``):
+/// `lo` and `hi` are the percentiles, scaled element by element as in memory.
+struct NormalizeTransform: ChunkwiseTransform {
+    var lo: Double
+    var hi: Double
+    var clip: Bool
+
+    var op: String { "normalize" }
+    var kind: ChunkwiseKind { .pointwise }
+    func outputShape(_ shape: [Int]) -> [Int] { shape }
+    func outputDType(_ dtype: DType) -> DType { .float32 }
+    func inputBox(for box: ArrayBox, inputShape: [Int]) -> ArrayBox { box }
+
+    func apply(_ input: NDArray, inputBox: ArrayBox, outputBox: ArrayBox, inputShape: [Int]) throws -> NDArray {
+        try NormalizeKernel.scale(input, lo: lo, hi: hi, clip: clip)
+    }
+
+    var json: JSONValue {
+        ["op": "normalize", "lo": LazyArray.exactNumber(lo), "hi": LazyArray.exactNumber(hi), "clip": .bool(clip)]
+    }
 }
 
 /// `convert-dtype` without `rescale`: numpy `astype` (float → integer clipped), element by element.
