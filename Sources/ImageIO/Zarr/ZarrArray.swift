@@ -50,14 +50,11 @@ public struct ZarrArray: Sendable {
         try read(origin: metadata.shape.map { _ in 0 }, shape: metadata.shape, limit: limit)
     }
 
-    /// The box of `shape` elements at `origin`, reading only the chunks it touches (in parallel),
-    /// taking decoded chunks from `cache` and keeping there those it covers only in part.
+    /// The box of `shape` elements at `origin`, reading only the chunks it touches (in parallel).
     ///
     /// - Throws: ``ZarrError`` for a region outside the array, a region over `limit` bytes, or a
     ///   chunk that cannot be read or decoded.
-    public func read(origin: [Int], shape: [Int], limit: Int = NDArray.maximumByteCount, cache: ZarrChunkCache? = nil) throws(ZarrError)
-        -> NDArray
-    {
+    public func read(origin: [Int], shape: [Int], limit: Int = NDArray.maximumByteCount) throws(ZarrError) -> NDArray {
         let rank = metadata.shape.count
         guard origin.count == rank, shape.count == rank,
             (0..<rank).allSatisfy({ origin[$0] >= 0 && shape[$0] >= 0 && origin[$0] <= metadata.shape[$0] - shape[$0] })
@@ -82,8 +79,7 @@ public struct ZarrArray: Sendable {
                 let errors = UncheckedSendable(value: slots)
                 runWorkers(workers) { worker in
                     do throws(ZarrError) {
-                        try readChunks(
-                            chunks, worker: worker, of: workers, region: (origin, shape), cache: cache, into: base.value)
+                        try readChunks(chunks, worker: worker, of: workers, origin: origin, shape: shape, into: base.value)
                     } catch {
                         errors.value[worker] = error
                     }
@@ -103,41 +99,24 @@ public struct ZarrArray: Sendable {
 
     /// Reads chunks `worker`, `worker + workers`, … of `chunks` into the region buffer.
     private func readChunks(
-        _ chunks: (first: [Int], counts: [Int]), worker: Int, of workers: Int, region: (origin: [Int], shape: [Int]),
-        cache: ZarrChunkCache?, into output: UnsafeMutableRawPointer
+        _ chunks: (first: [Int], counts: [Int]), worker: Int, of workers: Int, origin: [Int], shape: [Int],
+        into output: UnsafeMutableRawPointer
     ) throws(ZarrError) {
-        let (origin, shape) = region
         let codec = ZarrChunkCodec(metadata.compressor, typeSize: metadata.dtype.byteSize)
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(metadata.chunkByteCount, 1), alignment: 64)
         defer { buffer.deallocate() }
         let copier = ZarrBoxCopy(extent: [], elementSize: metadata.dtype.byteSize)
         for index in stride(from: worker, to: chunks.counts.reduce(1, *), by: workers) {
             let position = zip(ZarrBoxCopy.gridIndex(index, counts: chunks.counts), chunks.first).map { $0 + $1 }
+            try loadChunk(position, codec: codec, into: buffer)
             // The overlap of this chunk and the region, in array coordinates.
             let chunkOrigin = zip(position, metadata.chunkShape).map { $0 * $1 }
             let low = zip(chunkOrigin, origin).map { max($0, $1) }
             let high = (0..<shape.count).map { min(chunkOrigin[$0] + metadata.chunkShape[$0], origin[$0] + shape[$0]) }
-            if let cached = cache?.chunk(position) {
-                cached.withUnsafeBytes { buffer.copyMemory(from: $0) }
-            } else {
-                try loadChunk(position, codec: codec, into: buffer)
-                if let cache, !covers(low: low, high: high, chunkOrigin: chunkOrigin) {
-                    cache.insert(position, bytes: Array(buffer[..<metadata.chunkByteCount]))
-                }
-            }
             ZarrBoxCopy(extent: zip(high, low).map { $0 - $1 }, elementSize: copier.elementSize).copy(
                 from: buffer.baseAddress!, shape: metadata.chunkShape, origin: zip(low, chunkOrigin).map { $0 - $1 },
                 to: output, shape: shape, origin: zip(low, origin).map { $0 - $1 })
         }
-    }
-
-    /// Whether the box `low..<high` holds all of the chunk at `chunkOrigin` (its part inside the array).
-    private func covers(low: [Int], high: [Int], chunkOrigin: [Int]) -> Bool {
-        for axis in low.indices {
-            let end: Int = min(chunkOrigin[axis] + metadata.chunkShape[axis], metadata.shape[axis])
-            if low[axis] != chunkOrigin[axis] || high[axis] != end { return false }
-        }
-        return true
     }
 
     /// Decodes the chunk at grid `position` into `buffer` (the fill value when it is not stored).

@@ -5,27 +5,21 @@ public struct ZarrArraySource: ArraySource {
     /// The level's Zarr array.
     public let array: ZarrArray
     public let metadata: ArrayMetadata?
-    /// Decoded chunks kept between reads (`nil`: none).
-    public let cache: ZarrChunkCache?
 
-    /// Level `level` of the image at `url`, with its axes and that level's scale; with
-    /// `cacheBytes`, up to that many bytes of decoded chunks that reads covered in part are kept
-    /// for the next reads (``ZarrChunkCache``: a filter's halo decodes its neighbours' chunks once).
-    public init(image url: URL, level: Int = 0, cacheBytes: Int = 0) throws(ZarrError) {
+    /// Level `level` of the image at `url`, with its axes and that level's scale.
+    public init(image url: URL, level: Int = 0) throws(ZarrError) {
         let image = try OMEZarrImage(store: url)
         guard image.levels.indices.contains(level) else {
             throw ZarrError(.invalidArgument, store: url.path, reason: "level \(level) does not exist (\(image.levels.count) levels)")
         }
         array = image.levels[level]
         metadata = ZarrFormat.arrayMetadata(image.metadata, level: level)
-        cache = cacheBytes > 0 ? ZarrChunkCache(capacity: cacheBytes) : nil
     }
 
     /// The Zarr array `array`, without OME metadata (a level being written).
     init(array: ZarrArray) {
         self.array = array
         metadata = nil
-        cache = nil
     }
 
     public var shape: [Int] { array.metadata.shape }
@@ -34,6 +28,6 @@ public struct ZarrArraySource: ArraySource {
 
     public func read(origin: [Int], shape: [Int]) throws -> NDArray {
         try ArraySourceError.check(origin: origin, shape: shape, in: self.shape)
-        return try array.read(origin: origin, shape: shape, limit: .max, cache: cache)
+        return try array.read(origin: origin, shape: shape, limit: .max)
     }
 }

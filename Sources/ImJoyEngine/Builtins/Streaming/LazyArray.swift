@@ -23,8 +23,7 @@ struct LazyArray: ArraySource {
         self.source = source
         self.transforms = transforms
         self.blockBudget = blockBudget
-        // Half the block budget again for decoded chunks a halo reaches into (ZarrChunkCache).
-        opened = try source.open(cacheBytes: blockBudget / 2)
+        opened = try source.open()
     }
 
     /// The shapes and dtypes after each step: the source's first.

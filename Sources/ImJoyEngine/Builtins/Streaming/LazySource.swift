@@ -29,12 +29,11 @@ struct LazySource: Sendable, Equatable {
         self.fingerprint = fingerprint
     }
 
-    /// Opens the file lazily (only metadata is read); a Zarr source keeps up to `cacheBytes` of
-    /// decoded chunks that a read covered in part (a halo) for the next reads.
-    func open(cacheBytes: Int = 0) throws -> any ArraySource {
+    /// Opens the file lazily (only metadata is read).
+    func open() throws -> any ArraySource {
         let url = URL(fileURLWithPath: path)
         if format == "zarr" {
-            return try ZarrArraySource(image: ZarrFormat().imageURL(url, name: name), level: level, cacheBytes: cacheBytes)
+            return try ZarrArraySource(image: ZarrFormat().imageURL(url, name: name), level: level)
         }
         guard let format = ArrayFormatRegistry.standard.format(named: format) else {
             throw KernelError("unknown array format '\(self.format)' in a lazy array")
