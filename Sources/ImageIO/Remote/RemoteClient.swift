@@ -32,6 +32,17 @@ public final class RemoteClient: Sendable {
     public func get(
         _ location: RemoteLocation, range: Range<Int>? = nil, ifMatch: String? = nil, missingIsNil: Bool = false, limit: Int? = nil
     ) throws(RemoteError) -> HTTPResponse? {
+        try get(location, byteRange: range.map(RemoteByteRange.bytes), ifMatch: ifMatch, missingIsNil: missingIsNil, limit: limit)
+    }
+
+    /// GETs `location` as ``get(_:range:ifMatch:missingIsNil:limit:)`` does, with any
+    /// ``RemoteByteRange``: `.suffix(n)` (`Range: bytes=-n`) asks for the last `n` bytes of an object
+    /// whose size is not known (a Zarr shard's index at its end). The answer is 206 with
+    /// `Content-Range`, or 200 with the whole object from a server without ranges.
+    public func get(
+        _ location: RemoteLocation, byteRange range: RemoteByteRange?, ifMatch: String? = nil, missingIsNil: Bool = false,
+        limit: Int? = nil
+    ) throws(RemoteError) -> HTTPResponse? {
         let url = location.description
         let limit = limit ?? range?.count ?? Self.maximumBodyBytes
         var attempt = 1
@@ -56,9 +67,9 @@ public final class RemoteClient: Sendable {
 
     /// The request for `location`: the URL itself for http(s); for s3 the object's URL on the
     /// endpoint, signed when there are credentials.
-    func request(for location: RemoteLocation, range: Range<Int>?, ifMatch: String?) throws(RemoteError) -> URLRequest {
+    func request(for location: RemoteLocation, range: RemoteByteRange?, ifMatch: String?) throws(RemoteError) -> URLRequest {
         var headers: [String: String] = ["Accept-Encoding": "identity"]
-        if let range { headers["Range"] = "bytes=\(range.lowerBound)-\(range.upperBound - 1)" }
+        if let range { headers["Range"] = range.header }
         if let ifMatch { headers["If-Match"] = ifMatch }
         let url: URL
         switch location.scheme {
@@ -96,5 +107,28 @@ public final class RemoteClient: Sendable {
         }
         if let code = element("Code") { return [code, element("Message")].compactMap { $0 }.joined(separator: ": ") }
         return ""
+    }
+}
+
+/// The bytes a GET asks for: `bytes(a..<b)` (`Range: bytes=a-(b-1)`) or the last `n` bytes of the
+/// object (`suffix(n)`, `Range: bytes=-n`: all of it when the object is shorter).
+public enum RemoteByteRange: Sendable, Equatable {
+    case bytes(Range<Int>)
+    case suffix(Int)
+
+    /// The `Range` header's value.
+    public var header: String {
+        switch self {
+        case .bytes(let range): "bytes=\(range.lowerBound)-\(range.upperBound - 1)"
+        case .suffix(let count): "bytes=-\(count)"
+        }
+    }
+
+    /// The most bytes the range holds.
+    public var count: Int {
+        switch self {
+        case .bytes(let range): range.count
+        case .suffix(let count): count
+        }
     }
 }

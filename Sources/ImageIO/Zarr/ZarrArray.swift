@@ -1,7 +1,8 @@
 import Foundation
 
 /// One array of a Zarr store (v2 or v3), local or remote (``ZarrStore``), read lazily: opening reads only
-/// the metadata, and ``read(origin:shape:limit:)`` reads only the chunks covering the region.
+/// the metadata, and ``read(origin:shape:limit:)`` reads only the chunks covering the region — of a
+/// sharded array, the touched shards' indices and the inner chunks the region overlaps, by byte range.
 ///
 /// ```swift
 /// let array = try ZarrArray(store: storeURL, path: "0")
@@ -70,6 +71,10 @@ public struct ZarrArray: Sendable {
             throw ZarrError(.tooLarge, store: storage.location, location: path, reason: "region of \(shape) \(metadata.dtype): \(error)")
         }
         guard output.count > 0 else { return output }
+        if let sharding = metadata.sharding {
+            try readSharded(sharding, origin: origin, shape: shape, into: &output)
+            return output
+        }
         let chunks = chunksCovering(origin: origin, shape: shape)
         let workers = min(chunks.counts.reduce(1, *), storage.parallelism)
         var failures = [ZarrError?](repeating: nil, count: workers)
@@ -90,10 +95,12 @@ public struct ZarrArray: Sendable {
         return output
     }
 
-    /// The chunks that overlap the region: the first one's grid position and how many per dimension.
-    func chunksCovering(origin: [Int], shape: [Int]) -> (first: [Int], counts: [Int]) {
-        let first = zip(origin, metadata.chunkShape).map { $0 / $1 }
-        let last = (0..<origin.count).map { (origin[$0] + shape[$0] - 1) / metadata.chunkShape[$0] }
+    /// The chunks (of `chunkShape`, default the grid's) that overlap the region: the first one's
+    /// grid position and how many per dimension.
+    func chunksCovering(origin: [Int], shape: [Int], chunkShape: [Int]? = nil) -> (first: [Int], counts: [Int]) {
+        let chunkShape = chunkShape ?? metadata.chunkShape
+        let first = zip(origin, chunkShape).map { $0 / $1 }
+        let last = (0..<origin.count).map { (origin[$0] + shape[$0] - 1) / chunkShape[$0] }
         return (first, zip(first, last).map { $1 - $0 + 1 })
     }
 
@@ -102,21 +109,28 @@ public struct ZarrArray: Sendable {
         _ chunks: (first: [Int], counts: [Int]), worker: Int, of workers: Int, origin: [Int], shape: [Int],
         into output: UnsafeMutableRawPointer
     ) throws(ZarrError) {
-        let codec = ZarrChunkCodec(metadata.compressor, typeSize: metadata.dtype.byteSize)
+        let codec = ZarrChunkCodec(metadata)
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(metadata.chunkByteCount, 1), alignment: 64)
         defer { buffer.deallocate() }
-        let copier = ZarrBoxCopy(extent: [], elementSize: metadata.dtype.byteSize)
         for index in stride(from: worker, to: chunks.counts.reduce(1, *), by: workers) {
             let position = zip(ZarrBoxCopy.gridIndex(index, counts: chunks.counts), chunks.first).map { $0 + $1 }
             try loadChunk(position, codec: codec, into: buffer)
-            // The overlap of this chunk and the region, in array coordinates.
-            let chunkOrigin = zip(position, metadata.chunkShape).map { $0 * $1 }
-            let low = zip(chunkOrigin, origin).map { max($0, $1) }
-            let high = (0..<shape.count).map { min(chunkOrigin[$0] + metadata.chunkShape[$0], origin[$0] + shape[$0]) }
-            ZarrBoxCopy(extent: zip(high, low).map { $0 - $1 }, elementSize: copier.elementSize).copy(
-                from: buffer.baseAddress!, shape: metadata.chunkShape, origin: zip(low, chunkOrigin).map { $0 - $1 },
-                to: output, shape: shape, origin: zip(low, origin).map { $0 - $1 })
+            copyOverlap(of: buffer, at: position, chunkShape: metadata.chunkShape, origin: origin, shape: shape, into: output)
         }
+    }
+
+    /// Copies the overlap of the decoded chunk `buffer` (grid position `position` of chunks of
+    /// `chunkShape`) and the region at `origin` of `shape` into the region buffer.
+    func copyOverlap(
+        of buffer: UnsafeMutableRawBufferPointer, at position: [Int], chunkShape: [Int], origin: [Int], shape: [Int],
+        into output: UnsafeMutableRawPointer
+    ) {
+        let chunkOrigin = zip(position, chunkShape).map { $0 * $1 }
+        let low = zip(chunkOrigin, origin).map { max($0, $1) }
+        let high = (0..<shape.count).map { min(chunkOrigin[$0] + chunkShape[$0], origin[$0] + shape[$0]) }
+        ZarrBoxCopy(extent: zip(high, low).map { $0 - $1 }, elementSize: metadata.dtype.byteSize).copy(
+            from: buffer.baseAddress!, shape: chunkShape, origin: zip(low, chunkOrigin).map { $0 - $1 },
+            to: output, shape: shape, origin: zip(low, origin).map { $0 - $1 })
     }
 
     /// Decodes the chunk at grid `position` into `buffer` (the fill value when it is not stored).
@@ -125,24 +139,33 @@ public struct ZarrArray: Sendable {
         let chunkBytes = metadata.chunkByteCount
         let limit = chunkBytes + chunkBytes / 8 + (1 << 16)
         guard let encoded = try storage.read(key, limit: limit) else {
-            fill(buffer)
+            fill(buffer, byteCount: chunkBytes)
             return
         }
-        let target = UnsafeMutableRawBufferPointer(rebasing: buffer[..<chunkBytes])
+        try decode(encoded[...], codec: codec, into: buffer, byteCount: chunkBytes, key: key)
+    }
+
+    /// Decodes one encoded chunk into the first `byteCount` bytes of `buffer` (native order).
+    func decode(
+        _ encoded: ArraySlice<UInt8>, codec: ZarrChunkCodec, into buffer: UnsafeMutableRawBufferPointer, byteCount: Int, key: String,
+        context: String = ""
+    ) throws(ZarrError) {
+        let target = UnsafeMutableRawBufferPointer(rebasing: buffer[..<byteCount])
         if let reason = encoded.withUnsafeBytes({ codec.decode($0, into: target) }) {
-            throw ZarrError(.corruptChunk, store: storage.location, location: key, reason: reason)
+            throw ZarrError(.corruptChunk, store: storage.location, location: key, reason: context + reason)
         }
         if metadata.bigEndian { Self.swapBytes(target, elementSize: metadata.dtype.byteSize) }
     }
 
-    private func fill(_ buffer: UnsafeMutableRawBufferPointer) {
+    /// Fills the first `byteCount` bytes of `buffer` with the fill value.
+    func fill(_ buffer: UnsafeMutableRawBufferPointer, byteCount: Int) {
         let size = metadata.dtype.byteSize
         if metadata.fillValue.allSatisfy({ $0 == 0 }) {
-            buffer.initializeMemory(as: UInt8.self, repeating: 0)
+            UnsafeMutableRawBufferPointer(rebasing: buffer[..<byteCount]).initializeMemory(as: UInt8.self, repeating: 0)
             return
         }
         metadata.fillValue.withUnsafeBytes { pattern in
-            for offset in stride(from: 0, to: metadata.chunkByteCount, by: size) {
+            for offset in stride(from: 0, to: byteCount, by: size) {
                 (buffer.baseAddress! + offset).copyMemory(from: pattern.baseAddress!, byteCount: size)
             }
         }

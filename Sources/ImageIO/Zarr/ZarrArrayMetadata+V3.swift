@@ -18,16 +18,21 @@ extension ZarrArrayMetadata {
         let chunksField = grid.member("configuration").member("chunk_shape")
         let shape = try shapeField.intList(in: 0...ZarrLimits.maximumExtent)
         let chunks = try chunksField.intList(in: 1...ZarrLimits.maximumExtent)
-        try checkGrid(shape: shape, chunks: chunks, dtype: dtype, shapeField: shapeField, chunksField: chunksField)
+        // A shard is never decoded whole: the sharding codec checks its inner chunks instead.
+        let codecsField = root.member("codecs")
+        let sharded = (codecsField.value?.arrayValue ?? []).contains { $0["name"]?.stringValue == "sharding_indexed" }
+        try checkGrid(shape: shape, chunks: chunks, dtype: dtype, shapeField: shapeField, chunksField: chunksField, decodes: !sharded)
         let transformers = root.member("storage_transformers")
         if !transformers.isMissing, try !transformers.array().isEmpty {
             throw transformers.error("storage transformers are not supported", kind: .unsupported)
         }
-        let (compressor, bigEndian) = try parseCodecs(root.member("codecs"), rank: shape.count, dtype: dtype)
+        let encoding = try parseCodecs(codecsField, chunkShape: chunks, dtype: dtype, nested: false)
         var metadata = ZarrArrayMetadata(
-            format: .v3, shape: shape, chunkShape: chunks, dtype: dtype, compressor: compressor,
+            format: .v3, shape: shape, chunkShape: chunks, dtype: dtype, compressor: encoding.compressor,
             fillValue: try ZarrDataType.fillBytes(try requiredFill(root.member("fill_value")), dtype: dtype))
-        metadata.bigEndian = bigEndian
+        metadata.bigEndian = encoding.bigEndian
+        metadata.checksum = encoding.checksum
+        metadata.sharding = encoding.sharding
         try parseKeyEncoding(root.member("chunk_key_encoding"), into: &metadata)
         let names = root.member("dimension_names")
         if !names.isMissing {
@@ -58,12 +63,25 @@ extension ZarrArrayMetadata {
         metadata.separator = Character(separator)
     }
 
-    /// Reads the codec chain: an optional identity `transpose`, `bytes`, then at most one of
-    /// `blosc` / `zstd`. Returns the compressor and whether elements are big-endian.
-    private static func parseCodecs(_ field: ZarrJSONField, rank: Int, dtype: DType) throws(ZarrError) -> (ZarrCompressor, Bool) {
-        var sawBytes = false
-        var bigEndian = false
+    /// How a v3 codec chain decodes a chunk: its compressor, byte order, trailing CRC32C and, for
+    /// a shard, the sharding codec (whose inner chain gives the other three).
+    struct ChunkEncoding {
         var compressor = ZarrCompressor.none
+        var bigEndian = false
+        var checksum = false
+        var sharding: ZarrSharding?
+    }
+
+    /// Reads a codec chain for chunks of `chunkShape`: an optional identity `transpose`, then
+    /// `bytes` followed by at most one of `blosc` / `zstd` / `gzip` / `numcodecs.zlib` and an
+    /// optional `crc32c` — or (not `nested`) `sharding_indexed` alone, whose configuration holds
+    /// the inner chunks' chain. Anything else is refused as unsupported.
+    static func parseCodecs(_ field: ZarrJSONField, chunkShape: [Int], dtype: DType, nested: Bool) throws(ZarrError)
+        -> ChunkEncoding
+    {
+        let rank = chunkShape.count
+        var encoding = ChunkEncoding()
+        var sawArrayToBytes = false
         var sawCompressor = false
         for codec in try field.array() {
             let nameField = codec.member("name")
@@ -71,33 +89,56 @@ extension ZarrArrayMetadata {
             let name = try nameField.string()
             switch name {
             case "transpose":
-                guard !sawBytes else { throw nameField.error("transpose after bytes") }
+                guard !sawArrayToBytes else { throw nameField.error("transpose after the array-to-bytes codec") }
                 let order = try configuration.member("order").intList(in: 0...max(rank - 1, 0))
                 guard order == Array(0..<rank) else {
                     throw nameField.error("only the identity transpose (C order) is supported", kind: .unsupported)
                 }
             case "bytes":
-                guard !sawBytes else { throw nameField.error("more than one bytes codec") }
-                sawBytes = true
-                let endian = configuration.member("endian")
-                if !endian.isMissing {
-                    let text = try endian.string()
-                    guard text == "little" || text == "big" else { throw endian.error("endian must be \"little\" or \"big\"") }
-                    bigEndian = text == "big" && dtype.byteSize > 1
-                } else if dtype.byteSize > 1 {
-                    throw endian.error("missing; required for \(dtype)")
-                }
+                guard !sawArrayToBytes else { throw nameField.error("more than one array-to-bytes codec") }
+                sawArrayToBytes = true
+                encoding.bigEndian = try parseEndian(configuration.member("endian"), dtype: dtype)
             case "sharding_indexed":
-                throw nameField.error("sharded arrays are not supported", kind: .unsupported)
+                guard !nested else { throw nameField.error("nested sharding is not supported", kind: .unsupported) }
+                guard !sawArrayToBytes else { throw nameField.error("more than one array-to-bytes codec") }
+                sawArrayToBytes = true
+                let (sharding, inner) = try ZarrSharding.parse(configuration, shardShape: chunkShape, dtype: dtype)
+                encoding = inner
+                encoding.sharding = sharding
             default:
-                guard sawBytes else { throw nameField.error("codec \"\(name)\" before the bytes codec", kind: .unsupported) }
+                guard sawArrayToBytes else {
+                    throw nameField.error("codec \"\(name)\" before the array-to-bytes codec", kind: .unsupported)
+                }
+                guard encoding.sharding == nil else {
+                    throw nameField.error(
+                        "codec \"\(name)\" after sharding_indexed is not supported (a shard encoded whole cannot be read in part)",
+                        kind: .unsupported)
+                }
+                guard !encoding.checksum else {
+                    throw nameField.error("codec \"\(name)\" after crc32c is not supported", kind: .unsupported)
+                }
+                if name == "crc32c" {
+                    encoding.checksum = true
+                    continue
+                }
                 guard !sawCompressor else { throw nameField.error("more than one compressor is not supported", kind: .unsupported) }
                 sawCompressor = true
-                compressor = try ZarrCompressor.parseV3(name: name, configuration: configuration)
+                encoding.compressor = try ZarrCompressor.parseV3(name: name, codec: codec)
             }
         }
-        guard sawBytes else { throw field.error("no bytes codec") }
-        return (compressor, bigEndian)
+        guard sawArrayToBytes else { throw field.error("no bytes codec") }
+        return encoding
+    }
+
+    /// The `bytes` codec's `endian`: whether elements are big-endian (required for multi-byte types).
+    static func parseEndian(_ endian: ZarrJSONField, dtype: DType) throws(ZarrError) -> Bool {
+        if !endian.isMissing {
+            let text = try endian.string()
+            guard text == "little" || text == "big" else { throw endian.error("endian must be \"little\" or \"big\"") }
+            return text == "big" && dtype.byteSize > 1
+        }
+        guard dtype.byteSize == 1 else { throw endian.error("missing; required for \(dtype)") }
+        return false
     }
 
     /// The v3 `zarr.json` document, with `attributes` when given.

@@ -4,7 +4,12 @@ import ImJoySchema
 /// The metadata of one Zarr array (v2 `.zarray`, or a v3 `zarr.json` of node type `array`).
 ///
 /// Only what ImageIO handles is represented: a regular chunk grid, C order, the ``DType``s, one
-/// optional compressor (``ZarrCompressor``). Anything else is refused when parsing.
+/// optional compressor (``ZarrCompressor``), an optional trailing CRC32C, and v3 sharding
+/// (``ZarrSharding``, read only). Anything else is refused when parsing.
+///
+/// In a sharded array ``chunkShape`` is the shard shape (the chunk grid of `zarr.json`: one
+/// stored object per shard), while ``compressor``, ``bigEndian`` and ``checksum`` describe the
+/// inner chunks, the units a read decodes (``innerChunkShape``).
 public struct ZarrArrayMetadata: Sendable, Equatable {
     /// The Zarr format version.
     public enum Format: Int, Sendable, CaseIterable {
@@ -16,14 +21,20 @@ public struct ZarrArrayMetadata: Sendable, Equatable {
     public var format: Format
     /// The array's extent per dimension.
     public var shape: [Int]
-    /// The chunk's extent per dimension (every chunk has this shape; edge chunks are padded).
+    /// The chunk's extent per dimension (every chunk has this shape; edge chunks are padded); the
+    /// shard shape of a sharded array.
     public var chunkShape: [Int]
     /// The element type.
     public var dtype: DType
     /// Whether the chunks hold big-endian elements (read only; ImageIO writes little-endian).
     public var bigEndian: Bool
-    /// The chunk compressor.
+    /// The chunk compressor (of the inner chunks when sharded).
     public var compressor: ZarrCompressor
+    /// Whether every (inner) chunk ends in the CRC32C of its encoded bytes (v3 `crc32c` after the
+    /// compressor; read only).
+    public var checksum: Bool
+    /// The v3 `sharding_indexed` codec, when the array is sharded (read only).
+    public var sharding: ZarrSharding?
     /// The fill value's element bytes (native order): the value of chunks that are not stored.
     public var fillValue: [UInt8]
     /// The chunk key separator, `/` or `.`.
@@ -44,6 +55,8 @@ public struct ZarrArrayMetadata: Sendable, Equatable {
         self.dtype = dtype
         self.bigEndian = false
         self.compressor = compressor
+        self.checksum = false
+        self.sharding = nil
         self.fillValue = fillValue ?? [UInt8](repeating: 0, count: dtype.byteSize)
         self.separator = "/"
         self.prefixedKeys = format == .v3
@@ -52,8 +65,22 @@ public struct ZarrArrayMetadata: Sendable, Equatable {
 
     /// The number of chunks per dimension.
     public var chunkCounts: [Int] { zip(shape, chunkShape).map { ($0 + $1 - 1) / $1 } }
-    /// The bytes of one decoded chunk.
+    /// The bytes of one decoded chunk (a whole shard when sharded).
     public var chunkByteCount: Int { chunkShape.reduce(dtype.byteSize, *) }
+    /// The chunks a read decodes: the inner chunks of a sharded array, else ``chunkShape``.
+    public var innerChunkShape: [Int] { sharding?.chunkShape ?? chunkShape }
+    /// The bytes of one decoded ``innerChunkShape`` chunk.
+    public var innerChunkByteCount: Int { innerChunkShape.reduce(dtype.byteSize, *) }
+
+    /// Why ImageIO cannot write an array with this metadata (`nil`: it can): what is only read —
+    /// sharding, a CRC32C, big-endian elements, the gzip and zlib compressors.
+    public var writeRefusal: String? {
+        if sharding != nil { return "sharded arrays are read, not written" }
+        if checksum { return "the crc32c codec is read, not written" }
+        if bigEndian { return "big-endian chunks are read, not written" }
+        if !compressor.isWritable { return "the \(compressor) compressor is read, not written (blosc, zstd or none)" }
+        return nil
+    }
 
     /// The key (path relative to the array) of the chunk at grid position `indices`.
     public func chunkKey(_ indices: [Int]) -> String {
@@ -64,10 +91,12 @@ public struct ZarrArrayMetadata: Sendable, Equatable {
 
     // MARK: - Checks shared by both versions
 
-    /// Checks shape and chunk shape against each other and ``ZarrLimits``.
-    static func checkGrid(shape: [Int], chunks: [Int], dtype: DType, shapeField: ZarrJSONField, chunksField: ZarrJSONField)
-        throws(ZarrError)
-    {
+    /// Checks shape and chunk shape against each other and ``ZarrLimits``; `decodes` false skips
+    /// the decoded-chunk limit (a sharded array's shards are never decoded whole: its inner chunks
+    /// are checked instead).
+    static func checkGrid(
+        shape: [Int], chunks: [Int], dtype: DType, shapeField: ZarrJSONField, chunksField: ZarrJSONField, decodes: Bool = true
+    ) throws(ZarrError) {
         guard shape.count <= ZarrLimits.maximumRank else {
             throw shapeField.error("\(shape.count) dimensions, more than \(ZarrLimits.maximumRank)", kind: .tooLarge)
         }
@@ -80,7 +109,7 @@ public struct ZarrArrayMetadata: Sendable, Equatable {
             throw shapeField.error("shape \(shape) overflows", kind: .tooLarge)
         }
         let chunkBytes = chunks.reduce(dtype.byteSize) { $0.multipliedReportingOverflow(by: $1).overflow ? .max : $0 * $1 }
-        guard chunkBytes <= ZarrLimits.maximumChunkBytes else {
+        guard !decodes || chunkBytes <= ZarrLimits.maximumChunkBytes else {
             throw chunksField.error("chunks of \(chunks) \(dtype) elements exceed \(ZarrLimits.maximumChunkBytes) bytes", kind: .tooLarge)
         }
     }

@@ -24,7 +24,13 @@ public struct ZarrArraySource: ArraySource {
 
     public var shape: [Int] { array.metadata.shape }
     public var dtype: DType { array.metadata.dtype }
-    public var chunkShape: [Int]? { array.metadata.chunkShape }
+    /// The chunks a read decodes: a sharded array's inner chunks. Streaming writers grow their
+    /// blocks to whole source chunks, and a sharded read decodes only the inner chunks a block
+    /// overlaps, so inner-chunk-aligned blocks decode each inner chunk once — whereas the shard
+    /// shape (often tens or hundreds of MiB) would often not fit the block budget, leaving blocks
+    /// misaligned with the inner chunks and decoding them again for every block that touches them.
+    /// A block re-reads the index of each shard it touches (16 bytes per inner chunk).
+    public var chunkShape: [Int]? { array.metadata.innerChunkShape }
 
     public func read(origin: [Int], shape: [Int]) throws -> NDArray {
         try ArraySourceError.check(origin: origin, shape: shape, in: self.shape)

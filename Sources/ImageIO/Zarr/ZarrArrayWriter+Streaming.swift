@@ -41,10 +41,12 @@ extension ZarrArrayWriter {
         }
     }
 
-    /// Writes `.zarray` (+ `.zattrs`) or `zarr.json` into `directory`.
+    /// Writes `.zarray` (+ `.zattrs`) or `zarr.json` into `directory`, after refusing what is only
+    /// read (``ZarrArrayMetadata/writeRefusal``: gzip, zlib, sharding, crc32c, big-endian).
     static func writeMetadata(
         _ metadata: ZarrArrayMetadata, directory: String, path: String, store: String, attributes: JSONObject?
     ) throws(ZarrError) {
+        if let refusal = metadata.writeRefusal { throw ZarrError(.unsupported, store: store, location: path, reason: refusal) }
         try ZarrFiles.makeDirectories(directory, store: store)
         switch metadata.format {
         case .v2:

@@ -1,30 +1,46 @@
 import CBlosc
+import CDeflate
 import CZstd
 import Foundation
 
 /// Encodes and decodes the chunks of one array on one thread; make one per worker.
 ///
 /// Blosc goes through c-blosc's context functions (no global state, one internal thread); zstd
-/// through libzstd contexts kept for the codec's lifetime.
+/// through libzstd contexts and gzip / zlib through a libdeflate decompressor, each kept for the
+/// codec's lifetime. With `checksum` (Zarr v3's `crc32c` after the compressor) decoding first
+/// checks and strips the chunk's trailing CRC32C.
 final class ZarrChunkCodec {
     let compressor: ZarrCompressor
     let typeSize: Int
+    let checksum: Bool
     private var compressContext: OpaquePointer?
     private var decompressContext: OpaquePointer?
+    private var inflater: OpaquePointer?
 
-    init(_ compressor: ZarrCompressor, typeSize: Int) {
+    init(_ compressor: ZarrCompressor, typeSize: Int, checksum: Bool = false) {
         self.compressor = compressor
         self.typeSize = typeSize
+        self.checksum = checksum
+    }
+
+    /// The codec of `metadata`'s (inner) chunks.
+    convenience init(_ metadata: ZarrArrayMetadata) {
+        self.init(metadata.compressor, typeSize: metadata.dtype.byteSize, checksum: metadata.checksum)
     }
 
     deinit {
         if let compressContext { ZSTD_freeCCtx(compressContext) }
         if let decompressContext { ZSTD_freeDCtx(decompressContext) }
+        if let inflater { libdeflate_free_decompressor(inflater) }
     }
 
-    /// The compressed form of `input`, or `nil` when the library failed.
+    /// The compressed form of `input`, or `nil` when the library failed or the compressor is
+    /// only read (gzip, zlib: the writers refuse those first, ``ZarrCompressor/isWritable``).
     func encode(_ input: UnsafeRawBufferPointer) -> [UInt8]? {
+        guard !checksum else { return nil }
         switch compressor {
+        case .gzip, .zlib:
+            return nil
         case .none:
             return Array(input)
         case .zstd(let level):
@@ -54,7 +70,16 @@ final class ZarrChunkCodec {
 
     /// Decodes `input` into `output`, which must come out exactly full; returns why not otherwise.
     func decode(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> String? {
+        var input = input
+        if checksum {
+            if let reason = CRC32C.verifyTrailer(input) { return reason }
+            input = UnsafeRawBufferPointer(rebasing: input[..<(input.count - 4)])
+        }
         switch compressor {
+        case .gzip:
+            return decodeDeflate(input, into: output, gzip: true)
+        case .zlib:
+            return decodeDeflate(input, into: output, gzip: false)
         case .none:
             guard input.count == output.count else { return "raw chunk has \(input.count) bytes, expected \(output.count)" }
             if let source = input.baseAddress, let destination = output.baseAddress {
@@ -81,6 +106,39 @@ final class ZarrChunkCodec {
             return "zstd: \(String(cString: ZSTD_getErrorName(written)))"
         }
         guard written == output.count else { return "zstd chunk decompresses to \(written) bytes, expected \(output.count)" }
+        return nil
+    }
+
+    /// One gzip member (or several, back to back, as Python's `gzip.decompress` reads them) or
+    /// one zlib stream, through libdeflate; the output must come out exactly full.
+    private func decodeDeflate(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer, gzip: Bool) -> String? {
+        if inflater == nil { inflater = libdeflate_alloc_decompressor() }
+        let name = gzip ? "gzip" : "zlib"
+        guard let inflater else { return "cannot allocate a \(name) decompressor" }
+        guard let source = input.baseAddress, input.count > 0 else { return "empty \(name) chunk" }
+        var consumed = 0
+        var produced = 0
+        repeat {
+            var read = 0
+            var written = 0
+            let result =
+                gzip
+                ? libdeflate_gzip_decompress_ex(
+                    inflater, source + consumed, input.count - consumed, output.baseAddress.map { $0 + produced },
+                    output.count - produced, &read, &written)
+                : libdeflate_zlib_decompress_ex(
+                    inflater, source + consumed, input.count - consumed, output.baseAddress.map { $0 + produced },
+                    output.count - produced, &read, &written)
+            switch result {
+            case LIBDEFLATE_SUCCESS: break
+            case LIBDEFLATE_INSUFFICIENT_SPACE: return "\(name) chunk decompresses to more than \(output.count) bytes"
+            default: return "\(name) chunk is corrupt (libdeflate result \(result.rawValue))"
+            }
+            consumed += read
+            produced += written
+        } while gzip && consumed < input.count && produced < output.count
+        guard produced == output.count else { return "\(name) chunk decompresses to \(produced) bytes, expected \(output.count)" }
+        guard consumed == input.count else { return "\(input.count - consumed) bytes after the \(name) stream" }
         return nil
     }
 

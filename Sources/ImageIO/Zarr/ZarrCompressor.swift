@@ -4,7 +4,8 @@ import ImJoySchema
 /// How Zarr chunks are compressed.
 ///
 /// ``bloscDefault`` is what zarr-python 2 / numcodecs write by default (Blosc, LZ4, level 5, byte
-/// shuffle) and what most OME-Zarr in the wild uses; Zarr v3's own default is zstd.
+/// shuffle) and what most OME-Zarr in the wild uses; Zarr v3's own default is zstd. ``gzip`` and
+/// ``zlib`` are read only (libdeflate): the writers refuse them (``isWritable``).
 public enum ZarrCompressor: Sendable, Equatable, CustomStringConvertible {
     /// Chunks stored raw.
     case none
@@ -12,6 +13,10 @@ public enum ZarrCompressor: Sendable, Equatable, CustomStringConvertible {
     case zstd(level: Int)
     /// Blosc (c-blosc 1.x) with an inner `compressor`, `level` 0...9 and a `shuffle`.
     case blosc(compressor: BloscCompressor, level: Int, shuffle: BloscShuffle)
+    /// DEFLATE in gzip framing (v3 `gzip` or `numcodecs.gzip`, numcodecs `gzip`); read only.
+    case gzip(level: Int)
+    /// DEFLATE in zlib framing (numcodecs `zlib`, v3 `numcodecs.zlib`); read only.
+    case zlib(level: Int)
 
     /// Blosc's inner compressors (its `cname`).
     public enum BloscCompressor: String, Sendable, CaseIterable {
@@ -64,6 +69,16 @@ public enum ZarrCompressor: Sendable, Equatable, CustomStringConvertible {
         case .none: "none"
         case .zstd(let level): "zstd(\(level))"
         case .blosc(let inner, let level, let shuffle): "blosc(\(inner.rawValue), \(level), \(shuffle.rawValue))"
+        case .gzip(let level): "gzip(\(level))"
+        case .zlib(let level): "zlib(\(level))"
+        }
+    }
+
+    /// Whether ImageIO writes chunks with this compressor (gzip and zlib are only read).
+    public var isWritable: Bool {
+        switch self {
+        case .none, .zstd, .blosc: true
+        case .gzip, .zlib: false
         }
     }
 
@@ -79,6 +94,8 @@ public enum ZarrCompressor: Sendable, Equatable, CustomStringConvertible {
                 "id": "blosc", "cname": .string(inner.rawValue), "clevel": .integer(Int64(level)),
                 "shuffle": .integer(Int64(shuffle.code)), "blocksize": 0,
             ]
+        case .gzip(let level): ["id": "gzip", "level": .integer(Int64(level))]
+        case .zlib(let level): ["id": "zlib", "level": .integer(Int64(level))]
         }
     }
 
@@ -95,6 +112,8 @@ public enum ZarrCompressor: Sendable, Equatable, CustomStringConvertible {
                     "shuffle": .string(shuffle.rawValue), "typesize": .integer(Int64(typeSize)), "blocksize": 0,
                 ],
             ]
+        case .gzip(let level): ["name": "gzip", "configuration": ["level": .integer(Int64(level))]]
+        case .zlib(let level): ["name": "numcodecs.zlib", "configuration": ["level": .integer(Int64(level))]]
         }
     }
 
@@ -111,13 +130,19 @@ public enum ZarrCompressor: Sendable, Equatable, CustomStringConvertible {
             guard let shuffle = BloscShuffle(code: code) else { throw shuffleField.error("unknown Blosc shuffle \(code)") }
             return .blosc(
                 compressor: try parseCName(field.member("cname")), level: try parseLevel(field.member("clevel")), shuffle: shuffle)
+        case "gzip":
+            return .gzip(level: try parseDeflateLevel(field.member("level")))
+        case "zlib":
+            return .zlib(level: try parseDeflateLevel(field.member("level")))
         default:
-            throw field.member("id").error("compressor \"\(id)\" is not supported (blosc, zstd or none)", kind: .unsupported)
+            throw field.member("id").error(
+                "compressor \"\(id)\" is not supported (blosc, zstd, gzip, zlib or none)", kind: .unsupported)
         }
     }
 
-    /// The compressor of a Zarr v3 bytes-to-bytes codec (`name` already read).
-    static func parseV3(name: String, configuration field: ZarrJSONField) throws(ZarrError) -> ZarrCompressor {
+    /// The compressor of a Zarr v3 bytes-to-bytes codec (`name` already read from `codec`).
+    static func parseV3(name: String, codec: ZarrJSONField) throws(ZarrError) -> ZarrCompressor {
+        let field = codec.member("configuration")
         switch name {
         case "zstd":
             return .zstd(level: field.member("level").isMissing ? 0 : try field.member("level").int())
@@ -127,8 +152,14 @@ public enum ZarrCompressor: Sendable, Equatable, CustomStringConvertible {
             guard let shuffle = BloscShuffle(rawValue: text) else { throw shuffleField.error("unknown Blosc shuffle \"\(text)\"") }
             return .blosc(
                 compressor: try parseCName(field.member("cname")), level: try parseLevel(field.member("clevel")), shuffle: shuffle)
+        case "gzip", "numcodecs.gzip":
+            return .gzip(level: try parseDeflateLevel(field.member("level")))
+        case "numcodecs.zlib":
+            return .zlib(level: try parseDeflateLevel(field.member("level")))
         default:
-            throw field.error("codec \"\(name)\" is not supported (bytes, blosc, zstd)", kind: .unsupported)
+            throw codec.member("name").error(
+                "codec \"\(name)\" is not supported (bytes, transpose (C order), blosc, zstd, gzip, crc32c, sharding_indexed)",
+                kind: .unsupported)
         }
     }
 
@@ -137,6 +168,14 @@ public enum ZarrCompressor: Sendable, Equatable, CustomStringConvertible {
         let name = try field.string()
         guard let inner = BloscCompressor(rawValue: name) else { throw field.error("unknown Blosc cname \"\(name)\"", kind: .unsupported) }
         return inner
+    }
+
+    /// A gzip / zlib `level` (only recorded: decoding does not need it); default 1 as numcodecs.
+    private static func parseDeflateLevel(_ field: ZarrJSONField) throws(ZarrError) -> Int {
+        if field.isMissing { return 1 }
+        let level = try field.int()
+        guard (-1...9).contains(level) else { throw field.error("deflate level \(level) is outside -1...9") }
+        return level
     }
 
     private static func parseLevel(_ field: ZarrJSONField) throws(ZarrError) -> Int {

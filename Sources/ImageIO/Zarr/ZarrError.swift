@@ -9,9 +9,11 @@ public struct ZarrError: Error, CustomStringConvertible, Equatable, Sendable {
     public enum Kind: String, Sendable, Equatable {
         /// Metadata that is missing, not JSON, or breaks the Zarr / OME-NGFF specification.
         case invalidMetadata
-        /// Valid Zarr this reader does not handle (sharding, Fortran order, filters, …).
+        /// Valid Zarr this reader does not handle (nested sharding, Fortran order, filters, …), or an
+        /// encoding the writer does not write (gzip, sharding, …).
         case unsupported
-        /// A chunk file that cannot be decoded or decodes to the wrong size.
+        /// A chunk file (or shard, or shard index) that cannot be decoded, decodes to the wrong size
+        /// or fails its CRC32C.
         case corruptChunk
         /// A size over one of ``ZarrLimits``.
         case tooLarge

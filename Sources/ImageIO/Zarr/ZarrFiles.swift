@@ -44,6 +44,39 @@ enum ZarrFiles {
         return bytes
     }
 
+    /// The bytes of `range` of the file at `path` (fewer when the file ends first) and its size,
+    /// or `nil` when it does not exist.
+    static func read(_ path: String, range: ZarrByteRange, store: String, location: String) throws(ZarrError) -> ZarrPartialRead? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            if errno == ENOENT || errno == ENOTDIR { return nil }
+            throw ZarrError(.io, store: store, location: location, reason: "cannot open: \(lastError())")
+        }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw ZarrError(.io, store: store, location: location, reason: "cannot stat: \(lastError())") }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            throw ZarrError(.invalidMetadata, store: store, location: location, reason: "not a regular file")
+        }
+        let size = Int(info.st_size)
+        let span = range.resolved(size: size)
+        var failure: String?
+        let bytes = [UInt8](unsafeUninitializedCapacity: span.count) { buffer, count in
+            var done = 0
+            while done < span.count {
+                let n = pread(fd, buffer.baseAddress! + done, span.count - done, off_t(span.lowerBound + done))
+                if n < 0 && errno == EINTR { continue }
+                if n < 0 { failure = lastError() }
+                if n <= 0 { break }
+                done += n
+            }
+            count = done
+        }
+        if let failure { throw ZarrError(.io, store: store, location: location, reason: "read failed: \(failure)") }
+        guard bytes.count == span.count else { throw ZarrError(.io, store: store, location: location, reason: "file shrank while reading") }
+        return ZarrPartialRead(bytes: bytes, objectSize: size)
+    }
+
     /// Writes `bytes` to a new (or truncated) file at `path`, without `fsync`.
     static func write(_ bytes: UnsafeRawBufferPointer, to path: String, store: String, location: String) throws(ZarrError) {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)

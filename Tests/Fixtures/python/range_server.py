@@ -1,7 +1,7 @@
 """A static file server with HTTP Range support, for imjoy-run's remote-input tests and bench.
 
 Python's http.server answers every GET with the whole file; this one honours `Range: bytes=A-B`
-(206 + Content-Range), `If-Match`, sends ETag/Last-Modified, and can misbehave on purpose:
+and suffix ranges `bytes=-N` (206 + Content-Range), `If-Match`, sends ETag/Last-Modified, and can misbehave on purpose:
 
     python3 range_server.py ROOT [--fail-every N] [--log FILE]
 
@@ -90,8 +90,13 @@ def main():
             if not spec or not spec.startswith("bytes="):
                 return self.finish_with(200, data, common)
             first, _, last = spec[6:].partition("-")
-            start = int(first)
-            end = min(int(last), len(data) - 1) if last else len(data) - 1
+            if first:
+                start = int(first)
+                end = min(int(last), len(data) - 1) if last else len(data) - 1
+            else:  # the last N bytes (all of them when the file is shorter)
+                start, end = max(0, len(data) - int(last)), len(data) - 1
+                if not data:
+                    return self.finish_with(416, b"", [("Content-Range", "bytes */0")])
             if start >= len(data):
                 return self.finish_with(416, b"", [("Content-Range", f"bytes */{len(data)}")])
             headers = common + [("Content-Range", f"bytes {start}-{end}/{len(data)}")]

@@ -34,6 +34,7 @@ import Testing
         #expect(image.metadata.scale == (try OMEZarrImage(store: local)).metadata.scale)
         #expect(try image.read(level: 1) == (try OMEZarrImage(store: local)).read(level: 1))
 
+        Thread.sleep(forTimeInterval: 0.2)  // the last lines of the reads above, logged after answering
         try Data().write(to: log)
         let tile = try image.read(origin: [1, 20, 20], shape: [1, 30, 30])
         #expect(tile == (try OMEZarrImage(store: local).read(origin: [1, 20, 20], shape: [1, 30, 30])))
@@ -86,5 +87,82 @@ import Testing
         #expect(refused.status == 403 && refused.attempts == 1 && refused.description.contains("SignatureDoesNotMatch"), "\(refused)")
         wrong.credentials = nil
         #expect(throws: RemoteError.self) { try RemoteClient(policy: Self.quick, s3: wrong).get(object) }
+    }
+
+    /// zarr-python's sharded array (shards (2, 32, 32) of (1, 16, 16) inner chunks, index at the end
+    /// with its CRC32C, one shard object missing) as `www/s.zarr`, and its local read.
+    static func writeShardedStore(in folder: TemporaryDirectory) throws -> (URL, NDArray) {
+        try FileManager.default.createDirectory(at: folder.appending("www"), withIntermediateDirectories: true)
+        let store = folder.appending("www/s.zarr")
+        let made = try CommandRunner.run(
+            URL(fileURLWithPath: "/usr/bin/env"),
+            ["python3", Fixtures.url("python/zarr_codecs.py").path, "shard-end-crc-blosc-u16", store.path, folder.appending("raw").path],
+            in: folder.url)
+        try #require(made.status == 0, "\(made.standardError)")
+        return (store, try ZarrArray(store: store).read())
+    }
+
+    @Test(
+        "a sharded array over HTTP: a small region GETs the shard's index and one inner chunk by range, never a whole shard",
+        .enabled(if: ZarrTestSupport.hasZarrPython, "needs python3 with zarr>=3 (scripts/setup)"))
+    func shardedRegionFetchesRangesOnly() throws {
+        let folder = try TemporaryDirectory("remote-zarr-shards")
+        let (local, expected) = try Self.writeShardedStore(in: folder)
+        let log = folder.appending("requests.log")
+        let server = try TestServer(script: "range_server.py", [folder.appending("www").path, "--log", log.path])
+        let store = RemoteZarrStore(root: try RemoteLocation(parsing: server.baseURL + "/s.zarr"), client: RemoteClient(policy: Self.quick))
+        let array = try ZarrArray(storage: store)
+        #expect(try array.read() == expected)
+
+        Thread.sleep(forTimeInterval: 0.2)  // the last lines of the whole read, logged after answering
+        try Data().write(to: log)
+        // Inside inner chunk (1, 1, 1) of shard (0, 0, 0).
+        #expect(try array.read(origin: [1, 18, 20], shape: [1, 10, 10]) == (try expected.read(origin: [1, 18, 20], shape: [1, 10, 10])))
+        Thread.sleep(forTimeInterval: 0.2)  // the server logs after answering
+        let lines = try String(contentsOf: log, encoding: .utf8).split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+        #expect(lines.count == 2, "the index, then one inner chunk: \(lines)")
+        #expect(lines.allSatisfy { $0.count == 4 && $0[0] == "GET" && $0[1] == "/s.zarr/c/0/0/0" && $0[3] == "206" }, "\(lines)")
+        #expect(lines.first?[2] == "bytes=-132", "the last 16 × 8 + 4 bytes: \(lines)")
+        let shardSize = try FileManager.default.attributesOfItem(atPath: local.appendingPathComponent("c/0/0/0").path)[.size] as! Int
+        let fetched = lines.compactMap { line -> Int? in
+            let spec = line[2].dropFirst("bytes=".count).split(separator: "-", omittingEmptySubsequences: false)
+            guard spec.count == 2, let last = Int(spec[1]) else { return nil }
+            return spec[0].isEmpty ? last : Int(spec[0]).map { last - $0 + 1 }
+        }
+        #expect(fetched.count == 2 && fetched.reduce(0, +) < shardSize / 2, "\(fetched) of a \(shardSize)-byte shard")
+
+        // A region over the missing shard: its index GET is a 404, and nothing else is asked.
+        try Data().write(to: log)
+        #expect(try array.read(origin: [0, 40, 0], shape: [2, 10, 10]) == (try expected.read(origin: [0, 40, 0], shape: [2, 10, 10])))
+        Thread.sleep(forTimeInterval: 0.2)
+        let missing = try String(contentsOf: log, encoding: .utf8).split(separator: "\n")
+        #expect(missing == ["GET /s.zarr/c/0/1/0 bytes=-132 404"], "\(missing)")
+
+        // A truncated shard, and an empty one (the suffix range is answered 416), name the shard.
+        let shard = local.appendingPathComponent("c/0/0/0")
+        for cut in [Data(try Data(contentsOf: shard).prefix(10)), Data()] {
+            try cut.write(to: shard)
+            let error = try #require(throws: ZarrError.self) { try array.read(origin: [1, 18, 20], shape: [1, 10, 10]) }
+            #expect(error.kind == .corruptChunk && error.location == "c/0/0/0", "\(error)")
+            #expect(error.store == server.baseURL + "/s.zarr" && error.reason.contains("too short for its index"), "\(error)")
+        }
+    }
+
+    @Test(
+        "a sharded array from S3 (suffix and byte ranges, signed) reads bit-exact",
+        .enabled(
+            if: RemoteTestConditions.hasMoto && ZarrTestSupport.hasZarrPython, "needs moto[server], boto3 and zarr>=3 (scripts/setup)"))
+    func shardedFromS3() throws {
+        let folder = try TemporaryDirectory("remote-zarr-s3-shards")
+        let (_, expected) = try Self.writeShardedStore(in: folder)
+        let server = try TestServer(script: "s3_server.py", ["imjoy-test", folder.appending("www").path])
+        let keys = try #require(server.details.count == 2 ? server.details : nil, "s3_server.py prints the reader's key")
+        let s3 = S3Configuration(
+            credentials: .init(accessKey: keys[0], secretKey: keys[1]), region: "us-east-1", endpoint: URL(string: server.baseURL))
+        let store = RemoteZarrStore(
+            root: try RemoteLocation(parsing: "s3://imjoy-test/s.zarr"), client: RemoteClient(policy: Self.quick, s3: s3))
+        let array = try ZarrArray(storage: store)
+        #expect(try array.read() == expected)
+        #expect(try array.read(origin: [1, 18, 20], shape: [2, 40, 25]) == (try expected.read(origin: [1, 18, 20], shape: [2, 40, 25])))
     }
 }

@@ -75,10 +75,15 @@ struct ZarrBadInputTests {
         #expect(try openEdited(replacing("\"fill_value\":0,", ""), format: .v3)?.location == "0/zarr.json $.fill_value")
     }
 
-    @Test("sharding and Fortran order are refused as unsupported")
+    @Test("Fortran order is refused as unsupported; a sharding codec without its configuration is invalid")
     func unsupported() throws {
         #expect(try openEdited(replacing("\"order\":\"C\"", "\"order\":\"F\""))?.kind == .unsupported)
-        #expect(try openEdited(replacing("\"name\":\"bytes\"", "\"name\":\"sharding_indexed\""), format: .v3)?.kind == .unsupported)
+        let sharding = try #require(
+            try openEdited(replacing("\"name\":\"bytes\"", "\"name\":\"sharding_indexed\""), format: .v3))
+        #expect(sharding.kind == .invalidMetadata)
+        #expect(sharding.location == "0/zarr.json $.codecs[0].configuration.chunk_shape")
+        #expect(
+            try openEdited(replacing("\"name\":\"blosc\"", "\"name\":\"lzma\""), format: .v3)?.location == "0/zarr.json $.codecs[1].name")
     }
 
     @Test("corrupt and truncated chunks name the chunk", arguments: [ZarrCompressor.bloscDefault, .zstd(level: 3), .none])

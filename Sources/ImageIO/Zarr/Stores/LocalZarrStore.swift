@@ -17,6 +17,13 @@ public struct LocalZarrStore: ZarrStore {
         try ZarrFiles.read(key.isEmpty ? root : root + "/" + key, limit: limit, store: root, location: key)
     }
 
+    public var supportsRangedReads: Bool { true }
+
+    /// `pread` of the range (the file's size from `fstat`).
+    public func read(_ key: String, range: ZarrByteRange, limit: Int) throws(ZarrError) -> ZarrPartialRead? {
+        try ZarrFiles.read(key.isEmpty ? root : root + "/" + key, range: range, store: root, location: key)
+    }
+
     public func checkExists() throws(ZarrError) {
         guard ZarrFiles.exists(root) else { throw ZarrError(.invalidMetadata, store: root, reason: "no such store") }
     }

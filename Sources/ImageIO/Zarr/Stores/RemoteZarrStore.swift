@@ -4,7 +4,7 @@ import ImJoySchema
 /// A Zarr store under a remote prefix (`https://host/data/image.zarr`, `s3://bucket/image.zarr`):
 /// each key is one GET of `PREFIX/KEY` through ``RemoteClient`` (retried; a 404 is a key that
 /// does not exist, i.e. a chunk never written). Chunks are fetched only when a read touches them,
-/// ``parallelism`` at a time.
+/// ``parallelism`` at a time; a shard's index and inner chunks by `Range` GETs.
 public struct RemoteZarrStore: ZarrStore {
     /// The store's root.
     public let root: RemoteLocation
@@ -40,6 +40,60 @@ public struct RemoteZarrStore: ZarrStore {
                 reason: "object of \(response.body.count) bytes exceeds the limit of \(limit) bytes")
         }
         return [UInt8](response.body)
+    }
+
+    public var supportsRangedReads: Bool { true }
+
+    /// One `Range` GET (`bytes=A-B`, or `bytes=-N` for a suffix); the object's size comes from
+    /// `Content-Range`. A server that ignores ranges answers 200 with the whole object (up to
+    /// `limit` bytes), which is then cut to the range; a 416 (the object ends before the range)
+    /// gives no bytes.
+    public func read(_ key: String, range: ZarrByteRange, limit: Int) throws(ZarrError) -> ZarrPartialRead? {
+        let response: HTTPResponse?
+        let byteRange: RemoteByteRange
+        switch range {
+        case .bytes(let bytes):
+            guard !bytes.isEmpty else { return ZarrPartialRead(bytes: [], objectSize: nil) }
+            byteRange = .bytes(bytes)
+        case .suffix(let count):
+            byteRange = .suffix(count)
+        }
+        do {
+            response = try client.get(root.appending(key), byteRange: byteRange, missingIsNil: true, limit: max(limit, byteRange.count))
+        } catch  where error.status == 416 {
+            // Range Not Satisfiable: the object ends before the range starts (or is empty).
+            return ZarrPartialRead(bytes: [], objectSize: nil)
+        } catch  where error.kind == .tooLarge {
+            throw ZarrError(.tooLarge, store: location, location: key, reason: "object exceeds the limit of \(limit) bytes")
+        } catch {
+            throw ZarrError(.io, store: location, location: key, reason: Self.reason(error))
+        }
+        guard let response else { return nil }
+        let body = [UInt8](response.body)
+        guard response.status == 206 else { return ZarrPartialRead(bytes: range.slice(body), objectSize: body.count) }
+        guard let (first, total) = Self.contentRange(response.headers["content-range"]) else {
+            throw ZarrError(
+                .io, store: location, location: key,
+                reason: "a 206 answer without a usable Content-Range (\(response.headers["content-range"] ?? "none"))")
+        }
+        let expected = total.map { range.resolved(size: $0).lowerBound }
+        if case .bytes(let bytes) = range, first != bytes.lowerBound || body.count > bytes.count {
+            throw ZarrError(
+                .io, store: location, location: key, reason: "asked for \(range), got \(body.count) bytes from offset \(first)")
+        }
+        if let expected, expected != first {
+            throw ZarrError(.io, store: location, location: key, reason: "asked for \(range), got bytes from offset \(first)")
+        }
+        return ZarrPartialRead(bytes: body, objectSize: total)
+    }
+
+    /// The first offset and the total size (`nil` for `*`) of `Content-Range: bytes A-B/TOTAL`.
+    static func contentRange(_ header: String?) -> (Int, Int?)? {
+        guard let header, header.hasPrefix("bytes "), let dash = header.firstIndex(of: "-"), let slash = header.lastIndex(of: "/"),
+            let first = Int(header[header.index(header.startIndex, offsetBy: 6)..<dash])
+        else { return nil }
+        let total = header[header.index(after: slash)...]
+        return (first, total == "*" ? nil : Int(total))
     }
 
     /// A remote prefix exists only through its keys: nothing to check without reading one.
