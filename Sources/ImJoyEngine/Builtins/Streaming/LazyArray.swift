@@ -57,11 +57,10 @@ struct LazyArray: ArraySource {
         try ArraySourceError.check(origin: origin, shape: box, in: shape)
         let request = ArrayBox(origin: origin, shape: box)
         if box.contains(0) { return try NDArray(zeros: box, dtype: dtype, limit: .max) }
-        guard workingBytes(for: request) > blockBudget, let axis = box.indices.max(by: { box[$0] < box[$1] }), box[axis] > 1 else {
+        guard workingBytes(for: request) > blockBudget, let (axis, half) = split(request) else {
             return try compute(request)
         }
-        // Halves along the longest axis, assembled into one output block.
-        let half = box[axis] / 2
+        // Two parts along `axis`, assembled into one output block.
         var firstShape = box
         firstShape[axis] = half
         var secondOrigin = origin
@@ -79,6 +78,26 @@ struct LazyArray: ArraySource {
             try output.paste(part, at: at)
         }
         return output
+    }
+
+    /// Where to cut a box that needs more than the budget: at a boundary of the file's chunks
+    /// when the box spans several along some axis (the one with the most; each chunk is then
+    /// decoded by one part only), else in the middle of the longest axis. Chunk boundaries count
+    /// only while every op keeps the file's shape (element positions are the file's).
+    /// `nil` for a single element.
+    func split(_ box: ArrayBox) -> (axis: Int, at: Int)? {
+        if let chunks = opened.chunkShape, chunks.count == box.shape.count, stages.allSatisfy({ $0.shape == opened.shape }) {
+            var best: (axis: Int, at: Int, chunks: Int)? = nil
+            for axis in box.shape.indices where chunks[axis] > 0 {
+                let (start, extent, chunk) = (box.origin[axis], box.shape[axis], chunks[axis])
+                let cut = (start + extent / 2) / chunk * chunk - start
+                let spanned = (start + extent - 1) / chunk - start / chunk + 1
+                if cut > 0 && cut < extent && spanned > (best?.chunks ?? 1) { best = (axis, cut, spanned) }
+            }
+            if let best { return (best.axis, best.at) }
+        }
+        guard let axis = box.shape.indices.max(by: { box.shape[$0] < box.shape[$1] }), box.shape[axis] > 1 else { return nil }
+        return (axis, box.shape[axis] / 2)
     }
 
     /// The bytes one computation of `box` holds at its peak (every stage's block, with temporaries).
