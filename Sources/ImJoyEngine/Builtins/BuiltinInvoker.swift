@@ -217,11 +217,11 @@ public struct BuiltinInvoker: OpInvoker {
         let contents: SharedHDF5Files.DatasetContents
         if let lazy {
             contents = .source(lazy, blockBytes: writeBlockBytes)
-        } else if call.loadData != nil, let key = call.cacheKey, let stored = hdf5Files.chunkStore?.storedChunks(for: key),
-            HDF5Writer.canWrite(stored, layout: layout)
+        } else if call.loadData != nil, let key = call.cacheKey, let stored = hdf5Files.chunkStore?.stored(for: key),
+            HDF5Writer.canWrite(stored.chunks, layout: layout)
         {
             // The data is the array these chunks were compressed from (equal cache keys).
-            contents = .storedChunks(stored)
+            contents = .storedChunks(stored.chunks, metadata: stored.metadata)
         } else {
             contents = .array(try Self.array(from: call.loadData?(data) ?? data, op: "write-hdf5"))
         }

@@ -34,8 +34,9 @@ public final class SharedHDF5Files: Sendable {
     public enum DatasetContents: Sendable {
         case array(NDArray)
         /// The chunks the result cache kept from an earlier write of the same data (a warm
-        /// rerun writes them without loading the array; ``HDF5Writer/writeDataset(_:storedChunks:layout:)``).
-        case storedChunks(CompressedChunks)
+        /// rerun writes them without loading the array; ``HDF5Writer/writeDataset(_:storedChunks:layout:)``),
+        /// with the array's metadata kept beside them.
+        case storedChunks(CompressedChunks, metadata: ArrayMetadata?)
         /// An array larger than the memory limit, written a slab of about `blockBytes` at a time
         /// (``HDF5Writer/writeDataset(_:source:layout:blockBytes:)``).
         case source(any ArraySource, blockBytes: Int)
@@ -183,16 +184,16 @@ public final class SharedHDF5Files: Sendable {
             }
             let seenBefore = state.withLock { $0.written.contains(key) }
             var previous: [(String, NDArray)] = []
-            var previousProvenance: [String: String] = [:]
+            var previousAttributes: [(path: String, name: String, value: HDF5AttributeValue)] = []
             if seenBefore, FileManager.default.fileExists(atPath: key) {
                 let file = try HDF5File(contentsOf: url)
                 let replaced = Set(datasets.map(\.path))
                 for path in try file.datasetPaths() where !replaced.contains(path) {
                     previous.append((path, try file.readDataset(path)))
-                    if let found = try? file.attributes(of: path).first(where: { $0.name == attribute }),
-                        case .string(let text) = found.value
-                    {
-                        previousProvenance[path] = text
+                    // The attributes this writer sets: provenance and the pixel sizes.
+                    for found in (try? file.attributes(of: path)) ?? []
+                    where [attribute, HDF5Format.elementSizeAttribute].contains(found.name) {
+                        previousAttributes.append((path, found.name, found.value))
                     }
                 }
             }
@@ -201,34 +202,43 @@ public final class SharedHDF5Files: Sendable {
                 try writer.writeDataset(path, array, layout: array.rank == 0 ? .contiguous : layout)
             }
             for (path, contents) in datasets { try write(path, contents, layout: layout, with: writer, chunkKey: chunkKey) }
-            for (path, text) in previousProvenance { try writer.setAttribute(attribute, to: .string(text), at: path) }
+            for (path, name, value) in previousAttributes { try writer.setAttribute(name, to: value, at: path) }
             if let provenance { for (path, _) in datasets { try writer.setAttribute(attribute, to: .string(provenance), at: path) } }
             try writer.commit()
             state.withLock { _ = $0.written.insert(key) }
         }
     }
 
-    /// Writes one new dataset: with the chunks stored for `chunkKey` when they fit, else
-    /// compressing it and storing the chunks for the next run.
+    /// Writes one new dataset, with the pixel sizes of its metadata as `element_size_um`
+    /// (``HDF5Format/elementSize(metadata:rank:)``).
     private func write(_ path: String, _ contents: DatasetContents, layout: HDF5Layout, with writer: HDF5Writer, chunkKey: String?) throws {
-        let array: NDArray
+        let (metadata, rank): (ArrayMetadata?, Int)
         switch contents {
-        case .storedChunks(let stored):
+        case .storedChunks(let stored, let kept):
             try writer.writeDataset(path, storedChunks: stored, layout: layout)
-            return
+            (metadata, rank) = (kept, stored.format.shape.count)
         case .source(let source, let blockBytes):
             try writer.writeDataset(path, source: source, layout: source.shape.isEmpty ? .contiguous : layout, blockBytes: blockBytes)
-            return
-        case .array(let value):
-            array = value
+            (metadata, rank) = (source.metadata, source.shape.count)
+        case .array(let array):
+            try write(path, array, layout: layout, with: writer, chunkKey: chunkKey)
+            (metadata, rank) = (array.metadata, array.rank)
         }
+        if let sizes = HDF5Format.elementSize(metadata: metadata, rank: rank) {
+            try writer.setAttribute(HDF5Format.elementSizeAttribute, to: .numbers(sizes), at: path)
+        }
+    }
+
+    /// Writes `array`: with the chunks stored for `chunkKey` when they fit, else compressing it
+    /// and storing the chunks (and its metadata) for the next run.
+    private func write(_ path: String, _ array: NDArray, layout: HDF5Layout, with writer: HDF5Writer, chunkKey: String?) throws {
         let layout = array.rank == 0 ? .contiguous : layout
         guard let chunkStore, let chunkKey, case .chunked = layout else {
             try writer.writeDataset(path, array, layout: layout)
             return
         }
         if let fresh = try writer.writeDataset(path, array, layout: layout, chunks: chunkStore.reuse(for: chunkKey)) {
-            chunkStore.save(fresh, key: chunkKey)
+            chunkStore.save(fresh, metadata: array.metadata, key: chunkKey)
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import ImJoySchema
 import ImageIO
 
 /// The compressed chunks `write-hdf5` wrote, kept in the result cache under the op's cache key
@@ -19,15 +20,28 @@ public struct HDF5ChunkStore: Sendable {
     }
 
     static let fileName = "hdf5-chunks.bin"
+    /// The array's `_rmetadata` (or `null`) beside the blob: the pixel sizes the dataset's
+    /// attributes are written from.
+    static let metadataFileName = "hdf5-metadata.json"
 
-    func url(_ key: String) -> URL {
-        directory.appendingPathComponent("entries/\(key.prefix(2))/\(key)/\(Self.fileName)")
+    func url(_ key: String, file: String = HDF5ChunkStore.fileName) -> URL {
+        directory.appendingPathComponent("entries/\(key.prefix(2))/\(key)/\(file)")
     }
 
     /// What to ask the writer for the dataset of the call with cache `key`: the stored chunks
     /// when a valid blob is there (marked used for pruning), else to keep the chunks it compresses.
     public func reuse(for key: String) -> ChunkReuse {
         storedChunks(for: key).map(ChunkReuse.reuse) ?? .keep
+    }
+
+    /// The valid chunks stored for `key` with the array's metadata, or `nil` (also when the
+    /// metadata file is missing: a blob from before it was kept is recompressed once).
+    public func stored(for key: String) -> (chunks: CompressedChunks, metadata: ArrayMetadata?)? {
+        guard let text = try? Data(contentsOf: url(key, file: Self.metadataFileName)),
+            let json = try? JSONValue(jsonText: String(decoding: text, as: UTF8.self)),
+            let chunks = storedChunks(for: key)
+        else { return nil }
+        return (chunks, ArrayMetadata(json: json))
     }
 
     /// The valid chunks stored for `key` (marked used for pruning), or `nil`.
@@ -41,9 +55,17 @@ public struct HDF5ChunkStore: Sendable {
         return stored
     }
 
-    /// Stores `chunks` for `key` (a temporary file renamed into place; failures only cost a
-    /// later compression, so they are ignored).
-    public func save(_ chunks: CompressedChunks, key: String) {
+    /// Stores `chunks` and `metadata` for `key` (temporary files renamed into place, the
+    /// metadata first; failures only cost a later compression, so they are ignored).
+    public func save(_ chunks: CompressedChunks, metadata: ArrayMetadata?, key: String) {
+        let metadataFile = url(key, file: Self.metadataFileName)
+        let text = (metadata?.jsonValue ?? .null).serialized()
+        do {
+            try FileManager.default.createDirectory(at: metadataFile.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: metadataFile, options: .atomic)
+        } catch {
+            return
+        }
         let final = url(key)
         let temporary = directory.appendingPathComponent("tmp/\(key).\(getpid()).\(UUID().uuidString).chunks")
         do {

@@ -49,7 +49,9 @@ import Testing
         // The warm run writes what the blob holds without compressing: a valid blob of other
         // data under the key (which the key's content addressing rules out) shows in the file.
         let scratch = try HDF5Writer(url: directory.appendingPathComponent("scratch.h5"))
-        store.save(try #require(try scratch.writeDataset("/x", Self.mask(seed: 2), layout: Self.layout, chunks: .keep)), key: Self.key)
+        store.save(
+            try #require(try scratch.writeDataset("/x", Self.mask(seed: 2), layout: Self.layout, chunks: .keep)), metadata: nil,
+            key: Self.key)
         _ = try Self.run(store, to: directory.appendingPathComponent("swapped.h5"))
         let swapped = try HDF5File(contentsOf: directory.appendingPathComponent("swapped.h5"))
         #expect(try swapped.readDataset("/img_0/mask") == Self.mask(seed: 2))
@@ -75,5 +77,35 @@ import Testing
             #expect(rerun == plain, "a \(name) blob changed the file")
             #expect(try Data(contentsOf: blob) == good, "the \(name) blob was not replaced")
         }
+    }
+
+    @Test func storedChunksKeepTheArraysPixelSizes() throws {
+        let directory = try Fixtures.temporaryDirectory("chunk-store")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = HDF5ChunkStore(directory: directory.appendingPathComponent("cache"))
+        var array = try Self.mask(seed: 3)
+        array.metadata = ArrayMetadata(axes: [
+            .init(name: "y", scale: 0.5, unit: "micrometer"), .init(name: "x", scale: 0.25, unit: "micrometer"),
+        ])
+        // A cold write keeps the chunks and the metadata beside them.
+        let cold = SharedHDF5Files(chunkStore: store)
+        try cold.add(
+            [("img/mask", array)], to: directory.appendingPathComponent("cold.h5"), layout: Self.layout, shared: false, chunkKey: Self.key)
+        let stored = try #require(store.stored(for: Self.key))
+        #expect(stored.metadata == array.metadata)
+        // A warm write from the stored chunks alone (the array never loaded) writes the same attribute.
+        let warm = SharedHDF5Files(chunkStore: store)
+        try warm.add(
+            contents: [("img/mask", .storedChunks(stored.chunks, metadata: stored.metadata))],
+            to: directory.appendingPathComponent("warm.h5"),
+            layout: Self.layout, shared: false)
+        for name in ["cold.h5", "warm.h5"] {
+            let file = try HDF5File(contentsOf: directory.appendingPathComponent(name))
+            let sizes = try file.attributes(of: "/img/mask").first { $0.name == HDF5Format.elementSizeAttribute }?.value
+            #expect(sizes == .numbers([0.5, 0.25]), "\(name)")
+        }
+        // Chunks without the metadata file beside them (an older cache) are not offered.
+        try FileManager.default.removeItem(at: store.url(Self.key, file: HDF5ChunkStore.metadataFileName))
+        #expect(store.stored(for: Self.key) == nil)
     }
 }
