@@ -88,7 +88,8 @@ struct StreamingRunTests {
         #expect(check.status == 0, "\(check.standardError)")
     }
 
-    /// crop (a lazy view), threshold otsu/mean and normalize (statistics passes, then point-wise).
+    /// crop (a lazy view), threshold otsu/mean, normalize and convert-dtype rescale (statistics
+    /// passes, then point-wise), stats (statistics passes only).
     static let statisticsWorkflow = """
         {"name": "passes", "version": "1.0", "inputs": {"images": {"glob": "a.zarr"}},
          "ops": [{"id": "load", "builtin": "read-zarr", "data": "$inputs.images"},
@@ -102,10 +103,13 @@ struct StreamingRunTests {
                  {"id": "save-norm", "builtin": "write-zarr", "config": {"path": "{item}_norm.ome.zarr"}, "data": "$norm"},
                  {"id": "smooth", "builtin": "gaussian", "config": {"sigma": 1.2}, "data": "$load"},
                  {"id": "wide", "builtin": "normalize", "config": {"low": 5, "high": 95, "clip": "no"}, "data": "$smooth"},
-                 {"id": "save-wide", "builtin": "write-tiff", "config": {"path": "{item}_wide.tif"}, "data": "$wide"}]}
+                 {"id": "save-wide", "builtin": "write-tiff", "config": {"path": "{item}_wide.tif"}, "data": "$wide"},
+                 {"id": "rescale", "builtin": "convert-dtype", "config": {"dtype": "uint8", "rescale": "yes"}, "data": "$smooth"},
+                 {"id": "save-rescale", "builtin": "write-zarr", "config": {"path": "{item}_rescale.ome.zarr"}, "data": "$rescale"},
+                 {"id": "stats", "builtin": "stats", "data": "$smooth"}]}
         """
 
-    @Test("crop, threshold otsu/mean and normalize stream: the outputs equal the in-memory run's bit for bit")
+    @Test("crop, threshold otsu/mean, normalize, rescale and stats stream: the outputs equal the in-memory run's bit for bit")
     func statisticsPasses() throws {
         let folder = try TemporaryDirectory("streaming-run")
         let made = try CommandRunner.python(Self.makeInputs, [folder.path])
@@ -121,7 +125,7 @@ struct StreamingRunTests {
             """
             import numpy as np, tifffile, zarr, sys, os
             os.chdir(sys.argv[1])
-            for name in ['crop', 'otsu', 'mean', 'norm']:
+            for name in ['crop', 'otsu', 'mean', 'norm', 'rescale']:
                 a = zarr.open_group(f'whole/a_{name}.ome.zarr', mode='r')['0'][()]
                 b = zarr.open_group(f'streamed/a_{name}.ome.zarr', mode='r')['0'][()]
                 assert a.dtype == b.dtype and a.shape == b.shape, (name, a.dtype, b.dtype, a.shape, b.shape)
@@ -135,6 +139,12 @@ struct StreamingRunTests {
             norm = zarr.open_group('streamed/a_norm.ome.zarr', mode='r')['0'][()]
             lo, hi = np.percentile(x, [1, 99.8])
             assert np.allclose(norm, np.clip((x - lo) / (hi - lo), 0, 1), atol=1e-6), 'normalize matches numpy'
+            rescaled = zarr.open_group('streamed/a_rescale.ome.zarr', mode='r')['0'][()]
+            assert rescaled.dtype == np.uint8 and rescaled.min() == 0 and rescaled.max() == 255, 'rescale spans uint8'
+            assert open('whole/a/stats.json').read() == open('streamed/a/stats.json').read(), 'stats'
+            import json
+            stats = json.load(open('streamed/a/stats.json'))
+            assert stats['shape'] == [13, 40, 50] and stats['dtype'] == 'float32' and stats['min'] < stats['mean'] < stats['max'] and stats['std'] > 0, stats
             """, [folder.path])
         #expect(check.status == 0, "\(check.standardError)")
     }
@@ -147,14 +157,16 @@ struct StreamingRunTests {
         let workflow = """
             {"name": "whole", "version": "1.0", "inputs": {"images": {"glob": "a.zarr"}},
              "ops": [{"id": "load", "builtin": "read-zarr", "data": "$inputs.images"},
-                     {"id": "stats", "builtin": "stats"}]}
+                     {"id": "smooth", "builtin": "gaussian", "config": {"sigma": 1, "mode": "wrap"}}]}
             """
         try workflow.write(to: folder.appending("w.json"), atomically: true, encoding: .utf8)
         let result = try CommandRunner.imjoyRun(["run", "w.json", "--out", "out", "--no-cache", "--memory-limit", "8K"], in: folder.url)
         #expect(result.status != 0)
         let text = result.standardOutput + result.standardError
         #expect(
-            text.contains("stats: item a: the array [13, 40, 50] uint16 needs 52000 bytes, more than the memory limit of 8192 bytes"),
+            text.contains(
+                "gaussian: item a: the array [13, 40, 50] uint16 needs 52000 bytes, more than the memory limit of 8192 bytes (--memory-limit); mode wrap"
+            ),
             "\(text)")
     }
 

@@ -6,12 +6,13 @@ import Testing
 
 @testable import ImJoyEngine
 
-/// `crop`, `threshold` (otsu, mean) and `normalize` on arrays larger than the memory limit: an
-/// invoker with a 4 KiB limit reads a file of tens of KiB as a lazy array (an op that needed it
-/// whole would fail with `tooLarge`), runs the op on it, and the result — still lazy unless it
-/// fits the limit — equals the in-memory op's on the whole array byte for byte, with the same
-/// metadata; thresholds and percentiles are compared as float64 bit patterns.
-@Suite("crop, threshold otsu/mean and normalize stream bit-identically")
+/// `crop`, `threshold` (otsu, mean), `normalize`, `convert-dtype` (rescale) and `stats` on arrays
+/// larger than the memory limit: an invoker with a 4 KiB limit reads a file of tens of KiB as a
+/// lazy array (an op that needed it whole would fail with `tooLarge`), runs the op on it, and the
+/// result — still lazy unless it fits the limit — equals the in-memory op's on the whole array
+/// byte for byte, with the same metadata (`stats`: the same JSON); thresholds, percentiles,
+/// extremes and statistics are compared as float64 bit patterns.
+@Suite("crop, threshold otsu/mean, normalize, convert-dtype rescale and stats stream bit-identically")
 struct StreamingOpsTests {
     static let limit = 4096
 
@@ -92,7 +93,16 @@ struct StreamingOpsTests {
             let expected = try NDArray(rpcValue: run(whole, json, data: array.rpcValue))
             #expect(
                 LazyArray.isLazy(streamed) == (expected.byteCount > StreamingOpsTests.limit), "\(label): lazy while larger than the limit")
-            let result = LazyArray.isLazy(streamed) ? try BuiltinInvoker.materialised(streamed, op: label) : try NDArray(rpcValue: streamed)
+            // Lazy: its record read back from JSON text (as a run passes it on), computed in blocks
+            // within the run's block budget, as a writer pulls them.
+            let result: NDArray
+            if LazyArray.isLazy(streamed) {
+                let reparsed = try JSONValue(jsonText: streamed.serialized())
+                #expect(reparsed == streamed, "\(label): the record survives JSON text")
+                result = try LazyArray(rpcValue: reparsed, blockBudget: streaming.blockBudget).readAll(limit: .max)
+            } else {
+                result = try NDArray(rpcValue: streamed)
+            }
             #expect(result.shape == expected.shape && result.dtype == expected.dtype, "\(label): \(result.shape) \(result.dtype)")
             if expected.count > 0 { #expect(result == expected, "\(label): the elements differ") }
             #expect(result.metadata == expected.metadata, "\(label): metadata")
@@ -255,6 +265,127 @@ struct StreamingOpsTests {
                 streamed.map(\.bitPattern) == expected.map(\.bitPattern),
                 "\(dtype) collecting ≤ \(collectLimit): \(streamed) vs \(expected)")
         }
+    }
+
+    /// Source and target dtypes of the rescale test: float → 8/16-bit integers, integer → float,
+    /// narrowing and widening integers, float → 64-bit integers (their range not exact in float64), same dtype.
+    static func rescalePairs() -> [(DType, DType)] {
+        [
+            (.float32, .uint8), (.float64, .uint16), (.int16, .float32), (.uint16, .uint8), (.float32, .float64), (.int32, .int8),
+            (.float64, .int64), (.uint8, .uint32), (.float32, .uint64), (.uint16, .uint16),
+        ]
+    }
+
+    @Test("convert-dtype rescale: the same extremes and result as in memory", arguments: rescalePairs())
+    func rescale(source: DType, target: DType) throws {
+        let setup = try Setup()
+        let (lazy, array) = try setup.lazy(Self.image(source, shape: [5, 160, 200], seed: 7), name: "a.h5")
+        let op = #"{"id": "r", "builtin": "convert-dtype", "config": {"dtype": "\#(target.rawValue)", "rescale": "yes"}}"#
+        let streamed = try setup.expectSame(op, lazy: lazy, array: array, "rescale \(source) → \(target)")
+        let record = try #require(Self.lastTransform(streamed), "\(source) → \(target): still lazy")
+        #expect(record["op"] == "convert-dtype" && record["dtype"]?.stringValue == target.rawValue)
+        let expected = StatsKernel.compute(array)
+        let recorded = [LazyArray.exactNumber(record["rescale"]?["min"]), LazyArray.exactNumber(record["rescale"]?["max"])]
+        #expect(
+            recorded.map { $0?.bitPattern } == [expected.min.bitPattern, expected.max.bitPattern],
+            "\(source) → \(target): \(recorded) vs \(expected.min), \(expected.max)")
+    }
+
+    @Test("convert-dtype rescale of constant arrays, of arrays with NaN or infinity, and at signed zeros, as in memory")
+    func rescaleSpecialCases() throws {
+        let setup = try Setup()
+        let shape = [4, 30, 40]
+        let n = shape.reduce(1, *)
+        var cases: [(String, NDArray)] = [
+            ("constant float32", try NDArray(shape: shape, elements: [Float](repeating: 7.25, count: n))),
+            ("constant int16", try NDArray(shape: shape, elements: [Int16](repeating: -300, count: n))),
+            ("constant uint8", try NDArray(shape: shape, elements: [UInt8](repeating: 255, count: n))),
+            // Extremes of both signs of zero only: which zero is the minimum depends on the order.
+            ("signed zeros", try NDArray(shape: shape, elements: (0..<n).map { Float($0 % 5 == 0 ? 0 : -0.0) })),
+        ]
+        var values = try Self.image(.float32, shape: shape).elements(as: Float.self)
+        values[1234] = .nan
+        cases.append(("NaN", try NDArray(shape: shape, elements: values)))
+        values[1234] = .infinity
+        cases.append(("infinity", try NDArray(shape: shape, elements: values)))
+        values[17] = -.infinity
+        cases.append(("both infinities", try NDArray(shape: shape, elements: values)))
+        for (index, (label, array)) in cases.enumerated() {
+            let lazy = try setup.lazy(array, name: "c\(index).h5").lazy
+            for target in [DType.uint8, .uint16, .int16, .int64, .float32, .float64] {
+                let op = #"{"id": "r", "builtin": "convert-dtype", "config": {"dtype": "\#(target.rawValue)", "rescale": "yes"}}"#
+                try setup.expectSame(op, lazy: lazy, array: array, "rescale \(label) → \(target)")
+            }
+        }
+    }
+
+    /// The `stats` JSON of `lazy` streamed and of `array` in memory, and the statistics' bits
+    /// from the streamed passes in blocks of several sizes.
+    static func expectSameStats(_ setup: Setup, lazy: JSONValue, array: NDArray, _ label: String) throws {
+        let op = #"{"id": "s", "builtin": "stats"}"#
+        // Needing the whole array, the streaming invoker would fail (tooLarge): a result is a streamed one.
+        let streamed = try setup.run(setup.streaming, op, data: lazy)
+        let expected = try setup.run(setup.whole, op, data: array.rpcValue)
+        #expect(streamed == expected, "\(label): \(streamed) vs \(expected)")
+        let stats = StatsKernel.compute(array)
+        let bits = { (s: ArrayStats) in [s.min, s.max, s.mean, s.std].map(\.bitPattern) }
+        let opened = try LazyArray(rpcValue: lazy, blockBudget: 1 << 16)
+        // 1600 bytes: rows of 200 float64s, so a chunk of the sums ends with a block.
+        for blockBytes in [1600, 3000, 1 << 20] {
+            let passes = try StatsKernel.compute(opened, blockBytes: blockBytes)
+            #expect(bits(passes) == bits(stats), "\(label) in blocks of \(blockBytes) bytes: \(passes) vs \(stats)")
+            #expect(passes.integerMin == stats.integerMin && passes.integerMax == stats.integerMax && passes.count == stats.count)
+        }
+    }
+
+    @Test(
+        "stats: the same JSON and statistics as in memory", arguments: [DType.uint8, .uint16, .int16, .int32, .int64, .float32, .float64])
+    func stats(dtype: DType) throws {
+        let setup = try Setup()
+        // 224 000 elements: the in-memory sums add three chunks (StatsKernel.sumChunk).
+        let (lazy, array) = try setup.lazy(Self.image(dtype, shape: [7, 160, 200], seed: 11), name: "a.h5")
+        try Self.expectSameStats(setup, lazy: lazy, array: array, "stats \(dtype)")
+    }
+
+    @Test("stats after other ops, of bool arrays, and with NaN or infinities, as in memory")
+    func statsSpecialCases() throws {
+        let setup = try Setup()
+        let (lazy, array) = try setup.lazy(Self.image(.uint16, shape: [5, 40, 50], seed: 2), name: "a.zarr")
+        let smooth = #"{"id": "g", "builtin": "gaussian", "config": {"sigma": 1.5}}"#
+        let smoothed = try setup.run(setup.streaming, smooth, data: lazy)
+        let wholeSmoothed = try NDArray(rpcValue: setup.run(setup.whole, smooth, data: array.rpcValue))
+        try Self.expectSameStats(setup, lazy: smoothed, array: wholeSmoothed, "stats after gaussian")
+        let crop = #"{"id": "c", "builtin": "crop", "config": {"region": "1:, ::-2, 3:"}}"#
+        let cropped = try setup.run(setup.streaming, crop, data: lazy)
+        let wholeCropped = try NDArray(rpcValue: setup.run(setup.whole, crop, data: array.rpcValue))
+        try Self.expectSameStats(setup, lazy: cropped, array: wholeCropped, "stats after crop")
+        let flags = try NDArray(shape: [5, 40, 50], elements: Self.noise(10_000, seed: 6).map { $0 < 0.3 ? 1.0 : 0 }).converted(to: .bool)
+        let booleans = try setup.lazy(flags, name: "b.zarr")
+        try Self.expectSameStats(setup, lazy: booleans.lazy, array: booleans.array, "stats of bool")
+        let shape = [7, 160, 200]
+        var values = try Self.image(.float64, shape: shape, seed: 4).elements(as: Double.self)
+        values[100_000] = .infinity
+        let infinite = try NDArray(shape: shape, elements: values)
+        values[3] = -.infinity
+        let infinities = try NDArray(shape: shape, elements: values)
+        values[150_000] = .nan
+        let nan = try NDArray(shape: shape, elements: values)
+        for (index, (label, array)) in [("infinity", infinite), ("both infinities", infinities), ("NaN", nan)].enumerated() {
+            for dtype in [DType.float32, .float64] {
+                let converted = try array.converted(to: dtype)
+                let lazy = try setup.lazy(converted, name: "s\(index)-\(dtype).h5").lazy
+                try Self.expectSameStats(setup, lazy: lazy, array: converted, "stats with \(label), \(dtype)")
+            }
+        }
+    }
+
+    @Test("the float64 test image tells the chunked std from a plain running sum")
+    func stdOrderMatters() throws {
+        let array = try Self.image(.float64, shape: [7, 160, 200], seed: 11)
+        let values = try array.elements(as: Double.self)
+        let stats = StatsKernel.compute(array)
+        let plain = (values.reduce(0) { $0 + ($1 - stats.mean) * ($1 - stats.mean) } / Double(values.count)).squareRoot()
+        #expect(plain != stats.std, "a std summed in another order would pass the stats test")
     }
 
     @Test("order keys sort like the values")

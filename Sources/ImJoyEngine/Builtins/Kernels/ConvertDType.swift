@@ -12,20 +12,36 @@ enum ConvertKernel {
     /// for bool; a constant array maps to the low end.
     static func convert(_ array: NDArray, to target: DType, rescale: Bool) throws -> NDArray {
         if !rescale && target == array.dtype { return array }
-        let result = try NDArray(zeros: array.shape, dtype: target)
-        guard array.count > 0 else { return result }
-        var mapping: (low: Double, scale: Double, offset: Double, round: Bool)? = nil
-        if rescale {
-            let stats = StatsKernel.compute(array)
+        guard rescale, array.count > 0 else { return try convert(array, to: target, mapping: nil) }
+        let stats = StatsKernel.compute(array)
+        return try convert(array, to: target, mapping: Rescale(min: stats.min, max: stats.max, to: target))
+    }
+
+    /// The linear map of `rescale: yes`, from the array's extremes (as float64, NaN when the
+    /// array holds NaN) onto the target's range.
+    struct Rescale: Equatable {
+        var low: Double
+        var scale: Double
+        var offset: Double
+        var round: Bool
+
+        init(min: Double, max: Double, to target: DType) {
             let (targetLow, targetHigh): (Double, Double) =
                 switch target {
                 case .bool, .float16, .float32, .float64: (0, 1)
                 default: withElementType(target) { type in (type.lowestValue, type.highestValue) }
                 }
-            let span = stats.max - stats.min
-            let scale = span > 0 && span.isFinite ? (targetHigh - targetLow) / span : 0
-            mapping = (stats.min, scale, targetLow, !target.isFloatingPoint && target != .bool)
+            let span = max - min
+            scale = span > 0 && span.isFinite ? (targetHigh - targetLow) / span : 0
+            (low, offset, round) = (min, targetLow, !target.isFloatingPoint && target != .bool)
         }
+    }
+
+    /// `array` converted to `target`, by `mapping` when rescaling (the streamed rescale passes
+    /// the whole array's extremes), else by the `rescale: no` rules.
+    static func convert(_ array: NDArray, to target: DType, mapping: Rescale?) throws -> NDArray {
+        let result = try NDArray(zeros: array.shape, dtype: target)
+        guard array.count > 0 else { return result }
         withElementType(array.dtype) { sourceType in
             withElementType(target) { targetType in
                 func run<S: KernelElement, D: KernelElement>(_: S.Type, _: D.Type) {

@@ -51,13 +51,9 @@ enum StatsKernel {
             sum += part.sum
         }
         let mean = sum / Double(n)
-        let squares = parallelMap(n, minimumChunk: 1 << 16) { range -> Double in
-            let values = box.value
+        let squares = parallelMap(n, minimumChunk: sumChunk) { range -> Double in
             var total = 0.0
-            for i in range {
-                let d = values[i].doubleValue - mean
-                total += d * d
-            }
+            addSquaredDeviations(box.value, range, from: mean, to: &total)
             return total
         }
         let variance = squares.reduce(0, +) / Double(n)
@@ -67,6 +63,19 @@ enum StatsKernel {
             stats.integerMax = high.scalar
         }
         return stats
+    }
+
+    /// Adds `(x - mean)²` of the elements in `range` to `total`, in order: the std's chunk sums,
+    /// in memory and streamed.
+    static func addSquaredDeviations<T: KernelElement>(
+        _ values: UnsafeBufferPointer<T>, _ range: Range<Int>, from mean: Double, to total: inout Double
+    ) {
+        var sum = total
+        for i in range {
+            let d = values[i].doubleValue - mean
+            sum += d * d
+        }
+        total = sum
     }
 
     /// The extremes, NaN flag and float64 sum of one chunk, element by element in order (the
@@ -98,7 +107,11 @@ enum StatsKernel {
     /// The `stats` op's result: `{min, max, mean, std, shape, dtype}`. Integer (and bool) arrays
     /// give integer min/max; NaN and ±inf (no JSON numbers) become null, as do all four for an empty array.
     static func json(_ array: NDArray) -> JSONValue {
-        let stats = compute(array)
+        json(compute(array), shape: array.shape, dtype: array.dtype)
+    }
+
+    /// The `stats` op's result for `stats` of an array of `shape` and `dtype` (in memory or streamed).
+    static func json(_ stats: ArrayStats, shape: [Int], dtype: DType) -> JSONValue {
         func number(_ scalar: NDScalar?, _ value: Double) -> JSONValue {
             switch scalar {
             case .signed(let v)?: return .integer(v)
@@ -111,8 +124,8 @@ enum StatsKernel {
         object["max"] = number(stats.integerMax, stats.max)
         object["mean"] = number(nil, stats.mean)
         object["std"] = number(nil, stats.std)
-        object["shape"] = .array(array.shape.map { .integer(Int64($0)) })
-        object["dtype"] = .string(array.dtype.rawValue)
+        object["shape"] = .array(shape.map { .integer(Int64($0)) })
+        object["dtype"] = .string(dtype.rawValue)
         return .object(object)
     }
 }

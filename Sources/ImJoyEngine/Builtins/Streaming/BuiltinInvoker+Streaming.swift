@@ -5,9 +5,10 @@ import ImageIO
 
 /// Built-in ops on arrays larger than ``BuiltinInvoker/memoryLimit`` (docs/builtin-ops.md,
 /// "Larger than memory"): read ops return a ``LazyArray``; chunk-wise ops (``ChunkwiseTransform``)
-/// extend it — `threshold` (otsu, mean) and `normalize` after statistics passes over its blocks
-/// (StatisticsPasses.swift); `write-zarr`, `write-tiff` and `write-hdf5` write it block by block; any other op gets the whole
-/// array when it fits, else a ``BuiltinOpError/tooLarge(op:item:shape:dtype:byteCount:limit:reason:)``.
+/// extend it — `threshold` (otsu, mean), `normalize` and `convert-dtype` (rescale) after statistics
+/// passes over its blocks (StatisticsPasses.swift); `stats` is such passes alone; `write-zarr`,
+/// `write-tiff` and `write-hdf5` write it block by block; any other op gets the whole array when
+/// it fits, else a ``BuiltinOpError/tooLarge(op:item:shape:dtype:byteCount:limit:reason:)``.
 extension BuiltinInvoker {
     /// The working memory of one block (input with halo, temporaries, output).
     var blockBudget: Int { max(memoryLimit / 2, 64 << 10) }
@@ -20,7 +21,7 @@ extension BuiltinInvoker {
 
     /// The ops that extend a lazy array, for messages.
     static let chunkwiseOps =
-        "gaussian, threshold, normalize, crop, convert-dtype (rescale no), max-projection, mean-projection"
+        "gaussian, threshold, normalize, crop, convert-dtype, max-projection, mean-projection, stats"
 
     /// The rpc dict of a lazy array for the array at `url` when it is larger than the memory
     /// limit; `nil` when it fits (or cannot be opened lazily: the in-memory read reports why).
@@ -65,10 +66,17 @@ extension BuiltinInvoker {
         case "crop":
             transform = try CropTransform(region: config.string("region"), inputShape: lazy.shape)
         case "convert-dtype":
-            guard try !config.yesNo("rescale") else {
-                return try whole(lazy, op: name, config: config, call: call, why: "rescale needs the array's minimum and maximum")
+            let dtype = try DType(rawValue: config.choice("dtype"))!
+            guard try config.yesNo("rescale") else {
+                transform = ConvertTransform(dtype: dtype)
+                break
             }
-            transform = ConvertTransform(dtype: try DType(rawValue: config.choice("dtype"))!)
+            // rescale: the extremes from a statistics pass first.
+            let stats = try StatsKernel.summary(lazy, blockBytes: writeBlockBytes)
+            transform = ConvertTransform(dtype: dtype, rescale: (stats.min, stats.max))
+        case "stats":
+            // Passes over the blocks; the small JSON result ends the lazy chain.
+            return StatsKernel.json(try StatsKernel.compute(lazy, blockBytes: writeBlockBytes), shape: lazy.shape, dtype: lazy.dtype)
         case "max-projection", "mean-projection":
             let axis = try config.integer("axis")
             guard axis >= 0, axis < lazy.shape.count, lazy.shape[axis] > 0 else {

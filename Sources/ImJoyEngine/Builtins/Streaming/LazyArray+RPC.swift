@@ -53,7 +53,9 @@ extension LazyArray {
             return try CropTransform(region: region, inputShape: shape)
         case "convert-dtype":
             guard let dtype = value["dtype"]?.stringValue.flatMap(DType.init(rawValue:)) else { break }
-            return ConvertTransform(dtype: dtype)
+            guard let rescale = value["rescale"] else { return ConvertTransform(dtype: dtype) }
+            guard let low = exactNumber(rescale["min"]), let high = exactNumber(rescale["max"]) else { break }
+            return ConvertTransform(dtype: dtype, rescale: (low, high))
         case "max-projection", "mean-projection":
             guard let axis = value["axis"]?.intValue else { break }
             return ProjectionTransform(axis: axis, isMean: value["op"]?.stringValue == "mean-projection")

@@ -42,9 +42,13 @@ struct NormalizeTransform: ChunkwiseTransform {
     }
 }
 
-/// `convert-dtype` without `rescale`: numpy `astype` (float → integer clipped), element by element.
+/// `convert-dtype`: without `rescale`, numpy `astype` (float → integer clipped), element by
+/// element; with it, after a pass finding the array's extremes (``StatsKernel/summary(_:blockBytes:)``),
+/// `rescale.min ... rescale.max` mapped onto the target's range as in memory.
 struct ConvertTransform: ChunkwiseTransform {
     var dtype: DType
+    /// The whole array's minimum and maximum as float64 (NaN when it holds NaN), when rescaling.
+    var rescale: (min: Double, max: Double)? = nil
 
     var op: String { "convert-dtype" }
     var kind: ChunkwiseKind { .pointwise }
@@ -53,10 +57,17 @@ struct ConvertTransform: ChunkwiseTransform {
     func inputBox(for box: ArrayBox, inputShape: [Int]) -> ArrayBox { box }
 
     func apply(_ input: NDArray, inputBox: ArrayBox, outputBox: ArrayBox, inputShape: [Int]) throws -> NDArray {
-        try ConvertKernel.convert(input, to: dtype, rescale: false)
+        guard let rescale else { return try ConvertKernel.convert(input, to: dtype, rescale: false) }
+        return try ConvertKernel.convert(input, to: dtype, mapping: ConvertKernel.Rescale(min: rescale.min, max: rescale.max, to: dtype))
     }
 
-    var json: JSONValue { ["op": "convert-dtype", "dtype": .string(dtype.rawValue)] }
+    var json: JSONValue {
+        guard let rescale else { return ["op": "convert-dtype", "dtype": .string(dtype.rawValue)] }
+        return [
+            "op": "convert-dtype", "dtype": .string(dtype.rawValue),
+            "rescale": ["min": LazyArray.exactNumber(rescale.min), "max": LazyArray.exactNumber(rescale.max)],
+        ]
+    }
 }
 
 /// `max-projection` / `mean-projection`: a reduction along `axis`.

@@ -1,7 +1,8 @@
 import ImageIO
 
 /// The statistics passes of the ops that need a value of the whole array before they can run
-/// point-wise (`threshold` with `otsu` or `mean`, `normalize`): each pass reads the lazy array
+/// point-wise (`threshold` with `otsu` or `mean`, `normalize`, `convert-dtype` with `rescale`), and
+/// of `stats`, which returns the values themselves: each pass reads the lazy array
 /// block by block (``LazyArray/forEachRun(blockBytes:_:)``) and gives exactly the value the
 /// in-memory kernel computes from the whole array, which a point-wise transform then applies.
 extension LazyArray {
@@ -16,50 +17,97 @@ extension LazyArray {
             try body(read(origin: block.origin, shape: block.shape))
         }
     }
+
+    /// Calls `piece` with the array's elements in C order cut at the ends of `chunks` (consecutive
+    /// ranges covering the flattened array) as well as at the blocks' ends
+    /// (``forEachRun(blockBytes:_:)``), and `chunkEnd` after the last piece of each chunk: a
+    /// chunk's elements come in order, in one piece or several.
+    func forEachChunkPiece<T: KernelElement>(
+        _: T.Type, chunks: [Range<Int>], blockBytes: Int, _ piece: (UnsafeBufferPointer<T>, Range<Int>) -> Void,
+        chunkEnd: () -> Void
+    ) throws {
+        var (chunk, position) = (0, 0)
+        try forEachRun(blockBytes: blockBytes) { block in
+            let values = block.kernelElements(T.self)
+            var start = 0
+            while start < values.count, chunk < chunks.count {
+                let end = min(values.count, start + chunks[chunk].upperBound - position)
+                piece(values, start..<end)
+                position += end - start
+                start = end
+                if position == chunks[chunk].upperBound {
+                    chunkEnd()
+                    chunk += 1
+                }
+            }
+        }
+    }
 }
 
 extension StatsKernel {
-    /// min, max and mean of `lazy` as ``compute(_:)`` gives them for the whole array (std, which no
-    /// streamed op needs, is NaN): the elements in C order through the same ``ChunkStats`` as the
-    /// in-memory chunks (``sumChunk``), each started at its first element, the chunks combined in
-    /// order — the same comparisons and additions in the same order, so the values are bit-identical.
+    /// min, max and mean of `lazy` as ``compute(_:)`` gives them for the whole array (std, which
+    /// only `stats` needs, is NaN: ``compute(_:blockBytes:)``): the elements in C order through the
+    /// same ``ChunkStats`` as the in-memory chunks (``sumChunk``), each started at its first
+    /// element, the chunks combined in order — the same comparisons and additions in the same
+    /// order, so the values are bit-identical.
     static func summary(_ lazy: LazyArray, blockBytes: Int) throws -> ArrayStats {
-        let n = lazy.shape.reduce(1, *)
-        guard n > 0 else { return ArrayStats(min: .nan, max: .nan, mean: .nan, std: .nan, count: 0) }
-        let ends = chunkRanges(n, minimumChunk: sumChunk).map(\.upperBound)
-        return try withElementType(lazy.dtype) { type in
+        try withElementType(lazy.dtype) { type in
+            func run<T: KernelElement>(_: T.Type) throws -> ArrayStats { try summary(lazy, T.self, blockBytes: blockBytes) }
+            return try run(type)
+        }
+    }
+
+    /// min, max, mean and std of `lazy`, equal to ``compute(_:)`` of the whole array (the `stats`
+    /// op): ``summary(_:blockBytes:)``, then a second pass adding the squared deviations from the
+    /// mean chunk by chunk (the in-memory chunks, ``addSquaredDeviations(_:_:from:to:)``) and the
+    /// chunk sums in order, as in memory. No second pass when a value is NaN (every statistic NaN).
+    static func compute(_ lazy: LazyArray, blockBytes: Int) throws -> ArrayStats {
+        try withElementType(lazy.dtype) { type in
             func run<T: KernelElement>(_: T.Type) throws -> ArrayStats {
-                // The chunk being summed (begun in an earlier block), the chunks before it combined.
-                var part: ChunkStats<T>?
-                var (extremes, nan, chunk, position, total) = ((low: T, high: T)?.none, false, 0, 0, 0.0)
-                try lazy.forEachRun(blockBytes: blockBytes) { block in
-                    let values = block.kernelElements(T.self)
-                    var start = 0
-                    while start < values.count {
-                        var current = part ?? ChunkStats(first: values[start])
-                        let end = min(values.count, start + ends[chunk] - position)
-                        current.add(values, start..<end)
-                        position += end - start
-                        start = end
-                        guard position == ends[chunk] else {
-                            part = current
-                            continue
-                        }
-                        // The chunk is complete: combined as the in-memory chunks are.
-                        part = nil
-                        nan = nan || current.nan
-                        var (low, high) = extremes ?? (current.low, current.high)
-                        if current.low < low { low = current.low }
-                        if current.high > high { high = current.high }
-                        (extremes, total) = ((low, high), total + current.sum)
-                        chunk = min(chunk + 1, ends.count - 1)
-                    }
+                var stats = try summary(lazy, T.self, blockBytes: blockBytes)
+                guard stats.count > 0, !stats.min.isNaN else { return stats }
+                let mean = stats.mean
+                var (chunkTotal, total) = (0.0, 0.0)
+                try lazy.forEachChunkPiece(T.self, chunks: chunkRanges(stats.count, minimumChunk: sumChunk), blockBytes: blockBytes) {
+                    addSquaredDeviations($0, $1, from: mean, to: &chunkTotal)
+                } chunkEnd: {
+                    (chunkTotal, total) = (0, total + chunkTotal)
                 }
-                guard let (low, high) = extremes, !nan else { return ArrayStats(min: .nan, max: .nan, mean: .nan, std: .nan, count: n) }
-                return ArrayStats(min: low.doubleValue, max: high.doubleValue, mean: total / Double(n), std: .nan, count: n)
+                stats.std = (total / Double(stats.count)).squareRoot()
+                return stats
             }
             return try run(type)
         }
+    }
+
+    /// ``summary(_:blockBytes:)`` with the element type known.
+    private static func summary<T: KernelElement>(_ lazy: LazyArray, _: T.Type, blockBytes: Int) throws -> ArrayStats {
+        let n = lazy.shape.reduce(1, *)
+        guard n > 0 else { return ArrayStats(min: .nan, max: .nan, mean: .nan, std: .nan, count: 0) }
+        // The chunk being summed (begun in an earlier block), the chunks before it combined.
+        var part: ChunkStats<T>?
+        var (extremes, nan, total) = ((low: T, high: T)?.none, false, 0.0)
+        try lazy.forEachChunkPiece(T.self, chunks: chunkRanges(n, minimumChunk: sumChunk), blockBytes: blockBytes) { values, range in
+            var current = part ?? ChunkStats(first: values[range.lowerBound])
+            current.add(values, range)
+            part = current
+        } chunkEnd: {
+            // The chunk is complete: combined as the in-memory chunks are.
+            let current = part!
+            part = nil
+            nan = nan || current.nan
+            var (low, high) = extremes ?? (current.low, current.high)
+            if current.low < low { low = current.low }
+            if current.high > high { high = current.high }
+            (extremes, total) = ((low, high), total + current.sum)
+        }
+        guard let (low, high) = extremes, !nan else { return ArrayStats(min: .nan, max: .nan, mean: .nan, std: .nan, count: n) }
+        var stats = ArrayStats(min: low.doubleValue, max: high.doubleValue, mean: total / Double(n), std: .nan, count: n)
+        if !T.dtype.isFloatingPoint {
+            stats.integerMin = low.scalar
+            stats.integerMax = high.scalar
+        }
+        return stats
     }
 }
 
