@@ -11,42 +11,29 @@ enum ZarrFiles {
     /// The bytes of the file at `path`, or `nil` when it does not exist; files over `limit` bytes
     /// are refused before they are read.
     static func read(_ path: String, limit: Int, store: String, location: String) throws(ZarrError) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            if errno == ENOENT || errno == ENOTDIR { return nil }
-            throw ZarrError(.io, store: store, location: location, reason: "cannot open: \(lastError())")
-        }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw ZarrError(.io, store: store, location: location, reason: "cannot stat: \(lastError())") }
-        guard (info.st_mode & S_IFMT) == S_IFREG else {
-            throw ZarrError(.invalidMetadata, store: store, location: location, reason: "not a regular file")
-        }
-        let size = Int(info.st_size)
-        guard size <= limit else {
-            throw ZarrError(
-                .tooLarge, store: store, location: location, reason: "file of \(size) bytes exceeds the limit of \(limit) bytes")
-        }
-        var failure: String?
-        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-            var done = 0
-            while done < size {
-                let n = Glibc.read(fd, buffer.baseAddress! + done, size - done)
-                if n < 0 && errno == EINTR { continue }
-                if n < 0 { failure = lastError() }
-                if n <= 0 { break }
-                done += n
+        try withRegularFile(path, store: store, location: location) { (fd, size) throws(ZarrError) in
+            guard size <= limit else {
+                throw ZarrError(
+                    .tooLarge, store: store, location: location, reason: "file of \(size) bytes exceeds the limit of \(limit) bytes")
             }
-            count = done
+            return try readFully(fd, range: 0..<size, store: store, location: location)
         }
-        if let failure { throw ZarrError(.io, store: store, location: location, reason: "read failed: \(failure)") }
-        guard bytes.count == size else { throw ZarrError(.io, store: store, location: location, reason: "file shrank while reading") }
-        return bytes
     }
 
     /// The bytes of `range` of the file at `path` (fewer when the file ends first) and its size,
     /// or `nil` when it does not exist.
     static func read(_ path: String, range: ZarrByteRange, store: String, location: String) throws(ZarrError) -> ZarrPartialRead? {
+        try withRegularFile(path, store: store, location: location) { (fd, size) throws(ZarrError) in
+            let bytes = try readFully(fd, range: range.resolved(size: size), store: store, location: location)
+            return ZarrPartialRead(bytes: bytes, objectSize: size)
+        }
+    }
+
+    /// `body` with the open descriptor and size of the regular file at `path`, or `nil` when
+    /// there is no such file.
+    private static func withRegularFile<T>(
+        _ path: String, store: String, location: String, _ body: (Int32, Int) throws(ZarrError) -> T
+    ) throws(ZarrError) -> T? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             if errno == ENOENT || errno == ENOTDIR { return nil }
@@ -58,13 +45,17 @@ enum ZarrFiles {
         guard (info.st_mode & S_IFMT) == S_IFREG else {
             throw ZarrError(.invalidMetadata, store: store, location: location, reason: "not a regular file")
         }
-        let size = Int(info.st_size)
-        let span = range.resolved(size: size)
+        return try body(fd, Int(info.st_size))
+    }
+
+    /// The bytes at `range` of the open file `fd` (`pread`, retried on EINTR); an error when the
+    /// file ends first (it shrank while reading).
+    private static func readFully(_ fd: Int32, range: Range<Int>, store: String, location: String) throws(ZarrError) -> [UInt8] {
         var failure: String?
-        let bytes = [UInt8](unsafeUninitializedCapacity: span.count) { buffer, count in
+        let bytes = [UInt8](unsafeUninitializedCapacity: range.count) { buffer, count in
             var done = 0
-            while done < span.count {
-                let n = pread(fd, buffer.baseAddress! + done, span.count - done, off_t(span.lowerBound + done))
+            while done < range.count {
+                let n = pread(fd, buffer.baseAddress! + done, range.count - done, off_t(range.lowerBound + done))
                 if n < 0 && errno == EINTR { continue }
                 if n < 0 { failure = lastError() }
                 if n <= 0 { break }
@@ -73,8 +64,10 @@ enum ZarrFiles {
             count = done
         }
         if let failure { throw ZarrError(.io, store: store, location: location, reason: "read failed: \(failure)") }
-        guard bytes.count == span.count else { throw ZarrError(.io, store: store, location: location, reason: "file shrank while reading") }
-        return ZarrPartialRead(bytes: bytes, objectSize: size)
+        guard bytes.count == range.count else {
+            throw ZarrError(.io, store: store, location: location, reason: "file shrank while reading")
+        }
+        return bytes
     }
 
     /// Writes `bytes` to a new (or truncated) file at `path`, without `fsync`.
