@@ -40,7 +40,7 @@ public enum TIFFReader {
     /// - Throws: ``TIFFError`` naming the file for unreadable, unsupported, corrupt or oversized input.
     public static func read(contentsOf url: URL, options: Options = Options()) throws(TIFFError) -> TIFFImage {
         let handle = try TIFFHandle.open(path: url.path, mode: "r")
-        return try read(handle, options: options)
+        return try read(handle, path: url.path, options: options)
     }
 
     /// Reads a TIFF held in memory; `name` appears in errors.
@@ -48,12 +48,14 @@ public enum TIFFReader {
         -> TIFFImage
     {
         let handle = try TIFFHandle.open(bytes: bytes, name: name)
-        return try read(handle, options: options)
+        return try read(handle, path: nil, options: options)
     }
 
     // MARK: - Decoding
 
-    private static func read(_ handle: TIFFHandle, options: Options) throws(TIFFError) -> TIFFImage {
+    /// Reads every page through `handle`; with the file's `path`, pages are decoded by several
+    /// workers, each with a handle of its own (``decodePages(_:path:first:pageCount:into:pageBytes:)``).
+    private static func read(_ handle: TIFFHandle, path: String?, options: Options) throws(TIFFError) -> TIFFImage {
         defer { handle.close() }
         let file = handle.file
         let pageCount = Int(TIFFNumberOfDirectories(handle.tiff))
@@ -84,25 +86,8 @@ public enum TIFFReader {
         } catch {
             throw .tooLarge(file: file, byteCount: Int.max, limit: options.maximumByteCount)
         }
-        let pageBytes = array.byteCount / pageCount
-        let base = array.storage.baseAddress
-
-        for page in 0..<pageCount {
-            if page > 0 {
-                guard TIFFSetDirectory(handle.tiff, tdir_t(page)) == 1 else {
-                    throw .corrupt(file: file, page: page, reason: handle.takeError("cannot read the directory"))
-                }
-                try prepareColorModel(handle, page: page)
-                let layout = try TIFFPageLayout(handle: handle, page: page)
-                guard layout == first else {
-                    throw .inconsistentPages(
-                        file: file, page: page, reason: "shape \(layout.shape) \(layout.dtype) vs \(pageShape) \(first.dtype)")
-                }
-                try decode(handle, layout: layout, page: page, into: base + page * pageBytes)
-            } else {
-                try decode(handle, layout: first, page: 0, into: base)
-            }
-        }
+        try decodePages(
+            handle, path: path, first: first, pageCount: pageCount, into: array.storage.baseAddress, pageBytes: array.byteCount / pageCount)
 
         var result = TIFFImage(
             array: array, description: description, imageJ: description.flatMap(ImageJMetadata.init(description:)), pageCount: pageCount,
@@ -114,6 +99,53 @@ public enum TIFFReader {
             result.array = reshaped
         }
         return result
+    }
+
+    /// Decodes pages `0 ..< pageCount` into `base`, `pageBytes` apart: with the file's `path` and
+    /// several pages, contiguous runs of pages on one worker per core, each with its own libtiff
+    /// handle (a handle is not shared between threads); else one after another through `handle`.
+    /// The first failure in page order is thrown.
+    private static func decodePages(
+        _ handle: TIFFHandle, path: String?, first: TIFFPageLayout, pageCount: Int, into base: UnsafeMutableRawPointer, pageBytes: Int
+    ) throws(TIFFError) {
+        let workers = path == nil ? 1 : min(ProcessInfo.processInfo.activeProcessorCount, pageCount)
+        guard workers > 1, let path else {
+            for page in 0..<pageCount { try decodePage(page, handle: handle, first: first, into: base, pageBytes: pageBytes) }
+            return
+        }
+        var failures = [TIFFError?](repeating: nil, count: workers)
+        let target = UncheckedSendable(value: base)
+        let shared = UncheckedSendable(value: handle)
+        failures.withUnsafeMutableBufferPointer { slots in
+            let results = UncheckedSendable(value: slots)
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                let pages = (pageCount * worker / workers)..<(pageCount * (worker + 1) / workers)
+                do throws(TIFFError) {
+                    let own = worker == 0 ? shared.value : try TIFFHandle.open(path: path, mode: "r")
+                    defer { if worker != 0 { own.close() } }
+                    for page in pages { try decodePage(page, handle: own, first: first, into: target.value, pageBytes: pageBytes) }
+                } catch {
+                    results.value[worker] = error
+                }
+            }
+        }
+        if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
+    }
+
+    /// Decodes page `page` into `base + page · pageBytes` after checking its layout is `first`'s.
+    private static func decodePage(
+        _ page: Int, handle: TIFFHandle, first: TIFFPageLayout, into base: UnsafeMutableRawPointer, pageBytes: Int
+    ) throws(TIFFError) {
+        guard TIFFSetDirectory(handle.tiff, tdir_t(page)) == 1 else {
+            throw .corrupt(file: handle.file, page: page, reason: handle.takeError("cannot read the directory"))
+        }
+        try prepareColorModel(handle, page: page)
+        let layout = try TIFFPageLayout(handle: handle, page: page)
+        guard layout == first else {
+            throw .inconsistentPages(
+                file: handle.file, page: page, reason: "shape \(layout.shape) \(layout.dtype) vs \(first.shape) \(first.dtype)")
+        }
+        try decode(handle, layout: layout, page: page, into: base + page * pageBytes)
     }
 
     /// The current page's X/YResolution and ResolutionUnit (libtiff returns the rationals as floats).
