@@ -158,4 +158,35 @@ struct TIFFTiledWriteTests {
             try HDF5Format().write(array, to: directory.appendingPathComponent("y.h5"), options: levels)
         }
     }
+
+    @Test("pages decoded by several workers: the whole stack, and the first bad page named", PythonCheck.required)
+    func parallelPageDecoding() throws {
+        let directory = try Fixtures.temporaryDirectory("tiff-parallel")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("stack.tif")
+        let array = try makeTestArray(shape: [9, 70, 50], dtype: .uint16, seed: 4)
+        var options = TIFFWriter.Options(compression: .deflate(level: 6))
+        options.tile = TIFFWriter.TileSize(height: 32, width: 16)
+        try TIFFWriter.write(array, to: url, options: options)
+        #expect(try TIFFReader.read(contentsOf: url).array == array)
+
+        // Eight pages of one shape, then pages 2 and 6 of another (one per worker on two cores): the error names page 2, the first.
+        let mixed = directory.appendingPathComponent("mixed.tif")
+        let written = try CommandRunner.python(
+            """
+            import sys, numpy as np, tifffile
+            with tifffile.TiffWriter(sys.argv[1]) as t:
+                for i in range(8):
+                    t.write(np.zeros((20, 30) if i in (2, 6) else (20, 20), np.uint8), compression='zlib', contiguous=False)
+            """, [mixed.path])
+        try #require(written.status == 0, "\(written.standardError)")
+        do {
+            _ = try TIFFReader.read(contentsOf: mixed)
+            Issue.record("pages of two shapes were read as one stack")
+        } catch .inconsistentPages(_, let page, _) {
+            #expect(page == 2)
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
 }
