@@ -107,4 +107,28 @@ struct TiledTIFFCommandTests {
         #expect(refused.status == 1, "\(refused.standardError)")
         #expect(refused.standardError.contains("tile") && refused.standardError.contains("multiple of 16"), "\(refused.standardError)")
     }
+
+    @Test(
+        "convert --levels writes OME-Zarr multiscales, in memory and streamed",
+        .enabled(if: TestConditions.zarrPython, "needs zarr-python"), arguments: [nil, "64K"])
+    func zarrLevels(memoryLimit: String?) throws {
+        let folder = try TemporaryDirectory("tiled-convert")
+        let input = try makeInput(in: folder, shape: [3, 300, 200])
+        let output = folder.appending("out.ome.zarr")
+        let limit = memoryLimit.map { ["--memory-limit", $0] } ?? []
+        let result = try CommandRunner.imjoyRun(["convert", input.path, output.path, "--levels", "2", "--compression", "blosc"] + limit)
+        try #require(result.status == 0, "\(result.standardError)")
+        let check = try CommandRunner.python(
+            """
+            import sys, numpy as np, zarr
+            g = zarr.open_group(sys.argv[2], mode='r')
+            a = np.load(sys.argv[1])
+            paths = [d['path'] for d in g.attrs['multiscales'][0]['datasets']]
+            shapes = [g[p].shape for p in paths]
+            assert shapes == [(3, 300, 200), (3, 150, 100), (3, 75, 50)], shapes
+            assert (g[paths[0]][:] == a).all()
+            print('ok')
+            """, [input.path + ".npy", output.path])
+        #expect(check.status == 0 && check.standardOutput.contains("ok"), "\(check.standardError)")
+    }
 }
