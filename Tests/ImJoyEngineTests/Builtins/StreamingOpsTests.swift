@@ -110,6 +110,33 @@ struct StreamingOpsTests {
         }
     }
 
+    @Test(
+        "gaussian mode wrap streams bit-identically, also where the halo wraps more than once",
+        arguments: ["0.7", "2", "5"])
+    func gaussianWrap(sigma: String) throws {
+        let setup = try Setup()
+        // z has 3 planes: a radius of 8 wraps around it more than twice.
+        let (lazy, array) = try setup.lazy(try Self.image(.uint16, shape: [3, 40, 50]), name: "w.zarr")
+        let op = #"{"id": "g", "builtin": "gaussian", "config": {"sigma": \#(sigma), "mode": "wrap"}}"#
+        let streamed = try setup.expectSame(op, lazy: lazy, array: array, "wrap sigma \(sigma)")
+        #expect(Self.lastTransform(streamed)?["mode"] == "wrap")
+        // After a point-wise op too.
+        let cast = #"{"id": "c", "builtin": "convert-dtype", "config": {"dtype": "float32"}}"#
+        let castLazy = try setup.run(setup.streaming, cast, data: lazy)
+        let castArray = try NDArray(rpcValue: setup.run(setup.whole, cast, data: array.rpcValue))
+        try setup.expectSame(op, lazy: castLazy, array: castArray, "wrap after a cast, sigma \(sigma)")
+    }
+
+    @Test("gaussian mode wrap after a view needs the whole array")
+    func gaussianWrapAfterCrop() throws {
+        let setup = try Setup()
+        let (lazy, _) = try setup.lazy(try Self.image(.uint16, shape: [9, 40, 50]), name: "w.zarr")
+        let cropped = try setup.run(setup.streaming, #"{"id": "c", "builtin": "crop", "config": {"region": "1:"}}"#, data: lazy)
+        #expect(throws: BuiltinOpError.self) {
+            try setup.run(setup.streaming, #"{"id": "g", "builtin": "gaussian", "config": {"sigma": 1, "mode": "wrap"}}"#, data: cropped)
+        }
+    }
+
     /// The record of the last op applied to a lazy result.
     static func lastTransform(_ value: JSONValue) -> JSONValue? { value["_rlazy"]?["transforms"]?.arrayValue?.last }
 

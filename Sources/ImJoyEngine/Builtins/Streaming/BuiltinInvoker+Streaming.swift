@@ -160,10 +160,13 @@ extension BuiltinInvoker {
         let truncate = try config.number("truncate")
         guard truncate > 0, truncate.isFinite else { throw KernelError("truncate must be > 0, got \(truncate)") }
         let mode = try BorderMode(rawValue: config.choice("mode"))!
-        guard mode != .wrap else {
+        // A wrapped block reads past the array's ends; only the file and point-wise ops can give that.
+        guard mode != .wrap || lazy.transforms.allSatisfy({ $0.kind == .pointwise }) else {
             throw BuiltinOpError.tooLarge(
                 op: "gaussian", item: call.item.key, shape: lazy.shape, dtype: lazy.dtype.rawValue, byteCount: lazy.byteCount,
-                limit: memoryLimit, reason: "mode wrap reads across the whole array (reflect, nearest, mirror and constant stream)")
+                limit: memoryLimit,
+                reason:
+                    "mode wrap streams right after a read or point-wise ops only (reflect, nearest, mirror and constant stream after any)")
         }
         return GaussianTransform(sigmas: sigmas, truncate: truncate, mode: mode)
     }

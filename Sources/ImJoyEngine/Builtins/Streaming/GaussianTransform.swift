@@ -5,6 +5,10 @@ import ImageIO
 /// (`Int(truncate · sigma + 0.5)`) on each smoothed axis — exactly the positions the border
 /// rule maps the taps to — and the block is smoothed with the same 1-d passes, axis by axis, as
 /// the whole array, so the values are bit-identical.
+///
+/// Mode `wrap` asks for the box grown by the radius *past* the array's ends (positions below 0
+/// or from `n` on), which ``LazyArray`` reads wrapped around from the other end; the taps then
+/// index that padded block directly (``wrapWindow(axis:count:inputStart:outputBox:)``).
 struct GaussianTransform: ChunkwiseTransform {
     var sigmas: [Double]
     var truncate: Double
@@ -29,6 +33,11 @@ struct GaussianTransform: ChunkwiseTransform {
         for axis in box.shape.indices {
             guard let weights = taps(axis), box.shape[axis] > 0 else { continue }
             let radius = weights.count / 2
+            if mode == .wrap {
+                result.origin[axis] = box.origin[axis] - radius
+                result.shape[axis] = box.shape[axis] + 2 * radius
+                continue
+            }
             let n = inputShape[axis]
             var low = Int.max
             var high = Int.min
@@ -53,8 +62,12 @@ struct GaussianTransform: ChunkwiseTransform {
             var shape = current.shape
             shape[axis] = outputBox.shape[axis]
             var output = try NDArray(zeros: shape, dtype: .float32, limit: .max)
-            let window = AxisWindow(
-                length: inputShape[axis], inputStart: origin[axis], outputStart: outputBox.origin[axis], outputCount: outputBox.shape[axis])
+            let window =
+                mode == .wrap
+                ? Self.wrapWindow(count: inputShape[axis], inputStart: origin[axis], outputBox: outputBox, axis: axis)
+                : AxisWindow(
+                    length: inputShape[axis], inputStart: origin[axis], outputStart: outputBox.origin[axis],
+                    outputCount: outputBox.shape[axis])
             GaussianKernel.correlate(current, into: &output, axis: axis, weights: weights, mode: mode, window: window)
             origin[axis] = outputBox.origin[axis]
             current = output
@@ -63,6 +76,17 @@ struct GaussianTransform: ChunkwiseTransform {
             return try current.read(origin: zip(outputBox.origin, origin).map { $0 - $1 }, shape: outputBox.shape)
         }
         return current
+    }
+
+    /// The window of a wrapped block: the block already holds the wrapped values at every
+    /// position it covers, so positions are shifted by a whole number of periods to be
+    /// non-negative and looked up in an axis too long to wrap again — each tap reads the element
+    /// `wrap` maps it to, as in the whole array.
+    static func wrapWindow(count: Int, inputStart: Int, outputBox: ArrayBox, axis: Int) -> AxisWindow {
+        let shift = count * (max(0, -inputStart) / count + 1)
+        return AxisWindow(
+            length: 1 << 60, inputStart: inputStart + shift, outputStart: outputBox.origin[axis] + shift,
+            outputCount: outputBox.shape[axis])
     }
 
     var json: JSONValue {

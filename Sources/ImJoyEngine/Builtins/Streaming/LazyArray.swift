@@ -120,11 +120,49 @@ struct LazyArray: ArraySource {
         for (index, transform) in transforms.enumerated().reversed() {
             boxes.insert(transform.inputBox(for: boxes[0], inputShape: stages[index].shape), at: 0)
         }
-        var block = try opened.read(origin: boxes[0].origin, shape: boxes[0].shape)
+        var block = try readWrapping(boxes[0])
         for (index, transform) in transforms.enumerated() {
             block = try transform.apply(block, inputBox: boxes[index], outputBox: boxes[index + 1], inputShape: stages[index].shape)
         }
         return block
+    }
+}
+
+extension LazyArray {
+    /// The file's box `box`; positions outside the array (a `gaussian` in mode `wrap` asks for
+    /// them) wrap around to the other end, the box assembled from the pieces.
+    func readWrapping(_ box: ArrayBox) throws -> NDArray {
+        let shape = opened.shape
+        let inside = box.shape.indices.allSatisfy { box.origin[$0] >= 0 && box.origin[$0] + box.shape[$0] <= shape[$0] }
+        if inside { return try opened.read(origin: box.origin, shape: box.shape) }
+        // Per axis, the runs of the box that are contiguous in the file: (offset in the box, file start, length).
+        let runs: [[(at: Int, from: Int, count: Int)]] = box.shape.indices.map { axis in
+            var result: [(Int, Int, Int)] = []
+            var position = box.origin[axis]
+            let end = position + box.shape[axis]
+            let n = shape[axis]
+            while position < end {
+                let from = ((position % n) + n) % n
+                let count = min(n - from, end - position)
+                result.append((position - box.origin[axis], from, count))
+                position += count
+            }
+            return result
+        }
+        var output = try NDArray(zeros: box.shape, dtype: opened.dtype, limit: .max)
+        let counts = runs.map(\.count)
+        for index in 0..<counts.reduce(1, *) {
+            // The index-th combination of runs, the last axis fastest.
+            var rest = index
+            var pick = [(at: Int, from: Int, count: Int)](repeating: (0, 0, 0), count: runs.count)
+            for axis in stride(from: runs.count - 1, through: 0, by: -1) {
+                pick[axis] = runs[axis][rest % counts[axis]]
+                rest /= counts[axis]
+            }
+            let part = try opened.read(origin: pick.map { $0.from }, shape: pick.map { $0.count })
+            try output.paste(part, at: pick.map { $0.at })
+        }
+        return output
     }
 }
 
