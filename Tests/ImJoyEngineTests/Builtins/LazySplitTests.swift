@@ -6,8 +6,8 @@ import Testing
 
 @testable import ImJoyEngine
 
-/// A lazy block too large for the budget is cut at a boundary of the file's chunks, so each chunk
-/// is decoded by one part only, and the parts still make the whole.
+/// A lazy block too large for the budget is cut across its longest axis, at a boundary of the
+/// file's chunks when it spans several there, and the parts still make the whole.
 @Suite("lazy blocks split at chunk boundaries")
 struct LazySplitTests {
     /// A [16, 32, 32] uint16 OME-Zarr store in chunks of [4, 16, 16], opened lazily.
@@ -18,15 +18,17 @@ struct LazySplitTests {
         return (try LazyArray(source: LazySource(format: "zarr", url: store, name: nil), blockBudget: 1 << 12), array)
     }
 
-    @Test func cutsAtChunkBoundaries() throws {
+    @Test func cutsTheLongestAxisAtAChunkBoundary() throws {
         let folder = try TemporaryDirectory("lazy-split")
         let (lazy, _) = try lazy(in: folder)
-        // z spans 4 chunks, y and x 2: z is cut, at the chunk boundary nearest the middle.
-        #expect(lazy.split(ArrayBox(origin: [0, 0, 0], shape: [16, 32, 32]))! == (0, 8))
-        // From z = 2, twelve planes: the middle (8) is a chunk boundary, 6 planes in.
-        #expect(lazy.split(ArrayBox(origin: [2, 0, 0], shape: [12, 16, 16]))! == (0, 6))
+        // The longest axis (y, 32 = two chunks of 16) is cut at the chunk boundary.
+        #expect(lazy.split(ArrayBox(origin: [0, 0, 0], shape: [16, 32, 24]))! == (1, 16))
+        // From y = 5, 27 rows: the boundary nearest the middle (y = 16), 11 rows in.
+        #expect(lazy.split(ArrayBox(origin: [0, 5, 0], shape: [4, 27, 20]))! == (1, 11))
+        // z is longest (16 = four chunks of 4): cut at z = 8.
+        #expect(lazy.split(ArrayBox(origin: [0, 0, 0], shape: [16, 8, 8]))! == (0, 8))
         // Inside one chunk: the middle of the longest axis.
-        #expect(lazy.split(ArrayBox(origin: [0, 0, 0], shape: [4, 16, 16]))! == (1, 8))
+        #expect(lazy.split(ArrayBox(origin: [0, 0, 0], shape: [4, 10, 6]))! == (1, 5))
         #expect(lazy.split(ArrayBox(origin: [0, 0, 0], shape: [1, 1, 1])) == nil)
     }
 

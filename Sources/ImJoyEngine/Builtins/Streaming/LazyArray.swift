@@ -80,24 +80,22 @@ struct LazyArray: ArraySource {
         return output
     }
 
-    /// Where to cut a box that needs more than the budget: at a boundary of the file's chunks
-    /// when the box spans several along some axis (the one with the most; each chunk is then
-    /// decoded by one part only), else in the middle of the longest axis. Chunk boundaries count
-    /// only while every op keeps the file's shape (element positions are the file's).
-    /// `nil` for a single element.
+    /// Where to cut a box that needs more than the budget: across its longest axis (parts about
+    /// cubic, so their halos cost least), at the boundary of the file's chunks nearest the middle
+    /// when the box spans several chunks there (no chunk decoded for both parts), else in the
+    /// middle. Chunk boundaries count only while every op keeps the file's shape (element
+    /// positions are the file's). `nil` for a single element.
     func split(_ box: ArrayBox) -> (axis: Int, at: Int)? {
-        if let chunks = opened.chunkShape, chunks.count == box.shape.count, stages.allSatisfy({ $0.shape == opened.shape }) {
-            var best: (axis: Int, at: Int, chunks: Int)? = nil
-            for axis in box.shape.indices where chunks[axis] > 0 {
-                let (start, extent, chunk) = (box.origin[axis], box.shape[axis], chunks[axis])
-                let cut = (start + extent / 2) / chunk * chunk - start
-                let spanned = (start + extent - 1) / chunk - start / chunk + 1
-                if cut > 0 && cut < extent && spanned > (best?.chunks ?? 1) { best = (axis, cut, spanned) }
-            }
-            if let best { return (best.axis, best.at) }
-        }
         guard let axis = box.shape.indices.max(by: { box.shape[$0] < box.shape[$1] }), box.shape[axis] > 1 else { return nil }
-        return (axis, box.shape[axis] / 2)
+        let (start, extent) = (box.origin[axis], box.shape[axis])
+        if let chunks = opened.chunkShape, chunks.count == box.shape.count, chunks[axis] > 0,
+            stages.allSatisfy({ $0.shape == opened.shape })
+        {
+            let chunk = chunks[axis]
+            let cut = (start + extent / 2 + chunk / 2) / chunk * chunk - start
+            if cut > 0 && cut < extent { return (axis, cut) }
+        }
+        return (axis, extent / 2)
     }
 
     /// The bytes one computation of `box` holds at its peak (every stage's block, with temporaries).
