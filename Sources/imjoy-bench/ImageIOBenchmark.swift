@@ -14,7 +14,7 @@ enum ImageIOBenchmark {
             exit(2)
         }
         let pages = arguments.dropFirst().first.flatMap { Int($0) } ?? 64
-        let array = try makeData(pages: pages)
+        let array = try BenchData.ramp(pages: pages)
         // Written once per suite run (the suite calls this once per figure group), so the churn
         // of rewriting 512 MiB does not precede every measurement.
         let raw = directory.appendingPathComponent("data.raw")
@@ -68,28 +68,6 @@ enum ImageIOBenchmark {
         guard isSelected(name) else { return }
         report(name, seconds: try measureBest(iterations: iterations, body))
     }
-
-    /// A smooth ramp with a little noise: compresses like a real microscope image (about 2–3×).
-    private static func makeData(pages: Int) throws -> NDArray {
-        var array = try NDArray(zeros: [pages, 2048, 2048], dtype: .uint16)
-        try array.withUnsafeMutableBufferPointer(as: UInt16.self) { buffer in
-            let base = UncheckedPointer(buffer.baseAddress!)
-            DispatchQueue.concurrentPerform(iterations: pages) { page in
-                var state = UInt64(page + 1) &* 0x9E37_79B9_7F4A_7C15
-                let pixels = base.pointer + page * 2048 * 2048
-                for y in 0..<2048 {
-                    for x in 0..<2048 {
-                        state ^= state << 13
-                        state ^= state >> 7
-                        state ^= state << 17
-                        pixels[y * 2048 + x] = UInt16(truncatingIfNeeded: ((x * 3 + y * 5 + page * 7) & 0x0FFF) + Int(state & 0x1F))
-                    }
-                }
-            }
-        }
-        return array
-    }
-
     /// Like ``figure(_:iterations:_:)`` for a read; each result is compared with `expected` and
     /// released outside the timing (the C and Python references also check outside it).
     private static func readFigure(_ name: String, iterations: Int, expecting expected: NDArray, _ read: () throws -> NDArray) throws {

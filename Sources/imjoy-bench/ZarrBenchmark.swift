@@ -13,7 +13,7 @@ enum ZarrBenchmark {
             exit(2)
         }
         let pages = arguments.dropFirst().first.flatMap { Int($0) } ?? 32
-        let array = try makeData(pages: pages)
+        let array = try BenchData.ramp(pages: pages)
         let raw = directory.appendingPathComponent("zarr.raw")
         if (try? raw.resourceValues(forKeys: [.fileSizeKey]).fileSize) != array.byteCount {
             try array.withUnsafeBytes { try Data($0).write(to: raw) }
@@ -40,27 +40,6 @@ enum ZarrBenchmark {
             guard result == array else { throw ZarrBenchmarkFailure(description: "zarr read-back differs from the written array") }
         }
         report("zarr_read_blosc_v2", seconds: best)
-    }
-
-    /// A smooth ramp with a little noise (compresses about like a microscope image).
-    private static func makeData(pages: Int) throws -> NDArray {
-        var array = try NDArray(zeros: [pages, 2048, 2048], dtype: .uint16)
-        try array.withUnsafeMutableBufferPointer(as: UInt16.self) { buffer in
-            let base = UncheckedPointer(buffer.baseAddress!)
-            DispatchQueue.concurrentPerform(iterations: pages) { page in
-                var state = UInt64(page + 1) &* 0x9E37_79B9_7F4A_7C15
-                let pixels = base.pointer + page * 2048 * 2048
-                for index in 0..<(2048 * 2048) {
-                    state ^= state << 13
-                    state ^= state >> 7
-                    state ^= state << 17
-                    let x = index % 2048
-                    let y = index / 2048
-                    pixels[index] = UInt16(truncatingIfNeeded: ((x * 3 + y * 5 + page * 7) & 0x0FFF) + Int(state & 0x1F))
-                }
-            }
-        }
-        return array
     }
 }
 

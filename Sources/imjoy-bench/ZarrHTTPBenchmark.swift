@@ -14,7 +14,7 @@ enum ZarrHTTPBenchmark {
             let pages = Int(arguments[2]) ?? 8
             let store = URL(fileURLWithPath: arguments[1]).appendingPathComponent("www/image.ome.zarr")
             try FileManager.default.createDirectory(at: store.deletingLastPathComponent(), withIntermediateDirectories: true)
-            let array = try makeData(pages: pages)
+            let array = try BenchData.ramp(pages: pages)
             try OMEZarr.write(
                 array, to: store, options: OMEZarrWriteOptions(format: .v2, chunkShape: [1, 1024, 1024], compressor: .bloscDefault))
         case ("read", 3):
@@ -59,26 +59,6 @@ enum ZarrHTTPBenchmark {
             keys.append(array.metadata.chunkKey(position))
         }
         return keys
-    }
-
-    /// A ramp with a little noise, one page per worker.
-    private static func makeData(pages: Int) throws -> NDArray {
-        var array = try NDArray(zeros: [pages, 2048, 2048], dtype: .uint16)
-        try array.withUnsafeMutableBufferPointer(as: UInt16.self) { buffer in
-            let base = UncheckedPointer(buffer.baseAddress!)
-            DispatchQueue.concurrentPerform(iterations: pages) { page in
-                var state = UInt64(page + 1) &* 0x9E37_79B9_7F4A_7C15
-                let pixels = base.pointer + page * 2048 * 2048
-                for index in 0..<(2048 * 2048) {
-                    state ^= state << 13
-                    state ^= state >> 7
-                    state ^= state << 17
-                    pixels[index] =
-                        UInt16(truncatingIfNeeded: ((index % 2048) * 3 + (index / 2048) * 5 + page * 7) & 0x0FFF) &+ UInt16(state & 0x1F)
-                }
-            }
-        }
-        return array
     }
 }
 
